@@ -1,0 +1,8 @@
+#include "config.h"
+#include "wrappy-builtins.h"
+#include "wrappy-error.h"
+WRAPPY_BUILTIN (info)
+{
+  g_set_error_literal (error, WRAPPY_ERROR, WRAPPY_ERROR_FAILED, "PLACEHOLDER: info is being written");
+  return FALSE;
+}

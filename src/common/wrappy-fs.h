@@ -1,0 +1,24 @@
+/* File helpers: fds, *at() calls, no symlink following inside untrusted trees. */
+#pragma once
+
+#include <glib.h>
+#include <sys/types.h>
+
+G_BEGIN_DECLS
+
+/* openat2 with RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS (and RESOLVE_NO_SYMLINKS when
+ * no_symlinks): path may not leave dfd. Falls back to an O_NOFOLLOW component walk on
+ * kernels without openat2. Returns an fd or -1 with error set. */
+int wrappy_openat_beneath (int dfd, const char *path, int flags, mode_t mode,
+                           gboolean no_symlinks, GError **error);
+
+/* Recursively removes name under dfd without following symlinks. ENOENT is success. */
+gboolean wrappy_rm_rf_at (int dfd, const char *name, GError **error);
+
+/* Bytes used by the regular files under path (hardlinked files counted once). */
+guint64 wrappy_disk_usage (const char *path);
+
+/* An exclusive (or shared) flock on path, waiting for it; the fd is the lock. */
+int wrappy_lock_file (const char *path, gboolean exclusive, GError **error);
+
+G_END_DECLS

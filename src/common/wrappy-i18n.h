@@ -1,0 +1,3 @@
+#pragma once
+
+#include <glib/gi18n.h>

@@ -1,0 +1,26 @@
+/* Validation of app IDs, branches and refs, the way Flatpak validates them.
+ * Every ID that reaches a path (state dir, manifest, export) goes through here first. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define WRAPPY_ID_MAX 255
+
+gboolean wrappy_validate_app_id (const char *id, GError **error);
+gboolean wrappy_validate_branch (const char *branch, GError **error);
+gboolean wrappy_validate_arch (const char *arch, GError **error);
+
+/* "ID" or "ID//BRANCH"; branch_out is NULL when none was given. */
+gboolean wrappy_parse_app_spec (const char *spec, char **id_out, char **branch_out,
+                                GError **error);
+
+/* A full ref "app/ID/ARCH/BRANCH" or "runtime/ID/ARCH/BRANCH". Outputs may be NULL. */
+gboolean wrappy_parse_ref (const char *ref, char **kind_out, char **id_out, char **arch_out,
+                           char **branch_out, GError **error);
+
+/* The Flatpak arch name of this machine (x86_64, aarch64, …). */
+const char *wrappy_default_arch (void);
+
+G_END_DECLS

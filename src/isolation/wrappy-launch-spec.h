@@ -1,0 +1,63 @@
+/* What the caller (cli/run) asks the sandbox for: plain data, no knowledge of where it
+ * came from (Flatpak metadata, snap.yaml, the command line). The isolation module turns
+ * this into a WrappyPlan (pure data, see wrappy-plan.h) and then applies the plan. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  WRAPPY_ISOLATION_NONE,
+  WRAPPY_ISOLATION_PARTIAL,
+  WRAPPY_ISOLATION_FULL,
+  WRAPPY_ISOLATION_PARANOID,
+} WrappyIsolation;
+
+typedef enum
+{
+  WRAPPY_HOME_DEFAULT, /* private above none, host at none */
+  WRAPPY_HOME_PRIVATE,
+  WRAPPY_HOME_TMPFS,
+  WRAPPY_HOME_OVERLAY,
+  WRAPPY_HOME_HOST,
+} WrappyHomeMode;
+
+typedef struct
+{
+  char *host_path;    /* a directory on the host, e.g. a layer's files/ */
+  char *sandbox_path; /* where it appears inside: /usr, /app, /usr/lib/GL/default */
+} WrappyLayer;
+
+typedef struct
+{
+  char *app_id;            /* validated ID, used for FLATPAK_ID-style variables */
+  WrappyIsolation isolation;
+  WrappyHomeMode home;
+  char *base_path;         /* the base layer, mounted read-only at /usr */
+  char *app_path;          /* the app layer, read-only at /app; NULL for host programs */
+  GPtrArray *deps;         /* WrappyLayer*, read-only at their sandbox_path */
+  char **argv;             /* [command, args…]; a bare command is looked up in PATH inside */
+  char **env;              /* "VAR=VALUE" set on top (app metadata, then --env) */
+  char **shared;           /* "network", "ipc" */
+  char **sockets;          /* "x11", "wayland", "pulseaudio", "session-bus", … */
+  char **devices;          /* "dri", "all", … */
+  char **filesystems;      /* Flatpak-style filesystem grants */
+  char *state_dir;         /* $XDG_STATE_HOME/wrappy/ID: private home lives under it */
+  char *cwd;               /* working directory inside; NULL means the home */
+} WrappyLaunchSpec;
+
+WrappyLaunchSpec *wrappy_launch_spec_new (void);
+void wrappy_launch_spec_free (WrappyLaunchSpec *spec);
+void wrappy_layer_free (WrappyLayer *layer);
+WrappyLayer *wrappy_layer_new (const char *host_path, const char *sandbox_path);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WrappyLaunchSpec, wrappy_launch_spec_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WrappyLayer, wrappy_layer_free)
+
+gboolean wrappy_isolation_from_string (const char *s, WrappyIsolation *out, GError **error);
+const char *wrappy_isolation_to_string (WrappyIsolation level);
+gboolean wrappy_home_mode_from_string (const char *s, WrappyHomeMode *out, GError **error);
+
+G_END_DECLS

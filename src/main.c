@@ -1,0 +1,120 @@
+/* wrappy: install Flathub apps, AppImages and snaps as one per-user layout and run them
+ * in a rootless sandbox. This file is the command table and the one place that prints
+ * an error. */
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "wrappy-builtins.h"
+#include "wrappy-error.h"
+#include "wrappy-i18n.h"
+#include "wrappy-output.h"
+
+typedef struct
+{
+  const char *name;
+  const char *summary;
+  WrappyBuiltinFunc fn;
+} WrappyCommand;
+
+static const WrappyCommand commands[] = {
+  { "remote", N_("Add, list or remove Flatpak remotes"), wrappy_builtin_remote },
+  { "install", N_("Install an app from Flathub, a .flatpakref or a .flatpak bundle"),
+    wrappy_builtin_install },
+  { "list", N_("List installed apps (or runtimes)"), wrappy_builtin_list },
+  { "info", N_("Show an installed app and the layers it uses"), wrappy_builtin_info },
+  { "run", N_("Run an installed app in its sandbox"), wrappy_builtin_run },
+  { "uninstall", N_("Remove an installed app (its data stays unless asked)"),
+    wrappy_builtin_uninstall },
+  { NULL },
+};
+
+static void
+usage (FILE *out)
+{
+  fprintf (out, _("Usage: wrappy [--verbose] [--json] COMMAND [OPTIONS] [ARGS]\n\nCommands:\n"));
+  for (const WrappyCommand *c = commands; c->name != NULL; c++)
+    fprintf (out, "  %-12s %s\n", c->name, _(c->summary));
+  fprintf (out, _("\nRun 'wrappy COMMAND --help' for a command's options.\n"));
+}
+
+static int
+report (GError *error)
+{
+  g_autofree char *msg = NULL;
+  char *nl;
+
+  /* One line on stderr, whatever the layers below said. */
+  msg = g_strdup (error->message);
+  while ((nl = strchr (msg, '\n')) != NULL)
+    *nl = ' ';
+  fprintf (stderr, "%s %s\n", _("error:"), msg);
+  if (g_error_matches (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE)
+      || g_error_matches (error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION)
+      || g_error_matches (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE)
+      || g_error_matches (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED))
+    return 2;
+  return 1;
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  const WrappyCommand *cmd = NULL;
+  int i, exit_code = 0;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("WRAPPY_LOCALEDIR") ? g_getenv ("WRAPPY_LOCALEDIR")
+                                                                  : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_set_prgname ("wrappy");
+
+  /* Global options come before the command; the command's own come after it. */
+  for (i = 1; i < argc && argv[i][0] == '-'; i++)
+    {
+      if (strcmp (argv[i], "--verbose") == 0 || strcmp (argv[i], "-v") == 0)
+        wrappy_output_set_verbose (TRUE);
+      else if (strcmp (argv[i], "--json") == 0)
+        wrappy_output_set_json (TRUE);
+      else if (strcmp (argv[i], "--help") == 0 || strcmp (argv[i], "-h") == 0)
+        {
+          usage (stdout);
+          return 0;
+        }
+      else if (strcmp (argv[i], "--version") == 0)
+        {
+          printf ("wrappy %s\n", PACKAGE_VERSION);
+          return 0;
+        }
+      else
+        {
+          fprintf (stderr, _("error: unknown option %s\n"), argv[i]);
+          usage (stderr);
+          return 2;
+        }
+    }
+  if (i >= argc)
+    {
+      usage (stderr);
+      return 2;
+    }
+
+  for (const WrappyCommand *c = commands; c->name != NULL; c++)
+    if (strcmp (c->name, argv[i]) == 0)
+      cmd = c;
+  if (cmd == NULL)
+    {
+      fprintf (stderr, _("error: unknown command '%s'; see 'wrappy --help'\n"), argv[i]);
+      return 2;
+    }
+
+  /* Commands after the first also accept --json/--verbose (e.g. `wrappy list --json`). */
+  if (!cmd->fn (argc - i, argv + i, &exit_code, &error))
+    return report (error);
+  return exit_code;
+}
