@@ -1,8 +1,78 @@
 #include "config.h"
+
+#include <stdio.h>
+
 #include "wrappy-builtins.h"
+#include "wrappy-cli-common.h"
+#include "wrappy-dirs.h"
 #include "wrappy-error.h"
+#include "wrappy-i18n.h"
+#include "wrappy-id.h"
+#include "wrappy-output.h"
+
+static void
+print_strv (const char *label, char **v)
+{
+  g_autofree char *joined = NULL;
+
+  if (v == NULL || v[0] == NULL)
+    return;
+  joined = g_strjoinv (", ", v);
+  printf ("  %-12s %s\n", label, joined);
+}
+
 WRAPPY_BUILTIN (info)
 {
-  g_set_error_literal (error, WRAPPY_ERROR, WRAPPY_ERROR_FAILED, "PLACEHOLDER: info is being written");
-  return FALSE;
+  g_autoptr (GOptionContext) ctx = g_option_context_new (_("ID"));
+  g_autoptr (WrappyManifest) m = NULL;
+  g_autofree char *size = NULL;
+  g_autofree char *state = NULL;
+
+  if (!wrappy_parse_options (ctx, NULL, &argc, &argv, error))
+    return FALSE;
+  if (argc != 2)
+    {
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE, _("usage: wrappy info ID"));
+      return FALSE;
+    }
+  m = wrappy_manifest_load (argv[1], error);
+  if (m == NULL)
+    return FALSE;
+
+  if (wrappy_output_json ())
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      g_autoptr (JsonNode) root = NULL;
+      wrappy_cli_add_app_json (b, m, TRUE);
+      root = json_builder_get_root (b);
+      wrappy_print_json (root);
+      return TRUE;
+    }
+
+  size = g_format_size (m->installed_size);
+  state = wrappy_dirs_app_state (m->id);
+  printf ("%s%s%s\n", m->name ? m->name : m->id, m->summary ? " - " : "",
+          m->summary ? m->summary : "");
+  printf ("  %-12s %s\n", _("ID:"), m->id);
+  printf ("  %-12s %s\n", _("Version:"), m->version ? m->version : "-");
+  printf ("  %-12s %s (%s)\n", _("Source:"), m->source, m->origin ? m->origin : "-");
+  printf ("  %-12s %s\n", _("Branch:"), m->branch ? m->branch : "-");
+  printf ("  %-12s %s\n", _("Command:"), m->command ? m->command : "-");
+  printf ("  %-12s %s\n", _("Size:"), size);
+  printf ("  %-12s %s\n", _("Data:"), state);
+  print_strv (_("Shares:"), m->shared);
+  print_strv (_("Sockets:"), m->sockets);
+  print_strv (_("Devices:"), m->devices);
+  print_strv (_("Files:"), m->filesystems);
+  printf (_("Layers:\n"));
+  for (guint i = 0; i < m->layers->len; i++)
+    {
+      WrappyManifestLayer *l = m->layers->pdata[i];
+      g_autofree char *path = wrappy_manifest_layer_host_path (l);
+      g_autofree char *short_commit = g_strndup (l->commit ? l->commit : "", 12);
+      printf ("  %-5s %-28s %s  %s\n", l->kind, l->mount, l->ref ? l->ref : "", short_commit);
+      if (wrappy_output_verbose ())
+        printf ("        %s\n", path);
+    }
+  return TRUE;
 }

@@ -1,8 +1,98 @@
 #include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
 #include "wrappy-builtins.h"
+#include "wrappy-cli-common.h"
 #include "wrappy-error.h"
+#include "wrappy-flathub.h"
+#include "wrappy-i18n.h"
+#include "wrappy-id.h"
+#include "wrappy-output.h"
+
+static char *opt_from_flathub, *opt_remote;
+
+static GOptionEntry entries[] = {
+  { "from-flathub", 0, 0, G_OPTION_ARG_STRING, &opt_from_flathub,
+    N_("Install the Flatpak app ID (optionally ID//BRANCH)"), N_("ID") },
+  { "remote", 0, 0, G_OPTION_ARG_STRING, &opt_remote,
+    N_("Install from this remote instead of flathub"), N_("NAME") },
+  { NULL },
+};
+
+static gboolean
+has_suffix_ci (const char *s, const char *suffix)
+{
+  g_autofree char *lower = g_ascii_strdown (s, -1);
+  return g_str_has_suffix (lower, suffix);
+}
+
+static WrappyManifest *
+install_file (WrappyStore *store, const char *path, GError **error)
+{
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_FOUND,
+                   _("%s: no such file (to install from Flathub use --from-flathub ID)"), path);
+      return NULL;
+    }
+  if (has_suffix_ci (path, ".flatpakref"))
+    return wrappy_flathub_install_flatpakref (store, path, NULL, error);
+  if (has_suffix_ci (path, ".flatpak"))
+    return wrappy_flathub_install_bundle (store, path, NULL, error);
+  g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
+               _("%s: unknown file type; wrappy installs .flatpakref and .flatpak files"), path);
+  return NULL;
+}
+
+static void
+report_installed (WrappyManifest *m)
+{
+  if (wrappy_output_json ())
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      g_autoptr (JsonNode) root = NULL;
+      wrappy_cli_add_app_json (b, m, TRUE);
+      root = json_builder_get_root (b);
+      wrappy_print_json (root);
+      return;
+    }
+  printf (_("Installed %s%s%s from %s\n"), m->id, m->version ? " " : "",
+          m->version ? m->version : "", m->origin);
+  printf (_("Run it with: wrappy run %s\n"), m->id);
+}
+
 WRAPPY_BUILTIN (install)
 {
-  g_set_error_literal (error, WRAPPY_ERROR, WRAPPY_ERROR_FAILED, "PLACEHOLDER: install is being written");
-  return FALSE;
+  g_autoptr (GOptionContext) ctx = g_option_context_new (_("[--from-flathub ID[//BRANCH] | FILE]"));
+  g_autoptr (WrappyStore) store = NULL;
+  g_autoptr (WrappyManifest) m = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *branch = NULL;
+
+  if (!wrappy_parse_options (ctx, entries, &argc, &argv, error))
+    return FALSE;
+  if ((opt_from_flathub != NULL) == (argc == 2) || argc > 2)
+    {
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
+                   _("usage: wrappy install --from-flathub ID[//BRANCH] [--remote NAME], or "
+                     "wrappy install FILE"));
+      return FALSE;
+    }
+  if (opt_from_flathub != NULL
+      && !wrappy_parse_app_spec (opt_from_flathub, &id, &branch, error))
+    return FALSE;
+
+  store = wrappy_store_open (error);
+  if (store == NULL || !wrappy_store_lock (store, error))
+    return FALSE;
+  if (id != NULL)
+    m = wrappy_flathub_install (store, opt_remote, id, branch, NULL, error);
+  else
+    m = install_file (store, argv[1], error);
+  if (m == NULL)
+    return FALSE;
+  report_installed (m);
+  return TRUE;
 }

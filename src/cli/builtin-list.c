@@ -1,8 +1,164 @@
 #include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
 #include "wrappy-builtins.h"
+#include "wrappy-cli-common.h"
+#include "wrappy-dirs.h"
 #include "wrappy-error.h"
+#include "wrappy-fs.h"
+#include "wrappy-i18n.h"
+#include "wrappy-output.h"
+
+static gboolean opt_runtimes;
+
+static GOptionEntry entries[] = {
+  { "runtimes", 0, 0, G_OPTION_ARG_NONE, &opt_runtimes,
+    N_("List the shared base and deps layers instead, with the apps using them"), NULL },
+  { NULL },
+};
+
+typedef struct
+{
+  WrappyManifestLayer *layer;
+  GPtrArray *users; /* app IDs (borrowed) */
+  guint64 size;
+} SharedLayer;
+
+static void
+shared_layer_free (SharedLayer *s)
+{
+  g_ptr_array_unref (s->users);
+  g_free (s);
+}
+
+static gint
+compare_shared (gconstpointer a, gconstpointer b)
+{
+  const SharedLayer *sa = *(SharedLayer **) a, *sb = *(SharedLayer **) b;
+  return g_strcmp0 (sa->layer->ref, sb->layer->ref);
+}
+
+static gboolean
+list_runtimes (GPtrArray *apps)
+{
+  g_autoptr (GHashTable) by_path = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GPtrArray) layers = g_ptr_array_new_with_free_func ((GDestroyNotify) shared_layer_free);
+
+  for (guint i = 0; i < apps->len; i++)
+    {
+      WrappyManifest *m = apps->pdata[i];
+      for (guint j = 0; j < m->layers->len; j++)
+        {
+          WrappyManifestLayer *l = m->layers->pdata[j];
+          SharedLayer *s;
+          if (strcmp (l->kind, "app") == 0)
+            continue;
+          s = g_hash_table_lookup (by_path, l->path);
+          if (s == NULL)
+            {
+              g_autofree char *path = wrappy_manifest_layer_host_path (l);
+              s = g_new0 (SharedLayer, 1);
+              s->layer = l;
+              s->users = g_ptr_array_new ();
+              s->size = wrappy_disk_usage (path);
+              g_hash_table_insert (by_path, l->path, s);
+              g_ptr_array_add (layers, s);
+            }
+          g_ptr_array_add (s->users, m->id);
+        }
+    }
+  g_ptr_array_sort (layers, compare_shared);
+
+  if (wrappy_output_json ())
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      g_autoptr (JsonNode) root = NULL;
+      json_builder_begin_array (b);
+      for (guint i = 0; i < layers->len; i++)
+        {
+          SharedLayer *s = layers->pdata[i];
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "kind");
+          json_builder_add_string_value (b, s->layer->kind);
+          json_builder_set_member_name (b, "id");
+          json_builder_add_string_value (b, s->layer->name);
+          json_builder_set_member_name (b, "ref");
+          json_builder_add_string_value (b, s->layer->ref);
+          json_builder_set_member_name (b, "commit");
+          json_builder_add_string_value (b, s->layer->commit);
+          json_builder_set_member_name (b, "installed_size");
+          json_builder_add_int_value (b, (gint64) s->size);
+          json_builder_set_member_name (b, "used_by");
+          json_builder_begin_array (b);
+          for (guint k = 0; k < s->users->len; k++)
+            json_builder_add_string_value (b, s->users->pdata[k]);
+          json_builder_end_array (b);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      root = json_builder_get_root (b);
+      wrappy_print_json (root);
+      return TRUE;
+    }
+  if (layers->len > 0)
+    printf ("%-6s %-48s %10s  %s\n", _("Kind"), _("Ref"), _("Size"), _("Used by"));
+  for (guint i = 0; i < layers->len; i++)
+    {
+      SharedLayer *s = layers->pdata[i];
+      g_autofree char *size = g_format_size (s->size);
+      g_ptr_array_add (s->users, NULL);
+      g_autofree char *users = g_strjoinv (",", (char **) s->users->pdata);
+      printf ("%-6s %-48s %10s  %s\n", s->layer->kind, s->layer->ref, size, users);
+    }
+  return TRUE;
+}
+
 WRAPPY_BUILTIN (list)
 {
-  g_set_error_literal (error, WRAPPY_ERROR, WRAPPY_ERROR_FAILED, "PLACEHOLDER: list is being written");
-  return FALSE;
+  g_autoptr (GOptionContext) ctx = g_option_context_new ("");
+  g_autoptr (GPtrArray) apps = NULL;
+
+  if (!wrappy_parse_options (ctx, entries, &argc, &argv, error))
+    return FALSE;
+  if (argc != 1)
+    {
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE, _("usage: wrappy list [--runtimes]"));
+      return FALSE;
+    }
+  apps = wrappy_manifest_list_installed (error);
+  if (apps == NULL)
+    return FALSE;
+  if (opt_runtimes)
+    return list_runtimes (apps);
+
+  if (wrappy_output_json ())
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      g_autoptr (JsonNode) root = NULL;
+      json_builder_begin_array (b);
+      for (guint i = 0; i < apps->len; i++)
+        wrappy_cli_add_app_json (b, apps->pdata[i], FALSE);
+      json_builder_end_array (b);
+      root = json_builder_get_root (b);
+      wrappy_print_json (root);
+      return TRUE;
+    }
+  if (apps->len == 0)
+    {
+      wrappy_info (_("No apps installed. Install one with 'wrappy install --from-flathub ID'."));
+      return TRUE;
+    }
+  printf ("%-32s %-20s %-10s %-10s %-32s %10s\n", _("ID"), _("Name"), _("Version"), _("Source"),
+          _("Base"), _("Size"));
+  for (guint i = 0; i < apps->len; i++)
+    {
+      WrappyManifest *m = apps->pdata[i];
+      g_autofree char *base = wrappy_cli_base_name (m);
+      g_autofree char *size = g_format_size (m->installed_size);
+      printf ("%-32s %-20s %-10s %-10s %-32s %10s\n", m->id, m->name ? m->name : "",
+              m->version ? m->version : "", m->source ? m->source : "", base, size);
+    }
+  return TRUE;
 }

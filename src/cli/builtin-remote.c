@@ -1,8 +1,178 @@
 #include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
 #include "wrappy-builtins.h"
 #include "wrappy-error.h"
+#include "wrappy-http.h"
+#include "wrappy-i18n.h"
+#include "wrappy-output.h"
+#include "wrappy-remote.h"
+
+static gboolean opt_no_gpg_verify, opt_replace;
+static char *opt_gpg_import, *opt_title;
+
+static GOptionEntry add_entries[] = {
+  { "no-gpg-verify", 0, 0, G_OPTION_ARG_NONE, &opt_no_gpg_verify,
+    N_("Do not verify signatures (only for repos you control)"), NULL },
+  { "replace", 0, 0, G_OPTION_ARG_NONE, &opt_replace, N_("Replace a remote of the same name"), NULL },
+  { "gpg-import", 0, 0, G_OPTION_ARG_FILENAME, &opt_gpg_import,
+    N_("Trust the GPG key(s) in FILE for this remote"), N_("FILE") },
+  { "title", 0, 0, G_OPTION_ARG_STRING, &opt_title, N_("A title for the remote"), N_("TITLE") },
+  { NULL },
+};
+
+static WrappyRemote *
+remote_from_source (const char *name, const char *source, GError **error)
+{
+  g_autoptr (GBytes) bytes = NULL;
+  const char *data;
+  gsize len;
+
+  if (g_str_has_suffix (source, ".flatpakrepo") || g_file_test (source, G_FILE_TEST_IS_REGULAR))
+    {
+      if (g_file_test (source, G_FILE_TEST_IS_REGULAR))
+        {
+          g_autofree char *contents = NULL;
+          if (!g_file_get_contents (source, &contents, &len, error))
+            return NULL;
+          bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+        }
+      else if ((bytes = wrappy_http_get (source, 1024 * 1024, error)) == NULL)
+        return NULL;
+      data = g_bytes_get_data (bytes, &len);
+      return wrappy_remote_from_keyfile_data (name, data, len, FALSE, error);
+    }
+  if (!g_str_has_prefix (source, "http://") && !g_str_has_prefix (source, "https://")
+      && !g_str_has_prefix (source, "file:///"))
+    {
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
+                   _("'%s' is neither a URL (http://, https://, file:///) nor a .flatpakrepo file"),
+                   source);
+      return NULL;
+    }
+  return wrappy_remote_new (name, source);
+}
+
+static gboolean
+remote_add (int argc, char **argv, GError **error)
+{
+  g_autoptr (GOptionContext) ctx = g_option_context_new (_("NAME URL|FILE.flatpakrepo"));
+  g_autoptr (WrappyRemote) r = NULL;
+
+  if (!wrappy_parse_options (ctx, add_entries, &argc, &argv, error))
+    return FALSE;
+  if (argc != 3)
+    {
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
+                   _("usage: wrappy remote add NAME URL|FILE.flatpakrepo"));
+      return FALSE;
+    }
+  if (!wrappy_remote_validate_name (argv[1], error))
+    return FALSE;
+  r = remote_from_source (argv[1], argv[2], error);
+  if (r == NULL)
+    return FALSE;
+  if (opt_title)
+    {
+      g_free (r->title);
+      r->title = g_strdup (opt_title);
+    }
+  if (opt_gpg_import)
+    {
+      g_autofree char *key = NULL;
+      gsize len;
+      if (!g_file_get_contents (opt_gpg_import, &key, &len, error))
+        return FALSE;
+      g_clear_pointer (&r->gpg_key, g_bytes_unref);
+      r->gpg_key = g_bytes_new_take (g_steal_pointer (&key), len);
+      r->gpg_verify = TRUE;
+    }
+  else if (r->gpg_key == NULL && !opt_no_gpg_verify)
+    r->gpg_verify = TRUE;
+  if (opt_no_gpg_verify)
+    r->gpg_verify = FALSE;
+  if (!wrappy_remote_save (r, opt_replace, error))
+    return FALSE;
+  if (r->gpg_verify && r->gpg_key == NULL)
+    g_printerr (_("warning: remote '%s' has signature checks on but no key; installs from it "
+                  "will fail until you add one with --replace --gpg-import=FILE\n"),
+                r->name);
+  wrappy_info (_("Added remote '%s' (%s)"), r->name, r->url);
+  return TRUE;
+}
+
+static gboolean
+remote_list (int argc, char **argv, GError **error)
+{
+  g_autoptr (GOptionContext) ctx = g_option_context_new ("");
+  g_autoptr (GPtrArray) remotes = NULL;
+
+  if (!wrappy_parse_options (ctx, NULL, &argc, &argv, error))
+    return FALSE;
+  remotes = wrappy_remote_list (error);
+  if (remotes == NULL)
+    return FALSE;
+  if (wrappy_output_json ())
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      g_autoptr (JsonNode) root = NULL;
+      json_builder_begin_array (b);
+      for (guint i = 0; i < remotes->len; i++)
+        {
+          WrappyRemote *r = remotes->pdata[i];
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "name");
+          json_builder_add_string_value (b, r->name);
+          json_builder_set_member_name (b, "url");
+          json_builder_add_string_value (b, r->url);
+          json_builder_set_member_name (b, "title");
+          json_builder_add_string_value (b, r->title);
+          json_builder_set_member_name (b, "gpg_verify");
+          json_builder_add_boolean_value (b, r->gpg_verify);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      root = json_builder_get_root (b);
+      wrappy_print_json (root);
+      return TRUE;
+    }
+  for (guint i = 0; i < remotes->len; i++)
+    {
+      WrappyRemote *r = remotes->pdata[i];
+      printf ("%-16s %s%s\n", r->name, r->url, r->gpg_verify ? "" : _("  (no GPG verification)"));
+    }
+  return TRUE;
+}
+
+static gboolean
+remote_remove (int argc, char **argv, GError **error)
+{
+  g_autoptr (GOptionContext) ctx = g_option_context_new (_("NAME"));
+
+  if (!wrappy_parse_options (ctx, NULL, &argc, &argv, error))
+    return FALSE;
+  if (argc != 2)
+    {
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE, _("usage: wrappy remote remove NAME"));
+      return FALSE;
+    }
+  if (!wrappy_remote_delete (argv[1], error))
+    return FALSE;
+  wrappy_info (_("Removed remote '%s'"), argv[1]);
+  return TRUE;
+}
+
 WRAPPY_BUILTIN (remote)
 {
-  g_set_error_literal (error, WRAPPY_ERROR, WRAPPY_ERROR_FAILED, "PLACEHOLDER: remote is being written");
+  if (argc >= 2 && strcmp (argv[1], "add") == 0)
+    return remote_add (argc - 1, argv + 1, error);
+  if (argc >= 2 && strcmp (argv[1], "list") == 0)
+    return remote_list (argc - 1, argv + 1, error);
+  if (argc >= 2 && (strcmp (argv[1], "remove") == 0 || strcmp (argv[1], "delete") == 0))
+    return remote_remove (argc - 1, argv + 1, error);
+  g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
+               _("usage: wrappy remote add|list|remove …"));
   return FALSE;
 }

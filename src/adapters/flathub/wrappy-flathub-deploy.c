@@ -1,0 +1,136 @@
+/* The last step of every Flatpak install (remote, .flatpakref or bundle): layers, then
+ * the manifest, then the desktop exports. */
+#include "config.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include "wrappy-appdata.h"
+#include "wrappy-dirs.h"
+#include "wrappy-error.h"
+#include "wrappy-export.h"
+#include "wrappy-flathub-private.h"
+#include "wrappy-flathub.h"
+#include "wrappy-fs.h"
+#include "wrappy-i18n.h"
+#include "wrappy-id.h"
+#include "wrappy-output.h"
+
+gboolean
+wrappy_flathub_check_not_installed (const char *app_id, GError **error)
+{
+  if (!wrappy_manifest_is_installed (app_id))
+    return TRUE;
+  g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_ALREADY_INSTALLED,
+               _("%s is already installed; run it with 'wrappy run %s', or remove it first "
+                 "with 'wrappy uninstall %s'"),
+               app_id, app_id, app_id);
+  return FALSE;
+}
+
+static char *
+self_path (void)
+{
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  return exe ? g_steal_pointer (&exe) : g_strdup ("wrappy");
+}
+
+static void
+fill_from_metadata (WrappyManifest *m, WrappyFlatpakMetadata *md)
+{
+  m->command = g_strdup (md->command);
+  m->shared = g_strdupv (md->shared);
+  m->sockets = g_strdupv (md->sockets);
+  m->devices = g_strdupv (md->devices);
+  m->filesystems = g_strdupv (md->filesystems);
+  m->features = g_strdupv (md->features);
+  m->persistent = g_strdupv (md->persistent);
+  m->env = g_strdupv (md->env);
+}
+
+WrappyManifest *
+wrappy_flathub_finish_install (WrappyStore *store, WrappyFlatpakMetadata *md, const char *origin,
+                               GPtrArray *items, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (WrappyManifest) m = wrappy_manifest_new (md->name);
+  g_autofree char *app_files = NULL;
+  g_autofree char *wrappy_path = NULL;
+  g_autoptr (GError) export_error = NULL;
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      WrappyInstallItem *item = items->pdata[i];
+      g_autofree char *path = wrappy_store_checkout_layer (store, item->ref, item->commit,
+                                                           cancellable, error);
+      if (path == NULL)
+        return NULL;
+      wrappy_manifest_add_layer (m, item->kind, item->name, item->ref, item->commit, path,
+                                 item->mount);
+      if (strcmp (item->kind, "app") == 0)
+        {
+          app_files = g_build_filename (store->path, path, NULL);
+          wrappy_parse_ref (item->ref, NULL, NULL, NULL, &m->branch, NULL);
+        }
+    }
+  if (app_files == NULL)
+    {
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_FAILED, "no app layer");
+      return NULL;
+    }
+
+  m->source = g_strdup ("flathub");
+  m->origin = g_strdup (origin);
+  fill_from_metadata (m, md);
+  wrappy_appdata_load (app_files, md->name, &m->name, &m->summary, &m->version);
+  if (m->name == NULL)
+    m->name = g_strdup (strrchr (md->name, '.') + 1);
+  m->installed_size = wrappy_disk_usage (app_files);
+
+  /* Layers reach the disk before the manifest that points at them. */
+  wrappy_store_sync (store);
+  if (!wrappy_manifest_save (m, error))
+    return NULL;
+
+  wrappy_path = self_path ();
+  if (!wrappy_export_app (md->name, app_files, wrappy_path, NULL, &export_error))
+    g_printerr (_("warning: %s was installed, but its launchers were not exported: %s\n"),
+                md->name, export_error->message);
+  return g_steal_pointer (&m);
+}
+
+gboolean
+wrappy_flathub_uninstall (WrappyStore *store, WrappyManifest *m, GCancellable *cancellable,
+                          GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+
+  if (!wrappy_export_remove (m->id, &local_error))
+    {
+      g_printerr (_("warning: could not remove the launchers of %s: %s\n"), m->id,
+                  local_error->message);
+      g_clear_error (&local_error);
+    }
+  /* Deleting the manifest is the atomic step; the layer removal after it is cleanup that
+   * a later command would redo. */
+  if (!wrappy_manifest_delete (m->id, error))
+    return FALSE;
+
+  for (guint i = 0; i < m->layers->len; i++)
+    {
+      WrappyManifestLayer *l = m->layers->pdata[i];
+      gboolean removed = FALSE;
+
+      /* Shared base and deps layers stay for `wrappy gc` (SPEC.md); the app's own goes. */
+      if (strcmp (l->kind, "app") != 0)
+        continue;
+      if (!wrappy_store_remove_layer_if_unused (store, l->path, m->id, &removed, error))
+        return FALSE;
+      if (removed && l->ref != NULL
+          && !wrappy_store_forget_ref (store, m->origin, l->ref, NULL, cancellable, &local_error))
+        {
+          wrappy_debug ("cannot drop ref %s: %s", l->ref, local_error->message);
+          g_clear_error (&local_error);
+        }
+    }
+  return TRUE;
+}

@@ -1,0 +1,27 @@
+/* The Flathub (Flatpak/OSTree) source: install apps with their runtime and extensions
+ * from a remote, a .flatpakref or a .flatpak bundle into the store. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "wrappy-manifest.h"
+#include "wrappy-store.h"
+
+G_BEGIN_DECLS
+
+/* remote_name NULL means `flathub` (added on first use). branch may be NULL. */
+WrappyManifest *wrappy_flathub_install (WrappyStore *store, const char *remote_name,
+                                        const char *app_id, const char *branch,
+                                        GCancellable *cancellable, GError **error);
+
+WrappyManifest *wrappy_flathub_install_flatpakref (WrappyStore *store, const char *path,
+                                                   GCancellable *cancellable, GError **error);
+
+WrappyManifest *wrappy_flathub_install_bundle (WrappyStore *store, const char *path,
+                                               GCancellable *cancellable, GError **error);
+
+/* Removes the app's own layer and local ref; keeps shared layers other apps use. */
+gboolean wrappy_flathub_uninstall (WrappyStore *store, WrappyManifest *m,
+                                   GCancellable *cancellable, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,17 @@
+/* Pieces several builtins share: how an app is shown (table row, JSON object). */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "wrappy-manifest.h"
+
+G_BEGIN_DECLS
+
+/* "org.x.Platform//23.08" for the app's base layer. */
+char *wrappy_cli_base_name (WrappyManifest *m);
+
+/* The object SPEC.md promises: id, name, version, source, origin, base, installed_size
+ * (and with_layers, each layer with its kind, ref, commit, path and mount). */
+void wrappy_cli_add_app_json (JsonBuilder *b, WrappyManifest *m, gboolean with_layers);
+
+G_END_DECLS

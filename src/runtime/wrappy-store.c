@@ -1,0 +1,230 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "wrappy-dirs.h"
+#include "wrappy-error.h"
+#include "wrappy-fs.h"
+#include "wrappy-i18n.h"
+#include "wrappy-id.h"
+#include "wrappy-manifest.h"
+#include "wrappy-store.h"
+
+WrappyStore *
+wrappy_store_open (GError **error)
+{
+  g_autoptr (WrappyStore) store = g_new0 (WrappyStore, 1);
+
+  store->lock_fd = -1;
+  store->path = g_strdup (wrappy_dirs_data ());
+  if (!wrappy_dirs_ensure (store->path, error))
+    return NULL;
+  store->dfd = open (store->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (store->dfd < 0)
+    return wrappy_throw_errno (error, "open", store->path), NULL;
+  return g_steal_pointer (&store);
+}
+
+void
+wrappy_store_free (WrappyStore *store)
+{
+  if (store == NULL)
+    return;
+  g_clear_object (&store->repo);
+  if (store->dfd >= 0)
+    close (store->dfd);
+  if (store->lock_fd >= 0)
+    close (store->lock_fd);
+  g_free (store->path);
+  g_free (store);
+}
+
+gboolean
+wrappy_store_lock (WrappyStore *store, GError **error)
+{
+  g_autofree char *path = g_build_filename (store->path, "lock", NULL);
+
+  if (store->lock_fd >= 0)
+    return TRUE;
+  store->lock_fd = wrappy_lock_file (path, TRUE, error);
+  if (store->lock_fd < 0)
+    return FALSE;
+  wrappy_store_cleanup_tmp (store);
+  return TRUE;
+}
+
+OstreeRepo *
+wrappy_store_get_repo (WrappyStore *store, GError **error)
+{
+  g_autofree char *path = NULL;
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (OstreeRepo) repo = NULL;
+
+  if (store->repo != NULL)
+    return store->repo;
+  path = g_build_filename (store->path, "repo", NULL);
+  file = g_file_new_for_path (path);
+  repo = ostree_repo_new (file);
+  if (!g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      /* Create under a temporary name so that a killed run never leaves half a repo. */
+      g_autofree char *tmp = g_strdup_printf ("%s.tmp-%d", path, getpid ());
+      g_autoptr (GFile) tmpfile = g_file_new_for_path (tmp);
+      g_autoptr (OstreeRepo) tmprepo = ostree_repo_new (tmpfile);
+
+      if (!ostree_repo_create (tmprepo, OSTREE_REPO_MODE_BARE_USER_ONLY, NULL, error))
+        return NULL;
+      if (rename (tmp, path) != 0)
+        return wrappy_throw_errno (error, "rename", path), NULL;
+    }
+  if (!ostree_repo_open (repo, NULL, error))
+    return NULL;
+  store->repo = g_steal_pointer (&repo);
+  return store->repo;
+}
+
+char *
+wrappy_store_layer_dir (const char *ref, const char *commit)
+{
+  return g_build_filename ("layers", ref, commit, NULL);
+}
+
+static gboolean
+mkdir_p_at (int dfd, const char *rel, GError **error)
+{
+  g_autofree char *path = g_build_filename (wrappy_dirs_data (), rel, NULL);
+  return wrappy_dirs_ensure (path, error);
+}
+
+char *
+wrappy_store_checkout_layer (WrappyStore *store, const char *ref, const char *commit,
+                             GCancellable *cancellable, GError **error)
+{
+  OstreeRepo *repo = wrappy_store_get_repo (store, error);
+  g_autofree char *dir = NULL;
+  g_autofree char *parent = NULL;
+  g_autofree char *tmp = NULL;
+  OstreeRepoCheckoutAtOptions opts = { 0 };
+  struct stat st;
+
+  if (repo == NULL)
+    return NULL;
+  if (!wrappy_parse_ref (ref, NULL, NULL, NULL, NULL, error))
+    return NULL;
+  dir = wrappy_store_layer_dir (ref, commit);
+  if (fstatat (store->dfd, dir, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR (st.st_mode))
+    return g_build_filename (dir, "files", NULL);
+
+  parent = g_path_get_dirname (dir);
+  if (!mkdir_p_at (store->dfd, parent, error) || !mkdir_p_at (store->dfd, "layers", error))
+    return NULL;
+  tmp = g_strdup_printf ("layers/.tmp-%s-%d", commit, getpid ());
+  if (!wrappy_rm_rf_at (store->dfd, tmp, error))
+    return NULL;
+
+  /* User mode from a bare-user-only repo hardlinks every file: the layer costs no
+   * space beyond the repo's own copy. */
+  opts.mode = OSTREE_REPO_CHECKOUT_MODE_USER;
+  opts.overwrite_mode = OSTREE_REPO_CHECKOUT_OVERWRITE_NONE;
+  opts.no_copy_fallback = FALSE;
+  if (!ostree_repo_checkout_at (repo, &opts, store->dfd, tmp, commit, cancellable, error))
+    {
+      wrappy_prefix_error (error, _("cannot check out %s"), ref);
+      wrappy_rm_rf_at (store->dfd, tmp, NULL);
+      return NULL;
+    }
+  if (renameat (store->dfd, tmp, store->dfd, dir) != 0)
+    {
+      wrappy_throw_errno (error, "rename", dir);
+      wrappy_rm_rf_at (store->dfd, tmp, NULL);
+      return NULL;
+    }
+  return g_build_filename (dir, "files", NULL);
+}
+
+static char *
+layer_root (const char *layer_path)
+{
+  if (g_str_has_suffix (layer_path, "/files"))
+    return g_path_get_dirname (layer_path);
+  return g_strdup (layer_path);
+}
+
+gboolean
+wrappy_store_remove_layer_if_unused (WrappyStore *store, const char *layer_path,
+                                     const char *except_id, gboolean *removed, GError **error)
+{
+  g_autoptr (GPtrArray) apps = wrappy_manifest_list_installed (error);
+  g_autofree char *root = layer_root (layer_path);
+
+  *removed = FALSE;
+  if (apps == NULL)
+    return FALSE;
+  if (!g_str_has_prefix (root, "layers/") || strstr (root, "..") != NULL)
+    return TRUE; /* not ours to remove */
+  for (guint i = 0; i < apps->len; i++)
+    {
+      WrappyManifest *m = apps->pdata[i];
+      if (except_id != NULL && strcmp (m->id, except_id) == 0)
+        continue;
+      for (guint j = 0; j < m->layers->len; j++)
+        {
+          WrappyManifestLayer *l = m->layers->pdata[j];
+          g_autofree char *other = layer_root (l->path);
+          if (strcmp (other, root) == 0)
+            return TRUE;
+        }
+    }
+  if (!wrappy_rm_rf_at (store->dfd, root, error))
+    return FALSE;
+  *removed = TRUE;
+  return TRUE;
+}
+
+gboolean
+wrappy_store_forget_ref (WrappyStore *store, const char *remote, const char *ref,
+                         guint64 *freed_out, GCancellable *cancellable, GError **error)
+{
+  OstreeRepo *repo = wrappy_store_get_repo (store, error);
+  gint n_total = 0, n_pruned = 0;
+  guint64 freed = 0;
+
+  if (repo == NULL)
+    return FALSE;
+  if (!ostree_repo_set_ref_immediate (repo, remote, ref, NULL, cancellable, error))
+    return FALSE;
+  if (!ostree_repo_prune (repo, OSTREE_REPO_PRUNE_FLAGS_REFS_ONLY, 0, &n_total, &n_pruned, &freed,
+                          cancellable, error))
+    return FALSE;
+  if (freed_out)
+    *freed_out = freed;
+  return TRUE;
+}
+
+void
+wrappy_store_sync (WrappyStore *store)
+{
+  syncfs (store->dfd);
+}
+
+void
+wrappy_store_cleanup_tmp (WrappyStore *store)
+{
+  g_autofree char *layers = g_build_filename (store->path, "layers", NULL);
+  g_autoptr (GDir) d = g_dir_open (layers, 0, NULL);
+  const char *name;
+
+  if (d == NULL)
+    return;
+  while ((name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_prefix (name, ".tmp-"))
+      {
+        g_autofree char *rel = g_build_filename ("layers", name, NULL);
+        wrappy_rm_rf_at (store->dfd, rel, NULL);
+      }
+}
