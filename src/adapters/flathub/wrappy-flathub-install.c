@@ -48,7 +48,12 @@ wrappy_flathub_remote_error (GError **error, GError *ostree_error, WrappyRemote 
 {
   const char *msg = ostree_error->message;
 
-  if (remote->gpg_verify && remote->gpg_key == NULL
+  if (strstr (msg, "no summary found") != NULL || strstr (msg, "Server returned HTTP 404") != NULL)
+    g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_FOUND,
+                 _("remote '%s' has no Flatpak repository at %s; check the URL with 'wrappy "
+                   "remote list'"),
+                 remote->name, remote->url);
+  else if (remote->gpg_verify && remote->gpg_key == NULL
       && (strstr (msg, "GPG") != NULL || strstr (msg, "signature") != NULL))
     g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_UNTRUSTED,
                  _("remote '%s' checks signatures but has no key: add it with 'wrappy remote "
