@@ -1,8 +1,250 @@
+/* wrappy run [OPTIONS] ID [-- ARGS…]: load the app's manifest, turn it into a launch
+ * spec, build the sandbox plan and apply it. Options stop at the ID: everything after it
+ * belongs to the app. */
 #include "config.h"
+
+#include <string.h>
+
 #include "wrappy-builtins.h"
+#include "wrappy-dirs.h"
 #include "wrappy-error.h"
+#include "wrappy-i18n.h"
+#include "wrappy-id.h"
+#include "wrappy-launch-spec.h"
+#include "wrappy-launch.h"
+#include "wrappy-manifest.h"
+#include "wrappy-output.h"
+#include "wrappy-plan.h"
+
+static char *opt_isolation, *opt_home, *opt_command;
+static char **opt_env, **opt_share, **opt_unshare, **opt_bind, **opt_ro_bind;
+static gboolean opt_current_dir;
+
+static GOptionEntry entries[] = {
+  { "isolation", 0, 0, G_OPTION_ARG_STRING, &opt_isolation,
+    N_ ("Isolation level: none, partial, full or paranoid"), N_ ("LEVEL") },
+  { "home", 0, 0, G_OPTION_ARG_STRING, &opt_home,
+    N_ ("Home directory: private, tmpfs, overlay or host"), N_ ("MODE") },
+  { "command", 0, 0, G_OPTION_ARG_STRING, &opt_command,
+    N_ ("Run PROGRAM instead of the app's command"), N_ ("PROGRAM") },
+  { "env", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_env, N_ ("Set an environment variable"),
+    N_ ("VAR=VALUE") },
+  { "share", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_share, N_ ("Share with the host: network"),
+    N_ ("WHAT") },
+  { "unshare", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_unshare,
+    N_ ("Do not share with the host: network"), N_ ("WHAT") },
+  { "bind", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_bind, N_ ("Make a host path visible read-write"),
+    N_ ("SRC") },
+  { "ro-bind", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_ro_bind,
+    N_ ("Make a host path visible read-only"), N_ ("SRC") },
+  { "current-dir", 0, 0, G_OPTION_ARG_NONE, &opt_current_dir,
+    N_ ("Make the working directory visible read-write and start there"), NULL },
+  { NULL },
+};
+
+static gboolean
+usage_error (GError **error, const char *msg)
+{
+  g_set_error_literal (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE, msg);
+  return FALSE;
+}
+
+static char **
+strv_concat (char **a, char **b)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+
+  if (a != NULL)
+    g_strv_builder_addv (builder, (const char **)a);
+  if (b != NULL)
+    g_strv_builder_addv (builder, (const char **)b);
+  return g_strv_builder_end (builder);
+}
+
+static gboolean
+check_share_names (char **names, GError **error)
+{
+  for (char **n = names; n && *n; n++)
+    if (strcmp (*n, "network") != 0)
+      {
+        g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
+                     _ ("cannot share '%s'; only 'network' is supported"), *n);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+/* "network" in the spec's shared list when it should be shared. At paranoid only an
+ * explicit --share=network on the command line shares it; the app's own declaration
+ * does not. */
+static char **
+shared_for (const WrappyManifest *m, WrappyIsolation level)
+{
+  g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+  gboolean network;
+
+  if (level == WRAPPY_ISOLATION_PARANOID)
+    network = opt_share != NULL && g_strv_contains ((const char *const *)opt_share, "network");
+  else
+    network = (m->shared != NULL && g_strv_contains ((const char *const *)m->shared, "network"))
+              || (opt_share != NULL && g_strv_contains ((const char *const *)opt_share, "network"));
+  if (opt_unshare != NULL && g_strv_contains ((const char *const *)opt_unshare, "network"))
+    network = FALSE;
+  for (char **s = m->shared; s && *s; s++)
+    if (strcmp (*s, "network") != 0)
+      g_strv_builder_add (b, *s);
+  if (network)
+    g_strv_builder_add (b, "network");
+  return g_strv_builder_end (b);
+}
+
+/* --bind/--ro-bind as Flatpak-style path grants. */
+static gboolean
+add_bind_grants (GStrvBuilder *b, char **binds, const char *suffix, GError **error)
+{
+  for (char **p = binds; p && *p; p++)
+    {
+      g_autofree char *abs = NULL;
+      const char *colon = strchr (*p, ':');
+
+      if (colon != NULL)
+        {
+          g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
+                       _ ("--bind=%s: a different destination is not supported yet"), *p);
+          return FALSE;
+        }
+      abs = g_canonicalize_filename (*p, NULL);
+      if (!g_file_test (abs, G_FILE_TEST_EXISTS))
+        {
+          g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_FOUND, _ ("%s does not exist"), abs);
+          return FALSE;
+        }
+      {
+        g_autofree char *grant = g_strconcat (abs, suffix, NULL);
+        g_strv_builder_add (b, grant);
+      }
+    }
+  return TRUE;
+}
+
+static gboolean
+spec_set_filesystems (WrappyLaunchSpec *spec, const WrappyManifest *m, GError **error)
+{
+  g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+
+  if (m->filesystems != NULL)
+    g_strv_builder_addv (b, (const char **)m->filesystems);
+  if (!add_bind_grants (b, opt_bind, ":rw", error)
+      || !add_bind_grants (b, opt_ro_bind, ":ro", error))
+    return FALSE;
+  if (opt_current_dir)
+    {
+      spec->cwd = g_get_current_dir ();
+      g_autofree char *grant = g_strconcat (spec->cwd, ":rw", NULL);
+      g_strv_builder_add (b, grant);
+    }
+  spec->filesystems = g_strv_builder_end (b);
+  return TRUE;
+}
+
+/* The manifest and the command line as a launch spec. Also what `wrappy enter` needs. */
+static WrappyLaunchSpec *
+spec_from_manifest (const WrappyManifest *m, char **app_args, GError **error)
+{
+  g_autoptr (WrappyLaunchSpec) spec = wrappy_launch_spec_new ();
+  const char *level = opt_isolation ? opt_isolation : m->isolation;
+  const char *command = opt_command ? opt_command : m->command;
+  g_autoptr (GStrvBuilder) argv = g_strv_builder_new ();
+
+  spec->app_id = g_strdup (m->id);
+  if (level != NULL && !wrappy_isolation_from_string (level, &spec->isolation, error))
+    return NULL;
+  if (opt_home != NULL && !wrappy_home_mode_from_string (opt_home, &spec->home, error))
+    return NULL;
+  for (guint i = 0; i < m->layers->len; i++)
+    {
+      const WrappyManifestLayer *l = m->layers->pdata[i];
+      g_autofree char *path = wrappy_manifest_layer_host_path (l);
+
+      if (strcmp (l->kind, "base") == 0 && spec->base_path == NULL)
+        spec->base_path = g_steal_pointer (&path);
+      else if (strcmp (l->kind, "app") == 0 && spec->app_path == NULL)
+        spec->app_path = g_steal_pointer (&path);
+      else if (strcmp (l->kind, "deps") == 0)
+        g_ptr_array_add (spec->deps, wrappy_layer_new (path, l->mount));
+    }
+  if (command == NULL || command[0] == '\0')
+    {
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
+                   _ ("%s has no command to run; use --command"), m->id);
+      return NULL;
+    }
+  g_strv_builder_add (argv, command);
+  if (app_args != NULL)
+    g_strv_builder_addv (argv, (const char **)app_args);
+  spec->argv = g_strv_builder_end (argv);
+  spec->env = strv_concat (m->env, opt_env);
+  spec->shared = shared_for (m, spec->isolation);
+  spec->sockets = g_strdupv (m->sockets);
+  spec->devices = g_strdupv (m->devices);
+  spec->state_dir = wrappy_dirs_app_state (m->id);
+  if (!spec_set_filesystems (spec, m, error))
+    return NULL;
+  return g_steal_pointer (&spec);
+}
+
+static gboolean
+check_env_options (GError **error)
+{
+  for (char **e = opt_env; e && *e; e++)
+    if (strchr (*e, '=') == NULL || **e == '=')
+      {
+        g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE, _ ("--env=%s: expected VAR=VALUE"),
+                     *e);
+        return FALSE;
+      }
+  return check_share_names (opt_share, error) && check_share_names (opt_unshare, error);
+}
+
 WRAPPY_BUILTIN (run)
 {
-  g_set_error_literal (error, WRAPPY_ERROR, WRAPPY_ERROR_FAILED, "PLACEHOLDER: run is being written");
-  return FALSE;
+  g_autoptr (GOptionContext) context = g_option_context_new (_ ("ID [-- ARGS…]"));
+  g_autoptr (WrappyManifest) manifest = NULL;
+  g_autoptr (WrappyLaunchSpec) spec = NULL;
+  g_autoptr (WrappyPlan) plan = NULL;
+  WrappyHostFacts facts;
+  char **app_args;
+
+  g_option_context_set_summary (context, _ ("Run an installed app in its sandbox."));
+  /* Stop at the ID: "wrappy run ID --isolation=none" passes the option to the app. */
+  g_option_context_set_strict_posix (context, TRUE);
+  if (!wrappy_parse_options (context, entries, &argc, &argv, error))
+    return FALSE;
+  if (argc < 2)
+    return usage_error (error, _ ("run needs an app ID; see 'wrappy run --help'"));
+  if (!check_env_options (error))
+    return FALSE;
+  app_args = argv + 2;
+  if (app_args[0] != NULL && strcmp (app_args[0], "--") == 0)
+    app_args++;
+
+  manifest = wrappy_manifest_load (argv[1], error);
+  if (manifest == NULL)
+    return FALSE;
+  spec = spec_from_manifest (manifest, app_args, error);
+  if (spec == NULL)
+    return FALSE;
+
+  wrappy_host_facts_collect (&facts, spec->base_path);
+  plan = wrappy_plan_new (spec, &facts, error);
+  wrappy_host_facts_clear (&facts);
+  if (plan == NULL)
+    return FALSE;
+  if (wrappy_output_verbose ())
+    {
+      g_auto (GStrv) lines = wrappy_plan_describe (plan);
+      for (char **l = lines; *l; l++)
+        wrappy_debug ("plan: %s", *l);
+    }
+  return wrappy_launch (plan, exit_code, error);
 }

@@ -1,0 +1,99 @@
+#include "config.h"
+
+#include <string.h>
+
+#include "wrappy-error.h"
+#include "wrappy-i18n.h"
+#include "wrappy-launch-spec.h"
+
+WrappyLaunchSpec *
+wrappy_launch_spec_new (void)
+{
+  WrappyLaunchSpec *spec = g_new0 (WrappyLaunchSpec, 1);
+
+  spec->isolation = WRAPPY_ISOLATION_FULL;
+  spec->home = WRAPPY_HOME_DEFAULT;
+  spec->deps = g_ptr_array_new_with_free_func ((GDestroyNotify)wrappy_layer_free);
+  return spec;
+}
+
+void
+wrappy_launch_spec_free (WrappyLaunchSpec *spec)
+{
+  if (spec == NULL)
+    return;
+  g_free (spec->app_id);
+  g_free (spec->base_path);
+  g_free (spec->app_path);
+  g_clear_pointer (&spec->deps, g_ptr_array_unref);
+  g_strfreev (spec->argv);
+  g_strfreev (spec->env);
+  g_strfreev (spec->shared);
+  g_strfreev (spec->sockets);
+  g_strfreev (spec->devices);
+  g_strfreev (spec->filesystems);
+  g_free (spec->state_dir);
+  g_free (spec->cwd);
+  g_free (spec);
+}
+
+WrappyLayer *
+wrappy_layer_new (const char *host_path, const char *sandbox_path)
+{
+  WrappyLayer *layer = g_new0 (WrappyLayer, 1);
+
+  layer->host_path = g_strdup (host_path);
+  layer->sandbox_path = g_strdup (sandbox_path);
+  return layer;
+}
+
+void
+wrappy_layer_free (WrappyLayer *layer)
+{
+  if (layer == NULL)
+    return;
+  g_free (layer->host_path);
+  g_free (layer->sandbox_path);
+  g_free (layer);
+}
+
+static const char *const isolation_names[] = { "none", "partial", "full", "paranoid" };
+static const char *const home_names[] = { "default", "private", "tmpfs", "overlay", "host" };
+
+gboolean
+wrappy_isolation_from_string (const char *s, WrappyIsolation *out, GError **error)
+{
+  for (guint i = 0; s != NULL && i < G_N_ELEMENTS (isolation_names); i++)
+    if (strcmp (s, isolation_names[i]) == 0)
+      {
+        *out = (WrappyIsolation)i;
+        return TRUE;
+      }
+  g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
+               _ ("unknown isolation level '%s' (expected none, partial, full or paranoid)"),
+               s ? s : "");
+  return FALSE;
+}
+
+const char *
+wrappy_isolation_to_string (WrappyIsolation level)
+{
+  if ((guint)level < G_N_ELEMENTS (isolation_names))
+    return isolation_names[level];
+  return "unknown";
+}
+
+gboolean
+wrappy_home_mode_from_string (const char *s, WrappyHomeMode *out, GError **error)
+{
+  /* "default" is internal: the user picks one of the four modes. */
+  for (guint i = 1; s != NULL && i < G_N_ELEMENTS (home_names); i++)
+    if (strcmp (s, home_names[i]) == 0)
+      {
+        *out = (WrappyHomeMode)i;
+        return TRUE;
+      }
+  g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
+               _ ("unknown home mode '%s' (expected private, tmpfs, overlay or host)"), s ? s : "");
+  return FALSE;
+}

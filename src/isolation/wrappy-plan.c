@@ -1,0 +1,772 @@
+#include "config.h"
+
+#include <sched.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "wrappy-error.h"
+#include "wrappy-i18n.h"
+#include "wrappy-plan.h"
+
+/* Host variables that must not reach the app: loader and interpreter search paths point
+ * at host files (or let the caller inject code), plugin paths load host modules built
+ * against other libraries. Follows flatpak's default_exports and glibc's
+ * UNSECURE_ENVVARS; every LD_* is dropped as well. */
+static const char *const stripped_env[] = {
+  "PYTHONPATH",
+  "PYTHONHOME",
+  "PYTHONSTARTUP",
+  "PERLLIB",
+  "PERL5LIB",
+  "PERL5OPT",
+  "RUBYLIB",
+  "RUBYOPT",
+  "NODE_OPTIONS",
+  "NODE_PATH",
+  "XCURSOR_PATH",
+  "GI_TYPELIB_PATH",
+  "GIO_EXTRA_MODULES",
+  "GIO_MODULE_DIR",
+  "GTK_PATH",
+  "GTK_MODULES",
+  "GTK_EXE_PREFIX",
+  "GTK_DATA_PREFIX",
+  "GDK_PIXBUF_MODULE_FILE",
+  "GDK_PIXBUF_MODULEDIR",
+  "GDK_BACKEND",
+  "QT_PLUGIN_PATH",
+  "QT_QPA_PLATFORM_PLUGIN_PATH",
+  "QML2_IMPORT_PATH",
+  "QML_IMPORT_PATH",
+  "KRB5CCNAME",
+  "XKB_CONFIG_ROOT",
+  "GCONV_PATH",
+  "GETCONF_DIR",
+  "HOSTALIASES",
+  "LOCALDOMAIN",
+  "LOCPATH",
+  "MALLOC_TRACE",
+  "NIS_PATH",
+  "NLSPATH",
+  "RESOLV_HOST_CONF",
+  "RES_OPTIONS",
+  "TMPDIR",
+  "TZDIR",
+  "VK_ICD_FILENAMES",
+  "VK_ADD_DRIVER_FILES",
+  "VK_DRIVER_FILES",
+  "VK_LAYER_PATH",
+  "LIBGL_DRIVERS_PATH",
+  "LIBVA_DRIVERS_PATH",
+  "__EGL_VENDOR_LIBRARY_DIRS",
+  "__EGL_VENDOR_LIBRARY_FILENAMES",
+  "XDG_DATA_HOME",
+  "XDG_CONFIG_HOME",
+  "XDG_CACHE_HOME",
+  "XDG_STATE_HOME",
+  "XDG_RUNTIME_DIR",
+  "XDG_DATA_DIRS",
+  "XDG_CONFIG_DIRS",
+  "PATH",
+  "FLATPAK_ID",
+  "container",
+  NULL,
+};
+static const char *const stripped_env_prefixes[] = {
+  "LD_",
+  "GST_PLUGIN_",
+  "GST_REGISTRY",
+  "GST_PTP_HELPER",
+  "GST_PRESET_PATH",
+  "GST_INSTALL_PLUGINS_HELPER",
+  "MALLOC_",
+  "GLIBC_TUNABLES",
+};
+
+/* Files in the base's etc/ that the sandbox gets from elsewhere (generated or host). */
+static const char *const etc_not_from_base[] = {
+  "passwd",    "group",     "machine-id", "resolv.conf", "hosts",
+  "host.conf", "localtime", "timezone",   "pkcs11",
+};
+
+/* Where grants may not go: the layout the plan builds itself, and anything under it
+ * (reserved_trees) or the mount points themselves (reserved_dirs). */
+static const char *const reserved_trees[] = {
+  "/usr", "/app",  "/etc", "/proc",  "/dev",   "/sys",
+  "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32",
+};
+static const char *const reserved_dirs[] = { "/", "/tmp", "/run", "/run/user", "/var" };
+
+/* g_strv_builder_take() is GLib 2.80. */
+static void
+strv_builder_take (GStrvBuilder *b, char *s)
+{
+  g_strv_builder_add (b, s);
+  g_free (s);
+}
+
+static void
+op_free (WrappyOp *op)
+{
+  g_free (op->src);
+  g_free (op->dest);
+  g_free (op);
+}
+
+static WrappyOp *
+add_op (WrappyPlan *plan, WrappyOpKind kind, WrappyOpFlags flags, const char *src, const char *dest,
+        guint mode)
+{
+  WrappyOp *op = g_new0 (WrappyOp, 1);
+
+  op->kind = kind;
+  op->flags = flags;
+  op->src = g_strdup (src);
+  op->dest = g_strdup (dest);
+  op->mode = mode;
+  g_ptr_array_add (plan->ops, op);
+  return op;
+}
+
+static gboolean
+strv_has (char **v, const char *s)
+{
+  return v != NULL && g_strv_contains ((const char *const *)v, s);
+}
+
+void
+wrappy_plan_free (WrappyPlan *plan)
+{
+  if (plan == NULL)
+    return;
+  g_clear_pointer (&plan->ops, g_ptr_array_unref);
+  g_strfreev (plan->argv);
+  g_strfreev (plan->envp);
+  g_strfreev (plan->notes);
+  g_free (plan->cwd);
+  g_free (plan);
+}
+
+static guint
+path_depth (const char *path)
+{
+  guint n = 0;
+
+  for (const char *p = path; *p; p++)
+    if (*p == '/' && p[1] != '\0' && p[1] != '/')
+      n++;
+  return n;
+}
+
+/* Parents first; equal depths by name so the plan does not depend on input order. */
+static gint
+compare_layers (gconstpointer a, gconstpointer b)
+{
+  const WrappyLayer *la = *(WrappyLayer **)a;
+  const WrappyLayer *lb = *(WrappyLayer **)b;
+  guint da = path_depth (la->sandbox_path), db = path_depth (lb->sandbox_path);
+
+  if (da != db)
+    return da < db ? -1 : 1;
+  return strcmp (la->sandbox_path, lb->sandbox_path);
+}
+
+static gboolean
+path_is_under (const char *path, const char *dir)
+{
+  gsize n = strlen (dir);
+  return strncmp (path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+static gboolean
+valid_sandbox_path (const char *path)
+{
+  g_auto (GStrv) parts = NULL;
+
+  if (path == NULL || path[0] != '/' || strstr (path, "//") != NULL)
+    return FALSE;
+  parts = g_strsplit (path, "/", -1);
+  for (char **p = parts; *p; p++)
+    if (strcmp (*p, "..") == 0 || strcmp (*p, ".") == 0)
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+add_layers (WrappyPlan *plan, const WrappyLaunchSpec *spec, GError **error)
+{
+  g_autoptr (GPtrArray) deps = g_ptr_array_new ();
+
+  if (spec->base_path == NULL)
+    {
+      g_set_error_literal (error, WRAPPY_ERROR, WRAPPY_ERROR_SANDBOX_SETUP,
+                           _ ("the app has no base layer"));
+      return FALSE;
+    }
+  add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO, spec->base_path, "/usr", 0);
+  if (spec->app_path != NULL)
+    add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO, spec->app_path, "/app", 0);
+
+  for (guint i = 0; spec->deps != NULL && i < spec->deps->len; i++)
+    {
+      WrappyLayer *l = spec->deps->pdata[i];
+      gboolean under_usr = path_is_under (l->sandbox_path, "/usr");
+      gboolean under_app = spec->app_path != NULL && path_is_under (l->sandbox_path, "/app");
+
+      /* Extensions live at extension points of the runtime or the app; anywhere else a
+       * layer could shadow /etc or /proc. */
+      if (!valid_sandbox_path (l->sandbox_path) || !(under_usr || under_app)
+          || strcmp (l->sandbox_path, "/usr") == 0 || strcmp (l->sandbox_path, "/app") == 0)
+        {
+          g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_SANDBOX_SETUP,
+                       _ ("invalid mount point '%s' for layer %s"),
+                       l->sandbox_path ? l->sandbox_path : "", l->host_path);
+          return FALSE;
+        }
+      g_ptr_array_add (deps, l);
+    }
+  g_ptr_array_sort (deps, compare_layers);
+  for (guint i = 0; i < deps->len; i++)
+    {
+      WrappyLayer *l = deps->pdata[i];
+      add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO, l->host_path, l->sandbox_path, 0);
+    }
+  return TRUE;
+}
+
+static char *
+sanitize_field (const char *s)
+{
+  char *r = g_strdup (s ? s : "");
+  g_strdelimit (r, ":\n\r", ' ');
+  return r;
+}
+
+static void
+add_etc (WrappyPlan *plan, const WrappyHostFacts *f, gboolean network)
+{
+  g_autofree char *user = sanitize_field (f->user_name);
+  g_autofree char *real = sanitize_field (f->real_name);
+  g_autofree char *home = sanitize_field (f->home);
+  g_autofree char *passwd = NULL, *group = NULL;
+
+  add_op (plan, WRAPPY_OP_DIR, 0, NULL, "/etc", 0755);
+  for (char **e = f->base_etc_entries; e && *e; e++)
+    {
+      g_autofree char *dest = NULL, *target = NULL;
+      if (g_strv_contains (etc_not_from_base, *e) || strchr (*e, '/') != NULL)
+        continue;
+      dest = g_build_filename ("/etc", *e, NULL);
+      target = g_build_filename ("/usr/etc", *e, NULL);
+      add_op (plan, WRAPPY_OP_SYMLINK, 0, target, dest, 0);
+    }
+
+  /* The same name, ids and home as on the host, so that files the app writes into
+   * granted host paths belong to the user and tools find the right home. */
+  passwd = g_strdup_printf ("%s:x:%u:%u:%s:%s:/bin/sh\n"
+                            "nfsnobody:x:65534:65534:Unmapped user:/:/sbin/nologin\n",
+                            user, (guint)f->uid, (guint)f->gid, real, home);
+  group = g_strdup_printf ("%s:x:%u:%s\nnfsnobody:x:65534:\n", user, (guint)f->gid, user);
+  add_op (plan, WRAPPY_OP_FILE, 0, passwd, "/etc/passwd", 0644);
+  add_op (plan, WRAPPY_OP_FILE, 0, group, "/etc/group", 0644);
+
+  if (network && f->has_resolv_conf)
+    add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO | WRAPPY_OP_FLAG_OPTIONAL, "/etc/resolv.conf",
+            "/etc/resolv.conf", 0);
+  if (network && f->has_hosts)
+    add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO | WRAPPY_OP_FLAG_OPTIONAL, "/etc/hosts",
+            "/etc/hosts", 0);
+  if (f->has_localtime)
+    add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO | WRAPPY_OP_FLAG_OPTIONAL, "/etc/localtime",
+            "/etc/localtime", 0);
+  if (f->has_machine_id)
+    add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO | WRAPPY_OP_FLAG_OPTIONAL, "/etc/machine-id",
+            "/etc/machine-id", 0);
+}
+
+static void
+add_dev (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFacts *f)
+{
+  static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
+  static const char *const std[] = { "stdin", "stdout", "stderr" };
+
+  add_op (plan, WRAPPY_OP_TMPFS, 0, NULL, "/dev", 0755);
+  for (guint i = 0; i < G_N_ELEMENTS (nodes); i++)
+    {
+      g_autofree char *p = g_build_filename ("/dev", nodes[i], NULL);
+      add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_DEVICES, p, p, 0);
+    }
+  add_op (plan, WRAPPY_OP_DEVPTS, 0, NULL, "/dev/pts", 0);
+  add_op (plan, WRAPPY_OP_SYMLINK, 0, "pts/ptmx", "/dev/ptmx", 0);
+  add_op (plan, WRAPPY_OP_TMPFS, 0, NULL, "/dev/shm", 01777);
+  add_op (plan, WRAPPY_OP_SYMLINK, 0, "/proc/self/fd", "/dev/fd", 0);
+  for (guint i = 0; i < G_N_ELEMENTS (std); i++)
+    {
+      g_autofree char *target = g_strdup_printf ("/proc/self/fd/%u", i);
+      g_autofree char *dest = g_build_filename ("/dev", std[i], NULL);
+      add_op (plan, WRAPPY_OP_SYMLINK, 0, target, dest, 0);
+    }
+  /* Paranoid is minimal /dev only, whatever the app declares. */
+  if (spec->isolation != WRAPPY_ISOLATION_PARANOID && f->has_dri
+      && (strv_has (spec->devices, "dri") || strv_has (spec->devices, "all")))
+    add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_DEVICES | WRAPPY_OP_FLAG_OPTIONAL, "/dev/dri",
+            "/dev/dri", 0);
+}
+
+static void
+add_proc_sys (WrappyPlan *plan)
+{
+  static const char *const proc_ro[]
+      = { "/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus" };
+  static const char *const sys_ro[]
+      = { "/sys/block", "/sys/bus", "/sys/class", "/sys/dev", "/sys/devices" };
+
+  add_op (plan, WRAPPY_OP_PROC, 0, NULL, "/proc", 0);
+  /* As flatpak does: these let root in the sandbox reconfigure the kernel. */
+  for (guint i = 0; i < G_N_ELEMENTS (proc_ro); i++)
+    add_op (plan, WRAPPY_OP_BIND,
+            WRAPPY_OP_FLAG_RO | WRAPPY_OP_FLAG_OPTIONAL | WRAPPY_OP_FLAG_SANDBOX_SRC, proc_ro[i],
+            proc_ro[i], 0);
+  add_op (plan, WRAPPY_OP_DIR, 0, NULL, "/sys", 0755);
+  for (guint i = 0; i < G_N_ELEMENTS (sys_ro); i++)
+    add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO | WRAPPY_OP_FLAG_OPTIONAL, sys_ro[i], sys_ro[i],
+            0);
+}
+
+/* --isolation=none: the layout over a view of the host's own root. */
+static void
+add_host_root (WrappyPlan *plan, const WrappyHostFacts *f)
+{
+  static const char *const replaced[] = { "usr",   "app",   "etc",    "bin",  "sbin", "lib",
+                                          "lib32", "lib64", "libx32", "proc", "dev",  "sys" };
+
+  for (char **e = f->host_root_entries; e && *e; e++)
+    {
+      g_autofree char *p = NULL;
+      if (g_strv_contains (replaced, *e) || strchr (*e, '/') != NULL)
+        continue;
+      p = g_build_filename ("/", *e, NULL);
+      add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_OPTIONAL, p, p, 0);
+    }
+  add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_DEVICES, "/dev", "/dev", 0);
+  add_op (plan, WRAPPY_OP_BIND, 0, "/proc", "/proc", 0);
+  add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_OPTIONAL, "/sys", "/sys", 0);
+}
+
+static WrappyHomeMode
+effective_home (const WrappyLaunchSpec *spec)
+{
+  if (spec->home != WRAPPY_HOME_DEFAULT)
+    return spec->home;
+  return spec->isolation == WRAPPY_ISOLATION_NONE ? WRAPPY_HOME_HOST : WRAPPY_HOME_PRIVATE;
+}
+
+static gboolean
+add_home (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFacts *f, GError **error)
+{
+  static const char *const xdg[] = { "data", "config", "cache", ".local/state" };
+  WrappyHomeMode mode = effective_home (spec);
+
+  if (f->home == NULL || !valid_sandbox_path (f->home) || strcmp (f->home, "/") == 0)
+    {
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_SANDBOX_SETUP,
+                   _ ("cannot use '%s' as the home directory"), f->home ? f->home : "");
+      return FALSE;
+    }
+  switch (mode)
+    {
+    case WRAPPY_HOME_PRIVATE:
+      {
+        g_autofree char *src = NULL;
+        if (spec->state_dir == NULL)
+          {
+            g_set_error_literal (error, WRAPPY_ERROR, WRAPPY_ERROR_SANDBOX_SETUP,
+                                 _ ("a private home needs a state directory"));
+            return FALSE;
+          }
+        src = g_build_filename (spec->state_dir, "home", NULL);
+        add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_NOFOLLOW | WRAPPY_OP_FLAG_CREATE, src, f->home,
+                0);
+        break;
+      }
+    case WRAPPY_HOME_TMPFS:
+      add_op (plan, WRAPPY_OP_TMPFS, 0, NULL, f->home, 0700);
+      break;
+    case WRAPPY_HOME_HOST:
+      /* At none the host's root, home included, is already there. */
+      if (spec->isolation != WRAPPY_ISOLATION_NONE)
+        add_op (plan, WRAPPY_OP_BIND, 0, f->home, f->home, 0);
+      break;
+    case WRAPPY_HOME_OVERLAY:
+    default:
+      g_set_error_literal (error, WRAPPY_ERROR, WRAPPY_ERROR_FAILED,
+                           _ ("--home=overlay is not supported yet"));
+      return FALSE;
+    }
+
+  /* Flatpak's per-app XDG dirs, so that Flathub apps find their data where they
+   * expect it. Optional: the home belongs to the app, which may have moved things. */
+  for (guint i = 0; i < G_N_ELEMENTS (xdg); i++)
+    {
+      g_autofree char *d = g_build_filename (f->home, ".var/app", spec->app_id, xdg[i], NULL);
+      add_op (plan, WRAPPY_OP_DIR, WRAPPY_OP_FLAG_OPTIONAL, NULL, d, 0700);
+    }
+  return TRUE;
+}
+
+static gboolean
+is_reserved_dest (const char *dest)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (reserved_trees); i++)
+    if (path_is_under (dest, reserved_trees[i]))
+      return TRUE;
+  return g_strv_contains (reserved_dirs, dest) || g_str_has_prefix (dest, "/run/user/");
+}
+
+static gint
+compare_ops_by_depth (gconstpointer a, gconstpointer b)
+{
+  const WrappyOp *oa = *(WrappyOp **)a;
+  const WrappyOp *ob = *(WrappyOp **)b;
+  guint da = path_depth (oa->dest), db = path_depth (ob->dest);
+
+  if (da != db)
+    return da < db ? -1 : 1;
+  return strcmp (oa->dest, ob->dest);
+}
+
+/* Flatpak-style filesystem grants that name a path: "/abs/path", "~/dir", with an
+ * optional ":ro", ":rw" or ":create" suffix. Named locations (home, host, xdg-*) are
+ * not applied yet and end up in plan->notes. */
+static void
+add_grants (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFacts *f,
+            GPtrArray *notes)
+{
+  g_autoptr (GPtrArray) binds = g_ptr_array_new ();
+
+  for (char **g = spec->filesystems; g && *g; g++)
+    {
+      g_autofree char *path = g_strdup (*g);
+      g_autofree char *abs = NULL, *canon = NULL;
+      char *colon = strrchr (path, ':');
+      gboolean ro = spec->isolation == WRAPPY_ISOLATION_PARANOID;
+      WrappyOp *op;
+
+      if (colon != NULL
+          && (strcmp (colon, ":ro") == 0 || strcmp (colon, ":rw") == 0
+              || strcmp (colon, ":create") == 0))
+        {
+          ro = strcmp (colon, ":ro") == 0;
+          *colon = '\0';
+        }
+      if (g_str_has_prefix (path, "~/") || strcmp (path, "~") == 0)
+        abs = g_build_filename (f->home, path + 1, NULL);
+      else if (path[0] == '/')
+        abs = g_strdup (path);
+      if (abs == NULL)
+        {
+          g_ptr_array_add (notes, g_strdup_printf (_ ("filesystem grant '%s' not applied"), *g));
+          continue;
+        }
+      canon = g_canonicalize_filename (abs, "/");
+      if (is_reserved_dest (canon) || strcmp (canon, f->home) == 0)
+        {
+          g_ptr_array_add (notes,
+                           g_strdup_printf (_ ("filesystem grant '%s' not applied: reserved"), *g));
+          continue;
+        }
+      op = g_new0 (WrappyOp, 1);
+      op->kind = WRAPPY_OP_BIND;
+      op->flags = (ro ? WRAPPY_OP_FLAG_RO : 0) | WRAPPY_OP_FLAG_OPTIONAL;
+      op->src = g_strdup (canon);
+      op->dest = g_strdup (canon);
+      g_ptr_array_add (binds, op);
+    }
+  g_ptr_array_sort (binds, compare_ops_by_depth);
+  for (guint i = 0; i < binds->len; i++)
+    g_ptr_array_add (plan->ops, binds->pdata[i]);
+}
+
+static gboolean
+env_is_stripped (const char *entry)
+{
+  const char *eq = strchr (entry, '=');
+  g_autofree char *name = eq ? g_strndup (entry, eq - entry) : g_strdup (entry);
+
+  if (g_strv_contains (stripped_env, name))
+    return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (stripped_env_prefixes); i++)
+    if (g_str_has_prefix (name, stripped_env_prefixes[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static char **
+build_env (const WrappyLaunchSpec *spec, const WrappyHostFacts *f)
+{
+  g_autoptr (GPtrArray) env = g_ptr_array_new_with_free_func (g_free);
+  g_auto (GStrv) envp = NULL;
+  g_autofree char *run_dir = g_strdup_printf ("/run/user/%u", (guint)f->uid);
+  g_autofree char *var_app = g_build_filename (f->home, ".var/app", spec->app_id, NULL);
+  g_autofree char *data = g_build_filename (var_app, "data", NULL);
+  g_autofree char *config = g_build_filename (var_app, "config", NULL);
+  g_autofree char *cache = g_build_filename (var_app, "cache", NULL);
+  g_autofree char *state = g_build_filename (var_app, ".local/state", NULL);
+  gboolean none = spec->isolation == WRAPPY_ISOLATION_NONE;
+  const char *host_runtime_dir = g_environ_getenv (f->env, "XDG_RUNTIME_DIR");
+
+  for (char **e = f->env; e && *e; e++)
+    if (strchr (*e, '=') != NULL && !env_is_stripped (*e))
+      g_ptr_array_add (env, g_strdup (*e));
+  g_ptr_array_add (env, NULL);
+  envp = (char **)g_ptr_array_free (g_steal_pointer (&env), FALSE);
+
+  envp = g_environ_setenv (envp, "PATH", "/app/bin:/usr/bin", TRUE);
+  envp = g_environ_setenv (envp, "XDG_DATA_DIRS", "/app/share:/usr/share", TRUE);
+  envp = g_environ_setenv (envp, "XDG_CONFIG_DIRS", "/app/etc/xdg:/etc/xdg", TRUE);
+  /* At none the host's runtime dir (and its sockets) is what the app sees. */
+  envp = g_environ_setenv (envp, "XDG_RUNTIME_DIR",
+                           none && host_runtime_dir ? host_runtime_dir : run_dir, TRUE);
+  envp = g_environ_setenv (envp, "XDG_DATA_HOME", data, TRUE);
+  envp = g_environ_setenv (envp, "XDG_CONFIG_HOME", config, TRUE);
+  envp = g_environ_setenv (envp, "XDG_CACHE_HOME", cache, TRUE);
+  envp = g_environ_setenv (envp, "XDG_STATE_HOME", state, TRUE);
+  envp = g_environ_setenv (envp, "HOME", f->home, TRUE);
+  envp = g_environ_setenv (envp, "SHELL", "/bin/sh", TRUE);
+  envp = g_environ_setenv (envp, "FLATPAK_ID", spec->app_id, TRUE);
+  envp = g_environ_setenv (envp, "container", "wrappy", TRUE);
+
+  for (char **e = spec->env; e && *e; e++)
+    {
+      const char *eq = strchr (*e, '=');
+      g_autofree char *name = NULL;
+      if (eq == NULL || eq == *e)
+        continue;
+      name = g_strndup (*e, eq - *e);
+      envp = g_environ_setenv (envp, name, eq + 1, TRUE);
+    }
+  return g_steal_pointer (&envp);
+}
+
+static int
+clone_flags_for (const WrappyLaunchSpec *spec)
+{
+  int flags = CLONE_NEWUSER | CLONE_NEWNS;
+  gboolean network = strv_has (spec->shared, "network");
+
+  switch (spec->isolation)
+    {
+    case WRAPPY_ISOLATION_NONE:
+      break;
+    case WRAPPY_ISOLATION_PARTIAL:
+      flags |= CLONE_NEWPID;
+      break;
+    case WRAPPY_ISOLATION_FULL:
+    case WRAPPY_ISOLATION_PARANOID:
+    default:
+      /* At paranoid the caller only puts "network" in shared when the user asked for
+       * it on the command line. */
+      flags |= CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP;
+      if (!network)
+        flags |= CLONE_NEWNET;
+      break;
+    }
+  return flags;
+}
+
+static gboolean
+add_fs_ops (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFacts *f,
+            GPtrArray *notes, GError **error)
+{
+  static const char *const usr_links[] = { "bin", "lib", "lib32", "lib64", "libx32", "sbin" };
+  gboolean none = spec->isolation == WRAPPY_ISOLATION_NONE;
+  g_autofree char *run_dir = g_strdup_printf ("/run/user/%u", (guint)f->uid);
+
+  if (!add_layers (plan, spec, error))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (usr_links); i++)
+    if (strv_has (f->base_entries, usr_links[i]))
+      {
+        g_autofree char *target = g_build_filename ("usr", usr_links[i], NULL);
+        g_autofree char *dest = g_build_filename ("/", usr_links[i], NULL);
+        add_op (plan, WRAPPY_OP_SYMLINK, 0, target, dest, 0);
+      }
+  add_etc (plan, f, !(plan->clone_flags & CLONE_NEWNET));
+
+  if (none)
+    add_host_root (plan, f);
+  else
+    {
+      add_dev (plan, spec, f);
+      add_proc_sys (plan);
+      add_op (plan, WRAPPY_OP_TMPFS, 0, NULL, "/tmp", 01777);
+      add_op (plan, WRAPPY_OP_DIR, 0, NULL, "/var", 0755);
+      add_op (plan, WRAPPY_OP_SYMLINK, 0, "../tmp", "/var/tmp", 0);
+      add_op (plan, WRAPPY_OP_SYMLINK, 0, "../run", "/var/run", 0);
+      add_op (plan, WRAPPY_OP_TMPFS, 0, NULL, run_dir, 0700);
+    }
+  if (!add_home (plan, spec, f, error))
+    return FALSE;
+  add_grants (plan, spec, f, notes);
+  /* The skeleton (mount points, symlinks, /etc) is read-only once it is built. */
+  add_op (plan, WRAPPY_OP_REMOUNT_RO, 0, NULL, "/", 0);
+  return TRUE;
+}
+
+WrappyPlan *
+wrappy_plan_new (const WrappyLaunchSpec *spec, const WrappyHostFacts *facts, GError **error)
+{
+  g_autoptr (WrappyPlan) plan = g_new0 (WrappyPlan, 1);
+  g_autoptr (GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+
+  if (spec->app_id == NULL || spec->argv == NULL || spec->argv[0] == NULL
+      || spec->argv[0][0] == '\0')
+    {
+      g_set_error_literal (error, WRAPPY_ERROR, WRAPPY_ERROR_SANDBOX_SETUP,
+                           _ ("the app has no command to run; use --command"));
+      return NULL;
+    }
+  plan->ops = g_ptr_array_new_with_free_func ((GDestroyNotify)op_free);
+  plan->uid = facts->uid;
+  plan->gid = facts->gid;
+  plan->clone_flags = clone_flags_for (spec);
+  if (!add_fs_ops (plan, spec, facts, notes, error))
+    return NULL;
+  plan->argv = g_strdupv (spec->argv);
+  plan->envp = build_env (spec, facts);
+  plan->cwd = g_strdup (spec->cwd ? spec->cwd : facts->home);
+  g_ptr_array_add (notes, NULL);
+  plan->notes = (char **)g_ptr_array_free (g_steal_pointer (&notes), FALSE);
+  return g_steal_pointer (&plan);
+}
+
+const WrappyOp *
+wrappy_plan_find_op (const WrappyPlan *plan, const char *dest)
+{
+  const WrappyOp *found = NULL;
+
+  for (guint i = 0; i < plan->ops->len; i++)
+    {
+      const WrappyOp *op = plan->ops->pdata[i];
+      if (strcmp (op->dest, dest) == 0)
+        found = op;
+    }
+  return found;
+}
+
+const char *
+wrappy_op_kind_to_string (WrappyOpKind kind)
+{
+  static const char *const names[]
+      = { "bind", "tmpfs", "proc", "devpts", "dir", "symlink", "file", "remount-ro" };
+  if ((guint)kind < G_N_ELEMENTS (names))
+    return names[kind];
+  return "unknown";
+}
+
+static char *
+describe_op (const WrappyOp *op)
+{
+  const char *kind = wrappy_op_kind_to_string (op->kind);
+  g_autoptr (GString) s = g_string_new (NULL);
+
+  if (op->kind == WRAPPY_OP_BIND)
+    g_string_append_printf (s, "%s%s%s %s -> %s", op->flags & WRAPPY_OP_FLAG_RO ? "ro-" : "", kind,
+                            op->flags & WRAPPY_OP_FLAG_DEVICES ? "-dev" : "", op->src, op->dest);
+  else if (op->kind == WRAPPY_OP_SYMLINK)
+    g_string_append_printf (s, "%s %s -> %s", kind, op->dest, op->src);
+  else if (op->kind == WRAPPY_OP_FILE)
+    g_string_append_printf (s, "%s %s (%zu bytes)", kind, op->dest, strlen (op->src));
+  else if (op->kind == WRAPPY_OP_TMPFS || op->kind == WRAPPY_OP_DIR)
+    g_string_append_printf (s, "%s %s (mode %04o)", kind, op->dest, op->mode);
+  else
+    g_string_append_printf (s, "%s %s", kind, op->dest);
+  if (op->flags & WRAPPY_OP_FLAG_OPTIONAL)
+    g_string_append (s, " [optional]");
+  if (op->flags & WRAPPY_OP_FLAG_NOFOLLOW)
+    g_string_append (s, " [nofollow]");
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+char **
+wrappy_plan_describe (const WrappyPlan *plan)
+{
+  static const struct
+  {
+    int flag;
+    const char *name;
+  } ns[] = { { CLONE_NEWUSER, "user" }, { CLONE_NEWNS, "mount" }, { CLONE_NEWPID, "pid" },
+             { CLONE_NEWIPC, "ipc" },   { CLONE_NEWUTS, "uts" },  { CLONE_NEWCGROUP, "cgroup" },
+             { CLONE_NEWNET, "net" } };
+  g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+  g_autoptr (GString) line = g_string_new ("namespaces:");
+
+  for (guint i = 0; i < G_N_ELEMENTS (ns); i++)
+    if (plan->clone_flags & ns[i].flag)
+      g_string_append_printf (line, " %s", ns[i].name);
+  g_strv_builder_add (b, line->str);
+  strv_builder_take (b, g_strdup_printf ("uid-map: %u -> %u", (guint)plan->uid, (guint)plan->uid));
+  strv_builder_take (b, g_strdup_printf ("gid-map: %u -> %u", (guint)plan->gid, (guint)plan->gid));
+  for (guint i = 0; i < plan->ops->len; i++)
+    strv_builder_take (b, describe_op (plan->ops->pdata[i]));
+  for (char **a = plan->argv; a && *a; a++)
+    {
+      g_autofree char *q = g_shell_quote (*a);
+      strv_builder_take (b, g_strdup_printf ("argv: %s", q));
+    }
+  for (char **e = plan->envp; e && *e; e++)
+    strv_builder_take (b, g_strdup_printf ("env: %s", *e));
+  strv_builder_take (b, g_strdup_printf ("cwd: %s", plan->cwd));
+  for (char **n = plan->notes; n && *n; n++)
+    strv_builder_take (b, g_strdup_printf ("note: %s", *n));
+  return g_strv_builder_end (b);
+}
+
+static char **
+list_dir (const char *path)
+{
+  g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
+  g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    g_strv_builder_add (b, name);
+  return g_strv_builder_end (b);
+}
+
+void
+wrappy_host_facts_collect (WrappyHostFacts *f, const char *base_path)
+{
+  g_autofree char *base_etc = g_build_filename (base_path, "etc", NULL);
+
+  memset (f, 0, sizeof *f);
+  f->uid = getuid ();
+  f->gid = getgid ();
+  f->user_name = g_strdup (g_get_user_name ());
+  f->real_name = g_strdup (g_get_real_name ());
+  f->home = g_canonicalize_filename (g_get_home_dir (), "/");
+  f->cwd = g_get_current_dir ();
+  f->env = g_get_environ ();
+  f->base_entries = list_dir (base_path);
+  f->base_etc_entries = list_dir (base_etc);
+  f->host_root_entries = list_dir ("/");
+  f->has_resolv_conf = access ("/etc/resolv.conf", F_OK) == 0;
+  f->has_hosts = access ("/etc/hosts", F_OK) == 0;
+  f->has_localtime = access ("/etc/localtime", F_OK) == 0;
+  f->has_machine_id = access ("/etc/machine-id", F_OK) == 0;
+  f->has_dri = access ("/dev/dri", F_OK) == 0;
+}
+
+void
+wrappy_host_facts_clear (WrappyHostFacts *f)
+{
+  g_clear_pointer (&f->user_name, g_free);
+  g_clear_pointer (&f->real_name, g_free);
+  g_clear_pointer (&f->home, g_free);
+  g_clear_pointer (&f->cwd, g_free);
+  g_clear_pointer (&f->env, g_strfreev);
+  g_clear_pointer (&f->base_entries, g_strfreev);
+  g_clear_pointer (&f->base_etc_entries, g_strfreev);
+  g_clear_pointer (&f->host_root_entries, g_strfreev);
+}

@@ -1,0 +1,93 @@
+/* The sandbox as data: every namespace, mount and file the app will see, and the exact
+ * argv, environment and working directory, computed from a WrappyLaunchSpec and a few
+ * facts about the host. Building a plan never forks, mounts or writes; wrappy-launch.c
+ * applies it. Tests check the plan directly (like flatpak's test-exports.c). */
+#pragma once
+
+#include <glib.h>
+#include <sys/types.h>
+
+#include "wrappy-launch-spec.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  WRAPPY_OP_BIND,       /* src (a host path) at dest */
+  WRAPPY_OP_TMPFS,      /* an empty tmpfs at dest, with mode */
+  WRAPPY_OP_PROC,       /* a fresh procfs for the new pid namespace */
+  WRAPPY_OP_DEVPTS,     /* a private devpts instance (newinstance, ptmxmode=0666) */
+  WRAPPY_OP_DIR,        /* mkdir -p dest with mode */
+  WRAPPY_OP_SYMLINK,    /* dest -> src */
+  WRAPPY_OP_FILE,       /* a file at dest whose content is src */
+  WRAPPY_OP_REMOUNT_RO, /* make the mount at dest read-only (not its submounts) */
+} WrappyOpKind;
+
+typedef enum
+{
+  WRAPPY_OP_FLAG_NONE = 0,
+  WRAPPY_OP_FLAG_RO = 1 << 0,          /* read-only, recursively */
+  WRAPPY_OP_FLAG_OPTIONAL = 1 << 1,    /* skipped when the source is missing or it fails */
+  WRAPPY_OP_FLAG_DEVICES = 1 << 2,     /* device nodes stay usable (no nodev) */
+  WRAPPY_OP_FLAG_NOFOLLOW = 1 << 3,    /* src is wrappy state: refuse if it is a symlink */
+  WRAPPY_OP_FLAG_SANDBOX_SRC = 1 << 4, /* src is a path inside the sandbox, not the host */
+  WRAPPY_OP_FLAG_CREATE = 1 << 5,      /* create src as a private 0700 directory if missing */
+} WrappyOpFlags;
+
+typedef struct
+{
+  WrappyOpKind kind;
+  WrappyOpFlags flags;
+  char *src;  /* host path, symlink target or file content, by kind */
+  char *dest; /* absolute path inside the sandbox */
+  guint mode; /* tmpfs, dir and file modes */
+} WrappyOp;
+
+typedef struct
+{
+  int clone_flags; /* CLONE_NEW* */
+  uid_t uid;       /* the caller's ids, mapped to the same ids inside */
+  gid_t gid;
+  GPtrArray *ops; /* WrappyOp*, in the order they are applied */
+  char **argv;
+  char **envp;
+  char *cwd;
+  char **notes; /* grants the plan could not apply, said under --verbose */
+} WrappyPlan;
+
+/* What the plan needs to know about the host; wrappy_host_facts_collect() fills it in,
+ * tests fake it. All fields are owned. */
+typedef struct
+{
+  uid_t uid;
+  gid_t gid;
+  char *user_name;
+  char *real_name;
+  char *home;               /* the user's home path on the host (and in the sandbox) */
+  char *cwd;                /* the caller's working directory, for --current-dir */
+  char **env;               /* the caller's environment */
+  char **base_entries;      /* names at the top of the base layer: bin, lib, etc, … */
+  char **base_etc_entries;  /* names in the base layer's etc/ */
+  char **host_root_entries; /* names in the host's /, for --isolation=none */
+  gboolean has_resolv_conf; /* /etc/resolv.conf */
+  gboolean has_hosts;       /* /etc/hosts */
+  gboolean has_localtime;   /* /etc/localtime */
+  gboolean has_machine_id;  /* /etc/machine-id */
+  gboolean has_dri;         /* /dev/dri */
+} WrappyHostFacts;
+
+void wrappy_host_facts_collect (WrappyHostFacts *facts, const char *base_path);
+void wrappy_host_facts_clear (WrappyHostFacts *facts);
+
+WrappyPlan *wrappy_plan_new (const WrappyLaunchSpec *spec, const WrappyHostFacts *facts,
+                             GError **error);
+void wrappy_plan_free (WrappyPlan *plan);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WrappyPlan, wrappy_plan_free)
+
+/* The op applied at dest, or NULL (the last one when several target dest). */
+const WrappyOp *wrappy_plan_find_op (const WrappyPlan *plan, const char *dest);
+/* One line per namespace set, id map, op, argument and variable: for --verbose. */
+char **wrappy_plan_describe (const WrappyPlan *plan);
+const char *wrappy_op_kind_to_string (WrappyOpKind kind);
+
+G_END_DECLS

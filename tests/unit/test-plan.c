@@ -1,0 +1,469 @@
+/* The sandbox plan as data: for a fake spec and fake host facts, which mounts, which
+ * environment, which namespaces (like flatpak's test-exports.c). Nothing is mounted. */
+#include "config.h"
+
+#include <sched.h>
+#include <string.h>
+
+#include "wrappy-error.h"
+#include "wrappy-launch-spec.h"
+#include "wrappy-plan.h"
+
+static void
+fake_facts (WrappyHostFacts *f)
+{
+  static const char *const env[] = { "LD_PRELOAD=/evil.so",
+                                     "LD_LIBRARY_PATH=/host/lib",
+                                     "LD_AUDIT=/a.so",
+                                     "PYTHONPATH=/host/py",
+                                     "GST_PLUGIN_PATH=/host/gst",
+                                     "LANG=C.UTF-8",
+                                     "TERM=xterm",
+                                     "PATH=/usr/local/bin:/usr/bin",
+                                     "XDG_DATA_HOME=/home/alice/.local/share",
+                                     NULL };
+  static const char *const base[] = { "bin", "lib", "lib64", "etc", "share", NULL };
+  static const char *const etc[] = { "os-release", "passwd", "ld.so.cache", "hosts", NULL };
+  static const char *const root[] = { "usr", "home", "tmp", "etc", "proc", "opt", NULL };
+
+  memset (f, 0, sizeof *f);
+  f->uid = 1000;
+  f->gid = 1000;
+  f->user_name = g_strdup ("alice");
+  f->real_name = g_strdup ("Alice: A");
+  f->home = g_strdup ("/home/alice");
+  f->cwd = g_strdup ("/home/alice/src");
+  f->env = g_strdupv ((char **)env);
+  f->base_entries = g_strdupv ((char **)base);
+  f->base_etc_entries = g_strdupv ((char **)etc);
+  f->host_root_entries = g_strdupv ((char **)root);
+  f->has_resolv_conf = TRUE;
+  f->has_hosts = TRUE;
+  f->has_localtime = TRUE;
+  f->has_machine_id = TRUE;
+  f->has_dri = TRUE;
+}
+
+static WrappyLaunchSpec *
+fake_spec (void)
+{
+  WrappyLaunchSpec *spec = wrappy_launch_spec_new ();
+  const char *argv[] = { "hello", "a b", "--isolation=none", NULL };
+  const char *env[] = { "APPVAR=1", "LANG=de_DE.UTF-8", NULL };
+
+  spec->app_id = g_strdup ("org.example.Hello");
+  spec->base_path = g_strdup ("/data/layers/platform/files");
+  spec->app_path = g_strdup ("/data/layers/hello/files");
+  /* Deliberately out of order: children before parents. */
+  g_ptr_array_add (spec->deps,
+                   wrappy_layer_new ("/data/layers/gl32/files", "/usr/lib/GL/default/x/y"));
+  g_ptr_array_add (spec->deps, wrappy_layer_new ("/data/layers/gl/files", "/usr/lib/GL/default"));
+  g_ptr_array_add (spec->deps, wrappy_layer_new ("/data/layers/plugin/files", "/app/lib/plugins"));
+  spec->argv = g_strdupv ((char **)argv);
+  spec->env = g_strdupv ((char **)env);
+  spec->state_dir = g_strdup ("/home/alice/.local/state/wrappy/org.example.Hello");
+  return spec;
+}
+
+static WrappyPlan *
+plan_for (WrappyLaunchSpec *spec)
+{
+  WrappyHostFacts f;
+  g_autoptr (GError) error = NULL;
+  WrappyPlan *plan;
+
+  fake_facts (&f);
+  plan = wrappy_plan_new (spec, &f, &error);
+  wrappy_host_facts_clear (&f);
+  g_assert_no_error (error);
+  g_assert_nonnull (plan);
+  return plan;
+}
+
+static int
+op_index (WrappyPlan *plan, const char *dest)
+{
+  for (guint i = 0; i < plan->ops->len; i++)
+    if (strcmp (((WrappyOp *)plan->ops->pdata[i])->dest, dest) == 0)
+      return (int)i;
+  return -1;
+}
+
+static void
+assert_ro_bind (WrappyPlan *plan, const char *src, const char *dest)
+{
+  const WrappyOp *op = wrappy_plan_find_op (plan, dest);
+
+  g_assert_nonnull (op);
+  g_assert_cmpint (op->kind, ==, WRAPPY_OP_BIND);
+  g_assert_cmpstr (op->src, ==, src);
+  g_assert_true (op->flags & WRAPPY_OP_FLAG_RO);
+}
+
+static void
+test_layers (void)
+{
+  g_autoptr (WrappyLaunchSpec) spec = fake_spec ();
+  g_autoptr (WrappyPlan) plan = plan_for (spec);
+  const WrappyOp *op;
+
+  assert_ro_bind (plan, "/data/layers/platform/files", "/usr");
+  assert_ro_bind (plan, "/data/layers/hello/files", "/app");
+  assert_ro_bind (plan, "/data/layers/gl/files", "/usr/lib/GL/default");
+  assert_ro_bind (plan, "/data/layers/gl32/files", "/usr/lib/GL/default/x/y");
+  assert_ro_bind (plan, "/data/layers/plugin/files", "/app/lib/plugins");
+  /* Parents first. */
+  g_assert_cmpint (op_index (plan, "/usr"), <, op_index (plan, "/usr/lib/GL/default"));
+  g_assert_cmpint (op_index (plan, "/usr/lib/GL/default"), <,
+                   op_index (plan, "/usr/lib/GL/default/x/y"));
+  g_assert_cmpint (op_index (plan, "/app"), <, op_index (plan, "/app/lib/plugins"));
+
+  op = wrappy_plan_find_op (plan, "/lib64");
+  g_assert_nonnull (op);
+  g_assert_cmpint (op->kind, ==, WRAPPY_OP_SYMLINK);
+  g_assert_cmpstr (op->src, ==, "usr/lib64");
+  g_assert_null (wrappy_plan_find_op (plan, "/sbin")); /* not in the base */
+
+  /* The root skeleton ends read-only. */
+  op = plan->ops->pdata[plan->ops->len - 1];
+  g_assert_cmpint (op->kind, ==, WRAPPY_OP_REMOUNT_RO);
+  g_assert_cmpstr (op->dest, ==, "/");
+}
+
+static void
+test_no_host_root (void)
+{
+  g_autoptr (WrappyLaunchSpec) spec = fake_spec ();
+  g_autoptr (WrappyPlan) plan = plan_for (spec);
+
+  for (guint i = 0; i < plan->ops->len; i++)
+    {
+      const WrappyOp *op = plan->ops->pdata[i];
+      if (op->kind != WRAPPY_OP_BIND)
+        continue;
+      g_assert_cmpstr (op->src, !=, "/");
+      g_assert_cmpstr (op->dest, !=, "/");
+      g_assert_cmpstr (op->src, !=, "/home");
+      g_assert_cmpstr (op->src, !=, "/home/alice"); /* private home, not the host's */
+    }
+}
+
+static void
+test_etc (void)
+{
+  g_autoptr (WrappyLaunchSpec) spec = fake_spec ();
+  g_autoptr (WrappyPlan) plan = plan_for (spec);
+  const WrappyOp *op;
+
+  op = wrappy_plan_find_op (plan, "/etc/os-release");
+  g_assert_cmpint (op->kind, ==, WRAPPY_OP_SYMLINK);
+  g_assert_cmpstr (op->src, ==, "/usr/etc/os-release");
+  op = wrappy_plan_find_op (plan, "/etc/passwd");
+  g_assert_cmpint (op->kind, ==, WRAPPY_OP_FILE);
+  g_assert_true (g_str_has_prefix (op->src, "alice:x:1000:1000:Alice  A:/home/alice:/bin/sh\n"));
+  op = wrappy_plan_find_op (plan, "/etc/group");
+  g_assert_true (g_str_has_prefix (op->src, "alice:x:1000:"));
+  /* Network is not shared at full by default: no host DNS config. */
+  g_assert_null (wrappy_plan_find_op (plan, "/etc/resolv.conf"));
+  g_assert_null (wrappy_plan_find_op (plan, "/etc/hosts"));
+  g_assert_nonnull (wrappy_plan_find_op (plan, "/etc/localtime"));
+  g_assert_nonnull (wrappy_plan_find_op (plan, "/etc/machine-id"));
+}
+
+static void
+test_etc_network (void)
+{
+  g_autoptr (WrappyLaunchSpec) spec = fake_spec ();
+  g_autoptr (WrappyPlan) plan = NULL;
+  const char *shared[] = { "network", NULL };
+
+  spec->shared = g_strdupv ((char **)shared);
+  plan = plan_for (spec);
+  assert_ro_bind (plan, "/etc/resolv.conf", "/etc/resolv.conf");
+  assert_ro_bind (plan, "/etc/hosts", "/etc/hosts");
+  g_assert_false (plan->clone_flags & CLONE_NEWNET);
+}
+
+static void
+test_dev (void)
+{
+  g_autoptr (WrappyLaunchSpec) spec = fake_spec ();
+  g_autoptr (WrappyPlan) plan = plan_for (spec);
+  const char *nodes[]
+      = { "/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty" };
+  const WrappyOp *op;
+
+  g_assert_cmpint (wrappy_plan_find_op (plan, "/dev")->kind, ==, WRAPPY_OP_TMPFS);
+  for (guint i = 0; i < G_N_ELEMENTS (nodes); i++)
+    {
+      op = wrappy_plan_find_op (plan, nodes[i]);
+      g_assert_nonnull (op);
+      g_assert_cmpint (op->kind, ==, WRAPPY_OP_BIND);
+      g_assert_true (op->flags & WRAPPY_OP_FLAG_DEVICES);
+    }
+  g_assert_cmpint (wrappy_plan_find_op (plan, "/dev/pts")->kind, ==, WRAPPY_OP_DEVPTS);
+  g_assert_cmpstr (wrappy_plan_find_op (plan, "/dev/ptmx")->src, ==, "pts/ptmx");
+  g_assert_cmpint (wrappy_plan_find_op (plan, "/dev/shm")->kind, ==, WRAPPY_OP_TMPFS);
+  g_assert_cmpstr (wrappy_plan_find_op (plan, "/dev/stdout")->src, ==, "/proc/self/fd/1");
+  g_assert_null (wrappy_plan_find_op (plan, "/dev/dri"));
+
+  /* Only these binds come from the host's /dev. */
+  for (guint i = 0; i < plan->ops->len; i++)
+    {
+      op = plan->ops->pdata[i];
+      if (op->kind == WRAPPY_OP_BIND && g_str_has_prefix (op->src, "/dev"))
+        g_assert_true (g_strv_contains (nodes, op->src));
+    }
+}
+
+static void
+test_dev_dri (void)
+{
+  const char *devices[] = { "dri", NULL };
+  g_autoptr (WrappyLaunchSpec) spec = fake_spec ();
+  g_autoptr (WrappyPlan) plan = NULL;
+  g_autoptr (WrappyPlan) paranoid = NULL;
+  const WrappyOp *op;
+
+  spec->devices = g_strdupv ((char **)devices);
+  plan = plan_for (spec);
+  op = wrappy_plan_find_op (plan, "/dev/dri");
+  g_assert_nonnull (op);
+  g_assert_cmpstr (op->src, ==, "/dev/dri");
+  g_assert_true (op->flags & WRAPPY_OP_FLAG_DEVICES);
+
+  spec->isolation = WRAPPY_ISOLATION_PARANOID;
+  paranoid = plan_for (spec);
+  g_assert_null (wrappy_plan_find_op (paranoid, "/dev/dri"));
+}
+
+static void
+test_proc_sys (void)
+{
+  g_autoptr (WrappyLaunchSpec) spec = fake_spec ();
+  g_autoptr (WrappyPlan) plan = plan_for (spec);
+  const WrappyOp *op;
+
+  g_assert_cmpint (wrappy_plan_find_op (plan, "/proc")->kind, ==, WRAPPY_OP_PROC);
+  op = wrappy_plan_find_op (plan, "/proc/sys");
+  g_assert_true (op->flags & WRAPPY_OP_FLAG_RO);
+  g_assert_true (op->flags & WRAPPY_OP_FLAG_SANDBOX_SRC);
+  g_assert_cmpint (op_index (plan, "/proc"), <, op_index (plan, "/proc/sys"));
+  assert_ro_bind (plan, "/sys/devices", "/sys/devices");
+  g_assert_cmpint (wrappy_plan_find_op (plan, "/tmp")->kind, ==, WRAPPY_OP_TMPFS);
+  g_assert_cmpint (wrappy_plan_find_op (plan, "/run/user/1000")->kind, ==, WRAPPY_OP_TMPFS);
+}
+
+static void
+test_home (void)
+{
+  g_autoptr (WrappyLaunchSpec) spec = fake_spec ();
+  g_autoptr (WrappyPlan) plan = plan_for (spec);
+  g_autoptr (WrappyPlan) tmpfs = NULL, host = NULL, none = NULL;
+  g_autoptr (GError) error = NULL;
+  WrappyHostFacts f;
+  const WrappyOp *op;
+
+  op = wrappy_plan_find_op (plan, "/home/alice");
+  g_assert_cmpint (op->kind, ==, WRAPPY_OP_BIND);
+  g_assert_cmpstr (op->src, ==, "/home/alice/.local/state/wrappy/org.example.Hello/home");
+  g_assert_true (op->flags & WRAPPY_OP_FLAG_NOFOLLOW);
+  g_assert_false (op->flags & WRAPPY_OP_FLAG_RO);
+  g_assert_nonnull (wrappy_plan_find_op (plan, "/home/alice/.var/app/org.example.Hello/data"));
+  g_assert_nonnull (
+      wrappy_plan_find_op (plan, "/home/alice/.var/app/org.example.Hello/.local/state"));
+  g_assert_cmpstr (plan->cwd, ==, "/home/alice");
+
+  spec->home = WRAPPY_HOME_TMPFS;
+  tmpfs = plan_for (spec);
+  g_assert_cmpint (wrappy_plan_find_op (tmpfs, "/home/alice")->kind, ==, WRAPPY_OP_TMPFS);
+
+  spec->home = WRAPPY_HOME_HOST;
+  host = plan_for (spec);
+  g_assert_cmpstr (wrappy_plan_find_op (host, "/home/alice")->src, ==, "/home/alice");
+
+  spec->home = WRAPPY_HOME_OVERLAY;
+  fake_facts (&f);
+  g_assert_null (wrappy_plan_new (spec, &f, &error));
+  g_assert_nonnull (error);
+  wrappy_host_facts_clear (&f);
+
+  spec->home = WRAPPY_HOME_DEFAULT;
+  spec->isolation = WRAPPY_ISOLATION_NONE;
+  none = plan_for (spec);
+  g_assert_cmpstr (wrappy_plan_find_op (none, "/home")->src, ==, "/home");
+}
+
+static const char *
+env_get (WrappyPlan *plan, const char *var)
+{
+  return g_environ_getenv (plan->envp, var);
+}
+
+static void
+test_env (void)
+{
+  g_autoptr (WrappyLaunchSpec) spec = fake_spec ();
+  g_autoptr (WrappyPlan) plan = plan_for (spec);
+
+  g_assert_null (env_get (plan, "LD_PRELOAD"));
+  g_assert_null (env_get (plan, "LD_LIBRARY_PATH"));
+  g_assert_null (env_get (plan, "LD_AUDIT"));
+  g_assert_null (env_get (plan, "PYTHONPATH"));
+  g_assert_null (env_get (plan, "GST_PLUGIN_PATH"));
+  g_assert_cmpstr (env_get (plan, "TERM"), ==, "xterm");
+  g_assert_cmpstr (env_get (plan, "PATH"), ==, "/app/bin:/usr/bin");
+  g_assert_cmpstr (env_get (plan, "FLATPAK_ID"), ==, "org.example.Hello");
+  g_assert_cmpstr (env_get (plan, "container"), ==, "wrappy");
+  g_assert_cmpstr (env_get (plan, "HOME"), ==, "/home/alice");
+  g_assert_cmpstr (env_get (plan, "XDG_RUNTIME_DIR"), ==, "/run/user/1000");
+  g_assert_cmpstr (env_get (plan, "XDG_DATA_HOME"), ==,
+                   "/home/alice/.var/app/org.example.Hello/data");
+  g_assert_cmpstr (env_get (plan, "XDG_CONFIG_HOME"), ==,
+                   "/home/alice/.var/app/org.example.Hello/config");
+  g_assert_cmpstr (env_get (plan, "XDG_CACHE_HOME"), ==,
+                   "/home/alice/.var/app/org.example.Hello/cache");
+  g_assert_cmpstr (env_get (plan, "XDG_STATE_HOME"), ==,
+                   "/home/alice/.var/app/org.example.Hello/.local/state");
+  g_assert_cmpstr (env_get (plan, "XDG_CONFIG_DIRS"), ==, "/app/etc/xdg:/etc/xdg");
+  /* The app's own variables win over the host's. */
+  g_assert_cmpstr (env_get (plan, "APPVAR"), ==, "1");
+  g_assert_cmpstr (env_get (plan, "LANG"), ==, "de_DE.UTF-8");
+}
+
+static void
+test_env_app_may_set_loader_vars (void)
+{
+  const char *env[] = { "LD_LIBRARY_PATH=/app/lib/extra", NULL };
+  g_autoptr (WrappyLaunchSpec) spec = fake_spec ();
+  g_autoptr (WrappyPlan) plan = NULL;
+
+  g_strfreev (spec->env);
+  spec->env = g_strdupv ((char **)env);
+  plan = plan_for (spec);
+  g_assert_cmpstr (env_get (plan, "LD_LIBRARY_PATH"), ==, "/app/lib/extra");
+  g_assert_null (env_get (plan, "LD_PRELOAD"));
+}
+
+static void
+test_namespaces (void)
+{
+  const int base = CLONE_NEWUSER | CLONE_NEWNS;
+  const int full = base | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP;
+  const char *shared[] = { "network", NULL };
+  g_autoptr (WrappyLaunchSpec) spec = fake_spec ();
+  struct
+  {
+    WrappyIsolation level;
+    gboolean network;
+    int flags;
+  } cases[] = {
+    { WRAPPY_ISOLATION_NONE, FALSE, base },
+    { WRAPPY_ISOLATION_PARTIAL, FALSE, base | CLONE_NEWPID },
+    { WRAPPY_ISOLATION_FULL, FALSE, full | CLONE_NEWNET },
+    { WRAPPY_ISOLATION_FULL, TRUE, full },
+    { WRAPPY_ISOLATION_PARANOID, FALSE, full | CLONE_NEWNET },
+    { WRAPPY_ISOLATION_PARANOID, TRUE, full },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (WrappyPlan) plan = NULL;
+      g_clear_pointer (&spec->shared, g_strfreev);
+      if (cases[i].network)
+        spec->shared = g_strdupv ((char **)shared);
+      spec->isolation = cases[i].level;
+      plan = plan_for (spec);
+      g_assert_cmphex (plan->clone_flags, ==, cases[i].flags);
+    }
+}
+
+static void
+test_argv (void)
+{
+  g_autoptr (WrappyLaunchSpec) spec = fake_spec ();
+  g_autoptr (WrappyPlan) plan = plan_for (spec);
+  g_autoptr (GError) error = NULL;
+  WrappyHostFacts f;
+
+  g_assert_cmpuint (g_strv_length (plan->argv), ==, 3);
+  g_assert_cmpstr (plan->argv[0], ==, "hello");
+  g_assert_cmpstr (plan->argv[1], ==, "a b");
+  g_assert_cmpstr (plan->argv[2], ==, "--isolation=none");
+
+  g_clear_pointer (&spec->argv, g_strfreev);
+  fake_facts (&f);
+  g_assert_null (wrappy_plan_new (spec, &f, &error));
+  g_assert_nonnull (error);
+  wrappy_host_facts_clear (&f);
+}
+
+static void
+test_bad_layer_mount (void)
+{
+  g_autoptr (WrappyLaunchSpec) spec = fake_spec ();
+  g_autoptr (GError) error = NULL;
+  WrappyHostFacts f;
+
+  g_ptr_array_add (spec->deps, wrappy_layer_new ("/data/evil", "/etc"));
+  fake_facts (&f);
+  g_assert_null (wrappy_plan_new (spec, &f, &error));
+  g_assert_error (error, WRAPPY_ERROR, WRAPPY_ERROR_SANDBOX_SETUP);
+  wrappy_host_facts_clear (&f);
+}
+
+static void
+test_grants (void)
+{
+  const char *fs[] = { "/srv/data:ro", "~/Music", "/usr/lib", "xdg-download", "/tmp/x", NULL };
+  g_autoptr (WrappyLaunchSpec) spec = fake_spec ();
+  g_autoptr (WrappyPlan) plan = NULL;
+  const WrappyOp *op;
+
+  spec->filesystems = g_strdupv ((char **)fs);
+  plan = plan_for (spec);
+  assert_ro_bind (plan, "/srv/data", "/srv/data");
+  op = wrappy_plan_find_op (plan, "/home/alice/Music");
+  g_assert_false (op->flags & WRAPPY_OP_FLAG_RO);
+  g_assert_cmpint (op_index (plan, "/home/alice"), <, op_index (plan, "/home/alice/Music"));
+  g_assert_nonnull (wrappy_plan_find_op (plan, "/tmp/x"));
+  /* Reserved and named locations are not applied, and said so. */
+  g_assert_cmpint (wrappy_plan_find_op (plan, "/usr/lib") == NULL, ==, TRUE);
+  g_assert_cmpuint (g_strv_length (plan->notes), ==, 2);
+}
+
+static void
+test_describe (void)
+{
+  g_autoptr (WrappyLaunchSpec) spec = fake_spec ();
+  g_autoptr (WrappyPlan) plan = plan_for (spec);
+  g_auto (GStrv) lines = wrappy_plan_describe (plan);
+
+  g_assert_cmpstr (lines[0], ==, "namespaces: user mount pid ipc uts cgroup net");
+  g_assert_true (
+      g_strv_contains ((const char *const *)lines, "ro-bind /data/layers/platform/files -> /usr"));
+  g_assert_true (g_strv_contains ((const char *const *)lines, "argv: 'a b'"));
+  g_assert_true (g_strv_contains ((const char *const *)lines, "cwd: /home/alice"));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/plan/layers", test_layers);
+  g_test_add_func ("/plan/no-host-root", test_no_host_root);
+  g_test_add_func ("/plan/etc", test_etc);
+  g_test_add_func ("/plan/etc-network", test_etc_network);
+  g_test_add_func ("/plan/dev", test_dev);
+  g_test_add_func ("/plan/dev-dri", test_dev_dri);
+  g_test_add_func ("/plan/proc-sys", test_proc_sys);
+  g_test_add_func ("/plan/home", test_home);
+  g_test_add_func ("/plan/env", test_env);
+  g_test_add_func ("/plan/env-app-loader-vars", test_env_app_may_set_loader_vars);
+  g_test_add_func ("/plan/namespaces", test_namespaces);
+  g_test_add_func ("/plan/argv", test_argv);
+  g_test_add_func ("/plan/bad-layer-mount", test_bad_layer_mount);
+  g_test_add_func ("/plan/grants", test_grants);
+  g_test_add_func ("/plan/describe", test_describe);
+  return g_test_run ();
+}
