@@ -3,6 +3,7 @@
  * an error. */
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,15 +21,25 @@ typedef struct
   WrappyBuiltinFunc fn;
 } WrappyCommand;
 
+/* The `wrappy` binary itself links only what starting an app needs; the commands that
+ * talk to remotes and the content store (libostree, libflatpak, libcurl, libappstream:
+ * some 60 shared libraries, ~30 ms of dynamic loading) live in wrappy-backend, built from
+ * this same file, which `wrappy` execs for them. */
+#ifdef WRAPPY_FRONTEND
+#define STORE_CMD(fn) NULL
+#else
+#define STORE_CMD(fn) fn
+#endif
+
 static const WrappyCommand commands[] = {
-  { "remote", N_("Add, list or remove Flatpak remotes"), wrappy_builtin_remote },
+  { "remote", N_("Add, list or remove Flatpak remotes"), STORE_CMD (wrappy_builtin_remote) },
   { "install", N_("Install an app from Flathub, a .flatpakref or a .flatpak bundle"),
-    wrappy_builtin_install },
+    STORE_CMD (wrappy_builtin_install) },
   { "list", N_("List installed apps (or runtimes)"), wrappy_builtin_list },
   { "info", N_("Show an installed app and the layers it uses"), wrappy_builtin_info },
   { "run", N_("Run an installed app in its sandbox"), wrappy_builtin_run },
   { "uninstall", N_("Remove an installed app (its data stays unless asked)"),
-    wrappy_builtin_uninstall },
+    STORE_CMD (wrappy_builtin_uninstall) },
   { NULL },
 };
 
@@ -40,6 +51,24 @@ usage (FILE *out)
     fprintf (out, "  %-12s %s\n", c->name, _(c->summary));
   fprintf (out, _("\nRun 'wrappy COMMAND --help' for a command's options.\n"));
 }
+
+#ifdef WRAPPY_FRONTEND
+/* The backend next to this binary (build tree), else the installed one. */
+static int
+exec_backend (char **argv)
+{
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *dir = self ? g_path_get_dirname (self) : NULL;
+  g_autofree char *sibling = dir ? g_build_filename (dir, "wrappy-backend", NULL) : NULL;
+  const char *path = sibling && g_file_test (sibling, G_FILE_TEST_IS_EXECUTABLE)
+                         ? sibling
+                         : WRAPPY_LIBEXECDIR "/wrappy-backend";
+
+  execv (path, argv);
+  fprintf (stderr, _("error: cannot run %s: %s; reinstall wrappy\n"), path, g_strerror (errno));
+  return 1;
+}
+#endif
 
 static int
 report (GError *error)
@@ -112,6 +141,11 @@ main (int argc, char **argv)
       fprintf (stderr, _("error: unknown command '%s'; see 'wrappy --help'\n"), argv[i]);
       return 2;
     }
+
+#ifdef WRAPPY_FRONTEND
+  if (cmd->fn == NULL)
+    return exec_backend (argv);
+#endif
 
   /* Commands after the first also accept --json/--verbose (e.g. `wrappy list --json`). */
   if (!cmd->fn (argc - i, argv + i, &exit_code, &error))

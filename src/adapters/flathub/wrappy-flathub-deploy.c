@@ -28,11 +28,18 @@ wrappy_flathub_check_not_installed (const char *app_id, GError **error)
   return FALSE;
 }
 
+/* The `wrappy` front binary, for Exec= lines: next to wrappy-backend in a build tree,
+ * else the installed one. */
 static char *
 self_path (void)
 {
   g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
-  return exe ? g_steal_pointer (&exe) : g_strdup ("wrappy");
+  g_autofree char *dir = exe ? g_path_get_dirname (exe) : NULL;
+  g_autofree char *sibling = dir ? g_build_filename (dir, "wrappy", NULL) : NULL;
+
+  if (sibling && g_file_test (sibling, G_FILE_TEST_IS_EXECUTABLE))
+    return g_steal_pointer (&sibling);
+  return g_build_filename (WRAPPY_BINDIR, "wrappy", NULL);
 }
 
 static void
