@@ -18,7 +18,17 @@ print_strv (const char *label, char **v)
   if (v == NULL || v[0] == NULL)
     return;
   joined = g_strjoinv (", ", v);
-  printf ("  %-12s %s\n", label, joined);
+  fputs ("  ", stdout);
+  wrappy_print_padded (label, 13);
+  printf ("%s\n", joined);
+}
+
+static void
+print_field (const char *label, const char *value)
+{
+  fputs ("  ", stdout);
+  wrappy_print_padded (label, 13);
+  printf ("%s\n", value);
 }
 
 WRAPPY_BUILTIN (info)
@@ -27,6 +37,7 @@ WRAPPY_BUILTIN (info)
   g_autoptr (WrappyManifest) m = NULL;
   g_autofree char *size = NULL;
   g_autofree char *state = NULL;
+  g_autofree char *source = NULL;
 
   if (!wrappy_parse_options (ctx, NULL, &argc, &argv, error))
     return FALSE;
@@ -53,13 +64,14 @@ WRAPPY_BUILTIN (info)
   state = wrappy_dirs_app_state (m->id);
   printf ("%s%s%s\n", m->name ? m->name : m->id, m->summary ? " - " : "",
           m->summary ? m->summary : "");
-  printf ("  %-12s %s\n", _("ID:"), m->id);
-  printf ("  %-12s %s\n", _("Version:"), m->version ? m->version : "-");
-  printf ("  %-12s %s (%s)\n", _("Source:"), m->source, m->origin ? m->origin : "-");
-  printf ("  %-12s %s\n", _("Branch:"), m->branch ? m->branch : "-");
-  printf ("  %-12s %s\n", _("Command:"), m->command ? m->command : "-");
-  printf ("  %-12s %s\n", _("Size:"), size);
-  printf ("  %-12s %s\n", _("Data:"), state);
+  print_field (_("ID:"), m->id);
+  print_field (_("Version:"), m->version ? m->version : "-");
+  source = g_strdup_printf ("%s (%s)", m->source, m->origin ? m->origin : "-");
+  print_field (_("Source:"), source);
+  print_field (_("Branch:"), m->branch ? m->branch : "-");
+  print_field (_("Command:"), m->command ? m->command : "-");
+  print_field (_("Size:"), size);
+  print_field (_("Data:"), state);
   print_strv (_("Shares:"), m->shared);
   print_strv (_("Sockets:"), m->sockets);
   print_strv (_("Devices:"), m->devices);

@@ -103,14 +103,22 @@ list_runtimes (GPtrArray *apps)
       return TRUE;
     }
   if (layers->len > 0)
-    printf ("%-6s %-48s %10s  %s\n", _("Kind"), _("Ref"), _("Size"), _("Used by"));
+    {
+      wrappy_print_padded (_("Kind"), 7);
+      wrappy_print_padded (_("Ref"), 49);
+      wrappy_print_padded (_("Size"), 12);
+      printf ("%s\n", _("Used by"));
+    }
   for (guint i = 0; i < layers->len; i++)
     {
       SharedLayer *s = layers->pdata[i];
       g_autofree char *size = g_format_size (s->size);
       g_ptr_array_add (s->users, NULL);
       g_autofree char *users = g_strjoinv (",", (char **) s->users->pdata);
-      printf ("%-6s %-48s %10s  %s\n", s->layer->kind, s->layer->ref, size, users);
+      wrappy_print_padded (s->layer->kind, 7);
+      wrappy_print_padded (s->layer->ref, 49);
+      wrappy_print_padded (size, 12);
+      printf ("%s\n", users);
     }
   return TRUE;
 }
@@ -150,15 +158,23 @@ WRAPPY_BUILTIN (list)
       wrappy_info (_("No apps installed. Install one with 'wrappy install --from-flathub ID'."));
       return TRUE;
     }
-  printf ("%-32s %-20s %-10s %-10s %-32s %10s\n", _("ID"), _("Name"), _("Version"), _("Source"),
-          _("Base"), _("Size"));
+  wrappy_print_padded (_("ID"), 33);
+  wrappy_print_padded (_("Name"), 21);
+  wrappy_print_padded (_("Version"), 11);
+  wrappy_print_padded (_("Source"), 11);
+  wrappy_print_padded (_("Base"), 33);
+  printf ("%s\n", _("Size"));
   for (guint i = 0; i < apps->len; i++)
     {
       WrappyManifest *m = apps->pdata[i];
       g_autofree char *base = wrappy_cli_base_name (m);
       g_autofree char *size = g_format_size (m->installed_size);
-      printf ("%-32s %-20s %-10s %-10s %-32s %10s\n", m->id, m->name ? m->name : "",
-              m->version ? m->version : "", m->source ? m->source : "", base, size);
+      wrappy_print_padded (m->id, 33);
+      wrappy_print_padded (m->name ? m->name : "", 21);
+      wrappy_print_padded (m->version ? m->version : "", 11);
+      wrappy_print_padded (m->source ? m->source : "", 11);
+      wrappy_print_padded (base, 33);
+      printf ("%s\n", size);
     }
   return TRUE;
 }

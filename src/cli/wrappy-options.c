@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <string.h>
 
 #include "wrappy-builtins.h"
 #include "wrappy-error.h"
@@ -25,6 +26,12 @@ wrappy_parse_options (GOptionContext *context, const GOptionEntry *entries, int 
   g_option_context_add_main_entries (context, global_entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, argc, argv, error))
     return FALSE;
+  /* GOption leaves a "--" in place; `wrappy info -- -odd.name` means the operand. */
+  if (*argc >= 2 && strcmp ((*argv)[1], "--") == 0)
+    {
+      memmove (*argv + 1, *argv + 2, (*argc - 1) * sizeof (char *));
+      (*argc)--;
+    }
   if (opt_json)
     wrappy_output_set_json (TRUE);
   if (opt_verbose)

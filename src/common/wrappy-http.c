@@ -62,7 +62,7 @@ wrappy_http_get (const char *url, gsize max_bytes, GError **error)
   if (sink.too_big)
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                   _("%s is larger than %" G_GSIZE_FORMAT " bytes; refusing it"), url, max_bytes);
+                   _("%s is larger than %lu bytes; refusing it"), url, (unsigned long) max_bytes);
       return NULL;
     }
   if (rc != CURLE_OK)

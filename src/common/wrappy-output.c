@@ -158,6 +158,16 @@ wrappy_print_json (JsonNode *node)
   fputc ('\n', stdout);
 }
 
+void
+wrappy_print_padded (const char *s, int width)
+{
+  glong n = g_utf8_strlen (s ? s : "", -1);
+
+  fputs (s ? s : "", stdout);
+  for (glong i = n; i < width; i++)
+    fputc (' ', stdout);
+}
+
 char *
 wrappy_format_size (guint64 bytes)
 {

@@ -27,6 +27,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (WrappyProgress, wrappy_progress_free)
 /* Pretty-prints node to stdout. */
 void wrappy_print_json (JsonNode *node);
 
+/* Prints s left-aligned in width terminal columns (counting characters, not bytes, so
+ * that translated labels line up). */
+void wrappy_print_padded (const char *s, int width);
+
 /* "12.3 MB" */
 char *wrappy_format_size (guint64 bytes);
 

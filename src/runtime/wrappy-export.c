@@ -386,7 +386,7 @@ read_regular_at (int dfd, const char *name, gsize max, gsize *len_out, GError **
     {
       if (S_ISREG (st.st_mode))
         g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_UNTRUSTED,
-                     _("it is larger than %" G_GSIZE_FORMAT " bytes"), max);
+                     _("it is larger than %lu bytes"), (unsigned long) max);
       else
         g_set_error_literal (error, WRAPPY_ERROR, WRAPPY_ERROR_UNTRUSTED,
                              _("it is not a regular file"));
