@@ -1,0 +1,317 @@
+# Shared library of wrappy's integration tests. Source it, define functions named
+# test_*, then call `run_tests "$@"`.
+#
+# Each test runs in its own subshell with a fresh HOME and XDG_{DATA,STATE,CONFIG,CACHE}_HOME
+# and XDG_RUNTIME_DIR under a temporary directory, and prints one TAP line:
+#   ok N - test_name | not ok N - test_name | ok N - test_name # SKIP reason
+# A file ends with `# file: P passed, F failed, S skipped` and exits 1 if any failed.
+#
+# Environment:
+#   WRAPPY           the binary (default: BUILD/src/wrappy of this checkout)
+#   WRAPPY_FIXTURES  the fixture dir made by tests/fixtures/make-repo.sh (built on
+#                    demand when missing)
+#   WRAPPY_TEST_AS   root | user | both: run as the caller, as the unprivileged test user,
+#                    or both (only meaningful when the caller is root; default: caller)
+#   WRAPPY_TEST_USER the unprivileged user (default wrappy-test; created if missing)
+#   WRAPPY_TEST_FILTER  extended regex on test names
+#   WRAPPY_TEST_VERBOSE=1  show the captured output of failing commands
+#
+# Arguments to run_tests are test names to run (default: all in the file).
+
+set -u
+set -o pipefail
+
+LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP_DIR=$(cd "$LIB_DIR/../.." && pwd)
+: "${WRAPPY:=$TOP_DIR/build/src/wrappy}"
+: "${WRAPPY_TEST_USER:=wrappy-test}"
+: "${WRAPPY_FIXTURES:=${TMPDIR:-/var/tmp}/wrappy-fixtures-$(id -u)}"
+export WRAPPY WRAPPY_TEST_USER WRAPPY_FIXTURES
+
+if [ -x /usr/bin/python3 ]; then PYTHON=/usr/bin/python3; else PYTHON=python3; fi
+
+# ---------------------------------------------------------------- assertions
+_T_NAME=""
+
+fail() {
+  echo "#   FAIL ($_T_NAME): $*" >&2
+  exit 1
+}
+
+skip() {
+  echo "$*" >"$_SKIPFILE"
+  exit 77
+}
+
+note() {
+  echo "#   $*" >&2
+}
+
+# run CMD…: runs it capturing OUT, ERR (strings) and RC; never fails by itself.
+run() {
+  local o e
+  o=$(mktemp "$T_DIR/out.XXXXXX")
+  e=$(mktemp "$T_DIR/err.XXXXXX")
+  RC=0
+  "$@" >"$o" 2>"$e" </dev/null || RC=$?
+  OUT=$(cat "$o")
+  ERR=$(cat "$e")
+  rm -f "$o" "$e"
+  if [ "${WRAPPY_TEST_VERBOSE:-0}" = 1 ]; then
+    note "\$ $* -> $RC"
+    [ -z "$OUT" ] || printf '%s\n' "$OUT" | sed 's/^/#   out: /' >&2
+    [ -z "$ERR" ] || printf '%s\n' "$ERR" | sed 's/^/#   err: /' >&2
+  fi
+  return 0
+}
+
+_show_last() {
+  printf '#   command: %s\n#   exit: %s\n' "$1" "$RC" >&2
+  [ -z "$OUT" ] || printf '%s\n' "$OUT" | head -20 | sed 's/^/#   stdout: /' >&2
+  [ -z "$ERR" ] || printf '%s\n' "$ERR" | head -20 | sed 's/^/#   stderr: /' >&2
+}
+
+# ok CMD…: the command must exit 0 (output in OUT/ERR).
+ok() {
+  run "$@"
+  if [ "$RC" != 0 ]; then
+    _show_last "$*"
+    fail "expected success: $*"
+  fi
+}
+
+assert_eq() {
+  # assert_eq EXPECTED ACTUAL [WHAT]
+  [ "$1" = "$2" ] || fail "${3:-value}: expected [$1], got [$2]"
+}
+
+assert_contains() {
+  # assert_contains HAYSTACK NEEDLE [WHAT]  (fixed string)
+  case "$1" in
+    *"$2"*) ;;
+    *) fail "${3:-output} does not contain [$2]; it is: [$(printf '%s' "$1" | head -c 600)]" ;;
+  esac
+}
+
+assert_not_contains() {
+  case "$1" in
+    *"$2"*) fail "${3:-output} contains [$2]" ;;
+    *) ;;
+  esac
+}
+
+assert_file() { [ -f "$1" ] || fail "missing file $1"; }
+assert_no_file() { [ ! -e "$1" ] || fail "should not exist: $1"; }
+
+# assert_fails_with EXIT PATTERN CMD…: exits EXIT, stderr matches PATTERN (ERE,
+# case-insensitive; empty = any) and, for a user-facing error, is exactly one line.
+assert_fails_with() {
+  local want=$1 pat=$2
+  shift 2
+  run "$@"
+  if [ "$RC" != "$want" ]; then
+    _show_last "$*"
+    fail "expected exit $want from: $*"
+  fi
+  if [ -n "$pat" ] && ! printf '%s\n' "$ERR" | grep -Eqi -- "$pat"; then
+    _show_last "$*"
+    fail "stderr does not match /$pat/"
+  fi
+  if [ "$want" = 1 ]; then
+    # One error line, and it is the last thing said; progress lines before it are
+    # allowed unless WRAPPY_TEST_STRICT_STDERR=1.
+    local n last
+    n=$(printf '%s\n' "$ERR" | grep -ci '^error' || true)
+    last=$(printf '%s\n' "$ERR" | tail -n 1)
+    [ "$n" = 1 ] || { _show_last "$*"; fail "expected exactly one error line on stderr, got $n"; }
+    case "$last" in [Ee]rror*) ;; *) _show_last "$*"; fail "the error is not the last line on stderr" ;; esac
+    if [ "${WRAPPY_TEST_STRICT_STDERR:-0}" = 1 ]; then
+      n=$(printf '%s' "$ERR" | grep -c '' || true)
+      [ "$n" = 1 ] || { _show_last "$*"; fail "expected exactly one line on stderr, got $n"; }
+    fi
+  fi
+}
+
+# json EXPR: evaluates a Python expression on the JSON in $OUT (bound to `j`).
+json() {
+  printf '%s' "$OUT" | "$PYTHON" -c '
+import json, sys
+j = json.load(sys.stdin)
+r = eval(sys.argv[1])
+print(json.dumps(r) if isinstance(r, (dict, list)) else r)' "$1" ||
+    fail "JSON check failed: $1 on [$(printf '%s' "$OUT" | head -c 400)]"
+}
+
+# ---------------------------------------------------------------- wrappy and fixtures
+wrappy() { "$WRAPPY" "$@"; }
+
+ensure_fixtures() {
+  "$LIB_DIR/../fixtures/make-repo.sh" "$WRAPPY_FIXTURES"
+}
+
+# start_server [--delay S] [--rate B/S] [ROOT]: serves ROOT (default the fixtures) on a
+# free loopback port; sets SERVER_URL and SERVER_PID; stopped when the test ends.
+start_server() {
+  local args=() root=$WRAPPY_FIXTURES portfile
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --delay | --rate) args+=("$1" "$2"); shift 2 ;;
+      *) root=$1; shift ;;
+    esac
+  done
+  portfile=$(mktemp -u "$T_DIR/port.XXXXXX")
+  "$PYTHON" "$LIB_DIR/httpd.py" "$root" "$portfile" --lifetime 900 "${args[@]}" \
+    >/dev/null 2>&1 &
+  SERVER_PID=$!
+  echo "$SERVER_PID" >>"$T_DIR/.pids"
+  local i
+  for i in $(seq 100); do
+    [ -s "$portfile" ] && break
+    sleep 0.05
+  done
+  [ -s "$portfile" ] || fail "HTTP server did not start"
+  SERVER_URL="http://127.0.0.1:$(cat "$portfile")"
+}
+
+# closed_port_url: a loopback URL nothing listens on.
+closed_port_url() {
+  local port
+  port=$("$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+  echo "http://127.0.0.1:$port"
+}
+
+# instantiate TEMPLATE.in [URL]: the fixture template with @URL@ replaced, as a file
+# in the test dir; prints its path.
+instantiate() {
+  local in=$WRAPPY_FIXTURES/$1 out
+  out=$T_DIR/$(basename "$1" .in)
+  sed "s|@URL@|${2:-$SERVER_URL}|g" "$in" >"$out"
+  echo "$out"
+}
+
+# add_remote [NAME] [PATH]: an unsigned remote NAME (default test) to SERVER_URL/PATH.
+add_remote() {
+  ok wrappy remote add --no-gpg-verify "${1:-test}" "$SERVER_URL/${2:-repo}"
+}
+
+add_signed_remote() {
+  local f
+  f=$(instantiate signed.flatpakrepo.in)
+  ok wrappy remote add "${1:-signed}" "$f"
+}
+
+install_app() {
+  # install_app ID [REMOTE]
+  ok wrappy install --from-flathub "$1" --remote "${2:-test}"
+}
+
+# home_snapshot FILE: every path under $HOME that is not one of wrappy's dirs.
+home_snapshot() {
+  (cd "$HOME" && find . \( -path ./.local/share/wrappy -o -path ./.local/state/wrappy \
+    -o -path ./.config/wrappy -o -path ./.cache/wrappy \) -prune -o -print) | sort >"$1"
+}
+
+# ---------------------------------------------------------------- users and services
+ensure_test_user() {
+  [ "$(id -u)" = 0 ] || return 0
+  if ! id "$WRAPPY_TEST_USER" >/dev/null 2>&1; then
+    useradd -m -s /bin/bash "$WRAPPY_TEST_USER" >/dev/null 2>&1 ||
+      { echo "cannot create user $WRAPPY_TEST_USER" >&2; return 1; }
+  fi
+  # Rootless sandboxes map more than one id only with subordinate ranges.
+  grep -q "^$WRAPPY_TEST_USER:" /etc/subuid 2>/dev/null ||
+    usermod --add-subuids 200000-265535 --add-subgids 200000-265535 "$WRAPPY_TEST_USER" \
+      >/dev/null 2>&1 || true
+}
+
+# ensure_system_bus: flatpak (malcontent checks) wants a system D-Bus; start one.
+ensure_system_bus() {
+  [ -S /run/dbus/system_bus_socket ] && return 0
+  [ "$(id -u)" = 0 ] || return 1
+  mkdir -p /run/dbus
+  dbus-daemon --system --fork >/dev/null 2>&1 || return 1
+}
+
+# as_test_user CMD…: runs CMD as the unprivileged user with a clean environment.
+as_test_user() {
+  runuser -u "$WRAPPY_TEST_USER" -- env -i \
+    PATH=/usr/local/bin:/usr/bin:/bin HOME="$(getent passwd "$WRAPPY_TEST_USER" | cut -d: -f6)" \
+    LANG=C.UTF-8 WRAPPY="$WRAPPY" WRAPPY_FIXTURES="$WRAPPY_FIXTURES" \
+    WRAPPY_TEST_USER="$WRAPPY_TEST_USER" WRAPPY_TEST_FILTER="${WRAPPY_TEST_FILTER:-}" \
+    WRAPPY_TEST_VERBOSE="${WRAPPY_TEST_VERBOSE:-0}" WRAPPY_TEST_AS=caller TMPDIR=/tmp \
+    "$@"
+}
+
+# ---------------------------------------------------------------- the runner
+_cleanup_test() {
+  local p
+  if [ -f "$T_DIR/.pids" ]; then
+    while read -r p; do kill "$p" 2>/dev/null || true; done <"$T_DIR/.pids"
+  fi
+  chmod -R u+rwX "$T_ROOT" 2>/dev/null || true
+  rm -rf "$T_ROOT"
+}
+
+_fresh_env() {
+  T_ROOT=$(mktemp -d "${TMPDIR:-/tmp}/wrappy-it.XXXXXX")
+  T_DIR=$T_ROOT/t
+  mkdir -p "$T_DIR"
+  export HOME=$T_ROOT/home
+  export XDG_DATA_HOME=$HOME/.local/share XDG_STATE_HOME=$HOME/.local/state
+  export XDG_CONFIG_HOME=$HOME/.config XDG_CACHE_HOME=$HOME/.cache
+  export XDG_RUNTIME_DIR=$T_ROOT/run
+  mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_STATE_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME"
+  mkdir -m 0700 "$XDG_RUNTIME_DIR"
+  unset FLATPAK_USER_DIR FLATPAK_SYSTEM_DIR
+  export LANG=C.UTF-8 LC_ALL=C.UTF-8
+  cd "$HOME"
+}
+
+run_tests() {
+  local self
+  self=$(readlink -f "$0")
+  if [ "$(id -u)" = 0 ] && [ "${WRAPPY_TEST_AS:-caller}" != caller ] && [ "${WRAPPY_TEST_AS}" != root ]; then
+    local rc=0
+    if [ "$WRAPPY_TEST_AS" = both ]; then
+      WRAPPY_TEST_AS=caller bash "$self" "$@" || rc=1
+    fi
+    ensure_test_user || exit 1
+    as_test_user bash "$self" "$@" || rc=1
+    exit $rc
+  fi
+
+  [ -x "$WRAPPY" ] || { echo "Bail out! no wrappy binary at $WRAPPY" >&2; exit 1; }
+  ensure_fixtures || { echo "Bail out! could not build the fixtures" >&2; exit 1; }
+
+  local names=() n
+  if [ $# -gt 0 ]; then
+    names=("$@")
+  else
+    while read -r n; do names+=("$n"); done < <(declare -F | awk '{print $3}' | grep '^test_')
+  fi
+  local who passed=0 failed=0 skipped=0 i=0 rc
+  _SKIPFILE=$(mktemp "${TMPDIR:-/tmp}/wrappy-skip.XXXXXX")
+  trap 'rm -f "$_SKIPFILE"' EXIT
+  who=$(id -un)
+  echo "# $(basename "$0") as $who"
+  for n in "${names[@]}"; do
+    if [ -n "${WRAPPY_TEST_FILTER:-}" ] && ! [[ $n =~ $WRAPPY_TEST_FILTER ]]; then continue; fi
+    i=$((i + 1))
+    rc=0
+    (
+      _fresh_env
+      trap _cleanup_test EXIT
+      _T_NAME=$n
+      "$n"
+    ) || rc=$?
+    case $rc in
+      0) echo "ok $i - $n ($who)"; passed=$((passed + 1)) ;;
+      77) echo "ok $i - $n ($who) # SKIP $(cat "$_SKIPFILE" 2>/dev/null)"
+          skipped=$((skipped + 1)) ;;
+      *) echo "not ok $i - $n ($who)"; failed=$((failed + 1)) ;;
+    esac
+  done
+  echo "1..$i"
+  echo "# file: $passed passed, $failed failed, $skipped skipped"
+  [ "$failed" = 0 ]
+}
