@@ -224,6 +224,15 @@ WRAPPY_BUILTIN (run)
     return usage_error (error, _ ("run needs an app ID; see 'wrappy run --help'"));
   if (!check_env_options (error))
     return FALSE;
+  /* Bad option values are usage errors (exit 2) whether or not the app is installed. */
+  {
+    WrappyIsolation level;
+    WrappyHomeMode home;
+    if (opt_isolation != NULL && !wrappy_isolation_from_string (opt_isolation, &level, error))
+      return FALSE;
+    if (opt_home != NULL && !wrappy_home_mode_from_string (opt_home, &home, error))
+      return FALSE;
+  }
   app_args = argv + 2;
   if (app_args[0] != NULL && strcmp (app_args[0], "--") == 0)
     app_args++;
