@@ -201,3 +201,21 @@ wrappy_lock_file (const char *path, gboolean exclusive, GError **error)
     }
   return fd;
 }
+
+gboolean
+wrappy_path_is_clean (const char *path)
+{
+  g_auto (GStrv) parts = NULL;
+  const char *rest;
+
+  if (path == NULL || *path == '\0')
+    return FALSE;
+  rest = path[0] == '/' ? path + 1 : path;
+  if (*rest == '\0')
+    return path[0] == '/';
+  parts = g_strsplit (rest, "/", -1);
+  for (char **p = parts; *p; p++)
+    if (**p == '\0' || strcmp (*p, ".") == 0 || strcmp (*p, "..") == 0)
+      return FALSE;
+  return TRUE;
+}

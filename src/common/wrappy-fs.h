@@ -21,4 +21,8 @@ guint64 wrappy_disk_usage (const char *path);
 /* An exclusive (or shared) flock on path, waiting for it; the fd is the lock. */
 int wrappy_lock_file (const char *path, gboolean exclusive, GError **error);
 
+/* No empty, "." or ".." component (a leading '/' is allowed): the check every path taken
+ * from metadata or a manifest passes before it names a mount point or a file in a layer. */
+gboolean wrappy_path_is_clean (const char *path);
+
 G_END_DECLS

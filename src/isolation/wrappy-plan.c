@@ -7,6 +7,7 @@
 
 #include "wrappy-error.h"
 #include "wrappy-i18n.h"
+#include "wrappy-fs.h"
 #include "wrappy-plan.h"
 
 /* Host variables that must not reach the app: loader and interpreter search paths point
@@ -182,15 +183,7 @@ path_is_under (const char *path, const char *dir)
 static gboolean
 valid_sandbox_path (const char *path)
 {
-  g_auto (GStrv) parts = NULL;
-
-  if (path == NULL || path[0] != '/' || strstr (path, "//") != NULL)
-    return FALSE;
-  parts = g_strsplit (path, "/", -1);
-  for (char **p = parts; *p; p++)
-    if (strcmp (*p, "..") == 0 || strcmp (*p, ".") == 0)
-      return FALSE;
-  return TRUE;
+  return path != NULL && path[0] == '/' && wrappy_path_is_clean (path);
 }
 
 static gboolean

@@ -6,6 +6,7 @@
 
 #include "wrappy-dirs.h"
 #include "wrappy-error.h"
+#include "wrappy-fs.h"
 #include "wrappy-i18n.h"
 #include "wrappy-id.h"
 #include "wrappy-manifest.h"
@@ -175,14 +176,13 @@ valid_mount (const char *mount)
 {
   /* Layer mount points must stay under / with no '..' so that a tampered manifest
    * cannot aim a mount at, say, /proc inside the sandbox. */
-  return mount != NULL && mount[0] == '/' && strstr (mount, "..") == NULL
-         && strstr (mount, "//") == NULL;
+  return mount != NULL && mount[0] == '/' && wrappy_path_is_clean (mount);
 }
 
 static gboolean
 valid_layer_path (const char *path)
 {
-  return path != NULL && !g_path_is_absolute (path) && strstr (path, "..") == NULL;
+  return path != NULL && !g_path_is_absolute (path) && wrappy_path_is_clean (path);
 }
 
 WrappyManifest *

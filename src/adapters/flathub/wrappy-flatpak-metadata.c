@@ -4,6 +4,7 @@
 
 #include "wrappy-error.h"
 #include "wrappy-flatpak-metadata.h"
+#include "wrappy-fs.h"
 #include "wrappy-i18n.h"
 #include "wrappy-id.h"
 
@@ -44,19 +45,11 @@ bad (GError **error, const char *why)
   return FALSE;
 }
 
-/* A relative path that stays inside its layer: no leading '/', no '..' component. */
+/* A relative path that stays inside its layer. */
 static gboolean
 is_safe_relative (const char *path)
 {
-  g_auto (GStrv) parts = NULL;
-
-  if (path == NULL || *path == '\0' || path[0] == '/')
-    return FALSE;
-  parts = g_strsplit (path, "/", -1);
-  for (char **p = parts; *p; p++)
-    if (strcmp (*p, "..") == 0 || strcmp (*p, ".") == 0)
-      return FALSE;
-  return TRUE;
+  return path != NULL && path[0] != '/' && wrappy_path_is_clean (path);
 }
 
 static gboolean
