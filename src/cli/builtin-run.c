@@ -149,18 +149,22 @@ spec_set_filesystems (WrappyLaunchSpec *spec, const WrappyManifest *m, GError **
 
 /* The manifest and the command line as a launch spec. Also what `wrappy enter` needs. */
 static WrappyLaunchSpec *
-spec_from_manifest (const WrappyManifest *m, char **app_args, GError **error)
+spec_from_manifest (const WrappyManifest *m, const WrappyIsolation *level,
+                    const WrappyHomeMode *home, char **app_args, GError **error)
 {
   g_autoptr (WrappyLaunchSpec) spec = wrappy_launch_spec_new ();
-  const char *level = opt_isolation ? opt_isolation : m->isolation;
   const char *command = opt_command ? opt_command : m->command;
   g_autoptr (GStrvBuilder) argv = g_strv_builder_new ();
 
   spec->app_id = g_strdup (m->id);
-  if (level != NULL && !wrappy_isolation_from_string (level, &spec->isolation, error))
+  /* The command line wins over the app's own default level. */
+  if (level != NULL)
+    spec->isolation = *level;
+  else if (m->isolation != NULL
+           && !wrappy_isolation_from_string (m->isolation, &spec->isolation, error))
     return NULL;
-  if (opt_home != NULL && !wrappy_home_mode_from_string (opt_home, &spec->home, error))
-    return NULL;
+  if (home != NULL)
+    spec->home = *home;
   for (guint i = 0; i < m->layers->len; i++)
     {
       const WrappyManifestLayer *l = m->layers->pdata[i];
@@ -213,6 +217,8 @@ WRAPPY_BUILTIN (run)
   g_autoptr (WrappyLaunchSpec) spec = NULL;
   g_autoptr (WrappyPlan) plan = NULL;
   WrappyHostFacts facts;
+  WrappyIsolation level;
+  WrappyHomeMode home;
   char **app_args;
 
   g_option_context_set_summary (context, _ ("Run an installed app in its sandbox."));
@@ -224,15 +230,11 @@ WRAPPY_BUILTIN (run)
     return usage_error (error, _ ("run needs an app ID; see 'wrappy run --help'"));
   if (!check_env_options (error))
     return FALSE;
-  /* Bad option values are usage errors (exit 2) whether or not the app is installed. */
-  {
-    WrappyIsolation level;
-    WrappyHomeMode home;
-    if (opt_isolation != NULL && !wrappy_isolation_from_string (opt_isolation, &level, error))
-      return FALSE;
-    if (opt_home != NULL && !wrappy_home_mode_from_string (opt_home, &home, error))
-      return FALSE;
-  }
+  /* Parsed before the app is looked up: a bad value is a usage error (exit 2) either way. */
+  if (opt_isolation != NULL && !wrappy_isolation_from_string (opt_isolation, &level, error))
+    return FALSE;
+  if (opt_home != NULL && !wrappy_home_mode_from_string (opt_home, &home, error))
+    return FALSE;
   app_args = argv + 2;
   if (app_args[0] != NULL && strcmp (app_args[0], "--") == 0)
     app_args++;
@@ -240,11 +242,12 @@ WRAPPY_BUILTIN (run)
   manifest = wrappy_manifest_load (argv[1], error);
   if (manifest == NULL)
     return FALSE;
-  spec = spec_from_manifest (manifest, app_args, error);
+  spec = spec_from_manifest (manifest, opt_isolation ? &level : NULL, opt_home ? &home : NULL,
+                             app_args, error);
   if (spec == NULL)
     return FALSE;
 
-  wrappy_host_facts_collect (&facts, spec->base_path);
+  wrappy_host_facts_collect (&facts, spec);
   plan = wrappy_plan_new (spec, &facts, error);
   wrappy_host_facts_clear (&facts);
   if (plan == NULL)

@@ -72,7 +72,6 @@ static const char *const stripped_env[] = {
   "PATH",
   "FLATPAK_ID",
   "container",
-  NULL,
 };
 static const char *const stripped_env_prefixes[] = {
   "LD_",
@@ -128,6 +127,19 @@ add_op (WrappyPlan *plan, WrappyOpKind kind, WrappyOpFlags flags, const char *sr
   op->mode = mode;
   g_ptr_array_add (plan->ops, op);
   return op;
+}
+
+/* Lookups in the fixed tables above: bounded by the table's size, so a table needs no
+ * NULL terminator (three of them once lacked one and were read past their end). */
+#define TABLE_HAS(table, s) table_has ((table), G_N_ELEMENTS (table), (s))
+
+static gboolean
+table_has (const char *const *table, gsize n, const char *s)
+{
+  for (gsize i = 0; i < n; i++)
+    if (strcmp (table[i], s) == 0)
+      return TRUE;
+  return FALSE;
 }
 
 static gboolean
@@ -248,7 +260,7 @@ add_etc (WrappyPlan *plan, const WrappyHostFacts *f, gboolean network)
   for (char **e = f->base_etc_entries; e && *e; e++)
     {
       g_autofree char *dest = NULL, *target = NULL;
-      if (g_strv_contains (etc_not_from_base, *e) || strchr (*e, '/') != NULL)
+      if (TABLE_HAS (etc_not_from_base, *e) || strchr (*e, '/') != NULL)
         continue;
       dest = g_build_filename ("/etc", *e, NULL);
       target = g_build_filename ("/usr/etc", *e, NULL);
@@ -337,7 +349,7 @@ add_host_root (WrappyPlan *plan, const WrappyHostFacts *f)
   for (char **e = f->host_root_entries; e && *e; e++)
     {
       g_autofree char *p = NULL;
-      if (g_strv_contains (replaced, *e) || strchr (*e, '/') != NULL)
+      if (TABLE_HAS (replaced, *e) || strchr (*e, '/') != NULL)
         continue;
       p = g_build_filename ("/", *e, NULL);
       add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_OPTIONAL, p, p, 0);
@@ -414,7 +426,7 @@ is_reserved_dest (const char *dest)
   for (guint i = 0; i < G_N_ELEMENTS (reserved_trees); i++)
     if (path_is_under (dest, reserved_trees[i]))
       return TRUE;
-  return g_strv_contains (reserved_dirs, dest) || g_str_has_prefix (dest, "/run/user/");
+  return TABLE_HAS (reserved_dirs, dest) || g_str_has_prefix (dest, "/run/user/");
 }
 
 static gint
@@ -487,7 +499,7 @@ env_is_stripped (const char *entry)
   const char *eq = strchr (entry, '=');
   g_autofree char *name = eq ? g_strndup (entry, eq - entry) : g_strdup (entry);
 
-  if (g_strv_contains (stripped_env, name))
+  if (TABLE_HAS (stripped_env, name))
     return TRUE;
   for (guint i = 0; i < G_N_ELEMENTS (stripped_env_prefixes); i++)
     if (g_str_has_prefix (name, stripped_env_prefixes[i]))
@@ -729,9 +741,9 @@ list_dir (const char *path)
 }
 
 void
-wrappy_host_facts_collect (WrappyHostFacts *f, const char *base_path)
+wrappy_host_facts_collect (WrappyHostFacts *f, const WrappyLaunchSpec *spec)
 {
-  g_autofree char *base_etc = g_build_filename (base_path, "etc", NULL);
+  g_autofree char *base_etc = g_build_filename (spec->base_path, "etc", NULL);
 
   memset (f, 0, sizeof *f);
   f->uid = getuid ();
@@ -741,9 +753,10 @@ wrappy_host_facts_collect (WrappyHostFacts *f, const char *base_path)
   f->home = g_canonicalize_filename (g_get_home_dir (), "/");
   f->cwd = g_get_current_dir ();
   f->env = g_get_environ ();
-  f->base_entries = list_dir (base_path);
+  f->base_entries = list_dir (spec->base_path);
   f->base_etc_entries = list_dir (base_etc);
-  f->host_root_entries = list_dir ("/");
+  if (spec->isolation == WRAPPY_ISOLATION_NONE)
+    f->host_root_entries = list_dir ("/");
   f->has_resolv_conf = access ("/etc/resolv.conf", F_OK) == 0;
   f->has_hosts = access ("/etc/hosts", F_OK) == 0;
   f->has_localtime = access ("/etc/localtime", F_OK) == 0;

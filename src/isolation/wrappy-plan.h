@@ -76,7 +76,8 @@ typedef struct
   gboolean has_dri;         /* /dev/dri */
 } WrappyHostFacts;
 
-void wrappy_host_facts_collect (WrappyHostFacts *facts, const char *base_path);
+/* Reads only what the plan for spec needs (the host root only at --isolation=none). */
+void wrappy_host_facts_collect (WrappyHostFacts *facts, const WrappyLaunchSpec *spec);
 void wrappy_host_facts_clear (WrappyHostFacts *facts);
 
 WrappyPlan *wrappy_plan_new (const WrappyLaunchSpec *spec, const WrappyHostFacts *facts,
