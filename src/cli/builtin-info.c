@@ -53,10 +53,8 @@ WRAPPY_BUILTIN (info)
   if (wrappy_output_json ())
     {
       g_autoptr (JsonBuilder) b = json_builder_new ();
-      g_autoptr (JsonNode) root = NULL;
       wrappy_cli_add_app_json (b, m, TRUE);
-      root = json_builder_get_root (b);
-      wrappy_print_json (root);
+      wrappy_print_json (b);
       return TRUE;
     }
 

@@ -52,10 +52,8 @@ report_installed (WrappyManifest *m)
   if (wrappy_output_json ())
     {
       g_autoptr (JsonBuilder) b = json_builder_new ();
-      g_autoptr (JsonNode) root = NULL;
       wrappy_cli_add_app_json (b, m, TRUE);
-      root = json_builder_get_root (b);
-      wrappy_print_json (root);
+      wrappy_print_json (b);
       return;
     }
   printf (_("Installed %s%s%s from %s\n"), m->id, m->version ? " " : "",

@@ -74,7 +74,6 @@ list_runtimes (GPtrArray *apps)
   if (wrappy_output_json ())
     {
       g_autoptr (JsonBuilder) b = json_builder_new ();
-      g_autoptr (JsonNode) root = NULL;
       json_builder_begin_array (b);
       for (guint i = 0; i < layers->len; i++)
         {
@@ -98,8 +97,7 @@ list_runtimes (GPtrArray *apps)
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
-      root = json_builder_get_root (b);
-      wrappy_print_json (root);
+      wrappy_print_json (b);
       return TRUE;
     }
   if (layers->len > 0)
@@ -144,13 +142,11 @@ WRAPPY_BUILTIN (list)
   if (wrappy_output_json ())
     {
       g_autoptr (JsonBuilder) b = json_builder_new ();
-      g_autoptr (JsonNode) root = NULL;
       json_builder_begin_array (b);
       for (guint i = 0; i < apps->len; i++)
         wrappy_cli_add_app_json (b, apps->pdata[i], FALSE);
       json_builder_end_array (b);
-      root = json_builder_get_root (b);
-      wrappy_print_json (root);
+      wrappy_print_json (b);
       return TRUE;
     }
   if (apps->len == 0)

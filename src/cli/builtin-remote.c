@@ -117,7 +117,6 @@ remote_list (int argc, char **argv, GError **error)
   if (wrappy_output_json ())
     {
       g_autoptr (JsonBuilder) b = json_builder_new ();
-      g_autoptr (JsonNode) root = NULL;
       json_builder_begin_array (b);
       for (guint i = 0; i < remotes->len; i++)
         {
@@ -134,8 +133,7 @@ remote_list (int argc, char **argv, GError **error)
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
-      root = json_builder_get_root (b);
-      wrappy_print_json (root);
+      wrappy_print_json (b);
       return TRUE;
     }
   for (guint i = 0; i < remotes->len; i++)

@@ -24,8 +24,8 @@ void wrappy_progress_done (WrappyProgress *p);
 void wrappy_progress_free (WrappyProgress *p);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WrappyProgress, wrappy_progress_free)
 
-/* Pretty-prints node to stdout. */
-void wrappy_print_json (JsonNode *node);
+/* Pretty-prints what b built to stdout. */
+void wrappy_print_json (JsonBuilder *b);
 
 /* Prints s left-aligned in width terminal columns (counting characters, not bytes, so
  * that translated labels line up). */

@@ -209,7 +209,7 @@ wrappy_flathub_commit_metadata (OstreeRepo *repo, const char *commit, const char
 /* Extension refs the remote offers for one extension point (GL drivers, Locale, …). */
 static void
 resolve_extension (WrappyExtensionPoint *ext, const char *mount_base, GHashTable *refs,
-                   GHashTable *commits_by_ref, GPtrArray *items)
+                   GPtrArray *items)
 {
   const char *arch = wrappy_default_arch ();
 
@@ -229,13 +229,13 @@ resolve_extension (WrappyExtensionPoint *ext, const char *mount_base, GHashTable
       guint before = items->len;
       GHashTableIter it;
       gpointer key, value;
+      const char *exact_commit = g_hash_table_lookup (refs, exact);
 
-      if (ext->download_if == NULL && g_hash_table_lookup (commits_by_ref, exact))
+      if (ext->download_if == NULL && exact_commit != NULL)
         {
           g_autofree char *mount = g_build_filename (mount_base, ext->directory, NULL);
-          g_ptr_array_add (items, wrappy_install_item_new ("deps", ext->name, exact,
-                                                           g_hash_table_lookup (commits_by_ref, exact),
-                                                           mount));
+          g_ptr_array_add (items,
+                           wrappy_install_item_new ("deps", ext->name, exact, exact_commit, mount));
         }
       if (ext->subdirectories)
         {
@@ -271,7 +271,7 @@ wrappy_flathub_resolve_extensions (WrappyFlatpakMetadata *md, const char *mount_
                                    GHashTable *refs, GPtrArray *items)
 {
   for (guint i = 0; i < md->extensions->len; i++)
-    resolve_extension (md->extensions->pdata[i], mount_base, refs, refs, items);
+    resolve_extension (md->extensions->pdata[i], mount_base, refs, items);
 }
 
 /* An installed app already on this runtime: reuse its base and the runtime's extensions
