@@ -20,6 +20,9 @@ APP=org.wrappy.Bench
 APP2=org.wrappy.Bench2
 RT_BINS="sh true echo"
 
+# shellcheck source=tests/fixtures/host-runtime.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../tests/fixtures/host-runtime.sh"
+
 die() {
   echo "${0##*/}: $*" >&2
   exit 1
@@ -29,18 +32,6 @@ note() {
   echo "${0##*/}: $*" >&2
 }
 
-quiet() {
-  # Run a command silently; show its output only when it fails.
-  local log
-  log=$(mktemp)
-  if ! "$@" >"$log" 2>&1; then
-    echo "${0##*/}: failed: $*" >&2
-    cat "$log" >&2
-    rm -f "$log"
-    return 1
-  fi
-  rm -f "$log"
-}
 
 need() {
   local c
@@ -72,25 +63,6 @@ bench_cleanup() {
 }
 
 # ------------------------------------------------------------------ the repo
-copy_with_libs() {
-  # copy_with_libs USRDIR BINARY: binary to usr/bin, libraries to usr/lib/<triplet>,
-  # the loader to usr/lib64, as Debian lays them out.
-  local usr=$1 bin=$2 real lib
-  real=$(readlink -f "$bin")
-  install -m 0755 "$real" "$usr/bin/$(basename "$bin")"
-  ldd "$real" 2>/dev/null | awk '/=> \//{print $3} /^\t\/lib64/{print $1}' |
-    while read -r lib; do
-      case "$lib" in
-        */ld-linux-x86-64.so.2)
-          [ -e "$usr/lib64/ld-linux-x86-64.so.2" ] ||
-            install -m 0755 "$(readlink -f "$lib")" "$usr/lib64/ld-linux-x86-64.so.2" ;;
-        *)
-          [ -e "$usr/lib/x86_64-linux-gnu/$(basename "$lib")" ] ||
-            install -m 0644 "$(readlink -f "$lib")" \
-              "$usr/lib/x86_64-linux-gnu/$(basename "$lib")" ;;
-      esac
-    done
-}
 
 repo_hash() {
   {
