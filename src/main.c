@@ -21,10 +21,10 @@ typedef struct
   WrappyBuiltinFunc fn;
 } WrappyCommand;
 
-/* The `wrappy` binary itself links only what starting an app needs; the commands that
- * talk to remotes and the content store (libostree, libflatpak, libcurl, libappstream:
- * some 60 shared libraries, ~30 ms of dynamic loading) live in wrappy-backend, built from
- * this same file, which `wrappy` execs for them. */
+/* The `wrappy` binary itself links only what starting an app needs (GLib alone); every
+ * other command (libostree, libflatpak, libcurl, libappstream, GIO, json-glib: some 75
+ * shared libraries, ~30 ms of dynamic loading) lives in wrappy-backend, built from this
+ * same file, which `wrappy` execs for them. */
 #ifdef WRAPPY_FRONTEND
 #define STORE_CMD(fn) NULL
 #else
@@ -35,8 +35,8 @@ static const WrappyCommand commands[] = {
   { "remote", N_("Add, list or remove Flatpak remotes"), STORE_CMD (wrappy_builtin_remote) },
   { "install", N_("Install an app from Flathub, a .flatpakref or a .flatpak bundle"),
     STORE_CMD (wrappy_builtin_install) },
-  { "list", N_("List installed apps (or runtimes)"), wrappy_builtin_list },
-  { "info", N_("Show an installed app and the layers it uses"), wrappy_builtin_info },
+  { "list", N_("List installed apps (or runtimes)"), STORE_CMD (wrappy_builtin_list) },
+  { "info", N_("Show an installed app and the layers it uses"), STORE_CMD (wrappy_builtin_info) },
   { "run", N_("Run an installed app in its sandbox"), wrappy_builtin_run },
   { "uninstall", N_("Remove an installed app (its data stays unless asked)"),
     STORE_CMD (wrappy_builtin_uninstall) },

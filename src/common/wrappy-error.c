@@ -1,7 +1,8 @@
 #include "config.h"
 
 #include <stdarg.h>
-#include <gio/gio.h>
+#include <errno.h>
+#include <glib.h>
 
 #include "wrappy-error.h"
 
@@ -16,10 +17,10 @@ wrappy_throw_errno (GError **error, const char *call, const char *path)
     g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NO_SPACE, "%s(%s): %s", call,
                  path ? path : "", g_strerror (errsv));
   else if (path != NULL)
-    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv), "%s(%s): %s", call, path,
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errsv), "%s(%s): %s", call, path,
                  g_strerror (errsv));
   else
-    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv), "%s: %s", call,
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errsv), "%s: %s", call,
                  g_strerror (errsv));
   errno = errsv;
   return FALSE;

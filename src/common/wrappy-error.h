@@ -26,7 +26,7 @@ typedef enum
 
 GQuark wrappy_error_quark (void);
 
-/* Sets a G_IO_ERROR from errno with the call and the path: "openat(/x): No such file". */
+/* Sets a G_FILE_ERROR (GLib only: `wrappy` does not load GIO) from errno with the call and the path: "openat(/x): No such file". */
 gboolean wrappy_throw_errno (GError **error, const char *call, const char *path);
 
 /* Like g_prefix_error but keeps the message on one line. */

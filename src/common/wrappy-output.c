@@ -146,20 +146,6 @@ wrappy_progress_free (WrappyProgress *p)
 }
 
 void
-wrappy_print_json (JsonBuilder *b)
-{
-  g_autoptr (JsonGenerator) gen = json_generator_new ();
-  g_autoptr (JsonNode) root = json_builder_get_root (b);
-  g_autofree char *s = NULL;
-
-  json_generator_set_pretty (gen, TRUE);
-  json_generator_set_root (gen, root);
-  s = json_generator_to_data (gen, NULL);
-  fputs (s, stdout);
-  fputc ('\n', stdout);
-}
-
-void
 wrappy_print_padded (const char *s, int width)
 {
   glong n = g_utf8_strlen (s ? s : "", -1);

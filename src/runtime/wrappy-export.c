@@ -559,7 +559,7 @@ open_share_dir (int files_fd, const char *sub)
   int fd;
 
   fd = wrappy_openat_beneath (files_fd, rel, O_RDONLY | O_DIRECTORY, 0, TRUE, &local_error);
-  if (fd < 0 && !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+  if (fd < 0 && !g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
     warn_skip (rel, local_error->message);
   return fd;
 }

@@ -445,7 +445,7 @@ test_export_nothing (Fixture *f, gconstpointer data)
 
   g_assert_cmpuint (exported->len, ==, 0);
   g_assert_false (wrappy_export_app (APP, missing, WRAPPY, NULL, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
   g_clear_error (&error);
   g_assert_false (wrappy_export_app ("../evil", f->files, WRAPPY, NULL, &error));
   g_assert_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_ID);
