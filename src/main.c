@@ -40,6 +40,7 @@ static const WrappyCommand commands[] = {
   { "run", N_("Run an installed app in its sandbox"), wrappy_builtin_run },
   { "uninstall", N_("Remove an installed app (its data stays unless asked)"),
     STORE_CMD (wrappy_builtin_uninstall) },
+  { "clean", N_("Delete apps' private data and writable layers"), STORE_CMD (wrappy_builtin_clean) },
   { NULL },
 };
 
