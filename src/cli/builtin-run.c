@@ -17,7 +17,7 @@
 #include "wrappy-plan.h"
 
 static char *opt_isolation, *opt_home, *opt_command;
-static char **opt_env, **opt_share, **opt_unshare, **opt_bind, **opt_ro_bind;
+static char **opt_env, **opt_share, **opt_unshare, **opt_bind, **opt_ro_bind, **opt_socket;
 static gboolean opt_current_dir;
 
 static GOptionEntry entries[] = {
@@ -33,6 +33,8 @@ static GOptionEntry entries[] = {
     N_ ("WHAT") },
   { "unshare", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_unshare,
     N_ ("Do not share with the host: network"), N_ ("WHAT") },
+  { "socket", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_socket,
+    N_ ("Expose a socket: x11, wayland, pulseaudio, session-bus or system-bus"), N_ ("NAME") },
   { "bind", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_bind, N_ ("Make a host path visible read-write"),
     N_ ("SRC") },
   { "ro-bind", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_ro_bind,
@@ -96,6 +98,38 @@ shared_for (const WrappyManifest *m, WrappyIsolation level)
   if (network)
     g_strv_builder_add (b, "network");
   return g_strv_builder_end (b);
+}
+
+/* The sockets the app may have: its own declarations plus --socket, except at paranoid,
+ * where only --socket counts (like --share=network). */
+static char **
+sockets_for (const WrappyManifest *m, WrappyIsolation level)
+{
+  g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+
+  if (level != WRAPPY_ISOLATION_PARANOID && m->sockets != NULL)
+    g_strv_builder_addv (b, (const char **)m->sockets);
+  if (opt_socket != NULL)
+    g_strv_builder_addv (b, (const char **)opt_socket);
+  return g_strv_builder_end (b);
+}
+
+static gboolean
+check_socket_names (GError **error)
+{
+  static const char *const names[]
+      = { "x11", "wayland", "fallback-x11", "pulseaudio", "session-bus", "system-bus", NULL };
+
+  for (char **n = opt_socket; n && *n; n++)
+    if (!g_strv_contains (names, *n))
+      {
+        g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
+                     _ ("unknown socket '%s'; use x11, wayland, pulseaudio, session-bus or "
+                        "system-bus"),
+                     *n);
+        return FALSE;
+      }
+  return TRUE;
 }
 
 /* --bind/--ro-bind as Flatpak-style path grants. */
@@ -189,7 +223,7 @@ spec_from_manifest (const WrappyManifest *m, const WrappyIsolation *level,
   spec->argv = g_strv_builder_end (argv);
   spec->env = strv_concat (m->env, opt_env);
   spec->shared = shared_for (m, spec->isolation);
-  spec->sockets = g_strdupv (m->sockets);
+  spec->sockets = sockets_for (m, spec->isolation);
   spec->devices = g_strdupv (m->devices);
   spec->state_dir = wrappy_dirs_app_state (m->id);
   if (!spec_set_filesystems (spec, m, error))
@@ -207,7 +241,8 @@ check_env_options (GError **error)
                      *e);
         return FALSE;
       }
-  return check_share_names (opt_share, error) && check_share_names (opt_unshare, error);
+  return check_share_names (opt_share, error) && check_share_names (opt_unshare, error)
+         && check_socket_names (error);
 }
 
 WRAPPY_BUILTIN (run)

@@ -772,8 +772,8 @@ prepare_op (LaunchOp *lop, const WrappyOp *op, GError **error)
     }
   else if (op->src != NULL)
     {
-      lop->src = g_strdup (op->src);
-      lop->src_len = strlen (op->src);
+      lop->src_len = op->src_len ? op->src_len : strlen (op->src);
+      lop->src = g_memdup2 (op->src, lop->src_len + 1);
     }
   return TRUE;
 }

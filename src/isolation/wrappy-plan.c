@@ -8,7 +8,7 @@
 #include "wrappy-error.h"
 #include "wrappy-i18n.h"
 #include "wrappy-fs.h"
-#include "wrappy-plan.h"
+#include "wrappy-plan-private.h"
 
 /* Host variables that must not reach the app: loader and interpreter search paths point
  * at host files (or let the caller inject code), plugin paths load host modules built
@@ -126,6 +126,27 @@ add_op (WrappyPlan *plan, WrappyOpKind kind, WrappyOpFlags flags, const char *sr
   op->dest = g_strdup (dest);
   op->mode = mode;
   g_ptr_array_add (plan->ops, op);
+  return op;
+}
+
+WrappyOp *
+wrappy_plan_add_op (WrappyPlan *plan, WrappyOpKind kind, WrappyOpFlags flags, const char *src,
+                    const char *dest, guint mode)
+{
+  return add_op (plan, kind, flags, src, dest, mode);
+}
+
+WrappyOp *
+wrappy_plan_add_file (WrappyPlan *plan, GBytes *content, const char *dest, guint mode)
+{
+  WrappyOp *op = add_op (plan, WRAPPY_OP_FILE, 0, NULL, dest, mode);
+  gsize len;
+  const void *data = g_bytes_get_data (content, &len);
+
+  op->src = g_malloc (len + 1);
+  memcpy (op->src, data, len);
+  op->src[len] = '\0';
+  op->src_len = len;
   return op;
 }
 
@@ -614,6 +635,7 @@ add_fs_ops (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFact
   if (!add_home (plan, spec, f, error))
     return FALSE;
   add_grants (plan, spec, f, notes);
+  wrappy_plan_add_sockets (plan, spec, f, notes);
   /* The skeleton (mount points, symlinks, /etc) is read-only once it is built. */
   add_op (plan, WRAPPY_OP_REMOUNT_RO, 0, NULL, "/", 0);
   return TRUE;
@@ -639,7 +661,7 @@ wrappy_plan_new (const WrappyLaunchSpec *spec, const WrappyHostFacts *facts, GEr
   if (!add_fs_ops (plan, spec, facts, notes, error))
     return NULL;
   plan->argv = g_strdupv (spec->argv);
-  plan->envp = build_env (spec, facts);
+  plan->envp = wrappy_plan_socket_env (build_env (spec, facts), plan, spec, facts);
   plan->cwd = g_strdup (spec->cwd ? spec->cwd : facts->home);
   g_ptr_array_add (notes, NULL);
   plan->notes = (char **)g_ptr_array_free (g_steal_pointer (&notes), FALSE);
@@ -682,7 +704,8 @@ describe_op (const WrappyOp *op)
   else if (op->kind == WRAPPY_OP_SYMLINK)
     g_string_append_printf (s, "%s %s -> %s", kind, op->dest, op->src);
   else if (op->kind == WRAPPY_OP_FILE)
-    g_string_append_printf (s, "%s %s (%zu bytes)", kind, op->dest, strlen (op->src));
+    g_string_append_printf (s, "%s %s (%zu bytes)", kind, op->dest,
+                            op->src_len ? op->src_len : strlen (op->src));
   else if (op->kind == WRAPPY_OP_TMPFS || op->kind == WRAPPY_OP_DIR)
     g_string_append_printf (s, "%s %s (mode %04o)", kind, op->dest, op->mode);
   else
@@ -762,6 +785,7 @@ wrappy_host_facts_collect (WrappyHostFacts *f, const WrappyLaunchSpec *spec)
   f->has_localtime = access ("/etc/localtime", F_OK) == 0;
   f->has_machine_id = access ("/etc/machine-id", F_OK) == 0;
   f->has_dri = access ("/dev/dri", F_OK) == 0;
+  wrappy_host_facts_collect_sockets (f, spec);
 }
 
 void
@@ -775,4 +799,5 @@ wrappy_host_facts_clear (WrappyHostFacts *f)
   g_clear_pointer (&f->base_entries, g_strfreev);
   g_clear_pointer (&f->base_etc_entries, g_strfreev);
   g_clear_pointer (&f->host_root_entries, g_strfreev);
+  wrappy_host_facts_clear_sockets (f);
 }

@@ -39,6 +39,7 @@ typedef struct
   WrappyOpKind kind;
   WrappyOpFlags flags;
   char *src;  /* host path, symlink target or file content, by kind */
+  gsize src_len; /* WRAPPY_OP_FILE: the content's length when it may hold NULs, else 0 */
   char *dest; /* absolute path inside the sandbox */
   guint mode; /* tmpfs, dir and file modes */
 } WrappyOp;
@@ -74,6 +75,14 @@ typedef struct
   gboolean has_localtime;   /* /etc/localtime */
   gboolean has_machine_id;  /* /etc/machine-id */
   gboolean has_dri;         /* /dev/dri */
+  /* Desktop sockets, looked up only when the spec grants some (wrappy-plan-sockets.c). */
+  char *x11_socket;         /* /tmp/.X11-unix/XN for the caller's DISPLAY */
+  char *x11_display_number; /* N */
+  GBytes *xauthority;       /* the caller's Xauthority file */
+  char *wayland_socket;
+  char *pulse_socket;
+  char *session_bus_socket;
+  char *system_bus_socket;
 } WrappyHostFacts;
 
 /* Reads only what the plan for spec needs (the host root only at --isolation=none). */

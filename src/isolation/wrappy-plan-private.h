@@ -1,0 +1,22 @@
+/* For the files that build parts of a plan (wrappy-plan-*.c); not for callers. */
+#pragma once
+
+#include "wrappy-plan.h"
+
+G_BEGIN_DECLS
+
+WrappyOp *wrappy_plan_add_op (WrappyPlan *plan, WrappyOpKind kind, WrappyOpFlags flags,
+                              const char *src, const char *dest, guint mode);
+/* A file whose content may hold any bytes (a WRAPPY_OP_FILE with src_len set). */
+WrappyOp *wrappy_plan_add_file (WrappyPlan *plan, GBytes *content, const char *dest, guint mode);
+
+/* wrappy-plan-sockets.c */
+void wrappy_plan_add_sockets (WrappyPlan *plan, const WrappyLaunchSpec *spec,
+                              const WrappyHostFacts *f, GPtrArray *notes);
+char **wrappy_plan_socket_env (char **envp, const WrappyPlan *plan, const WrappyLaunchSpec *spec,
+                               const WrappyHostFacts *f);
+GBytes *wrappy_plan_filter_xauthority (GBytes *xauth, const char *display_number);
+void wrappy_host_facts_collect_sockets (WrappyHostFacts *f, const WrappyLaunchSpec *spec);
+void wrappy_host_facts_clear_sockets (WrappyHostFacts *f);
+
+G_END_DECLS

@@ -1,0 +1,179 @@
+/* Desktop sockets in the plan (wrappy-plan-sockets.c): bound only when granted, the
+ * host's socket variables dropped above none, the Xauthority cut to one cookie. */
+#include "config.h"
+
+#include <string.h>
+
+#include "wrappy-launch-spec.h"
+#include "wrappy-plan-private.h"
+
+static GBytes *
+xauth_entry (guint16 family, const char *addr, const char *number, const char *cookie)
+{
+  g_autoptr (GByteArray) b = g_byte_array_new ();
+  const char *fields[] = { addr, number, "MIT-MAGIC-COOKIE-1", cookie };
+  guint8 fam[2] = { family >> 8, family & 0xff };
+
+  g_byte_array_append (b, fam, 2);
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      gsize n = strlen (fields[i]);
+      guint8 len[2] = { n >> 8, n & 0xff };
+      g_byte_array_append (b, len, 2);
+      g_byte_array_append (b, (const guint8 *)fields[i], n);
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&b));
+}
+
+static GBytes *
+concat (GBytes *a, GBytes *b)
+{
+  g_autoptr (GByteArray) out = g_byte_array_new ();
+  gsize n;
+  const guint8 *d = g_bytes_get_data (a, &n);
+
+  g_byte_array_append (out, d, n);
+  d = g_bytes_get_data (b, &n);
+  g_byte_array_append (out, d, n);
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
+static void
+fake_facts (WrappyHostFacts *f, gboolean with_display)
+{
+  static const char *const env[] = { "DISPLAY=:3",
+                                     "XAUTHORITY=/home/alice/.Xauthority",
+                                     "WAYLAND_DISPLAY=wayland-1",
+                                     "DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1000/bus",
+                                     "PULSE_SERVER=unix:/run/user/1000/pulse/native",
+                                     "TERM=xterm",
+                                     NULL };
+  static const char *const base[] = { "bin", "lib", NULL };
+  g_autoptr (GBytes) mine = xauth_entry (256, "host", "3", "SECRET3");
+  g_autoptr (GBytes) other = xauth_entry (256, "host", "4", "SECRET4");
+
+  memset (f, 0, sizeof *f);
+  f->uid = f->gid = 1000;
+  f->user_name = g_strdup ("alice");
+  f->home = g_strdup ("/home/alice");
+  f->env = g_strdupv ((char **)env);
+  f->base_entries = g_strdupv ((char **)base);
+  if (with_display)
+    {
+      f->x11_socket = g_strdup ("/tmp/.X11-unix/X3");
+      f->x11_display_number = g_strdup ("3");
+      f->xauthority = concat (other, mine);
+    }
+  f->session_bus_socket = g_strdup ("/run/user/1000/bus");
+}
+
+static WrappyPlan *
+plan_with_sockets (WrappyIsolation level, const char *const *sockets, gboolean with_display)
+{
+  g_autoptr (WrappyLaunchSpec) spec = wrappy_launch_spec_new ();
+  const char *argv[] = { "app", NULL };
+  g_autoptr (GError) error = NULL;
+  WrappyHostFacts f;
+  WrappyPlan *plan;
+
+  spec->app_id = g_strdup ("org.example.Gui");
+  spec->isolation = level;
+  spec->base_path = g_strdup ("/layers/base");
+  spec->argv = g_strdupv ((char **)argv);
+  spec->sockets = g_strdupv ((char **)sockets);
+  spec->state_dir = g_strdup ("/state/org.example.Gui");
+  fake_facts (&f, with_display);
+  plan = wrappy_plan_new (spec, &f, &error);
+  wrappy_host_facts_clear (&f);
+  g_assert_no_error (error);
+  return plan;
+}
+
+static void
+test_x11_granted (void)
+{
+  const char *sockets[] = { "x11", NULL };
+  g_autoptr (WrappyPlan) plan = plan_with_sockets (WRAPPY_ISOLATION_FULL, sockets, TRUE);
+  const WrappyOp *op = wrappy_plan_find_op (plan, "/tmp/.X11-unix/X99");
+  const WrappyOp *xauth = wrappy_plan_find_op (plan, "/run/user/1000/Xauthority");
+
+  g_assert_nonnull (op);
+  g_assert_cmpint (op->kind, ==, WRAPPY_OP_BIND);
+  g_assert_cmpstr (op->src, ==, "/tmp/.X11-unix/X3");
+  g_assert_cmpstr (g_environ_getenv (plan->envp, "DISPLAY"), ==, ":99.0");
+  g_assert_cmpstr (g_environ_getenv (plan->envp, "XAUTHORITY"), ==, "/run/user/1000/Xauthority");
+  g_assert_nonnull (xauth);
+  g_assert_cmpuint (xauth->mode, ==, 0600);
+  /* Only display 3's cookie, renumbered. */
+  g_assert_nonnull (memmem (xauth->src, xauth->src_len, "SECRET3", 7));
+  g_assert_null (memmem (xauth->src, xauth->src_len, "SECRET4", 7));
+  g_assert_nonnull (memmem (xauth->src, xauth->src_len, "99", 2));
+  /* Nothing else was granted. */
+  g_assert_null (g_environ_getenv (plan->envp, "WAYLAND_DISPLAY"));
+  g_assert_null (g_environ_getenv (plan->envp, "DBUS_SESSION_BUS_ADDRESS"));
+  g_assert_null (wrappy_plan_find_op (plan, "/run/user/1000/bus"));
+}
+
+static void
+test_not_granted (void)
+{
+  const char *none[] = { NULL };
+  g_autoptr (WrappyPlan) plan = plan_with_sockets (WRAPPY_ISOLATION_PARTIAL, none, TRUE);
+
+  g_assert_null (wrappy_plan_find_op (plan, "/tmp/.X11-unix/X99"));
+  g_assert_null (g_environ_getenv (plan->envp, "DISPLAY"));
+  g_assert_null (g_environ_getenv (plan->envp, "XAUTHORITY"));
+  g_assert_null (g_environ_getenv (plan->envp, "PULSE_SERVER"));
+  g_assert_null (g_environ_getenv (plan->envp, "DBUS_SESSION_BUS_ADDRESS"));
+  g_assert_cmpstr (g_environ_getenv (plan->envp, "TERM"), ==, "xterm");
+}
+
+static void
+test_none_keeps_host (void)
+{
+  const char *none[] = { NULL };
+  g_autoptr (WrappyPlan) plan = plan_with_sockets (WRAPPY_ISOLATION_NONE, none, TRUE);
+
+  g_assert_cmpstr (g_environ_getenv (plan->envp, "DISPLAY"), ==, ":3");
+}
+
+static void
+test_session_bus_and_notes (void)
+{
+  const char *sockets[] = { "session-bus", "cups", "x11", NULL };
+  g_autoptr (WrappyPlan) plan = plan_with_sockets (WRAPPY_ISOLATION_FULL, sockets, FALSE);
+  g_autofree char *notes = g_strjoinv ("\n", plan->notes);
+
+  g_assert_nonnull (wrappy_plan_find_op (plan, "/run/user/1000/bus"));
+  g_assert_cmpstr (g_environ_getenv (plan->envp, "DBUS_SESSION_BUS_ADDRESS"), ==,
+                   "unix:path=/run/user/1000/bus");
+  g_assert_nonnull (strstr (notes, "'cups'"));
+  g_assert_nonnull (strstr (notes, "'x11'"));
+  g_assert_null (g_environ_getenv (plan->envp, "DISPLAY"));
+}
+
+static void
+test_xauth_truncated (void)
+{
+  g_autoptr (GBytes) whole = xauth_entry (65535, "", "5", "COOKIE");
+  gsize n;
+  const guint8 *d = g_bytes_get_data (whole, &n);
+  g_autoptr (GBytes) cut = g_bytes_new (d, n - 3);
+  g_autoptr (GBytes) out = wrappy_plan_filter_xauthority (cut, "5");
+  g_autoptr (GBytes) ok = wrappy_plan_filter_xauthority (whole, "5");
+
+  g_assert_cmpuint (g_bytes_get_size (out), ==, 0);
+  g_assert_cmpuint (g_bytes_get_size (ok), >, 0);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/plan-sockets/x11-granted", test_x11_granted);
+  g_test_add_func ("/plan-sockets/not-granted", test_not_granted);
+  g_test_add_func ("/plan-sockets/none-keeps-host", test_none_keeps_host);
+  g_test_add_func ("/plan-sockets/session-bus-and-notes", test_session_bus_and_notes);
+  g_test_add_func ("/plan-sockets/xauth-truncated", test_xauth_truncated);
+  return g_test_run ();
+}
