@@ -18,7 +18,7 @@
 
 static char *opt_isolation, *opt_home, *opt_command;
 static char **opt_env, **opt_share, **opt_unshare, **opt_bind, **opt_ro_bind;
-static gboolean opt_current_dir;
+static gboolean opt_current_dir, opt_tmp_root;
 
 static GOptionEntry entries[] = {
   { "isolation", 0, 0, G_OPTION_ARG_STRING, &opt_isolation,
@@ -33,10 +33,12 @@ static GOptionEntry entries[] = {
     N_ ("WHAT") },
   { "unshare", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_unshare,
     N_ ("Do not share with the host: network"), N_ ("WHAT") },
-  { "bind", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_bind, N_ ("Make a host path visible read-write"),
-    N_ ("SRC") },
+  { "bind", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_bind,
+    N_ ("Make a host path visible read-write (at DST if given)"), N_ ("SRC[:DST]") },
   { "ro-bind", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_ro_bind,
-    N_ ("Make a host path visible read-only"), N_ ("SRC") },
+    N_ ("Make a host path visible read-only (at DST if given)"), N_ ("SRC[:DST]") },
+  { "tmp-root", 0, 0, G_OPTION_ARG_NONE, &opt_tmp_root,
+    N_ ("Keep changes to /usr and /app in memory only, gone when the app exits"), NULL },
   { "current-dir", 0, 0, G_OPTION_ARG_NONE, &opt_current_dir,
     N_ ("Make the working directory visible read-write and start there"), NULL },
   { NULL },
@@ -98,31 +100,26 @@ shared_for (const WrappyManifest *m, WrappyIsolation level)
   return g_strv_builder_end (b);
 }
 
-/* --bind/--ro-bind as Flatpak-style path grants. */
+/* --bind/--ro-bind SRC[:DST]: DST defaults to SRC; the plan checks where DST may go. */
 static gboolean
-add_bind_grants (GStrvBuilder *b, char **binds, const char *suffix, GError **error)
+add_binds (WrappyLaunchSpec *spec, char **binds, gboolean ro, GError **error)
 {
   for (char **p = binds; p && *p; p++)
     {
-      g_autofree char *abs = NULL;
-      const char *colon = strchr (*p, ':');
+      g_autofree char *src = g_strdup (*p), *abs = NULL;
+      char *colon = strchr (src, ':');
+      const char *dest;
 
       if (colon != NULL)
-        {
-          g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
-                       _ ("--bind=%s: a different destination is not supported yet"), *p);
-          return FALSE;
-        }
-      abs = g_canonicalize_filename (*p, NULL);
+        *colon = '\0';
+      abs = g_canonicalize_filename (src, NULL);
+      dest = colon != NULL ? colon + 1 : abs;
       if (!g_file_test (abs, G_FILE_TEST_EXISTS))
         {
           g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_FOUND, _ ("%s does not exist"), abs);
           return FALSE;
         }
-      {
-        g_autofree char *grant = g_strconcat (abs, suffix, NULL);
-        g_strv_builder_add (b, grant);
-      }
+      g_ptr_array_add (spec->binds, wrappy_bind_new (abs, dest, ro));
     }
   return TRUE;
 }
@@ -134,8 +131,7 @@ spec_set_filesystems (WrappyLaunchSpec *spec, const WrappyManifest *m, GError **
 
   if (m->filesystems != NULL)
     g_strv_builder_addv (b, (const char **)m->filesystems);
-  if (!add_bind_grants (b, opt_bind, ":rw", error)
-      || !add_bind_grants (b, opt_ro_bind, ":ro", error))
+  if (!add_binds (spec, opt_bind, FALSE, error) || !add_binds (spec, opt_ro_bind, TRUE, error))
     return FALSE;
   if (opt_current_dir)
     {
@@ -192,6 +188,7 @@ spec_from_manifest (const WrappyManifest *m, const WrappyIsolation *level,
   spec->sockets = g_strdupv (m->sockets);
   spec->devices = g_strdupv (m->devices);
   spec->state_dir = wrappy_dirs_app_state (m->id);
+  spec->tmp_root = opt_tmp_root;
   if (!spec_set_filesystems (spec, m, error))
     return NULL;
   return g_steal_pointer (&spec);

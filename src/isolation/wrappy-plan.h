@@ -21,6 +21,7 @@ typedef enum
   WRAPPY_OP_SYMLINK,    /* dest -> src */
   WRAPPY_OP_FILE,       /* a file at dest whose content is src */
   WRAPPY_OP_REMOUNT_RO, /* make the mount at dest read-only (not its submounts) */
+  WRAPPY_OP_OVERLAY,    /* overlayfs at dest: lower src, upper/work dirs (NULL: a tmpfs) */
 } WrappyOpKind;
 
 typedef enum
@@ -40,7 +41,9 @@ typedef struct
   WrappyOpFlags flags;
   char *src;  /* host path, symlink target or file content, by kind */
   char *dest; /* absolute path inside the sandbox */
-  guint mode; /* tmpfs, dir and file modes */
+  guint mode; /* tmpfs, dir and file modes; overlay: the upper dir's mode */
+  char *upper; /* overlay: the upper and work dirs, under plan->state_dir; NULL for */
+  char *work;  /* a tmpfs upper that is gone when the sandbox exits */
 } WrappyOp;
 
 typedef struct
@@ -53,6 +56,7 @@ typedef struct
   char **envp;
   char *cwd;
   char **notes; /* grants the plan could not apply, said under --verbose */
+  char *state_dir; /* the app's state: dirs under it are opened without following links */
 } WrappyPlan;
 
 /* What the plan needs to know about the host; wrappy_host_facts_collect() fills it in,
@@ -74,6 +78,7 @@ typedef struct
   gboolean has_localtime;   /* /etc/localtime */
   gboolean has_machine_id;  /* /etc/machine-id */
   gboolean has_dri;         /* /dev/dri */
+  char *user_dirs[G_USER_N_DIRECTORIES]; /* XDG user dirs, only when a grant names one */
 } WrappyHostFacts;
 
 /* Reads only what the plan for spec needs (the host root only at --isolation=none). */
