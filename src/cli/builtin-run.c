@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include "wrappy-builtins.h"
 #include "wrappy-dirs.h"
@@ -14,6 +15,7 @@
 #include "wrappy-launch.h"
 #include "wrappy-manifest.h"
 #include "wrappy-output.h"
+#include "wrappy-paths.h"
 #include "wrappy-plan.h"
 
 static char *opt_isolation, *opt_home, *opt_command;
@@ -194,6 +196,29 @@ spec_from_manifest (const WrappyManifest *m, const WrappyIsolation *level,
   return g_steal_pointer (&spec);
 }
 
+/* The path-pattern config files, as binds. Not at none: the host is all there. */
+static gboolean
+spec_add_config_paths (WrappyLaunchSpec *spec, GError **error)
+{
+  g_autoptr (WrappyPaths) paths = wrappy_paths_new ();
+  g_auto (GStrv) env = g_get_environ ();
+  g_autofree char *host_run = NULL, *sandbox_run = NULL;
+  const char *run_dir = g_environ_getenv (env, "XDG_RUNTIME_DIR");
+
+  if (spec->isolation == WRAPPY_ISOLATION_NONE)
+    return TRUE;
+  if (!wrappy_paths_load (paths, wrappy_dirs_config (), spec->app_id, env, error))
+    return FALSE;
+  for (guint i = 0; i < paths->notes->len; i++)
+    wrappy_debug ("%s", (const char *)paths->notes->pdata[i]);
+  if (run_dir != NULL && run_dir[0] == '/')
+    host_run = g_canonicalize_filename (run_dir, "/");
+  sandbox_run = g_strdup_printf ("/run/user/%u", (guint)getuid ());
+  wrappy_paths_add_binds (paths, spec->binds, spec->sockets, spec->devices, spec->shared,
+                          host_run, sandbox_run);
+  return TRUE;
+}
+
 static gboolean
 check_env_options (GError **error)
 {
@@ -241,7 +266,7 @@ WRAPPY_BUILTIN (run)
     return FALSE;
   spec = spec_from_manifest (manifest, opt_isolation ? &level : NULL, opt_home ? &home : NULL,
                              app_args, error);
-  if (spec == NULL)
+  if (spec == NULL || !spec_add_config_paths (spec, error))
     return FALSE;
 
   wrappy_host_facts_collect (&facts, spec);
