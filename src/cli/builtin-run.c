@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include "wrappy-builtins.h"
 #include "wrappy-dirs.h"
@@ -14,11 +15,12 @@
 #include "wrappy-launch.h"
 #include "wrappy-manifest.h"
 #include "wrappy-output.h"
+#include "wrappy-paths.h"
 #include "wrappy-plan.h"
 
 static char *opt_isolation, *opt_home, *opt_command;
 static char **opt_env, **opt_share, **opt_unshare, **opt_bind, **opt_ro_bind, **opt_socket;
-static gboolean opt_current_dir;
+static gboolean opt_current_dir, opt_tmp_root;
 
 static GOptionEntry entries[] = {
   { "isolation", 0, 0, G_OPTION_ARG_STRING, &opt_isolation,
@@ -35,10 +37,12 @@ static GOptionEntry entries[] = {
     N_ ("Do not share with the host: network"), N_ ("WHAT") },
   { "socket", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_socket,
     N_ ("Expose a socket: x11, wayland, pulseaudio, session-bus or system-bus"), N_ ("NAME") },
-  { "bind", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_bind, N_ ("Make a host path visible read-write"),
-    N_ ("SRC") },
+  { "bind", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_bind,
+    N_ ("Make a host path visible read-write (at DST if given)"), N_ ("SRC[:DST]") },
   { "ro-bind", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_ro_bind,
-    N_ ("Make a host path visible read-only"), N_ ("SRC") },
+    N_ ("Make a host path visible read-only (at DST if given)"), N_ ("SRC[:DST]") },
+  { "tmp-root", 0, 0, G_OPTION_ARG_NONE, &opt_tmp_root,
+    N_ ("Keep changes to /usr and /app in memory only, gone when the app exits"), NULL },
   { "current-dir", 0, 0, G_OPTION_ARG_NONE, &opt_current_dir,
     N_ ("Make the working directory visible read-write and start there"), NULL },
   { NULL },
@@ -132,31 +136,26 @@ check_socket_names (GError **error)
   return TRUE;
 }
 
-/* --bind/--ro-bind as Flatpak-style path grants. */
+/* --bind/--ro-bind SRC[:DST]: DST defaults to SRC; the plan checks where DST may go. */
 static gboolean
-add_bind_grants (GStrvBuilder *b, char **binds, const char *suffix, GError **error)
+add_binds (WrappyLaunchSpec *spec, char **binds, gboolean ro, GError **error)
 {
   for (char **p = binds; p && *p; p++)
     {
-      g_autofree char *abs = NULL;
-      const char *colon = strchr (*p, ':');
+      g_autofree char *src = g_strdup (*p), *abs = NULL;
+      char *colon = strchr (src, ':');
+      const char *dest;
 
       if (colon != NULL)
-        {
-          g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
-                       _ ("--bind=%s: a different destination is not supported yet"), *p);
-          return FALSE;
-        }
-      abs = g_canonicalize_filename (*p, NULL);
+        *colon = '\0';
+      abs = g_canonicalize_filename (src, NULL);
+      dest = colon != NULL ? colon + 1 : abs;
       if (!g_file_test (abs, G_FILE_TEST_EXISTS))
         {
           g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_FOUND, _ ("%s does not exist"), abs);
           return FALSE;
         }
-      {
-        g_autofree char *grant = g_strconcat (abs, suffix, NULL);
-        g_strv_builder_add (b, grant);
-      }
+      g_ptr_array_add (spec->binds, wrappy_bind_new (abs, dest, ro));
     }
   return TRUE;
 }
@@ -168,8 +167,7 @@ spec_set_filesystems (WrappyLaunchSpec *spec, const WrappyManifest *m, GError **
 
   if (m->filesystems != NULL)
     g_strv_builder_addv (b, (const char **)m->filesystems);
-  if (!add_bind_grants (b, opt_bind, ":rw", error)
-      || !add_bind_grants (b, opt_ro_bind, ":ro", error))
+  if (!add_binds (spec, opt_bind, FALSE, error) || !add_binds (spec, opt_ro_bind, TRUE, error))
     return FALSE;
   if (opt_current_dir)
     {
@@ -226,9 +224,33 @@ spec_from_manifest (const WrappyManifest *m, const WrappyIsolation *level,
   spec->sockets = sockets_for (m, spec->isolation);
   spec->devices = g_strdupv (m->devices);
   spec->state_dir = wrappy_dirs_app_state (m->id);
+  spec->tmp_root = opt_tmp_root;
   if (!spec_set_filesystems (spec, m, error))
     return NULL;
   return g_steal_pointer (&spec);
+}
+
+/* The path-pattern config files, as binds. Not at none: the host is all there. */
+static gboolean
+spec_add_config_paths (WrappyLaunchSpec *spec, GError **error)
+{
+  g_autoptr (WrappyPaths) paths = wrappy_paths_new ();
+  g_auto (GStrv) env = g_get_environ ();
+  g_autofree char *host_run = NULL, *sandbox_run = NULL;
+  const char *run_dir = g_environ_getenv (env, "XDG_RUNTIME_DIR");
+
+  if (spec->isolation == WRAPPY_ISOLATION_NONE)
+    return TRUE;
+  if (!wrappy_paths_load (paths, wrappy_dirs_config (), spec->app_id, env, error))
+    return FALSE;
+  for (guint i = 0; i < paths->notes->len; i++)
+    wrappy_debug ("%s", (const char *)paths->notes->pdata[i]);
+  if (run_dir != NULL && run_dir[0] == '/')
+    host_run = g_canonicalize_filename (run_dir, "/");
+  sandbox_run = g_strdup_printf ("/run/user/%u", (guint)getuid ());
+  wrappy_paths_add_binds (paths, spec->binds, spec->sockets, spec->devices, spec->shared,
+                          host_run, sandbox_run);
+  return TRUE;
 }
 
 static gboolean
@@ -279,7 +301,7 @@ WRAPPY_BUILTIN (run)
     return FALSE;
   spec = spec_from_manifest (manifest, opt_isolation ? &level : NULL, opt_home ? &home : NULL,
                              app_args, error);
-  if (spec == NULL)
+  if (spec == NULL || !spec_add_config_paths (spec, error))
     return FALSE;
 
   wrappy_host_facts_collect (&facts, spec);

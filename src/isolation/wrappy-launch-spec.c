@@ -14,6 +14,7 @@ wrappy_launch_spec_new (void)
   spec->isolation = WRAPPY_ISOLATION_FULL;
   spec->home = WRAPPY_HOME_DEFAULT;
   spec->deps = g_ptr_array_new_with_free_func ((GDestroyNotify)wrappy_layer_free);
+  spec->binds = g_ptr_array_new_with_free_func ((GDestroyNotify)wrappy_bind_free);
   return spec;
 }
 
@@ -34,6 +35,7 @@ wrappy_launch_spec_free (WrappyLaunchSpec *spec)
   g_strfreev (spec->filesystems);
   g_free (spec->state_dir);
   g_free (spec->cwd);
+  g_clear_pointer (&spec->binds, g_ptr_array_unref);
   g_free (spec);
 }
 
@@ -55,6 +57,27 @@ wrappy_layer_free (WrappyLayer *layer)
   g_free (layer->host_path);
   g_free (layer->sandbox_path);
   g_free (layer);
+}
+
+WrappyBind *
+wrappy_bind_new (const char *src, const char *dest, gboolean ro)
+{
+  WrappyBind *bind = g_new0 (WrappyBind, 1);
+
+  bind->src = g_strdup (src);
+  bind->dest = g_strdup (dest);
+  bind->ro = ro;
+  return bind;
+}
+
+void
+wrappy_bind_free (WrappyBind *bind)
+{
+  if (bind == NULL)
+    return;
+  g_free (bind->src);
+  g_free (bind->dest);
+  g_free (bind);
 }
 
 static const char *const isolation_names[] = { "none", "partial", "full", "paranoid" };

@@ -30,6 +30,15 @@ typedef struct
   char *sandbox_path; /* where it appears inside: /usr, /app, /usr/lib/GL/default */
 } WrappyLayer;
 
+/* A host path made visible at dest: --bind, --ro-bind and path-pattern config lines. */
+typedef struct
+{
+  char *src;  /* host path */
+  char *dest; /* absolute path inside the sandbox */
+  gboolean ro;
+  gboolean optional; /* from a config file: skipped (with a note) rather than an error */
+} WrappyBind;
+
 typedef struct
 {
   char *app_id;            /* validated ID, used for FLATPAK_ID-style variables */
@@ -46,12 +55,16 @@ typedef struct
   char **filesystems;      /* Flatpak-style filesystem grants */
   char *state_dir;         /* $XDG_STATE_HOME/wrappy/ID: private home lives under it */
   char *cwd;               /* working directory inside; NULL means the home */
+  GPtrArray *binds;        /* WrappyBind*: explicit binds, applied after the grants */
+  gboolean tmp_root;       /* the writable upper layer is a tmpfs, gone at exit */
 } WrappyLaunchSpec;
 
 WrappyLaunchSpec *wrappy_launch_spec_new (void);
 void wrappy_launch_spec_free (WrappyLaunchSpec *spec);
 void wrappy_layer_free (WrappyLayer *layer);
 WrappyLayer *wrappy_layer_new (const char *host_path, const char *sandbox_path);
+WrappyBind *wrappy_bind_new (const char *src, const char *dest, gboolean ro);
+void wrappy_bind_free (WrappyBind *bind);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WrappyLaunchSpec, wrappy_launch_spec_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WrappyLayer, wrappy_layer_free)

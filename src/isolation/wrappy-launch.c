@@ -47,6 +47,10 @@ typedef struct
   const char *dest; /* dest as the app sees it, for messages */
   char *data;       /* filesystem mount options */
   guint mode;
+  char *state_rel;  /* a bind source or overlay upper/work dir in the app's state: */
+  char *upper_rel;  /* relative to it, opened beneath it with no symlink followed */
+  char *work_rel;
+  int upper_fd, work_fd;
 } LaunchOp;
 
 typedef struct
@@ -60,6 +64,7 @@ typedef struct
   char **exec_paths; /* where argv[0] may be, in PATH order */
   char *const *argv;
   const char *cwd;
+  const char *state_dir; /* the app's state, for the *_rel paths of the ops */
   int cap_last;
   sigset_t forwarded; /* blocked in wrappy and pid 1; SIGCHLD included */
   sigset_t orig_mask;
@@ -104,6 +109,22 @@ fd_path (char buf[64], int fd)
     {
       char c[2] = { digits[--n], '\0' };
       buf_append (buf, 64, c);
+    }
+}
+
+static void
+buf_append_uint (char *buf, gsize size, guint n)
+{
+  char digits[16];
+  int len = 0;
+
+  do
+    digits[len++] = '0' + n % 10;
+  while ((n /= 10) > 0 && len < 15);
+  while (len > 0)
+    {
+      char c[2] = { digits[--len], '\0' };
+      buf_append (buf, size, c);
     }
 }
 
@@ -153,6 +174,18 @@ open_in_root (int rootfd, const char *rel, int flags)
   how.flags = flags | O_CLOEXEC;
   how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
   return syscall (SYS_openat2, rootfd, rel, &how, sizeof how);
+}
+
+/* Opens rel beneath dfd without following any symlink (the app's state). */
+static int
+open_beneath (int dfd, const char *rel, int flags)
+{
+  struct open_how how;
+
+  memset (&how, 0, sizeof how);
+  how.flags = flags | O_CLOEXEC;
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+  return syscall (SYS_openat2, dfd, rel, &how, sizeof how);
 }
 
 /* Splits rel at its last '/': returns an fd on the parent (in the new root) and points
@@ -341,6 +374,49 @@ apply_bind (int rootfd, const LaunchOp *op)
   return ok;
 }
 
+/* overlayfs at dest. Every layer is passed as /proc/self/fd/N of an fd the child opened
+ * (overlayfs resolves the paths at mount time), so no host path is parsed out of the
+ * options and none can contain a ',' or ':'. Without upper/work dirs (--tmp-root) the
+ * upper layer lives in the staging tmpfs and goes when the sandbox does. */
+static gboolean
+apply_overlay (int rootfd, const LaunchOp *op, guint index)
+{
+  char data[256], p[64], upper[32], work[32];
+
+  data[0] = '\0';
+  buf_append (data, sizeof data, "lowerdir=");
+  fd_path (p, op->src_fd);
+  buf_append (data, sizeof data, p);
+  if (op->upper_fd >= 0)
+    {
+      buf_append (data, sizeof data, ",upperdir=");
+      fd_path (p, op->upper_fd);
+      buf_append (data, sizeof data, p);
+      buf_append (data, sizeof data, ",workdir=");
+      fd_path (p, op->work_fd);
+      buf_append (data, sizeof data, p);
+    }
+  else
+    {
+      upper[0] = work[0] = '\0';
+      buf_append (upper, sizeof upper, "/upper-");
+      buf_append_uint (upper, sizeof upper, index);
+      buf_append (work, sizeof work, "/work-");
+      buf_append_uint (work, sizeof work, index);
+      if (mkdir (upper, op->mode) != 0 || mkdir (work, 0700) != 0)
+        return FALSE;
+      buf_append (data, sizeof data, ",upperdir=");
+      buf_append (data, sizeof data, upper);
+      buf_append (data, sizeof data, ",workdir=");
+      buf_append (data, sizeof data, work);
+    }
+  /* userxattr: a user namespace may not write trusted.* xattrs. index=off: a second
+   * instance of the app mounts the same upper dir. */
+  buf_append (data, sizeof data, ",userxattr,index=off");
+  return mkdir_p (rootfd, op->rel_dest, 0755)
+         && mount_at (rootfd, op->rel_dest, "overlay", "overlay", MS_NOSUID | MS_NODEV, data);
+}
+
 static gboolean
 write_new_file (int rootfd, const LaunchOp *op)
 {
@@ -372,7 +448,7 @@ write_new_file (int rootfd, const LaunchOp *op)
 
 /* Returns the failed call's name, or NULL on success. */
 static const char *
-apply_op (int rootfd, const LaunchOp *op)
+apply_op (int rootfd, const LaunchOp *op, guint index)
 {
   char buf[PATH_MAX];
   const char *name;
@@ -418,6 +494,8 @@ apply_op (int rootfd, const LaunchOp *op)
       return r == 0 ? NULL : "symlink";
     case WRAPPY_OP_FILE:
       return write_new_file (rootfd, op) ? NULL : "open";
+    case WRAPPY_OP_OVERLAY:
+      return apply_overlay (rootfd, op, index) ? NULL : "overlay";
     case WRAPPY_OP_REMOUNT_RO:
       fd = open_in_root (rootfd, op->rel_dest, O_PATH);
       if (fd < 0)
@@ -455,13 +533,44 @@ loopback_up (void)
 static void
 child_open_sources (LaunchCtx *c)
 {
+  int state_fd = -1;
+
+  /* The app's state dir, and every dir wrappy uses in it opened beneath it, no symlink
+   * followed: the app may own what is in there. */
+  if (c->state_dir != NULL)
+    state_fd = open (c->state_dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  for (guint i = 0; i < c->n_ops; i++)
+    {
+      LaunchOp *op = &c->ops[i];
+      if (op->state_rel == NULL && op->upper_rel == NULL)
+        continue;
+      if (state_fd < 0)
+        child_fail (c, "open", c->state_dir);
+      if (op->state_rel != NULL)
+        {
+          op->src_fd = open_beneath (state_fd, op->state_rel, O_PATH | O_DIRECTORY);
+          if (op->src_fd < 0)
+            child_fail (c, "open", op->host_src);
+        }
+      if (op->upper_rel != NULL)
+        {
+          op->upper_fd = open_beneath (state_fd, op->upper_rel, O_PATH | O_DIRECTORY);
+          op->work_fd = open_beneath (state_fd, op->work_rel, O_PATH | O_DIRECTORY);
+          if (op->upper_fd < 0 || op->work_fd < 0)
+            child_fail (c, "open", op->upper_rel);
+        }
+    }
+  if (state_fd >= 0)
+    close (state_fd);
+
   for (guint i = 0; i < c->n_ops; i++)
     {
       LaunchOp *op = &c->ops[i];
       struct stat st;
-      gboolean nofollow = (op->flags & WRAPPY_OP_FLAG_NOFOLLOW) != 0;
+      gboolean nofollow
+          = (op->flags & WRAPPY_OP_FLAG_NOFOLLOW) != 0 && op->kind == WRAPPY_OP_BIND;
 
-      if (op->host_src == NULL)
+      if (op->host_src == NULL || op->src_fd >= 0)
         continue;
       op->src_fd = open (op->host_src, O_PATH | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0));
       if (op->src_fd < 0 && (op->flags & WRAPPY_OP_FLAG_OPTIONAL))
@@ -507,7 +616,7 @@ child_build_root (LaunchCtx *c)
 
       if (op->skip)
         continue;
-      failed = apply_op (rootfd, op);
+      failed = apply_op (rootfd, op, i);
       if (failed != NULL && !(op->flags & WRAPPY_OP_FLAG_OPTIONAL))
         child_fail (c, failed, op->dest);
     }
@@ -678,6 +787,13 @@ launch_ctx_clear (LaunchCtx *c)
       LaunchOp *op = &c->ops[i];
       if (op->src_fd >= 0)
         close (op->src_fd);
+      if (op->upper_fd >= 0)
+        close (op->upper_fd);
+      if (op->work_fd >= 0)
+        close (op->work_fd);
+      g_free (op->state_rel);
+      g_free (op->upper_rel);
+      g_free (op->work_rel);
       g_free (op->src);
       g_free (op->host_src);
       g_free (op->rel_src);
@@ -734,12 +850,60 @@ open_private_dir (const char *path, GError **error)
   return fd;
 }
 
+/* Creates state_dir/rel one directory at a time (the last one with leaf_mode, the
+ * others 0700) and refuses a symlink anywhere below state_dir, rather than create or
+ * mount something wherever it points. Returns rel as the child opens it, or NULL. */
+static char *
+ensure_state_dir (const char *state_dir, const char *path, guint leaf_mode, GError **error)
+{
+  gsize n = state_dir ? strlen (state_dir) : 0;
+  g_auto (GStrv) parts = NULL;
+  int fd;
+
+  if (n == 0 || strncmp (path, state_dir, n) != 0 || path[n] != '/')
+    {
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_SANDBOX_SETUP,
+                   _ ("%s is not in the app's state directory"), path);
+      return NULL;
+    }
+  fd = open_private_dir (state_dir, error);
+  if (fd < 0)
+    return NULL;
+  parts = g_strsplit (path + n + 1, "/", -1);
+  for (char **p = parts; *p; p++)
+    {
+      int next;
+      if (**p == '\0' || strcmp (*p, ".") == 0)
+        continue;
+      if (mkdirat (fd, *p, p[1] == NULL ? leaf_mode : 0700) != 0 && errno != EEXIST)
+        {
+          close (fd);
+          return wrappy_throw_errno (error, "mkdir", path), NULL;
+        }
+      next = openat (fd, *p, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+      close (fd);
+      if (next < 0 && (errno == ENOTDIR || errno == ELOOP))
+        {
+          g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_SANDBOX_SETUP,
+                       _ ("%s: a part of it is not a directory (a symbolic link?); refusing "
+                          "to use it as the app's state"),
+                       path);
+          return NULL;
+        }
+      if (next < 0)
+        return wrappy_throw_errno (error, "open", path), NULL;
+      fd = next;
+    }
+  close (fd);
+  return g_strdup (path + n + 1);
+}
+
 static gboolean
-prepare_op (LaunchOp *lop, const WrappyOp *op, GError **error)
+prepare_op (LaunchOp *lop, const WrappyOp *op, const char *state_dir, GError **error)
 {
   lop->kind = op->kind;
   lop->flags = op->flags;
-  lop->src_fd = -1;
+  lop->src_fd = lop->upper_fd = lop->work_fd = -1;
   lop->dest = op->dest;
   lop->rel_dest = relative (op->dest);
   lop->mode = op->mode;
@@ -756,12 +920,31 @@ prepare_op (LaunchOp *lop, const WrappyOp *op, GError **error)
   else if (op->kind == WRAPPY_OP_DEVPTS)
     lop->data = g_strdup ("newinstance,ptmxmode=0666,mode=620");
 
-  if (op->kind == WRAPPY_OP_BIND && (op->flags & WRAPPY_OP_FLAG_SANDBOX_SRC))
+  if (op->kind == WRAPPY_OP_OVERLAY)
+    {
+      lop->host_src = g_strdup (op->src);
+      if (op->upper != NULL)
+        {
+          lop->upper_rel = ensure_state_dir (state_dir, op->upper, op->mode, error);
+          lop->work_rel = lop->upper_rel ? ensure_state_dir (state_dir, op->work, 0700, error)
+                                         : NULL;
+          if (lop->work_rel == NULL)
+            return FALSE;
+        }
+    }
+  else if (op->kind == WRAPPY_OP_BIND && (op->flags & WRAPPY_OP_FLAG_SANDBOX_SRC))
     lop->rel_src = relative (op->src);
   else if (op->kind == WRAPPY_OP_BIND)
     {
       /* Checked here for a clear message; the child opens it again with O_NOFOLLOW. */
-      if (op->flags & WRAPPY_OP_FLAG_NOFOLLOW)
+      if ((op->flags & WRAPPY_OP_FLAG_NOFOLLOW) && state_dir != NULL
+          && g_str_has_prefix (op->src, state_dir) && op->src[strlen (state_dir)] == '/')
+        {
+          lop->state_rel = ensure_state_dir (state_dir, op->src, 0700, error);
+          if (lop->state_rel == NULL)
+            return FALSE;
+        }
+      else if (op->flags & WRAPPY_OP_FLAG_NOFOLLOW)
         {
           int fd = open_private_dir (op->src, error);
           if (fd < 0)
@@ -825,6 +1008,7 @@ launch_ctx_init (LaunchCtx *c, const WrappyPlan *plan, GError **error)
   c->argv = plan->argv;
   c->envp = plan->envp;
   c->cwd = plan->cwd;
+  c->state_dir = plan->state_dir;
   c->uid_map = g_strdup_printf ("%u %u 1\n", (guint)plan->uid, (guint)plan->uid);
   c->gid_map = g_strdup_printf ("%u %u 1\n", (guint)plan->gid, (guint)plan->gid);
   c->exec_paths = exec_candidates (plan);
@@ -833,7 +1017,7 @@ launch_ctx_init (LaunchCtx *c, const WrappyPlan *plan, GError **error)
   for (guint i = 0; i < plan->ops->len; i++)
     {
       c->n_ops = i + 1;
-      if (!prepare_op (&c->ops[i], plan->ops->pdata[i], error))
+      if (!prepare_op (&c->ops[i], plan->ops->pdata[i], plan->state_dir, error))
         return FALSE;
     }
   if (pipe2 (fds, O_CLOEXEC) != 0)
@@ -934,7 +1118,12 @@ wrappy_launch (const WrappyPlan *plan, int *exit_status, GError **error)
       TEMP_FAILURE_RETRY (waitpid (pid, &status, 0));
       sigprocmask (SIG_SETMASK, &c.orig_mask, NULL);
       launch_ctx_clear (&c);
-      if (g_str_has_prefix (report.what, "execve("))
+      if (g_str_has_prefix (report.what, "overlay("))
+        g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_SANDBOX_SETUP,
+                     _ ("cannot mount the writable layer: %s: %s (it needs overlayfs in a user "
+                        "namespace, Linux 5.11 or later)"),
+                     report.what, g_strerror (report.errsv));
+      else if (g_str_has_prefix (report.what, "execve("))
         g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_SANDBOX_SETUP,
                      _ ("cannot run the app's command: %s: %s"), report.what,
                      g_strerror (report.errsv));

@@ -109,8 +109,12 @@ strv_builder_take (GStrvBuilder *b, char *s)
 static void
 op_free (WrappyOp *op)
 {
+  if (op == NULL)
+    return;
   g_free (op->src);
   g_free (op->dest);
+  g_free (op->upper);
+  g_free (op->work);
   g_free (op);
 }
 
@@ -179,6 +183,7 @@ wrappy_plan_free (WrappyPlan *plan)
   g_strfreev (plan->envp);
   g_strfreev (plan->notes);
   g_free (plan->cwd);
+  g_free (plan->state_dir);
   g_free (plan);
 }
 
@@ -219,8 +224,40 @@ valid_sandbox_path (const char *path)
   return path != NULL && path[0] == '/' && wrappy_path_is_clean (path);
 }
 
+/* A layer at dest (/usr, /app). At none it is a read-only bind; above none an overlay
+ * whose writes land in the app's state (state/upper/NAME, state/work/NAME) or, with
+ * --tmp-root, in a tmpfs: the layer itself is shared and never written. */
+static void
+add_layer (WrappyPlan *plan, const WrappyLaunchSpec *spec, const char *src, const char *dest,
+           GPtrArray *notes)
+{
+  WrappyOp *op;
+
+  if (spec->isolation == WRAPPY_ISOLATION_NONE)
+    {
+      add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO, src, dest, 0);
+      return;
+    }
+  if (!spec->tmp_root && spec->state_dir == NULL)
+    {
+      add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO, src, dest, 0);
+      g_ptr_array_add (notes, g_strdup_printf (_ ("%s is read-only: the app has no state "
+                                                  "directory for a writable layer"),
+                                               dest));
+      return;
+    }
+  op = add_op (plan, WRAPPY_OP_OVERLAY,
+               spec->tmp_root ? 0 : WRAPPY_OP_FLAG_NOFOLLOW | WRAPPY_OP_FLAG_CREATE, src, dest,
+               0755);
+  if (!spec->tmp_root)
+    {
+      op->upper = g_build_filename (spec->state_dir, "upper", dest + 1, NULL);
+      op->work = g_build_filename (spec->state_dir, "work", dest + 1, NULL);
+    }
+}
+
 static gboolean
-add_layers (WrappyPlan *plan, const WrappyLaunchSpec *spec, GError **error)
+add_layers (WrappyPlan *plan, const WrappyLaunchSpec *spec, GPtrArray *notes, GError **error)
 {
   g_autoptr (GPtrArray) deps = g_ptr_array_new ();
 
@@ -230,9 +267,10 @@ add_layers (WrappyPlan *plan, const WrappyLaunchSpec *spec, GError **error)
                            _ ("the app has no base layer"));
       return FALSE;
     }
-  add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO, spec->base_path, "/usr", 0);
+  /* Extensions are read-only binds on top of the overlay: they stay read-only. */
+  add_layer (plan, spec, spec->base_path, "/usr", notes);
   if (spec->app_path != NULL)
-    add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO, spec->app_path, "/app", 0);
+    add_layer (plan, spec, spec->app_path, "/app", notes);
 
   for (guint i = 0; spec->deps != NULL && i < spec->deps->len; i++)
     {
@@ -425,10 +463,23 @@ add_home (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFacts 
         add_op (plan, WRAPPY_OP_BIND, 0, f->home, f->home, 0);
       break;
     case WRAPPY_HOME_OVERLAY:
+      {
+        /* The host home is the lower layer: read, never written. */
+        WrappyOp *op;
+        if (spec->state_dir == NULL)
+          {
+            g_set_error_literal (error, WRAPPY_ERROR, WRAPPY_ERROR_SANDBOX_SETUP,
+                                 _ ("an overlay home needs a state directory"));
+            return FALSE;
+          }
+        op = add_op (plan, WRAPPY_OP_OVERLAY, WRAPPY_OP_FLAG_NOFOLLOW | WRAPPY_OP_FLAG_CREATE,
+                     f->home, f->home, 0700);
+        op->upper = g_build_filename (spec->state_dir, "home-upper", NULL);
+        op->work = g_build_filename (spec->state_dir, "home-work", NULL);
+        break;
+      }
     default:
-      g_set_error_literal (error, WRAPPY_ERROR, WRAPPY_ERROR_FAILED,
-                           _ ("--home=overlay is not supported yet"));
-      return FALSE;
+      g_assert_not_reached ();
     }
 
   /* Flatpak's per-app XDG dirs, so that Flathub apps find their data where they
@@ -462,14 +513,79 @@ compare_ops_by_depth (gconstpointer a, gconstpointer b)
   return strcmp (oa->dest, ob->dest);
 }
 
-/* Flatpak-style filesystem grants that name a path: "/abs/path", "~/dir", with an
- * optional ":ro", ":rw" or ":create" suffix. Named locations (home, host, xdg-*) are
- * not applied yet and end up in plan->notes. */
+static WrappyOp *
+new_bind (const char *src, const char *dest, WrappyOpFlags flags)
+{
+  WrappyOp *op = g_new0 (WrappyOp, 1);
+
+  op->kind = WRAPPY_OP_BIND;
+  op->flags = flags;
+  op->src = g_strdup (src);
+  op->dest = g_strdup (dest);
+  return op;
+}
+
+/* Flatpak's named user dirs (xdg-download, …) and the GUserDirectory they are. */
+static const struct
+{
+  const char *name;
+  GUserDirectory dir;
+} xdg_grants[] = {
+  { "xdg-desktop", G_USER_DIRECTORY_DESKTOP },     { "xdg-documents", G_USER_DIRECTORY_DOCUMENTS },
+  { "xdg-download", G_USER_DIRECTORY_DOWNLOAD },   { "xdg-music", G_USER_DIRECTORY_MUSIC },
+  { "xdg-pictures", G_USER_DIRECTORY_PICTURES },   { "xdg-public-share", G_USER_DIRECTORY_PUBLIC_SHARE },
+  { "xdg-templates", G_USER_DIRECTORY_TEMPLATES }, { "xdg-videos", G_USER_DIRECTORY_VIDEOS },
+};
+
+/* The host path a grant names ("/abs", "~/dir", "xdg-music/sub"), or NULL. */
+static char *
+grant_host_path (const char *path, const WrappyHostFacts *f)
+{
+  if (g_str_has_prefix (path, "~/") || strcmp (path, "~") == 0)
+    return g_build_filename (f->home, path + 1, NULL);
+  if (path[0] == '/')
+    return g_strdup (path);
+  for (guint i = 0; i < G_N_ELEMENTS (xdg_grants); i++)
+    {
+      gsize n = strlen (xdg_grants[i].name);
+      const char *dir = f->user_dirs[xdg_grants[i].dir];
+      if (strncmp (path, xdg_grants[i].name, n) != 0 || (path[n] != '\0' && path[n] != '/'))
+        continue;
+      /* GLib falls back to the home itself for an unset dir: that is not a grant of it. */
+      if (dir == NULL || strcmp (dir, f->home) == 0)
+        return NULL;
+      return g_build_filename (dir, path + n, NULL);
+    }
+  return NULL;
+}
+
+/* "home" (and the home part of "host"): the host home over the home mode's, unless the
+ * user picked a home mode on the command line, which wins over the app's wish. */
 static void
-add_grants (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFacts *f,
+grant_home (GPtrArray *binds, const WrappyLaunchSpec *spec, const WrappyHostFacts *f,
+            const char *grant, gboolean ro, GPtrArray *notes)
+{
+  if (spec->home != WRAPPY_HOME_DEFAULT || spec->isolation == WRAPPY_ISOLATION_NONE)
+    {
+      if (spec->isolation != WRAPPY_ISOLATION_NONE)
+        g_ptr_array_add (notes, g_strdup_printf (_ ("filesystem grant '%s' not applied: the "
+                                                    "home mode was given on the command line"),
+                                                 grant));
+      return;
+    }
+  g_ptr_array_add (binds, new_bind (f->home, f->home, ro ? WRAPPY_OP_FLAG_RO : 0));
+}
+
+/* Flatpak-style filesystem grants: "/abs/path", "~/dir", "home", "host", "xdg-NAME[/sub]",
+ * with an optional ":ro", ":rw" or ":create" suffix; read-only at paranoid unless
+ * marked rw. "host" is the home plus the removable-media and data trees (/media, /mnt,
+ * /run/media, /srv); never the host's /usr, /etc or other system dirs. Anything else
+ * ends up in plan->notes. */
+static void
+add_grants (GPtrArray *binds, const WrappyLaunchSpec *spec, const WrappyHostFacts *f,
             GPtrArray *notes)
 {
-  g_autoptr (GPtrArray) binds = g_ptr_array_new ();
+  static const char *const host_trees[] = { "/media", "/mnt", "/run/media", "/srv" };
 
   for (char **g = spec->filesystems; g && *g; g++)
     {
@@ -477,19 +593,24 @@ add_grants (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFact
       g_autofree char *abs = NULL, *canon = NULL;
       char *colon = strrchr (path, ':');
       gboolean ro = spec->isolation == WRAPPY_ISOLATION_PARANOID;
-      WrappyOp *op;
 
       if (colon != NULL
           && (strcmp (colon, ":ro") == 0 || strcmp (colon, ":rw") == 0
               || strcmp (colon, ":create") == 0))
         {
-          ro = strcmp (colon, ":ro") == 0;
+          ro = strcmp (colon, ":ro") == 0 || (ro && strcmp (colon, ":rw") != 0);
           *colon = '\0';
         }
-      if (g_str_has_prefix (path, "~/") || strcmp (path, "~") == 0)
-        abs = g_build_filename (f->home, path + 1, NULL);
-      else if (path[0] == '/')
-        abs = g_strdup (path);
+      if (strcmp (path, "home") == 0 || strcmp (path, "host") == 0)
+        {
+          grant_home (binds, spec, f, *g, ro, notes);
+          for (guint i = 0; strcmp (path, "host") == 0 && i < G_N_ELEMENTS (host_trees); i++)
+            g_ptr_array_add (binds, new_bind (host_trees[i], host_trees[i],
+                                              (ro ? WRAPPY_OP_FLAG_RO : 0)
+                                                  | WRAPPY_OP_FLAG_OPTIONAL));
+          continue;
+        }
+      abs = grant_host_path (path, f);
       if (abs == NULL)
         {
           g_ptr_array_add (notes, g_strdup_printf (_ ("filesystem grant '%s' not applied"), *g));
@@ -502,16 +623,46 @@ add_grants (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFact
                            g_strdup_printf (_ ("filesystem grant '%s' not applied: reserved"), *g));
           continue;
         }
-      op = g_new0 (WrappyOp, 1);
-      op->kind = WRAPPY_OP_BIND;
-      op->flags = (ro ? WRAPPY_OP_FLAG_RO : 0) | WRAPPY_OP_FLAG_OPTIONAL;
-      op->src = g_strdup (canon);
-      op->dest = g_strdup (canon);
-      g_ptr_array_add (binds, op);
+      g_ptr_array_add (binds, new_bind (canon, canon,
+                                        (ro ? WRAPPY_OP_FLAG_RO : 0) | WRAPPY_OP_FLAG_OPTIONAL));
     }
-  g_ptr_array_sort (binds, compare_ops_by_depth);
-  for (guint i = 0; i < binds->len; i++)
-    g_ptr_array_add (plan->ops, binds->pdata[i]);
+}
+
+/* --bind, --ro-bind and path-pattern config: the destination is checked as a grant's
+ * is, except that the sandbox's own runtime dir may receive sockets. An explicit bind
+ * with a bad destination is an error; one from a config file a note. */
+static gboolean
+add_binds (GPtrArray *binds, const WrappyLaunchSpec *spec, const WrappyHostFacts *f,
+           GPtrArray *notes, GError **error)
+{
+  g_autofree char *run_dir = g_strdup_printf ("/run/user/%u", (guint)f->uid);
+
+  for (guint i = 0; spec->binds != NULL && i < spec->binds->len; i++)
+    {
+      const WrappyBind *b = spec->binds->pdata[i];
+      gboolean in_run_dir = valid_sandbox_path (b->dest) && path_is_under (b->dest, run_dir)
+                            && strcmp (b->dest, run_dir) != 0;
+
+      if (b->src == NULL || b->src[0] != '/' || !valid_sandbox_path (b->dest)
+          || (is_reserved_dest (b->dest) && !in_run_dir))
+        {
+          if (b->optional)
+            {
+              g_ptr_array_add (notes, g_strdup_printf (_ ("%s not bound at %s: reserved"),
+                                                       b->src ? b->src : "", b->dest));
+              continue;
+            }
+          g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
+                       _ ("cannot bind %s at '%s': the destination must be an absolute, clean "
+                          "path outside the sandbox's own layout"),
+                       b->src ? b->src : "", b->dest ? b->dest : "");
+          return FALSE;
+        }
+      g_ptr_array_add (binds, new_bind (b->src, b->dest,
+                                        (b->ro ? WRAPPY_OP_FLAG_RO : 0)
+                                            | (b->optional ? WRAPPY_OP_FLAG_OPTIONAL : 0)));
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -609,7 +760,9 @@ add_fs_ops (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFact
   gboolean none = spec->isolation == WRAPPY_ISOLATION_NONE;
   g_autofree char *run_dir = g_strdup_printf ("/run/user/%u", (guint)f->uid);
 
-  if (!add_layers (plan, spec, error))
+  g_autoptr (GPtrArray) binds = g_ptr_array_new_with_free_func ((GDestroyNotify)op_free);
+
+  if (!add_layers (plan, spec, notes, error))
     return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (usr_links); i++)
     if (strv_has (f->base_entries, usr_links[i]))
@@ -634,7 +787,14 @@ add_fs_ops (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFact
     }
   if (!add_home (plan, spec, f, error))
     return FALSE;
-  add_grants (plan, spec, f, notes);
+  add_grants (binds, spec, f, notes);
+  if (!add_binds (binds, spec, f, notes, error))
+    return FALSE;
+  /* Parents first, so that a grant inside another one stays visible. */
+  g_ptr_array_sort (binds, compare_ops_by_depth);
+  for (guint i = 0; i < binds->len; i++)
+    g_ptr_array_add (plan->ops, g_steal_pointer (&binds->pdata[i]));
+  g_ptr_array_set_size (binds, 0);
   wrappy_plan_add_sockets (plan, spec, f, notes);
   /* The skeleton (mount points, symlinks, /etc) is read-only once it is built. */
   add_op (plan, WRAPPY_OP_REMOUNT_RO, 0, NULL, "/", 0);
@@ -663,6 +823,7 @@ wrappy_plan_new (const WrappyLaunchSpec *spec, const WrappyHostFacts *facts, GEr
   plan->argv = g_strdupv (spec->argv);
   plan->envp = wrappy_plan_socket_env (build_env (spec, facts), plan, spec, facts);
   plan->cwd = g_strdup (spec->cwd ? spec->cwd : facts->home);
+  plan->state_dir = g_strdup (spec->state_dir);
   g_ptr_array_add (notes, NULL);
   plan->notes = (char **)g_ptr_array_free (g_steal_pointer (&notes), FALSE);
   return g_steal_pointer (&plan);
@@ -686,7 +847,7 @@ const char *
 wrappy_op_kind_to_string (WrappyOpKind kind)
 {
   static const char *const names[]
-      = { "bind", "tmpfs", "proc", "devpts", "dir", "symlink", "file", "remount-ro" };
+      = { "bind", "tmpfs", "proc", "devpts", "dir", "symlink", "file", "remount-ro", "overlay" };
   if ((guint)kind < G_N_ELEMENTS (names))
     return names[kind];
   return "unknown";
@@ -703,6 +864,9 @@ describe_op (const WrappyOp *op)
                             op->flags & WRAPPY_OP_FLAG_DEVICES ? "-dev" : "", op->src, op->dest);
   else if (op->kind == WRAPPY_OP_SYMLINK)
     g_string_append_printf (s, "%s %s -> %s", kind, op->dest, op->src);
+  else if (op->kind == WRAPPY_OP_OVERLAY)
+    g_string_append_printf (s, "%s %s -> %s (upper %s)", kind, op->src, op->dest,
+                            op->upper ? op->upper : "tmpfs");
   else if (op->kind == WRAPPY_OP_FILE)
     g_string_append_printf (s, "%s %s (%zu bytes)", kind, op->dest,
                             op->src_len ? op->src_len : strlen (op->src));
@@ -785,6 +949,14 @@ wrappy_host_facts_collect (WrappyHostFacts *f, const WrappyLaunchSpec *spec)
   f->has_localtime = access ("/etc/localtime", F_OK) == 0;
   f->has_machine_id = access ("/etc/machine-id", F_OK) == 0;
   f->has_dri = access ("/dev/dri", F_OK) == 0;
+  /* Reading user-dirs.dirs is only worth it when a grant names one of them. */
+  for (char **g = spec->filesystems; g && *g; g++)
+    if (g_str_has_prefix (*g, "xdg-"))
+      {
+        for (int i = 0; i < G_USER_N_DIRECTORIES; i++)
+          f->user_dirs[i] = g_strdup (g_get_user_special_dir ((GUserDirectory)i));
+        break;
+      }
   wrappy_host_facts_collect_sockets (f, spec);
 }
 
@@ -799,5 +971,7 @@ wrappy_host_facts_clear (WrappyHostFacts *f)
   g_clear_pointer (&f->base_entries, g_strfreev);
   g_clear_pointer (&f->base_etc_entries, g_strfreev);
   g_clear_pointer (&f->host_root_entries, g_strfreev);
+  for (int i = 0; i < G_USER_N_DIRECTORIES; i++)
+    g_clear_pointer (&f->user_dirs[i], g_free);
   wrappy_host_facts_clear_sockets (f);
 }

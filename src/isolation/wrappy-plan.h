@@ -21,6 +21,7 @@ typedef enum
   WRAPPY_OP_SYMLINK,    /* dest -> src */
   WRAPPY_OP_FILE,       /* a file at dest whose content is src */
   WRAPPY_OP_REMOUNT_RO, /* make the mount at dest read-only (not its submounts) */
+  WRAPPY_OP_OVERLAY,    /* overlayfs at dest: lower src, upper/work dirs (NULL: a tmpfs) */
 } WrappyOpKind;
 
 typedef enum
@@ -41,7 +42,9 @@ typedef struct
   char *src;  /* host path, symlink target or file content, by kind */
   gsize src_len; /* WRAPPY_OP_FILE: the content's length when it may hold NULs, else 0 */
   char *dest; /* absolute path inside the sandbox */
-  guint mode; /* tmpfs, dir and file modes */
+  guint mode; /* tmpfs, dir and file modes; overlay: the upper dir's mode */
+  char *upper; /* overlay: the upper and work dirs, under plan->state_dir; NULL for */
+  char *work;  /* a tmpfs upper that is gone when the sandbox exits */
 } WrappyOp;
 
 typedef struct
@@ -54,6 +57,7 @@ typedef struct
   char **envp;
   char *cwd;
   char **notes; /* grants the plan could not apply, said under --verbose */
+  char *state_dir; /* the app's state: dirs under it are opened without following links */
 } WrappyPlan;
 
 /* What the plan needs to know about the host; wrappy_host_facts_collect() fills it in,
@@ -83,6 +87,7 @@ typedef struct
   char *pulse_socket;
   char *session_bus_socket;
   char *system_bus_socket;
+  char *user_dirs[G_USER_N_DIRECTORIES]; /* XDG user dirs, only when a grant names one */
 } WrappyHostFacts;
 
 /* Reads only what the plan for spec needs (the host root only at --isolation=none). */

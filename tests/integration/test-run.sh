@@ -50,11 +50,12 @@ test_run_layout_runtime_app_locale() {
   assert_contains "$OUT" "locale=hello-locale"
 }
 
+# Above none, writes to /usr and /app land in the app's upper layer (test-home.sh).
 test_run_usr_and_app_read_only() {
   setup_hello
-  run wrappy run org.wrappy.Hello -- --touch /app/written
+  run wrappy run --isolation=none org.wrappy.Hello -- --touch /app/written
   [ "$RC" != 0 ] || fail "/app is writable"
-  run wrappy run org.wrappy.Hello -- --touch /usr/written
+  run wrappy run --isolation=none org.wrappy.Hello -- --touch /usr/written
   [ "$RC" != 0 ] || fail "/usr is writable"
 }
 

@@ -100,6 +100,18 @@ assert_ro_bind (WrappyPlan *plan, const char *src, const char *dest)
   g_assert_true (op->flags & WRAPPY_OP_FLAG_RO);
 }
 
+/* /usr and /app above none: an overlay over the layer, writes in the app's state. */
+static void
+assert_overlay (WrappyPlan *plan, const char *lower, const char *dest, const char *upper)
+{
+  const WrappyOp *op = wrappy_plan_find_op (plan, dest);
+
+  g_assert_nonnull (op);
+  g_assert_cmpint (op->kind, ==, WRAPPY_OP_OVERLAY);
+  g_assert_cmpstr (op->src, ==, lower);
+  g_assert_cmpstr (op->upper, ==, upper);
+}
+
 static void
 test_layers (void)
 {
@@ -107,8 +119,10 @@ test_layers (void)
   g_autoptr (WrappyPlan) plan = plan_for (spec);
   const WrappyOp *op;
 
-  assert_ro_bind (plan, "/data/layers/platform/files", "/usr");
-  assert_ro_bind (plan, "/data/layers/hello/files", "/app");
+  assert_overlay (plan, "/data/layers/platform/files", "/usr",
+                  "/home/alice/.local/state/wrappy/org.example.Hello/upper/usr");
+  assert_overlay (plan, "/data/layers/hello/files", "/app",
+                  "/home/alice/.local/state/wrappy/org.example.Hello/upper/app");
   assert_ro_bind (plan, "/data/layers/gl/files", "/usr/lib/GL/default");
   assert_ro_bind (plan, "/data/layers/gl32/files", "/usr/lib/GL/default/x/y");
   assert_ro_bind (plan, "/data/layers/plugin/files", "/app/lib/plugins");
@@ -259,7 +273,7 @@ test_home (void)
 {
   g_autoptr (WrappyLaunchSpec) spec = fake_spec ();
   g_autoptr (WrappyPlan) plan = plan_for (spec);
-  g_autoptr (WrappyPlan) tmpfs = NULL, host = NULL, none = NULL;
+  g_autoptr (WrappyPlan) tmpfs = NULL, host = NULL, none = NULL, overlay = NULL;
   g_autoptr (GError) error = NULL;
   WrappyHostFacts f;
   const WrappyOp *op;
@@ -283,6 +297,14 @@ test_home (void)
   g_assert_cmpstr (wrappy_plan_find_op (host, "/home/alice")->src, ==, "/home/alice");
 
   spec->home = WRAPPY_HOME_OVERLAY;
+  overlay = plan_for (spec);
+  op = wrappy_plan_find_op (overlay, "/home/alice");
+  g_assert_cmpint (op->kind, ==, WRAPPY_OP_OVERLAY);
+  g_assert_cmpstr (op->src, ==, "/home/alice");
+  g_assert_cmpstr (op->upper, ==, "/home/alice/.local/state/wrappy/org.example.Hello/home-upper");
+  g_assert_cmpstr (op->work, ==, "/home/alice/.local/state/wrappy/org.example.Hello/home-work");
+  g_assert_true (op->flags & WRAPPY_OP_FLAG_NOFOLLOW);
+  g_clear_pointer (&spec->state_dir, g_free);
   fake_facts (&f);
   g_assert_null (wrappy_plan_new (spec, &f, &error));
   g_assert_nonnull (error);
@@ -441,9 +463,182 @@ test_describe (void)
 
   g_assert_cmpstr (lines[0], ==, "namespaces: user mount pid ipc uts cgroup net");
   g_assert_true (
-      g_strv_contains ((const char *const *)lines, "ro-bind /data/layers/platform/files -> /usr"));
+      g_strv_contains ((const char *const *)lines,
+                       "overlay /data/layers/platform/files -> /usr (upper "
+                       "/home/alice/.local/state/wrappy/org.example.Hello/upper/usr) [nofollow]"));
   g_assert_true (g_strv_contains ((const char *const *)lines, "argv: 'a b'"));
   g_assert_true (g_strv_contains ((const char *const *)lines, "cwd: /home/alice"));
+}
+
+static void
+test_layers_per_level (void)
+{
+  g_autoptr (WrappyLaunchSpec) spec = fake_spec ();
+  g_autoptr (WrappyPlan) none = NULL, tmp = NULL, paranoid = NULL, partial = NULL;
+  const WrappyOp *op;
+
+  spec->isolation = WRAPPY_ISOLATION_NONE;
+  none = plan_for (spec);
+  assert_ro_bind (none, "/data/layers/platform/files", "/usr");
+  assert_ro_bind (none, "/data/layers/hello/files", "/app");
+
+  spec->isolation = WRAPPY_ISOLATION_PARTIAL;
+  partial = plan_for (spec);
+  assert_overlay (partial, "/data/layers/platform/files", "/usr",
+                  "/home/alice/.local/state/wrappy/org.example.Hello/upper/usr");
+  spec->isolation = WRAPPY_ISOLATION_PARANOID;
+  paranoid = plan_for (spec);
+  op = wrappy_plan_find_op (paranoid, "/app");
+  g_assert_cmpint (op->kind, ==, WRAPPY_OP_OVERLAY);
+  g_assert_cmpstr (op->work, ==, "/home/alice/.local/state/wrappy/org.example.Hello/work/app");
+  g_assert_cmpuint (op->mode, ==, 0755); /* the merged root's mode */
+  /* Extensions are read-only binds after (on top of) the overlay. */
+  g_assert_cmpint (op_index (paranoid, "/usr"), <, op_index (paranoid, "/usr/lib/GL/default"));
+
+  spec->tmp_root = TRUE;
+  tmp = plan_for (spec);
+  assert_overlay (tmp, "/data/layers/platform/files", "/usr", NULL);
+  g_assert_null (wrappy_plan_find_op (tmp, "/usr")->work);
+  g_assert_false (wrappy_plan_find_op (tmp, "/usr")->flags & WRAPPY_OP_FLAG_NOFOLLOW);
+}
+
+static void
+test_layers_without_state (void)
+{
+  g_autoptr (WrappyLaunchSpec) spec = fake_spec ();
+  g_autoptr (WrappyPlan) plan = NULL;
+
+  g_clear_pointer (&spec->state_dir, g_free);
+  spec->home = WRAPPY_HOME_TMPFS;
+  plan = plan_for (spec);
+  /* Said, not silently read-only. */
+  assert_ro_bind (plan, "/data/layers/platform/files", "/usr");
+  g_assert_cmpuint (g_strv_length (plan->notes), ==, 2);
+  g_assert_cmpstr (plan->state_dir, ==, NULL);
+}
+
+static WrappyPlan *
+plan_with_user_dirs (WrappyLaunchSpec *spec)
+{
+  WrappyHostFacts f;
+  g_autoptr (GError) error = NULL;
+  WrappyPlan *plan;
+
+  fake_facts (&f);
+  f.user_dirs[G_USER_DIRECTORY_MUSIC] = g_strdup ("/home/alice/Music");
+  f.user_dirs[G_USER_DIRECTORY_DOWNLOAD] = g_strdup ("/home/alice/Downloads");
+  f.user_dirs[G_USER_DIRECTORY_VIDEOS] = g_strdup ("/home/alice"); /* unset: GLib's fallback */
+  plan = wrappy_plan_new (spec, &f, &error);
+  wrappy_host_facts_clear (&f);
+  g_assert_no_error (error);
+  return plan;
+}
+
+static void
+test_named_grants (void)
+{
+  const char *fs[] = { "xdg-music:ro", "xdg-download/inbox", "xdg-videos", "host-etc", NULL };
+  g_autoptr (WrappyLaunchSpec) spec = fake_spec ();
+  g_autoptr (WrappyPlan) plan = NULL, paranoid = NULL;
+  const WrappyOp *op;
+
+  spec->filesystems = g_strdupv ((char **)fs);
+  plan = plan_with_user_dirs (spec);
+  assert_ro_bind (plan, "/home/alice/Music", "/home/alice/Music");
+  op = wrappy_plan_find_op (plan, "/home/alice/Downloads/inbox");
+  g_assert_nonnull (op);
+  g_assert_false (op->flags & WRAPPY_OP_FLAG_RO);
+  /* xdg-videos is unset (it would be the home itself) and host-etc is not supported. */
+  g_assert_cmpuint (g_strv_length (plan->notes), ==, 2);
+
+  spec->isolation = WRAPPY_ISOLATION_PARANOID;
+  paranoid = plan_with_user_dirs (spec);
+  op = wrappy_plan_find_op (paranoid, "/home/alice/Downloads/inbox");
+  g_assert_true (op->flags & WRAPPY_OP_FLAG_RO);
+}
+
+static void
+test_grant_home_and_host (void)
+{
+  const char *home[] = { "home", NULL };
+  const char *host[] = { "host:rw", NULL };
+  g_autoptr (WrappyLaunchSpec) spec = fake_spec ();
+  g_autoptr (WrappyPlan) plan = NULL, paranoid = NULL, explicit = NULL, hostp = NULL;
+  const WrappyOp *op;
+
+  spec->filesystems = g_strdupv ((char **)home);
+  plan = plan_for (spec);
+  op = wrappy_plan_find_op (plan, "/home/alice");
+  g_assert_cmpint (op->kind, ==, WRAPPY_OP_BIND);
+  g_assert_cmpstr (op->src, ==, "/home/alice");
+  g_assert_false (op->flags & WRAPPY_OP_FLAG_RO);
+
+  spec->isolation = WRAPPY_ISOLATION_PARANOID;
+  paranoid = plan_for (spec);
+  assert_ro_bind (paranoid, "/home/alice", "/home/alice");
+
+  /* A home mode from the command line wins over the app's grant. */
+  spec->isolation = WRAPPY_ISOLATION_FULL;
+  spec->home = WRAPPY_HOME_PRIVATE;
+  explicit = plan_for (spec);
+  op = wrappy_plan_find_op (explicit, "/home/alice");
+  g_assert_cmpstr (op->src, ==, "/home/alice/.local/state/wrappy/org.example.Hello/home");
+  g_assert_cmpuint (g_strv_length (explicit->notes), ==, 1);
+
+  spec->home = WRAPPY_HOME_DEFAULT;
+  spec->isolation = WRAPPY_ISOLATION_PARANOID;
+  g_strfreev (spec->filesystems);
+  spec->filesystems = g_strdupv ((char **)host);
+  hostp = plan_for (spec);
+  op = wrappy_plan_find_op (hostp, "/home/alice");
+  g_assert_false (op->flags & WRAPPY_OP_FLAG_RO); /* marked rw */
+  g_assert_nonnull (wrappy_plan_find_op (hostp, "/media"));
+  g_assert_nonnull (wrappy_plan_find_op (hostp, "/run/media"));
+  g_assert_null (wrappy_plan_find_op (hostp, "/etc/hosts")); /* no network: not the host's */
+}
+
+static void
+test_binds (void)
+{
+  g_autoptr (WrappyLaunchSpec) spec = fake_spec ();
+  g_autoptr (WrappyPlan) plan = NULL;
+  g_autoptr (GError) error = NULL;
+  WrappyBind *cfg;
+  WrappyHostFacts f;
+  const WrappyOp *op;
+
+  g_ptr_array_add (spec->binds, wrappy_bind_new ("/srv/src", "/opt/dst", FALSE));
+  g_ptr_array_add (spec->binds, wrappy_bind_new ("/srv/ro", "/opt/dst/ro", TRUE));
+  g_ptr_array_add (spec->binds, wrappy_bind_new ("/host/run/wayland-1",
+                                                 "/run/user/1000/wayland-1", TRUE));
+  cfg = wrappy_bind_new ("/srv/x", "/etc/x", TRUE);
+  cfg->optional = TRUE;
+  g_ptr_array_add (spec->binds, cfg);
+  plan = plan_for (spec);
+  op = wrappy_plan_find_op (plan, "/opt/dst");
+  g_assert_cmpstr (op->src, ==, "/srv/src");
+  g_assert_false (op->flags & WRAPPY_OP_FLAG_RO);
+  assert_ro_bind (plan, "/srv/ro", "/opt/dst/ro");
+  g_assert_cmpint (op_index (plan, "/opt/dst"), <, op_index (plan, "/opt/dst/ro"));
+  /* Sockets may go into the sandbox's runtime dir, after its tmpfs. */
+  assert_ro_bind (plan, "/host/run/wayland-1", "/run/user/1000/wayland-1");
+  g_assert_cmpint (op_index (plan, "/run/user/1000"), <,
+                   op_index (plan, "/run/user/1000/wayland-1"));
+  /* A config line's reserved destination is a note; /etc/x is not bound. */
+  g_assert_cmpint (wrappy_plan_find_op (plan, "/etc/x") == NULL, ==, TRUE);
+  g_assert_cmpuint (g_strv_length (plan->notes), ==, 1);
+
+  for (guint i = 0; i < 4; i++)
+    {
+      const char *bad[] = { "/usr/lib", "relative", "/srv/../usr", "/run/user/1000" };
+      g_autoptr (WrappyLaunchSpec) s = fake_spec ();
+      g_ptr_array_add (s->binds, wrappy_bind_new ("/srv/src", bad[i], FALSE));
+      fake_facts (&f);
+      g_assert_null (wrappy_plan_new (s, &f, &error));
+      g_assert_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE);
+      g_clear_error (&error);
+      wrappy_host_facts_clear (&f);
+    }
 }
 
 int
@@ -465,5 +660,10 @@ main (int argc, char **argv)
   g_test_add_func ("/plan/bad-layer-mount", test_bad_layer_mount);
   g_test_add_func ("/plan/grants", test_grants);
   g_test_add_func ("/plan/describe", test_describe);
+  g_test_add_func ("/plan/layers-per-level", test_layers_per_level);
+  g_test_add_func ("/plan/layers-without-state", test_layers_without_state);
+  g_test_add_func ("/plan/named-grants", test_named_grants);
+  g_test_add_func ("/plan/grant-home-and-host", test_grant_home_and_host);
+  g_test_add_func ("/plan/binds", test_binds);
   return g_test_run ();
 }
