@@ -400,6 +400,37 @@ test_namespaces (void)
     }
 }
 
+/* What the escape suite (tests/integration/test-escape.sh) attacks, as plan properties
+ * at every level above none: the host's loader variables dropped, /dev a tmpfs with
+ * only the harmless nodes, /tmp private, /usr read-only, the private home never
+ * followed through a symlink. */
+static void
+test_escape_properties_per_level (void)
+{
+  const WrappyIsolation levels[]
+      = { WRAPPY_ISOLATION_PARTIAL, WRAPPY_ISOLATION_FULL, WRAPPY_ISOLATION_PARANOID };
+  g_autoptr (WrappyLaunchSpec) spec = fake_spec ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (levels); i++)
+    {
+      g_autoptr (WrappyPlan) plan = NULL;
+      const WrappyOp *op;
+
+      spec->isolation = levels[i];
+      plan = plan_for (spec);
+      g_assert_null (env_get (plan, "LD_PRELOAD"));
+      g_assert_null (env_get (plan, "LD_LIBRARY_PATH"));
+      g_assert_cmpint (wrappy_plan_find_op (plan, "/dev")->kind, ==, WRAPPY_OP_TMPFS);
+      g_assert_null (wrappy_plan_find_op (plan, "/dev/kmsg"));
+      g_assert_null (wrappy_plan_find_op (plan, "/dev/mem"));
+      g_assert_cmpint (wrappy_plan_find_op (plan, "/tmp")->kind, ==, WRAPPY_OP_TMPFS);
+      assert_ro_bind (plan, "/data/layers/platform/files", "/usr");
+      op = wrappy_plan_find_op (plan, "/home/alice");
+      g_assert_nonnull (op);
+      g_assert_true (op->flags & WRAPPY_OP_FLAG_NOFOLLOW);
+    }
+}
+
 static void
 test_argv (void)
 {
@@ -656,6 +687,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plan/env", test_env);
   g_test_add_func ("/plan/env-app-loader-vars", test_env_app_may_set_loader_vars);
   g_test_add_func ("/plan/namespaces", test_namespaces);
+  g_test_add_func ("/plan/escape-properties-per-level", test_escape_properties_per_level);
   g_test_add_func ("/plan/argv", test_argv);
   g_test_add_func ("/plan/bad-layer-mount", test_bad_layer_mount);
   g_test_add_func ("/plan/grants", test_grants);
