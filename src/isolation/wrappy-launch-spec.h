@@ -30,6 +30,14 @@ typedef struct
   char *sandbox_path; /* where it appears inside: /usr, /app, /usr/lib/GL/default */
 } WrappyLayer;
 
+/* --memory, --pids, --cpus (see wrappy-limits.h). */
+typedef struct
+{
+  guint64 memory; /* bytes; 0: unset */
+  guint64 pids;   /* tasks (processes and threads); 0: unset */
+  guint cpus;     /* thousandths of a CPU; 0: unset */
+} WrappyLimits;
+
 typedef struct
 {
   char *app_id;            /* validated ID, used for FLATPAK_ID-style variables */
@@ -46,6 +54,7 @@ typedef struct
   char **filesystems;      /* Flatpak-style filesystem grants */
   char *state_dir;         /* $XDG_STATE_HOME/wrappy/ID: private home lives under it */
   char *cwd;               /* working directory inside; NULL means the home */
+  WrappyLimits limits;     /* asked for; the level may add defaults */
 } WrappyLaunchSpec;
 
 WrappyLaunchSpec *wrappy_launch_spec_new (void);

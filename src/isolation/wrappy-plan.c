@@ -158,6 +158,7 @@ wrappy_plan_free (WrappyPlan *plan)
   g_strfreev (plan->envp);
   g_strfreev (plan->notes);
   g_free (plan->cwd);
+  wrappy_limits_plan_clear (&plan->limits);
   g_free (plan);
 }
 
@@ -641,6 +642,9 @@ wrappy_plan_new (const WrappyLaunchSpec *spec, const WrappyHostFacts *facts, GEr
   plan->argv = g_strdupv (spec->argv);
   plan->envp = build_env (spec, facts);
   plan->cwd = g_strdup (spec->cwd ? spec->cwd : facts->home);
+  if (!wrappy_limits_plan_init (&plan->limits, &spec->limits, spec->isolation, spec->app_id,
+                                &facts->limits, error))
+    return NULL;
   g_ptr_array_add (notes, NULL);
   plan->notes = (char **)g_ptr_array_free (g_steal_pointer (&notes), FALSE);
   return g_steal_pointer (&plan);
@@ -706,6 +710,7 @@ wrappy_plan_describe (const WrappyPlan *plan)
              { CLONE_NEWNET, "net" } };
   g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
   g_autoptr (GString) line = g_string_new ("namespaces:");
+  g_autofree char *limits = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (ns); i++)
     if (plan->clone_flags & ns[i].flag)
@@ -723,6 +728,9 @@ wrappy_plan_describe (const WrappyPlan *plan)
   for (char **e = plan->envp; e && *e; e++)
     strv_builder_take (b, g_strdup_printf ("env: %s", *e));
   strv_builder_take (b, g_strdup_printf ("cwd: %s", plan->cwd));
+  limits = wrappy_limits_plan_describe (&plan->limits);
+  if (limits != NULL)
+    strv_builder_take (b, g_steal_pointer (&limits));
   for (char **n = plan->notes; n && *n; n++)
     strv_builder_take (b, g_strdup_printf ("note: %s", *n));
   return g_strv_builder_end (b);
@@ -762,6 +770,10 @@ wrappy_host_facts_collect (WrappyHostFacts *f, const WrappyLaunchSpec *spec)
   f->has_localtime = access ("/etc/localtime", F_OK) == 0;
   f->has_machine_id = access ("/etc/machine-id", F_OK) == 0;
   f->has_dri = access ("/dev/dri", F_OK) == 0;
+  /* Probing cgroups costs a mkdir and an rmdir: only when a limit will be in effect. */
+  if (wrappy_limits_wanted (&spec->limits, spec->isolation))
+    wrappy_limits_facts_collect (&f->limits,
+                                 wrappy_limits_controllers (&spec->limits, spec->isolation));
 }
 
 void
@@ -775,4 +787,5 @@ wrappy_host_facts_clear (WrappyHostFacts *f)
   g_clear_pointer (&f->base_entries, g_strfreev);
   g_clear_pointer (&f->base_etc_entries, g_strfreev);
   g_clear_pointer (&f->host_root_entries, g_strfreev);
+  wrappy_limits_facts_clear (&f->limits);
 }

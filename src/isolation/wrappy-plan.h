@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "wrappy-launch-spec.h"
+#include "wrappy-limits.h"
 
 G_BEGIN_DECLS
 
@@ -53,6 +54,7 @@ typedef struct
   char **envp;
   char *cwd;
   char **notes; /* grants the plan could not apply, said under --verbose */
+  WrappyLimitsPlan limits; /* resource limits and how they are applied */
 } WrappyPlan;
 
 /* What the plan needs to know about the host; wrappy_host_facts_collect() fills it in,
@@ -74,6 +76,7 @@ typedef struct
   gboolean has_localtime;   /* /etc/localtime */
   gboolean has_machine_id;  /* /etc/machine-id */
   gboolean has_dri;         /* /dev/dri */
+  WrappyLimitsFacts limits; /* cgroups, RAM, CPUs: probed only when limits are wanted */
 } WrappyHostFacts;
 
 /* Reads only what the plan for spec needs (the host root only at --isolation=none). */
