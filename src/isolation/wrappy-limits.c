@@ -25,7 +25,7 @@
 #define CLONE_INTO_CGROUP 0x200000000ULL
 #endif
 
-#define CGROUP_ROOT "/sys/fs/cgroup"
+#define CGROUP_ROOT   "/sys/fs/cgroup"
 #define CPU_PERIOD_US 100000
 #define PID_MAX_LIMIT 4194304
 
@@ -337,8 +337,8 @@ probe_cgroup (WrappyLimitsFacts *f, guint wanted)
   if (f->cgroup_parent != NULL && f->cgroup_controllers == wanted)
     g_clear_pointer (&f->cgroup_missing, g_free);
   else if (f->cgroup_parent != NULL && f->cgroup_missing == NULL)
-    f->cgroup_missing = g_strdup_printf (_ ("not every controller is delegated under %s"),
-                                         f->cgroup_parent);
+    f->cgroup_missing
+        = g_strdup_printf (_ ("not every controller is delegated under %s"), f->cgroup_parent);
 }
 
 void
@@ -585,8 +585,7 @@ make_cgroup (WrappyLimitsRuntime *rt, const WrappyLimitsPlan *p, GError **error)
   if (p->cpus_via == WRAPPY_LIMIT_VIA_CGROUP)
     {
       g_autofree char *v = g_strdup_printf ("%" G_GUINT64_FORMAT " %u",
-                                            (guint64)l->cpus * CPU_PERIOD_US / 1000,
-                                            CPU_PERIOD_US);
+                                            (guint64)l->cpus * CPU_PERIOD_US / 1000, CPU_PERIOD_US);
       if (!write_at (rt->cgroup_fd, "cpu.max", v, FALSE, dir, error))
         return FALSE;
     }

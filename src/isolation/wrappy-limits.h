@@ -18,7 +18,7 @@ G_BEGIN_DECLS
 /* Paranoid's defaults: enough for a browser with many tabs, not for a fork bomb or a
  * leak that takes the desktop down. Memory is min(4 GiB, half of RAM). */
 #define WRAPPY_LIMITS_PARANOID_MEMORY_MAX (G_GUINT64_CONSTANT (4) << 30)
-#define WRAPPY_LIMITS_PARANOID_PIDS 4096
+#define WRAPPY_LIMITS_PARANOID_PIDS       4096
 
 /* Controllers, as bits. */
 enum
@@ -30,10 +30,10 @@ enum
 
 typedef enum
 {
-  WRAPPY_LIMIT_VIA_NONE,     /* not asked for */
-  WRAPPY_LIMIT_VIA_CGROUP,   /* memory.max, pids.max, cpu.max */
-  WRAPPY_LIMIT_VIA_RLIMIT,   /* RLIMIT_AS, RLIMIT_NPROC, CPU affinity */
-  WRAPPY_LIMIT_VIA_SKIPPED,  /* asked for but not applicable here: reported */
+  WRAPPY_LIMIT_VIA_NONE,    /* not asked for */
+  WRAPPY_LIMIT_VIA_CGROUP,  /* memory.max, pids.max, cpu.max */
+  WRAPPY_LIMIT_VIA_RLIMIT,  /* RLIMIT_AS, RLIMIT_NPROC, CPU affinity */
+  WRAPPY_LIMIT_VIA_SKIPPED, /* asked for but not applicable here: reported */
 } WrappyLimitVia;
 
 /* What the host offers; wrappy_limits_facts_collect() fills it in, tests fake it. */
@@ -51,9 +51,9 @@ typedef struct
 {
   WrappyLimits limits; /* the values in effect (asked for, else the level's defaults) */
   WrappyLimitVia memory_via, pids_via, cpus_via;
-  char *cgroup_path;   /* via cgroup: parent/wrappy-ID; the launcher appends "-PID" */
-  char *no_cgroup;     /* why some limit is not applied through a cgroup, or NULL */
-  guint n_cpus;        /* for --cpus as affinity: the CPUs there are */
+  char *cgroup_path; /* via cgroup: parent/wrappy-ID; the launcher appends "-PID" */
+  char *no_cgroup;   /* why some limit is not applied through a cgroup, or NULL */
+  guint n_cpus;      /* for --cpus as affinity: the CPUs there are */
 } WrappyLimitsPlan;
 
 /* Made by the launcher from a WrappyLimitsPlan; read by the child after clone. */

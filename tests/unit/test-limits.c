@@ -19,12 +19,11 @@ test_parse_memory (void)
     const char *in;
     guint64 out;
   } good[] = {
-    { "512M", 512 * MiB }, { "2G", 2 * GiB },    { "2g", 2 * GiB },
-    { "1.5G", 3 * GiB / 2 }, { "64MiB", 64 * MiB }, { "1048576", MiB },
-    { "4096K", 4 * MiB },  { "1T", 1024 * GiB },
+    { "512M", 512 * MiB }, { "2G", 2 * GiB },  { "2g", 2 * GiB },    { "1.5G", 3 * GiB / 2 },
+    { "64MiB", 64 * MiB }, { "1048576", MiB }, { "4096K", 4 * MiB }, { "1T", 1024 * GiB },
   };
-  static const char *const bad[] = { "abc", "", "-1G", "0", "0M", "12X", "1GG", "G",
-                                     "1e9", " 1G", "100", "99999999999999999999" };
+  static const char *const bad[] = { "abc", "",  "-1G", "0",   "0M",  "12X",
+                                     "1GG", "G", "1e9", " 1G", "100", "99999999999999999999" };
 
   for (guint i = 0; i < G_N_ELEMENTS (good); i++)
     {
@@ -125,7 +124,8 @@ test_levels (void)
   g_assert_cmpuint (p.limits.memory, ==, 3 * GiB / 2);
   wrappy_limits_plan_clear (&p);
   /* ... overridable. */
-  g_assert_true (wrappy_limits_plan_init (&p, &asked, WRAPPY_ISOLATION_PARANOID, "a.b.C", &f, NULL));
+  g_assert_true (
+      wrappy_limits_plan_init (&p, &asked, WRAPPY_ISOLATION_PARANOID, "a.b.C", &f, NULL));
   g_assert_cmpuint (p.limits.memory, ==, 512 * MiB);
   g_assert_cmpuint (p.limits.pids, ==, 100);
   wrappy_limits_plan_clear (&p);
@@ -195,10 +195,11 @@ test_rlimits (void)
   g_assert_cmpint (p.cpus_via, ==, WRAPPY_LIMIT_VIA_RLIMIT);
   g_assert_null (p.cgroup_path);
   line = wrappy_limits_plan_describe (&p);
-  g_assert_cmpstr (line, ==,
-                   "limits: memory 64 MiB as RLIMIT_AS (address space, not resident memory), "
-                   "pids 20 as RLIMIT_NPROC (per user), cpus 1 as CPU affinity (1 of 2 CPUs, not "
-                   "a time share); no delegated cgroup: /sys/fs/cgroup is not a cgroup v2 hierarchy");
+  g_assert_cmpstr (
+      line, ==,
+      "limits: memory 64 MiB as RLIMIT_AS (address space, not resident memory), "
+      "pids 20 as RLIMIT_NPROC (per user), cpus 1 as CPU affinity (1 of 2 CPUs, not "
+      "a time share); no delegated cgroup: /sys/fs/cgroup is not a cgroup v2 hierarchy");
   wrappy_limits_plan_clear (&p);
   g_clear_pointer (&line, g_free);
 
