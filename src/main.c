@@ -40,6 +40,8 @@ static const WrappyCommand commands[] = {
   { "run", N_("Run an installed app in its sandbox"), wrappy_builtin_run },
   { "uninstall", N_("Remove an installed app (its data stays unless asked)"),
     STORE_CMD (wrappy_builtin_uninstall) },
+  { "doctor", N_("Check what this host supports and what each isolation level can apply"),
+    STORE_CMD (wrappy_builtin_doctor) },
   { NULL },
 };
 
