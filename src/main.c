@@ -41,6 +41,8 @@ static const WrappyCommand commands[] = {
   { "uninstall", N_("Remove an installed app (its data stays unless asked)"),
     STORE_CMD (wrappy_builtin_uninstall) },
   { "clean", N_("Delete apps' private data and writable layers"), STORE_CMD (wrappy_builtin_clean) },
+  { "doctor", N_("Check what this host supports and what each isolation level can apply"),
+    STORE_CMD (wrappy_builtin_doctor) },
   { NULL },
 };
 

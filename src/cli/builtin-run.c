@@ -18,7 +18,7 @@
 #include "wrappy-paths.h"
 #include "wrappy-plan.h"
 
-static char *opt_isolation, *opt_home, *opt_command;
+static char *opt_isolation, *opt_home, *opt_command, *opt_memory, *opt_pids, *opt_cpus;
 static char **opt_env, **opt_share, **opt_unshare, **opt_bind, **opt_ro_bind, **opt_socket;
 static gboolean opt_current_dir, opt_tmp_root;
 
@@ -45,6 +45,12 @@ static GOptionEntry entries[] = {
     N_ ("Keep changes to /usr and /app in memory only, gone when the app exits"), NULL },
   { "current-dir", 0, 0, G_OPTION_ARG_NONE, &opt_current_dir,
     N_ ("Make the working directory visible read-write and start there"), NULL },
+  { "memory", 0, 0, G_OPTION_ARG_STRING, &opt_memory, N_ ("Limit the sandbox's memory"),
+    N_ ("SIZE") },
+  { "pids", 0, 0, G_OPTION_ARG_STRING, &opt_pids, N_ ("Limit the sandbox's processes and threads"),
+    N_ ("N") },
+  { "cpus", 0, 0, G_OPTION_ARG_STRING, &opt_cpus, N_ ("Limit the sandbox to N CPUs' time"),
+    N_ ("N") },
   { NULL },
 };
 
@@ -267,6 +273,15 @@ check_env_options (GError **error)
          && check_socket_names (error);
 }
 
+static gboolean
+parse_limits (WrappyLimits *l, GError **error)
+{
+  memset (l, 0, sizeof *l);
+  return (opt_memory == NULL || wrappy_limits_parse_memory (opt_memory, &l->memory, error))
+         && (opt_pids == NULL || wrappy_limits_parse_pids (opt_pids, &l->pids, error))
+         && (opt_cpus == NULL || wrappy_limits_parse_cpus (opt_cpus, &l->cpus, error));
+}
+
 WRAPPY_BUILTIN (run)
 {
   g_autoptr (GOptionContext) context = g_option_context_new (_ ("ID [-- ARGS…]"));
@@ -276,6 +291,8 @@ WRAPPY_BUILTIN (run)
   WrappyHostFacts facts;
   WrappyIsolation level;
   WrappyHomeMode home;
+  WrappyLimits limits;
+  g_autofree char *limits_line = NULL;
   char **app_args;
 
   g_option_context_set_summary (context, _ ("Run an installed app in its sandbox."));
@@ -292,6 +309,8 @@ WRAPPY_BUILTIN (run)
     return FALSE;
   if (opt_home != NULL && !wrappy_home_mode_from_string (opt_home, &home, error))
     return FALSE;
+  if (!parse_limits (&limits, error))
+    return FALSE;
   app_args = argv + 2;
   if (app_args[0] != NULL && strcmp (app_args[0], "--") == 0)
     app_args++;
@@ -303,6 +322,7 @@ WRAPPY_BUILTIN (run)
                              app_args, error);
   if (spec == NULL || !spec_add_config_paths (spec, error))
     return FALSE;
+  spec->limits = limits;
 
   wrappy_host_facts_collect (&facts, spec);
   plan = wrappy_plan_new (spec, &facts, error);
@@ -315,5 +335,8 @@ WRAPPY_BUILTIN (run)
       for (char **l = lines; *l; l++)
         wrappy_debug ("plan: %s", *l);
     }
+  /* What is limited and how (or that it could not be), never silently. */
+  if ((limits_line = wrappy_limits_plan_describe (&plan->limits)) != NULL)
+    wrappy_info ("%s", limits_line);
   return wrappy_launch (plan, exit_code, error);
 }

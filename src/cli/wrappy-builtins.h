@@ -19,6 +19,7 @@ WRAPPY_BUILTIN (info);
 WRAPPY_BUILTIN (run);
 WRAPPY_BUILTIN (uninstall);
 WRAPPY_BUILTIN (clean);
+WRAPPY_BUILTIN (doctor);
 
 /* Shared by the builtins: a GOptionContext with the command's summary, parsed strictly. */
 gboolean wrappy_parse_options (GOptionContext *context, const GOptionEntry *entries,

@@ -38,6 +38,13 @@ typedef struct
   gboolean ro;
   gboolean optional; /* from a config file: skipped (with a note) rather than an error */
 } WrappyBind;
+/* --memory, --pids, --cpus (see wrappy-limits.h). */
+typedef struct
+{
+  guint64 memory; /* bytes; 0: unset */
+  guint64 pids;   /* tasks (processes and threads); 0: unset */
+  guint cpus;     /* thousandths of a CPU; 0: unset */
+} WrappyLimits;
 
 typedef struct
 {
@@ -57,6 +64,7 @@ typedef struct
   char *cwd;               /* working directory inside; NULL means the home */
   GPtrArray *binds;        /* WrappyBind*: explicit binds, applied after the grants */
   gboolean tmp_root;       /* the writable upper layer is a tmpfs, gone at exit */
+  WrappyLimits limits;     /* asked for; the level may add defaults */
 } WrappyLaunchSpec;
 
 WrappyLaunchSpec *wrappy_launch_spec_new (void);

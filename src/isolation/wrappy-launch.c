@@ -70,6 +70,7 @@ typedef struct
   sigset_t orig_mask;
   int err_r, err_w;     /* the child's one-line failure report, CLOEXEC */
   int alive_r, alive_w; /* EOF on alive_r: wrappy is gone */
+  WrappyLimitsRuntime limits;
 } LaunchCtx;
 
 /* What the child sends back when setup fails: errno and "call(path)". */
@@ -663,8 +664,12 @@ G_GNUC_NORETURN static void
 app_main (const LaunchCtx *c)
 {
   int errsv = ENOENT;
+  const char *failed;
 
   sigprocmask (SIG_SETMASK, &c->orig_mask, NULL);
+  /* rlimits and affinity bind the app alone, not pid 1 (which maps all of wrappy). */
+  if ((failed = wrappy_limits_apply_in_child (&c->limits)) != NULL)
+    child_fail (c, failed, NULL);
   /* Without a pid namespace (--isolation=none) the app is not killed with pid 1. */
   prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   if (setsid () < 0)
@@ -812,6 +817,7 @@ launch_ctx_clear (LaunchCtx *c)
     close (c->alive_r);
   if (c->alive_w >= 0)
     close (c->alive_w);
+  wrappy_limits_runtime_finish (&c->limits);
 }
 
 static char *
@@ -1004,6 +1010,8 @@ launch_ctx_init (LaunchCtx *c, const WrappyPlan *plan, GError **error)
   int fds[2];
 
   c->err_r = c->err_w = c->alive_r = c->alive_w = -1;
+  if (!wrappy_limits_runtime_prepare (&c->limits, &plan->limits, error))
+    return FALSE;
   c->clone_flags = plan->clone_flags;
   c->argv = plan->argv;
   c->envp = plan->envp;
@@ -1093,8 +1101,12 @@ wrappy_launch (const WrappyPlan *plan, int *exit_status, GError **error)
     }
   sigprocmask (SIG_BLOCK, &c.forwarded, &c.orig_mask);
 
-  /* Fork semantics (no new stack): the child gets a copy of everything prepared. */
-  pid = syscall (SYS_clone, (unsigned long)c.clone_flags | SIGCHLD, NULL, NULL, NULL, NULL);
+  /* Fork semantics (no new stack): the child gets a copy of everything prepared. With
+   * a cgroup, pid 1 starts in it, so nothing of the sandbox ever runs outside. */
+  if (c.limits.cgroup_fd >= 0)
+    pid = wrappy_limits_clone_into_cgroup (&c.limits, (unsigned long)c.clone_flags);
+  else
+    pid = syscall (SYS_clone, (unsigned long)c.clone_flags | SIGCHLD, NULL, NULL, NULL, NULL);
   if (pid == 0)
     child_main (&c);
   if (pid < 0)

@@ -184,6 +184,7 @@ wrappy_plan_free (WrappyPlan *plan)
   g_strfreev (plan->notes);
   g_free (plan->cwd);
   g_free (plan->state_dir);
+  wrappy_limits_plan_clear (&plan->limits);
   g_free (plan);
 }
 
@@ -824,6 +825,9 @@ wrappy_plan_new (const WrappyLaunchSpec *spec, const WrappyHostFacts *facts, GEr
   plan->envp = wrappy_plan_socket_env (build_env (spec, facts), plan, spec, facts);
   plan->cwd = g_strdup (spec->cwd ? spec->cwd : facts->home);
   plan->state_dir = g_strdup (spec->state_dir);
+  if (!wrappy_limits_plan_init (&plan->limits, &spec->limits, spec->isolation, spec->app_id,
+                                &facts->limits, error))
+    return NULL;
   g_ptr_array_add (notes, NULL);
   plan->notes = (char **)g_ptr_array_free (g_steal_pointer (&notes), FALSE);
   return g_steal_pointer (&plan);
@@ -893,6 +897,7 @@ wrappy_plan_describe (const WrappyPlan *plan)
              { CLONE_NEWNET, "net" } };
   g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
   g_autoptr (GString) line = g_string_new ("namespaces:");
+  g_autofree char *limits = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (ns); i++)
     if (plan->clone_flags & ns[i].flag)
@@ -910,6 +915,9 @@ wrappy_plan_describe (const WrappyPlan *plan)
   for (char **e = plan->envp; e && *e; e++)
     strv_builder_take (b, g_strdup_printf ("env: %s", *e));
   strv_builder_take (b, g_strdup_printf ("cwd: %s", plan->cwd));
+  limits = wrappy_limits_plan_describe (&plan->limits);
+  if (limits != NULL)
+    strv_builder_take (b, g_steal_pointer (&limits));
   for (char **n = plan->notes; n && *n; n++)
     strv_builder_take (b, g_strdup_printf ("note: %s", *n));
   return g_strv_builder_end (b);
@@ -958,6 +966,10 @@ wrappy_host_facts_collect (WrappyHostFacts *f, const WrappyLaunchSpec *spec)
         break;
       }
   wrappy_host_facts_collect_sockets (f, spec);
+  /* Probing cgroups costs a mkdir and an rmdir: only when a limit will be in effect. */
+  if (wrappy_limits_wanted (&spec->limits, spec->isolation))
+    wrappy_limits_facts_collect (&f->limits,
+                                 wrappy_limits_controllers (&spec->limits, spec->isolation));
 }
 
 void
@@ -974,4 +986,5 @@ wrappy_host_facts_clear (WrappyHostFacts *f)
   for (int i = 0; i < G_USER_N_DIRECTORIES; i++)
     g_clear_pointer (&f->user_dirs[i], g_free);
   wrappy_host_facts_clear_sockets (f);
+  wrappy_limits_facts_clear (&f->limits);
 }

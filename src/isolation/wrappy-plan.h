@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "wrappy-launch-spec.h"
+#include "wrappy-limits.h"
 
 G_BEGIN_DECLS
 
@@ -58,6 +59,7 @@ typedef struct
   char *cwd;
   char **notes; /* grants the plan could not apply, said under --verbose */
   char *state_dir; /* the app's state: dirs under it are opened without following links */
+  WrappyLimitsPlan limits; /* resource limits and how they are applied */
 } WrappyPlan;
 
 /* What the plan needs to know about the host; wrappy_host_facts_collect() fills it in,
@@ -88,6 +90,7 @@ typedef struct
   char *session_bus_socket;
   char *system_bus_socket;
   char *user_dirs[G_USER_N_DIRECTORIES]; /* XDG user dirs, only when a grant names one */
+  WrappyLimitsFacts limits; /* cgroups, RAM, CPUs: probed only when limits are wanted */
 } WrappyHostFacts;
 
 /* Reads only what the plan for spec needs (the host root only at --isolation=none). */

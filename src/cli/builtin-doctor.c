@@ -1,0 +1,508 @@
+/* wrappy doctor: what this host supports, each feature found by trying it in a throwaway
+ * child (a sysctl can say yes while a container's seccomp policy or an AppArmor rule says
+ * no), and what each isolation level can and cannot apply here. A report: missing
+ * features are not an error. The integration tests skip on exactly what this says. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/openat2.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <json-glib/json-glib.h>
+
+#include "wrappy-builtins.h"
+#include "wrappy-error.h"
+#include "wrappy-fs.h"
+#include "wrappy-i18n.h"
+#include "wrappy-limits.h"
+#include "wrappy-output.h"
+
+typedef enum
+{
+  CHECK_USERNS,
+  CHECK_MOUNTNS,
+  CHECK_PIDNS,
+  CHECK_NETNS,
+  CHECK_OTHERNS,
+  CHECK_OVERLAYFS,
+  CHECK_CGROUP,
+  CHECK_SECCOMP,
+  CHECK_FUSE,
+  CHECK_OPENAT2,
+  N_CHECKS
+} CheckId;
+
+static const struct
+{
+  const char *key;
+  const char *label;
+} check_names[N_CHECKS] = {
+  { "user_namespace", N_ ("user namespaces") },
+  { "mount_namespace", N_ ("mount namespace") },
+  { "pid_namespace", N_ ("pid namespace and /proc") },
+  { "net_namespace", N_ ("network namespace") },
+  { "ipc_uts_cgroup_namespaces", N_ ("ipc, uts, cgroup namespaces") },
+  { "overlayfs", N_ ("overlayfs in a user namespace") },
+  { "cgroup", N_ ("delegated cgroup v2") },
+  { "seccomp", N_ ("seccomp filters") },
+  { "fuse", N_ ("FUSE") },
+  { "openat2", N_ ("openat2") },
+};
+
+typedef struct
+{
+  gboolean ok;
+  char *detail;
+} Check;
+
+/* ---- tries, run in a forked child: return NULL, or the failed call with errno set ---- */
+
+static gboolean
+write_proc (const char *path, const char *s)
+{
+  int fd = open (path, O_WRONLY | O_CLOEXEC);
+  gboolean ok;
+
+  if (fd < 0)
+    return FALSE;
+  ok = write (fd, s, strlen (s)) == (ssize_t)strlen (s);
+  close (fd);
+  return ok;
+}
+
+/* A user namespace with the caller's ids mapped, as wrappy run makes it. */
+static const char *
+enter_userns (int more_flags)
+{
+  char uid_map[64], gid_map[64];
+
+  snprintf (uid_map, sizeof uid_map, "%u %u 1\n", (guint)getuid (), (guint)getuid ());
+  snprintf (gid_map, sizeof gid_map, "%u %u 1\n", (guint)getgid (), (guint)getgid ());
+  if (unshare (CLONE_NEWUSER) != 0)
+    return "unshare(CLONE_NEWUSER)";
+  if (!write_proc ("/proc/self/setgroups", "deny") || !write_proc ("/proc/self/uid_map", uid_map)
+      || !write_proc ("/proc/self/gid_map", gid_map))
+    return "write(/proc/self/uid_map)";
+  if ((more_flags & CLONE_NEWNS) && unshare (CLONE_NEWNS) != 0)
+    return "unshare(CLONE_NEWNS)";
+  if ((more_flags & CLONE_NEWNS) && mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+    return "mount(/, MS_PRIVATE)";
+  if ((more_flags & ~CLONE_NEWNS) && unshare (more_flags & ~CLONE_NEWNS) != 0)
+    return "unshare";
+  return NULL;
+}
+
+static const char *
+try_userns (gpointer data)
+{
+  return unshare (CLONE_NEWUSER) == 0 ? NULL : "unshare(CLONE_NEWUSER)";
+}
+
+static const char *
+try_mountns (gpointer data)
+{
+  const char *failed = enter_userns (CLONE_NEWNS);
+
+  if (failed == NULL && mount ("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, NULL) != 0)
+    failed = "mount(tmpfs)";
+  return failed;
+}
+
+/* pid 1 of a new pid namespace mounts its own /proc (refused where /proc is partly
+ * covered, as in some containers). */
+static const char *
+try_pidns (gpointer data)
+{
+  const char *failed = enter_userns (CLONE_NEWNS | CLONE_NEWPID);
+  int status;
+  pid_t pid;
+
+  if (failed != NULL)
+    return failed;
+  pid = fork ();
+  if (pid == 0)
+    _exit (mount ("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == 0 ? 0
+                                                                                        : errno);
+  if (pid < 0)
+    return "fork";
+  if (TEMP_FAILURE_RETRY (waitpid (pid, &status, 0)) != pid || !WIFEXITED (status))
+    return "waitpid";
+  errno = WEXITSTATUS (status);
+  return errno == 0 ? NULL : "mount(proc)";
+}
+
+static const char *
+try_netns (gpointer data)
+{
+  return enter_userns (CLONE_NEWNET);
+}
+
+static const char *
+try_otherns (gpointer data)
+{
+  return enter_userns (CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP);
+}
+
+static const char *
+try_overlayfs (gpointer data)
+{
+  const char *dir = data;
+  g_autofree char *opts = NULL;
+  g_autofree char *merged = NULL;
+  const char *failed = enter_userns (CLONE_NEWNS);
+
+  if (failed != NULL)
+    return failed;
+  opts = g_strdup_printf ("lowerdir=%s/lower,upperdir=%s/upper,workdir=%s/work", dir, dir, dir);
+  merged = g_strdup_printf ("%s/merged", dir);
+  if (mount ("overlay", merged, "overlay", 0, opts) == 0)
+    return NULL;
+  /* Kernels 5.11+ keep overlay's metadata in user.* xattrs when asked to. */
+  g_free (opts);
+  opts = g_strdup_printf ("lowerdir=%s/lower,upperdir=%s/upper,workdir=%s/work,userxattr", dir, dir,
+                          dir);
+  return mount ("overlay", merged, "overlay", 0, opts) == 0 ? NULL : "mount(overlay)";
+}
+
+/* An allow-everything filter: whether a filter can be installed at all. */
+static const char *
+try_seccomp (gpointer data)
+{
+  struct sock_filter insns[] = { BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW) };
+  struct sock_fprog prog = { G_N_ELEMENTS (insns), insns };
+
+  if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+    return "prctl(PR_SET_NO_NEW_PRIVS)";
+  if (syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0)
+    return "seccomp(SECCOMP_SET_MODE_FILTER)";
+  return NULL;
+}
+
+/* Runs try in a forked child (namespaces and filters stay there); the child writes
+ * "call: error" to a pipe when it fails. */
+static void
+run_in_child (Check *c, const char *(*try) (gpointer), gpointer data, const char *ok_detail)
+{
+  char buf[512];
+  int fds[2], status = 0;
+  ssize_t n;
+  pid_t pid;
+
+  if (pipe2 (fds, O_CLOEXEC) != 0)
+    {
+      c->detail = g_strdup_printf ("pipe2: %s", g_strerror (errno));
+      return;
+    }
+  pid = fork ();
+  if (pid == 0)
+    {
+      const char *failed;
+      close (fds[0]);
+      failed = try (data);
+      if (failed != NULL)
+        {
+          int len = snprintf (buf, sizeof buf, "%s: %s", failed, strerror (errno));
+          if (write (fds[1], buf, MIN (len, (int)sizeof buf - 1)) < 0)
+            _exit (2);
+          _exit (1);
+        }
+      _exit (0);
+    }
+  close (fds[1]);
+  if (pid < 0)
+    {
+      close (fds[0]);
+      c->detail = g_strdup_printf ("fork: %s", g_strerror (errno));
+      return;
+    }
+  n = TEMP_FAILURE_RETRY (read (fds[0], buf, sizeof buf - 1));
+  close (fds[0]);
+  buf[MAX (n, 0)] = '\0';
+  TEMP_FAILURE_RETRY (waitpid (pid, &status, 0));
+  c->ok = WIFEXITED (status) && WEXITSTATUS (status) == 0;
+  c->detail = g_strdup (c->ok ? ok_detail : (n > 0 ? buf : _ ("the check's process failed")));
+}
+
+static void
+check_overlayfs (Check *c)
+{
+  g_autofree char *parent = g_build_filename (g_get_user_cache_dir (), "wrappy", NULL);
+  g_autofree char *dir = NULL;
+  static const char *const subdirs[] = { "lower", "upper", "work", "merged" };
+
+  if (g_mkdir_with_parents (parent, 0700) != 0)
+    g_clear_pointer (&parent, g_free);
+  dir = g_build_filename (parent ? parent : g_get_tmp_dir (), "doctor-XXXXXX", NULL);
+  if (g_mkdtemp (dir) == NULL)
+    {
+      c->detail = g_strdup_printf ("mkdtemp(%s): %s", dir, g_strerror (errno));
+      return;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (subdirs); i++)
+    {
+      g_autofree char *sub = g_build_filename (dir, subdirs[i], NULL);
+      mkdir (sub, 0700);
+    }
+  run_in_child (c, try_overlayfs, dir, _ ("mounted in a user namespace"));
+  /* overlayfs leaves work/work with mode 000. */
+  {
+    g_autofree char *work = g_build_filename (dir, "work", "work", NULL);
+    chmod (work, 0700);
+  }
+  wrappy_rm_rf_at (AT_FDCWD, dir, NULL);
+}
+
+static void
+check_cgroup (Check *c, WrappyLimitsFacts *f)
+{
+  guint all = WRAPPY_LIMIT_MEMORY | WRAPPY_LIMIT_PIDS | WRAPPY_LIMIT_CPU;
+
+  wrappy_limits_facts_collect (f, all);
+  c->ok = f->cgroup_parent != NULL && f->cgroup_controllers == all;
+  if (f->cgroup_parent != NULL)
+    c->detail = g_strdup_printf (_ ("sandboxes go under %s (%s%s%s)%s%s"), f->cgroup_parent,
+                                 f->cgroup_controllers & WRAPPY_LIMIT_MEMORY ? "memory " : "",
+                                 f->cgroup_controllers & WRAPPY_LIMIT_PIDS ? "pids " : "",
+                                 f->cgroup_controllers & WRAPPY_LIMIT_CPU ? "cpu" : "",
+                                 c->ok ? "" : "; ", c->ok ? "" : f->cgroup_missing);
+  else
+    c->detail = g_strdup (f->cgroup_missing ? f->cgroup_missing : _ ("no delegated cgroup"));
+}
+
+static void
+check_fuse (Check *c)
+{
+  g_autofree char *fusermount = g_find_program_in_path ("fusermount3");
+  int fd = open ("/dev/fuse", O_RDWR | O_CLOEXEC);
+  int errsv = errno;
+
+  if (fd >= 0)
+    close (fd);
+  c->ok = fd >= 0 && fusermount != NULL;
+  if (fd < 0)
+    c->detail = g_strdup_printf ("open(/dev/fuse): %s", g_strerror (errsv));
+  else if (fusermount == NULL)
+    c->detail = g_strdup (_ ("fusermount3 is not installed"));
+  else
+    c->detail = g_strdup_printf (_ ("/dev/fuse opens; %s"), fusermount);
+}
+
+static void
+check_openat2 (Check *c)
+{
+  struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
+  int fd = syscall (SYS_openat2, AT_FDCWD, "/", &how, sizeof how);
+
+  c->ok = fd >= 0;
+  c->detail
+      = c->ok ? g_strdup ("RESOLVE_IN_ROOT") : g_strdup_printf ("openat2: %s", g_strerror (errno));
+  if (fd >= 0)
+    close (fd);
+}
+
+static void
+run_checks (Check *checks, WrappyLimitsFacts *f)
+{
+  run_in_child (&checks[CHECK_USERNS], try_userns, NULL, "unshare(CLONE_NEWUSER)");
+  run_in_child (&checks[CHECK_MOUNTNS], try_mountns, NULL, _ ("tmpfs mounted inside"));
+  run_in_child (&checks[CHECK_PIDNS], try_pidns, NULL, _ ("own /proc mounted"));
+  run_in_child (&checks[CHECK_NETNS], try_netns, NULL, "unshare(CLONE_NEWNET)");
+  run_in_child (&checks[CHECK_OTHERNS], try_otherns, NULL,
+                "unshare(CLONE_NEWIPC|CLONE_NEWUTS|CLONE_NEWCGROUP)");
+  check_overlayfs (&checks[CHECK_OVERLAYFS]);
+  check_cgroup (&checks[CHECK_CGROUP], f);
+  run_in_child (&checks[CHECK_SECCOMP], try_seccomp, NULL, _ ("a filter installs"));
+  check_fuse (&checks[CHECK_FUSE]);
+  check_openat2 (&checks[CHECK_OPENAT2]);
+}
+
+/* ---- levels ---- */
+
+typedef struct
+{
+  gboolean runs;
+  GPtrArray *cannot; /* char*: what the level cannot apply here */
+} LevelReport;
+
+static void
+need (LevelReport *r, const Check *checks, CheckId id)
+{
+  if (!checks[id].ok)
+    {
+      r->runs = FALSE;
+      g_ptr_array_add (r->cannot,
+                       g_strdup_printf (_ ("%s (needed to run)"), _ (check_names[id].label)));
+    }
+}
+
+/* What becomes of the limits at full (when asked) and paranoid (defaults) here. */
+static void
+add_limits (LevelReport *r, const WrappyLimitsFacts *f, WrappyIsolation level)
+{
+  WrappyLimits asked = { 1 << 30, 100, 1000 };
+  WrappyLimitsPlan p;
+  g_autofree char *line = NULL;
+
+  if (level == WRAPPY_ISOLATION_PARANOID)
+    memset (&asked, 0, sizeof asked);
+  if (!wrappy_limits_plan_init (&p, &asked, level, "doctor", f, NULL))
+    return;
+  if (p.no_cgroup != NULL)
+    {
+      const char *what = level == WRAPPY_ISOLATION_PARANOID ? _ ("default limits") : _ ("limits");
+      if (p.memory_via == WRAPPY_LIMIT_VIA_SKIPPED && p.pids_via == WRAPPY_LIMIT_VIA_SKIPPED)
+        g_ptr_array_add (r->cannot,
+                         g_strdup_printf (_ ("%s (not applied: %s)"), what, p.no_cgroup));
+      else if (p.pids_via == WRAPPY_LIMIT_VIA_SKIPPED)
+        g_ptr_array_add (r->cannot, g_strdup_printf (_ ("%s through a cgroup (memory and cpus "
+                                                        "as rlimits only, pids not at all for "
+                                                        "root: %s)"),
+                                                     what, p.no_cgroup));
+      else if (p.memory_via == WRAPPY_LIMIT_VIA_SKIPPED)
+        g_ptr_array_add (r->cannot, g_strdup_printf (_ ("%s through a cgroup (pids as "
+                                                        "RLIMIT_NPROC only, memory not at all: "
+                                                        "%s)"),
+                                                     what, p.no_cgroup));
+      else
+        g_ptr_array_add (r->cannot, g_strdup_printf (_ ("%s through a cgroup (rlimits only: %s)"),
+                                                     what, p.no_cgroup));
+    }
+  wrappy_limits_plan_clear (&p);
+}
+
+static void
+report_level (LevelReport *r, WrappyIsolation level, const Check *checks,
+              const WrappyLimitsFacts *f)
+{
+  r->runs = TRUE;
+  r->cannot = g_ptr_array_new_with_free_func (g_free);
+  need (r, checks, CHECK_USERNS);
+  need (r, checks, CHECK_MOUNTNS);
+  need (r, checks, CHECK_OPENAT2);
+  if (level >= WRAPPY_ISOLATION_PARTIAL)
+    need (r, checks, CHECK_PIDNS);
+  if (level >= WRAPPY_ISOLATION_FULL)
+    {
+      need (r, checks, CHECK_OTHERNS);
+      need (r, checks, CHECK_NETNS);
+      if (!checks[CHECK_SECCOMP].ok)
+        g_ptr_array_add (r->cannot, g_strdup_printf (_ ("the seccomp filter (%s)"),
+                                                     checks[CHECK_SECCOMP].detail));
+      add_limits (r, f, level);
+    }
+}
+
+static void
+print_text (const Check *checks, const LevelReport *levels)
+{
+  printf ("%s\n", _ ("Host:"));
+  for (guint i = 0; i < N_CHECKS; i++)
+    {
+      printf ("  ");
+      wrappy_print_padded (_ (check_names[i].label), 32);
+      printf (" %-4s %s\n", checks[i].ok ? _ ("yes") : _ ("no"), checks[i].detail);
+    }
+  printf ("%s\n", _ ("Levels:"));
+  for (WrappyIsolation l = WRAPPY_ISOLATION_NONE; l <= WRAPPY_ISOLATION_PARANOID; l++)
+    {
+      const LevelReport *r = &levels[l];
+      printf ("  ");
+      wrappy_print_padded (wrappy_isolation_to_string (l), 10);
+      printf (" %s", r->runs ? _ ("runs") : _ ("cannot run"));
+      if (r->cannot->len == 0)
+        printf ("; %s\n", _ ("everything applies"));
+      else
+        {
+          printf ("; %s ", _ ("cannot apply here:"));
+          for (guint i = 0; i < r->cannot->len; i++)
+            printf ("%s%s", i ? ", " : "", (char *)r->cannot->pdata[i]);
+          printf ("\n");
+        }
+    }
+}
+
+static void
+print_json (const Check *checks, const LevelReport *levels)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "checks");
+  json_builder_begin_object (b);
+  for (guint i = 0; i < N_CHECKS; i++)
+    {
+      json_builder_set_member_name (b, check_names[i].key);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "ok");
+      json_builder_add_boolean_value (b, checks[i].ok);
+      json_builder_set_member_name (b, "detail");
+      json_builder_add_string_value (b, checks[i].detail);
+      json_builder_end_object (b);
+    }
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "levels");
+  json_builder_begin_object (b);
+  for (WrappyIsolation l = WRAPPY_ISOLATION_NONE; l <= WRAPPY_ISOLATION_PARANOID; l++)
+    {
+      json_builder_set_member_name (b, wrappy_isolation_to_string (l));
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "runs");
+      json_builder_add_boolean_value (b, levels[l].runs);
+      json_builder_set_member_name (b, "cannot");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < levels[l].cannot->len; i++)
+        json_builder_add_string_value (b, levels[l].cannot->pdata[i]);
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  wrappy_print_json (b);
+}
+
+WRAPPY_BUILTIN (doctor)
+{
+  g_autoptr (GOptionContext) context = g_option_context_new (NULL);
+  Check checks[N_CHECKS];
+  LevelReport levels[WRAPPY_ISOLATION_PARANOID + 1];
+  WrappyLimitsFacts facts;
+
+  g_option_context_set_summary (context, _ ("Check what this host supports and what each isolation "
+                                            "level can apply here."));
+  if (!wrappy_parse_options (context, NULL, &argc, &argv, error))
+    return FALSE;
+  if (argc > 1)
+    {
+      g_set_error_literal (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
+                           _ ("doctor takes no arguments"));
+      return FALSE;
+    }
+  memset (checks, 0, sizeof checks);
+  fflush (NULL);
+  run_checks (checks, &facts);
+  for (WrappyIsolation l = WRAPPY_ISOLATION_NONE; l <= WRAPPY_ISOLATION_PARANOID; l++)
+    report_level (&levels[l], l, checks, &facts);
+
+  if (wrappy_output_json ())
+    print_json (checks, levels);
+  else
+    print_text (checks, levels);
+
+  for (guint i = 0; i < N_CHECKS; i++)
+    g_free (checks[i].detail);
+  for (guint i = 0; i < G_N_ELEMENTS (levels); i++)
+    g_ptr_array_unref (levels[i].cannot);
+  wrappy_limits_facts_clear (&facts);
+  return TRUE;
+}
