@@ -38,6 +38,7 @@ static const WrappyCommand commands[] = {
   { "list", N_("List installed apps (or runtimes)"), STORE_CMD (wrappy_builtin_list) },
   { "info", N_("Show an installed app and the layers it uses"), STORE_CMD (wrappy_builtin_info) },
   { "run", N_("Run an installed app in its sandbox"), wrappy_builtin_run },
+  { "enter", N_("Start an interactive shell in an app's sandbox"), wrappy_builtin_enter },
   { "uninstall", N_("Remove an installed app (its data stays unless asked)"),
     STORE_CMD (wrappy_builtin_uninstall) },
   { "clean", N_("Delete apps' private data and writable layers"), STORE_CMD (wrappy_builtin_clean) },

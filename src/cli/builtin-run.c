@@ -185,6 +185,47 @@ spec_set_filesystems (WrappyLaunchSpec *spec, const WrappyManifest *m, GError **
   return TRUE;
 }
 
+/* The user's choice of level for an app, from $XDG_CONFIG_HOME/wrappy/overrides/ID or
+ * else overrides/global (flatpak keeps its overrides in the same shape):
+ *   [Wrappy]
+ *   isolation=paranoid
+ * TRUE with *found FALSE when neither file sets one. */
+static gboolean
+level_from_overrides (const char *app_id, WrappyIsolation *out, gboolean *found, GError **error)
+{
+  const char *names[] = { app_id, "global" };
+
+  *found = FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (wrappy_dirs_config (), "overrides", names[i], NULL);
+      g_autoptr (GKeyFile) kf = g_key_file_new ();
+      g_autoptr (GError) local_error = NULL;
+      g_autofree char *value = NULL;
+
+      if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &local_error))
+        {
+          if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+            continue;
+          g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA, "%s: %s", path,
+                       local_error->message);
+          return FALSE;
+        }
+      value = g_key_file_get_string (kf, "Wrappy", "isolation", NULL);
+      if (value == NULL)
+        continue;
+      if (!wrappy_isolation_from_string (g_strstrip (value), out, &local_error))
+        {
+          g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA, "%s: %s", path,
+                       local_error->message);
+          return FALSE;
+        }
+      *found = TRUE;
+      return TRUE;
+    }
+  return TRUE;
+}
+
 /* The manifest and the command line as a launch spec. Also what `wrappy enter` needs. */
 static WrappyLaunchSpec *
 spec_from_manifest (const WrappyManifest *m, const WrappyIsolation *level,
@@ -195,12 +236,19 @@ spec_from_manifest (const WrappyManifest *m, const WrappyIsolation *level,
   g_autoptr (GStrvBuilder) argv = g_strv_builder_new ();
 
   spec->app_id = g_strdup (m->id);
-  /* The command line wins over the app's own default level. */
+  /* The command line wins over the user's overrides, which win over the app's own
+   * default level. */
   if (level != NULL)
     spec->isolation = *level;
-  else if (m->isolation != NULL
-           && !wrappy_isolation_from_string (m->isolation, &spec->isolation, error))
-    return NULL;
+  else
+    {
+      gboolean overridden;
+      if (!level_from_overrides (m->id, &spec->isolation, &overridden, error))
+        return NULL;
+      if (!overridden && m->isolation != NULL
+          && !wrappy_isolation_from_string (m->isolation, &spec->isolation, error))
+        return NULL;
+    }
   if (home != NULL)
     spec->home = *home;
   for (guint i = 0; i < m->layers->len; i++)
@@ -282,9 +330,12 @@ parse_limits (WrappyLimits *l, GError **error)
          && (opt_cpus == NULL || wrappy_limits_parse_cpus (opt_cpus, &l->cpus, error));
 }
 
-WRAPPY_BUILTIN (run)
+/* run and enter: enter is run with a shell for command and no app arguments. */
+static gboolean
+run_or_enter (gboolean enter, int argc, char **argv, int *exit_code, GError **error)
 {
-  g_autoptr (GOptionContext) context = g_option_context_new (_ ("ID [-- ARGS…]"));
+  g_autoptr (GOptionContext) context
+      = g_option_context_new (enter ? _ ("ID") : _ ("ID [-- ARGS…]"));
   g_autoptr (WrappyManifest) manifest = NULL;
   g_autoptr (WrappyLaunchSpec) spec = NULL;
   g_autoptr (WrappyPlan) plan = NULL;
@@ -295,7 +346,8 @@ WRAPPY_BUILTIN (run)
   g_autofree char *limits_line = NULL;
   char **app_args;
 
-  g_option_context_set_summary (context, _ ("Run an installed app in its sandbox."));
+  g_option_context_set_summary (context, enter ? _ ("Start an interactive shell in an app's sandbox.")
+                                               : _ ("Run an installed app in its sandbox."));
   /* Stop at the ID: "wrappy run ID --isolation=none" passes the option to the app. */
   g_option_context_set_strict_posix (context, TRUE);
   if (!wrappy_parse_options (context, entries, &argc, &argv, error))
@@ -314,6 +366,16 @@ WRAPPY_BUILTIN (run)
   app_args = argv + 2;
   if (app_args[0] != NULL && strcmp (app_args[0], "--") == 0)
     app_args++;
+  if (enter)
+    {
+      static char *interactive[] = { "-i", NULL };
+      if (app_args[0] != NULL)
+        return usage_error (error, _ ("usage: wrappy enter [OPTIONS] ID"));
+      /* The runtime's shell; --command picks another one. */
+      if (opt_command == NULL)
+        opt_command = g_strdup ("sh");
+      app_args = interactive;
+    }
 
   manifest = wrappy_manifest_load (argv[1], error);
   if (manifest == NULL)
@@ -339,4 +401,14 @@ WRAPPY_BUILTIN (run)
   if ((limits_line = wrappy_limits_plan_describe (&plan->limits)) != NULL)
     wrappy_info ("%s", limits_line);
   return wrappy_launch (plan, exit_code, error);
+}
+
+WRAPPY_BUILTIN (run)
+{
+  return run_or_enter (FALSE, argc, argv, exit_code, error);
+}
+
+WRAPPY_BUILTIN (enter)
+{
+  return run_or_enter (TRUE, argc, argv, exit_code, error);
 }

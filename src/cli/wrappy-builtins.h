@@ -17,6 +17,7 @@ WRAPPY_BUILTIN (install);
 WRAPPY_BUILTIN (list);
 WRAPPY_BUILTIN (info);
 WRAPPY_BUILTIN (run);
+WRAPPY_BUILTIN (enter);
 WRAPPY_BUILTIN (uninstall);
 WRAPPY_BUILTIN (clean);
 WRAPPY_BUILTIN (doctor);
