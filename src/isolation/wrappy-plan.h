@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "wrappy-launch-spec.h"
+#include "wrappy-seccomp.h"
 
 G_BEGIN_DECLS
 
@@ -53,6 +54,8 @@ typedef struct
   char **envp;
   char *cwd;
   char **notes; /* grants the plan could not apply, said under --verbose */
+  /* The syscall filter the app runs under. */
+  WrappySeccompLevel seccomp;
 } WrappyPlan;
 
 /* What the plan needs to know about the host; wrappy_host_facts_collect() fills it in,
