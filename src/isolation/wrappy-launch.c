@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <linux/capability.h>
 #include <linux/openat2.h>
+#include <linux/seccomp.h>
 #include <net/if.h>
 #include <poll.h>
 #include <sched.h>
@@ -66,6 +67,8 @@ typedef struct
   const char *cwd;
   const char *state_dir; /* the app's state, for the *_rel paths of the ops */
   int cap_last;
+  /* The app's filter, prepared before clone (len 0: none). */
+  struct sock_fprog seccomp;
   sigset_t forwarded; /* blocked in wrappy and pid 1; SIGCHLD included */
   sigset_t orig_mask;
   int err_r, err_w;     /* the child's one-line failure report, CLOEXEC */
@@ -679,6 +682,10 @@ app_main (const LaunchCtx *c)
   /* Whatever is still open (there should be nothing but the report pipe) closes at exec. */
   if (syscall (SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) != 0)
     close_fds_except (c->err_w);
+  /* Last, so that nothing above depends on what it refuses; execve, write and _exit
+   * stay allowed. no_new_privs comes from pid 1 (drop_caps). */
+  if (c->seccomp.len > 0 && prctl (PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &c->seccomp, 0, 0) != 0)
+    child_fail (c, "prctl", "PR_SET_SECCOMP");
   for (char **p = c->exec_paths; *p; p++)
     {
       execve (*p, c->argv, c->envp);
@@ -1021,6 +1028,14 @@ launch_ctx_init (LaunchCtx *c, const WrappyPlan *plan, GError **error)
   c->gid_map = g_strdup_printf ("%u %u 1\n", (guint)plan->gid, (guint)plan->gid);
   c->exec_paths = exec_candidates (plan);
   c->cap_last = read_cap_last ();
+  c->seccomp = wrappy_seccomp_program (plan->seccomp);
+  if (plan->seccomp != WRAPPY_SECCOMP_NONE && c->seccomp.len == 0)
+    {
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_SANDBOX_SETUP,
+                   _ ("cannot set up the sandbox: no seccomp program for level %s"),
+                   wrappy_seccomp_level_to_string (plan->seccomp));
+      return FALSE;
+    }
   c->ops = g_new0 (LaunchOp, plan->ops->len);
   for (guint i = 0; i < plan->ops->len; i++)
     {

@@ -819,6 +819,7 @@ wrappy_plan_new (const WrappyLaunchSpec *spec, const WrappyHostFacts *facts, GEr
   plan->uid = facts->uid;
   plan->gid = facts->gid;
   plan->clone_flags = clone_flags_for (spec);
+  plan->seccomp = wrappy_seccomp_level_for (spec->isolation);
   if (!add_fs_ops (plan, spec, facts, notes, error))
     return NULL;
   plan->argv = g_strdupv (spec->argv);
@@ -905,6 +906,8 @@ wrappy_plan_describe (const WrappyPlan *plan)
   g_strv_builder_add (b, line->str);
   strv_builder_take (b, g_strdup_printf ("uid-map: %u -> %u", (guint)plan->uid, (guint)plan->uid));
   strv_builder_take (b, g_strdup_printf ("gid-map: %u -> %u", (guint)plan->gid, (guint)plan->gid));
+  strv_builder_take (
+      b, g_strdup_printf ("seccomp: %s", wrappy_seccomp_level_to_string (plan->seccomp)));
   for (guint i = 0; i < plan->ops->len; i++)
     strv_builder_take (b, describe_op (plan->ops->pdata[i]));
   for (char **a = plan->argv; a && *a; a++)

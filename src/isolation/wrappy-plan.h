@@ -9,6 +9,7 @@
 
 #include "wrappy-launch-spec.h"
 #include "wrappy-limits.h"
+#include "wrappy-seccomp.h"
 
 G_BEGIN_DECLS
 
@@ -60,6 +61,8 @@ typedef struct
   char **notes; /* grants the plan could not apply, said under --verbose */
   char *state_dir; /* the app's state: dirs under it are opened without following links */
   WrappyLimitsPlan limits; /* resource limits and how they are applied */
+  /* The syscall filter the app runs under. */
+  WrappySeccompLevel seccomp;
 } WrappyPlan;
 
 /* What the plan needs to know about the host; wrappy_host_facts_collect() fills it in,

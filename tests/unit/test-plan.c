@@ -674,6 +674,37 @@ test_binds (void)
     }
 }
 
+/* The syscall filter follows the isolation level: none below full, Flatpak's list at
+ * full, the strict one at paranoid; --verbose says which. */
+static void
+test_seccomp_level (void)
+{
+  static const struct
+  {
+    WrappyIsolation isolation;
+    WrappySeccompLevel seccomp;
+    const char *line;
+  } cases[] = {
+    { WRAPPY_ISOLATION_NONE, WRAPPY_SECCOMP_NONE, "seccomp: none" },
+    { WRAPPY_ISOLATION_PARTIAL, WRAPPY_SECCOMP_NONE, "seccomp: none" },
+    { WRAPPY_ISOLATION_FULL, WRAPPY_SECCOMP_FLATPAK, "seccomp: flatpak" },
+    { WRAPPY_ISOLATION_PARANOID, WRAPPY_SECCOMP_STRICT, "seccomp: strict" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (WrappyLaunchSpec) spec = fake_spec ();
+      g_autoptr (WrappyPlan) plan = NULL;
+      g_auto (GStrv) lines = NULL;
+
+      spec->isolation = cases[i].isolation;
+      plan = plan_for (spec);
+      lines = wrappy_plan_describe (plan);
+      g_assert_cmpint (plan->seccomp, ==, cases[i].seccomp);
+      g_assert_true (g_strv_contains ((const char *const *)lines, cases[i].line));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -699,5 +730,6 @@ main (int argc, char **argv)
   g_test_add_func ("/plan/named-grants", test_named_grants);
   g_test_add_func ("/plan/grant-home-and-host", test_grant_home_and_host);
   g_test_add_func ("/plan/binds", test_binds);
+  g_test_add_func ("/plan/seccomp-level", test_seccomp_level);
   return g_test_run ();
 }
