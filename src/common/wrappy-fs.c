@@ -87,6 +87,10 @@ wrappy_rm_rf_at (int dfd, const char *name, GError **error)
     return wrappy_throw_errno (error, "unlinkat", name);
 
   fd = openat (dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  /* overlayfs leaves its workdir's "work" at mode 0000 (and an app may chmod its own
+   * dirs so): make it ours to read, never through a symlink. */
+  if (fd < 0 && errno == EACCES && fchmodat (dfd, name, 0700, AT_SYMLINK_NOFOLLOW) == 0)
+    fd = openat (dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0)
     return errno == ENOENT ? TRUE : wrappy_throw_errno (error, "openat", name);
   /* A read-only checkout (ostree's user mode keeps 0555 dirs) must be made writable
