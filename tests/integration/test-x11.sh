@@ -38,6 +38,17 @@ wait_window() {
   return 1
 }
 
+# window_appears CMD…: CMD (in the background) puts a window wrappy-x11 on the display;
+# it is stopped afterwards.
+window_appears() {
+  "$@" >"$T_DIR/app.log" 2>&1 &
+  local pid=$!
+  echo $pid >>"$T_DIR/.pids"
+  wait_window wrappy-x11 || fail "no window appeared: $(cat "$T_DIR/app.log")"
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
 # The exported launcher's command, field codes dropped (as a launcher with no files).
 desktop_exec() {
   sed -n 's/^Exec=//p' "$XDG_DATA_HOME/applications/org.wrappy.X11.desktop" | head -1 |
@@ -57,12 +68,7 @@ test_x11_window_from_desktop_file_at_full() {
   # The Exec line names the installed wrappy; run the one under test the same way.
   eval "set -- $cmd"
   shift
-  "$WRAPPY" "$@" >"$T_DIR/app.log" 2>&1 &
-  local pid=$!
-  echo $pid >>"$T_DIR/.pids"
-  wait_window wrappy-x11 || fail "no window appeared: $(cat "$T_DIR/app.log")"
-  kill "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
+  window_appears "$WRAPPY" "$@"
 }
 
 test_x11_refused_at_paranoid_without_grant() {
@@ -83,12 +89,7 @@ test_x11_granted_at_paranoid_on_the_command_line() {
   add_remote test
   install_app org.wrappy.X11 test
   start_xvfb
-  "$WRAPPY" run --isolation=paranoid --socket=x11 org.wrappy.X11 >"$T_DIR/app.log" 2>&1 &
-  local pid=$!
-  echo $pid >>"$T_DIR/.pids"
-  wait_window wrappy-x11 || fail "no window appeared: $(cat "$T_DIR/app.log")"
-  kill "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
+  window_appears "$WRAPPY" run --isolation=paranoid --socket=x11 org.wrappy.X11
 }
 
 test_app_without_x11_sees_no_display() {
