@@ -1,8 +1,10 @@
-/* Desktop sockets in the plan: X11, Wayland, PulseAudio and the D-Bus buses, each bound
- * at a fixed place inside the sandbox only when the spec grants it (the caller has
- * already applied the level: at paranoid only the command line grants sockets). Above
- * --isolation=none the host's variables that point at them are dropped, so an app
- * without the grant is not even told where they are. */
+/* Desktop sockets in the plan, only when the spec grants them (the caller has already
+ * applied the level: at paranoid only the command line grants sockets). X11 and the
+ * D-Bus buses are bound here, at fixed places; Wayland and PulseAudio/PipeWire live in
+ * $XDG_RUNTIME_DIR and come from the path-pattern config's [socket=…] sections
+ * (wrappy-paths.c), which this file only points the variables at. Above
+ * --isolation=none the host's variables are dropped, so an app without the grant is
+ * not even told where the sockets are. */
 #include "config.h"
 
 #include <string.h>
@@ -150,16 +152,6 @@ wrappy_plan_add_sockets (WrappyPlan *plan, const WrappyLaunchSpec *spec, const W
     return;
   if (x11)
     add_x11 (plan, f, run_dir, notes);
-  if (granted (spec, "wayland") && f->wayland_socket != NULL)
-    {
-      g_autofree char *dest = g_build_filename (run_dir, "wayland-0", NULL);
-      bind_socket (plan, f->wayland_socket, dest);
-    }
-  if (granted (spec, "pulseaudio") && f->pulse_socket != NULL)
-    {
-      g_autofree char *dest = g_build_filename (run_dir, "pulse/native", NULL);
-      bind_socket (plan, f->pulse_socket, dest);
-    }
   if (granted (spec, "session-bus") && f->session_bus_socket != NULL)
     {
       g_autofree char *dest = g_build_filename (run_dir, "bus", NULL);
@@ -203,12 +195,15 @@ wrappy_plan_socket_env (char **envp, const WrappyPlan *plan, const WrappyLaunchS
         envp = g_environ_setenv (envp, "XAUTHORITY", xauth, TRUE);
     }
   {
-    g_autofree char *wayland = g_build_filename (run_dir, "wayland-0", NULL);
+    const char *display = g_environ_getenv (f->env, "WAYLAND_DISPLAY");
+    g_autofree char *name = g_path_get_basename (display ? display : "wayland-0");
+    g_autofree char *wayland = g_build_filename (run_dir, name, NULL);
     g_autofree char *pulse = g_build_filename (run_dir, "pulse/native", NULL);
     g_autofree char *bus = g_build_filename (run_dir, "bus", NULL);
 
+    /* The config binds what is in the runtime dir under the same names. */
     if (wrappy_plan_find_op (plan, wayland) != NULL)
-      envp = g_environ_setenv (envp, "WAYLAND_DISPLAY", "wayland-0", TRUE);
+      envp = g_environ_setenv (envp, "WAYLAND_DISPLAY", name, TRUE);
     if (wrappy_plan_find_op (plan, pulse) != NULL)
       {
         g_autofree char *v = g_strconcat ("unix:", pulse, NULL);
@@ -277,7 +272,6 @@ wrappy_host_facts_collect_sockets (WrappyHostFacts *f, const WrappyLaunchSpec *s
 {
   const char *runtime_dir = g_environ_getenv (f->env, "XDG_RUNTIME_DIR");
   const char *wayland = g_environ_getenv (f->env, "WAYLAND_DISPLAY");
-  const char *pulse = g_environ_getenv (f->env, "PULSE_SERVER");
   const char *xauth = g_environ_getenv (f->env, "XAUTHORITY");
 
   if (spec->sockets == NULL || spec->sockets[0] == NULL
@@ -301,11 +295,7 @@ wrappy_host_facts_collect_sockets (WrappyHostFacts *f, const WrappyLaunchSpec *s
       f->wayland_socket
           = existing (wayland[0] == '/' ? g_strdup (wayland)
                                         : g_build_filename (runtime_dir, wayland, NULL));
-      if (pulse == NULL)
-        f->pulse_socket = existing (g_build_filename (runtime_dir, "pulse/native", NULL));
     }
-  if (pulse != NULL && g_str_has_prefix (pulse, "unix:/"))
-    f->pulse_socket = existing (g_strdup (pulse + 5));
   f->session_bus_socket
       = existing (bus_path (g_environ_getenv (f->env, "DBUS_SESSION_BUS_ADDRESS")));
   f->system_bus_socket = existing (g_strdup (SYSTEM_BUS_SOCKET));
@@ -318,7 +308,6 @@ wrappy_host_facts_clear_sockets (WrappyHostFacts *f)
   g_clear_pointer (&f->x11_display_number, g_free);
   g_clear_pointer (&f->xauthority, g_bytes_unref);
   g_clear_pointer (&f->wayland_socket, g_free);
-  g_clear_pointer (&f->pulse_socket, g_free);
   g_clear_pointer (&f->session_bus_socket, g_free);
   g_clear_pointer (&f->system_bus_socket, g_free);
 }

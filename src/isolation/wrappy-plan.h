@@ -88,8 +88,7 @@ typedef struct
   char *x11_socket;         /* /tmp/.X11-unix/XN for the caller's DISPLAY */
   char *x11_display_number; /* N */
   GBytes *xauthority;       /* the caller's Xauthority file */
-  char *wayland_socket;
-  char *pulse_socket;
+  char *wayland_socket;      /* only to choose fallback-x11; the config binds it */
   char *session_bus_socket;
   char *system_bus_socket;
   char *user_dirs[G_USER_N_DIRECTORIES]; /* XDG user dirs, only when a grant names one */

@@ -152,6 +152,42 @@ test_session_bus_and_notes (void)
   g_assert_null (g_environ_getenv (plan->envp, "DISPLAY"));
 }
 
+/* Wayland and PulseAudio come from the path-pattern config (binds in the spec); the
+ * variables follow what was bound, under the host's socket name. */
+static void
+test_runtime_dir_sockets_follow_the_config (void)
+{
+  const char *sockets[] = { "wayland", "pulseaudio", NULL };
+  g_autoptr (WrappyLaunchSpec) spec = wrappy_launch_spec_new ();
+  const char *argv[] = { "app", NULL };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (WrappyPlan) plan = NULL, unbound = NULL;
+  WrappyHostFacts f;
+
+  spec->app_id = g_strdup ("org.example.Gui");
+  spec->isolation = WRAPPY_ISOLATION_FULL;
+  spec->base_path = g_strdup ("/layers/base");
+  spec->argv = g_strdupv ((char **)argv);
+  spec->sockets = g_strdupv ((char **)sockets);
+  spec->state_dir = g_strdup ("/state/org.example.Gui");
+  fake_facts (&f, FALSE);
+  unbound = wrappy_plan_new (spec, &f, &error);
+  g_assert_no_error (error);
+  g_assert_null (g_environ_getenv (unbound->envp, "WAYLAND_DISPLAY"));
+  g_assert_null (g_environ_getenv (unbound->envp, "PULSE_SERVER"));
+
+  g_ptr_array_add (spec->binds, wrappy_bind_new ("/run/user/1000/wayland-1",
+                                                 "/run/user/1000/wayland-1", FALSE));
+  g_ptr_array_add (spec->binds, wrappy_bind_new ("/run/user/1000/pulse/native",
+                                                 "/run/user/1000/pulse/native", FALSE));
+  plan = wrappy_plan_new (spec, &f, &error);
+  wrappy_host_facts_clear (&f);
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_environ_getenv (plan->envp, "WAYLAND_DISPLAY"), ==, "wayland-1");
+  g_assert_cmpstr (g_environ_getenv (plan->envp, "PULSE_SERVER"), ==,
+                   "unix:/run/user/1000/pulse/native");
+}
+
 static void
 test_xauth_truncated (void)
 {
@@ -174,6 +210,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plan-sockets/not-granted", test_not_granted);
   g_test_add_func ("/plan-sockets/none-keeps-host", test_none_keeps_host);
   g_test_add_func ("/plan-sockets/session-bus-and-notes", test_session_bus_and_notes);
+  g_test_add_func ("/plan-sockets/runtime-dir-sockets", test_runtime_dir_sockets_follow_the_config);
   g_test_add_func ("/plan-sockets/xauth-truncated", test_xauth_truncated);
   return g_test_run ();
 }
