@@ -865,9 +865,11 @@ open_private_dir (const char *path, GError **error)
 
 /* Creates state_dir/rel one directory at a time (the last one with leaf_mode, the
  * others 0700) and refuses a symlink anywhere below state_dir, rather than create or
- * mount something wherever it points. Returns rel as the child opens it, or NULL. */
+ * mount something wherever it points. *state_fd is the state dir, opened on first use
+ * and shared by every op of the launch. Returns rel as the child opens it, or NULL. */
 static char *
-ensure_state_dir (const char *state_dir, const char *path, guint leaf_mode, GError **error)
+ensure_state_dir (const char *state_dir, int *state_fd, const char *path, guint leaf_mode,
+                  GError **error)
 {
   gsize n = state_dir ? strlen (state_dir) : 0;
   g_auto (GStrv) parts = NULL;
@@ -879,9 +881,9 @@ ensure_state_dir (const char *state_dir, const char *path, guint leaf_mode, GErr
                    _ ("%s is not in the app's state directory"), path);
       return NULL;
     }
-  fd = open_private_dir (state_dir, error);
-  if (fd < 0)
+  if (*state_fd < 0 && (*state_fd = open_private_dir (state_dir, error)) < 0)
     return NULL;
+  fd = *state_fd;
   parts = g_strsplit (path + n + 1, "/", -1);
   for (char **p = parts; *p; p++)
     {
@@ -890,11 +892,13 @@ ensure_state_dir (const char *state_dir, const char *path, guint leaf_mode, GErr
         continue;
       if (mkdirat (fd, *p, p[1] == NULL ? leaf_mode : 0700) != 0 && errno != EEXIST)
         {
-          close (fd);
+          if (fd != *state_fd)
+            close (fd);
           return wrappy_throw_errno (error, "mkdir", path), NULL;
         }
       next = openat (fd, *p, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
-      close (fd);
+      if (fd != *state_fd)
+        close (fd);
       if (next < 0 && (errno == ENOTDIR || errno == ELOOP))
         {
           g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_SANDBOX_SETUP,
@@ -907,12 +911,14 @@ ensure_state_dir (const char *state_dir, const char *path, guint leaf_mode, GErr
         return wrappy_throw_errno (error, "open", path), NULL;
       fd = next;
     }
-  close (fd);
+  if (fd != *state_fd)
+    close (fd);
   return g_strdup (path + n + 1);
 }
 
 static gboolean
-prepare_op (LaunchOp *lop, const WrappyOp *op, const char *state_dir, GError **error)
+prepare_op (LaunchOp *lop, const WrappyOp *op, const char *state_dir, int *state_fd,
+            GError **error)
 {
   lop->kind = op->kind;
   lop->flags = op->flags;
@@ -938,9 +944,10 @@ prepare_op (LaunchOp *lop, const WrappyOp *op, const char *state_dir, GError **e
       lop->host_src = g_strdup (op->src);
       if (op->upper != NULL)
         {
-          lop->upper_rel = ensure_state_dir (state_dir, op->upper, op->mode, error);
-          lop->work_rel = lop->upper_rel ? ensure_state_dir (state_dir, op->work, 0700, error)
-                                         : NULL;
+          lop->upper_rel = ensure_state_dir (state_dir, state_fd, op->upper, op->mode, error);
+          lop->work_rel = lop->upper_rel
+                              ? ensure_state_dir (state_dir, state_fd, op->work, 0700, error)
+                              : NULL;
           if (lop->work_rel == NULL)
             return FALSE;
         }
@@ -953,7 +960,7 @@ prepare_op (LaunchOp *lop, const WrappyOp *op, const char *state_dir, GError **e
       if ((op->flags & WRAPPY_OP_FLAG_NOFOLLOW) && state_dir != NULL
           && g_str_has_prefix (op->src, state_dir) && op->src[strlen (state_dir)] == '/')
         {
-          lop->state_rel = ensure_state_dir (state_dir, op->src, 0700, error);
+          lop->state_rel = ensure_state_dir (state_dir, state_fd, op->src, 0700, error);
           if (lop->state_rel == NULL)
             return FALSE;
         }
@@ -1014,7 +1021,8 @@ read_cap_last (void)
 static gboolean
 launch_ctx_init (LaunchCtx *c, const WrappyPlan *plan, GError **error)
 {
-  int fds[2];
+  int fds[2], state_fd = -1;
+  gboolean ok = TRUE;
 
   c->err_r = c->err_w = c->alive_r = c->alive_w = -1;
   if (!wrappy_limits_runtime_prepare (&c->limits, &plan->limits, error))
@@ -1037,12 +1045,15 @@ launch_ctx_init (LaunchCtx *c, const WrappyPlan *plan, GError **error)
       return FALSE;
     }
   c->ops = g_new0 (LaunchOp, plan->ops->len);
-  for (guint i = 0; i < plan->ops->len; i++)
+  for (guint i = 0; ok && i < plan->ops->len; i++)
     {
       c->n_ops = i + 1;
-      if (!prepare_op (&c->ops[i], plan->ops->pdata[i], plan->state_dir, error))
-        return FALSE;
+      ok = prepare_op (&c->ops[i], plan->ops->pdata[i], plan->state_dir, &state_fd, error);
     }
+  if (state_fd >= 0)
+    close (state_fd);
+  if (!ok)
+    return FALSE;
   if (pipe2 (fds, O_CLOEXEC) != 0)
     return wrappy_throw_errno (error, "pipe2", NULL);
   c->err_r = fds[0], c->err_w = fds[1];
