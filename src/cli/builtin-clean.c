@@ -75,11 +75,20 @@ confirm (GPtrArray *ids, guint64 total, GError **error)
 static void
 print_json (GPtrArray *ids, const guint64 *sizes)
 {
-  printf ("[");
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_array (b);
   for (guint i = 0; i < ids->len; i++)
-    printf ("%s\n  {\"id\": \"%s\", \"freed\": %" G_GUINT64_FORMAT "}", i ? "," : "",
-            (char *)ids->pdata[i], sizes[i]);
-  printf ("%s]\n", ids->len ? "\n" : "");
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "id");
+      json_builder_add_string_value (b, ids->pdata[i]);
+      json_builder_set_member_name (b, "freed");
+      json_builder_add_int_value (b, (gint64)sizes[i]);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  wrappy_print_json (b);
 }
 
 WRAPPY_BUILTIN (clean)
