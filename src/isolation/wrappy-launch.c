@@ -73,6 +73,7 @@ typedef struct
   sigset_t orig_mask;
   int err_r, err_w;     /* the child's one-line failure report, CLOEXEC */
   int alive_r, alive_w; /* EOF on alive_r: wrappy is gone */
+  int status_r, status_w; /* pid 1 sends the app's wait status before it exits */
   WrappyLimitsRuntime limits;
 } LaunchCtx;
 
@@ -655,12 +656,25 @@ drop_caps (const LaunchCtx *c)
     child_fail (c, "prctl", "PR_SET_NO_NEW_PRIVS");
 }
 
+/* Closes every fd from 3 up but a and b (either may be -1). */
 static void
-close_fds_except (int keep)
+close_fds_except (int a, int b)
 {
-  if (keep > 3)
-    syscall (SYS_close_range, 3, keep - 1, 0);
-  syscall (SYS_close_range, keep + 1, ~0U, 0);
+  int lo = MIN (a, b), hi = MAX (a, b), from = 3;
+
+  if (lo >= 3)
+    {
+      if (lo > from)
+        syscall (SYS_close_range, from, lo - 1, 0);
+      from = lo + 1;
+    }
+  if (hi >= 3 && hi != lo)
+    {
+      if (hi > from)
+        syscall (SYS_close_range, from, hi - 1, 0);
+      from = hi + 1;
+    }
+  syscall (SYS_close_range, from, ~0U, 0);
 }
 
 G_GNUC_NORETURN static void
@@ -681,7 +695,7 @@ app_main (const LaunchCtx *c)
     child_fail (c, "chdir", c->cwd);
   /* Whatever is still open (there should be nothing but the report pipe) closes at exec. */
   if (syscall (SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) != 0)
-    close_fds_except (c->err_w);
+    close_fds_except (c->err_w, -1);
   /* Last, so that nothing above depends on what it refuses; execve, write and _exit
    * stay allowed. no_new_privs comes from pid 1 (drop_caps). */
   if (c->seccomp.len > 0 && prctl (PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &c->seccomp, 0, 0) != 0)
@@ -730,7 +744,7 @@ child_pid1 (const LaunchCtx *c)
   if (setsid () < 0)
     child_fail (c, "setsid", NULL);
   drop_caps (c);
-  close_fds_except (c->err_w);
+  close_fds_except (c->err_w, c->status_w);
   sfd = signalfd (-1, &c->forwarded, SFD_CLOEXEC);
   if (sfd < 0)
     child_fail (c, "signalfd", NULL);
@@ -754,7 +768,16 @@ child_pid1 (const LaunchCtx *c)
           pid_t pid;
           while ((pid = waitpid (-1, &status, WNOHANG)) > 0)
             if (pid == app)
-              _exit (status_to_exit_code (status));
+              {
+                /* wrappy answers with this at once: pid 1's own exit tears down the
+                 * namespaces and every mount, which takes a while and need not be
+                 * waited for (the kernel kills what is left in the pid namespace). */
+                if (write (c->status_w, &status, sizeof status) < 0)
+                  {
+                    /* wrappy then takes pid 1's status from waitpid */
+                  }
+                _exit (status_to_exit_code (status));
+              }
         }
       else
         kill (app, si.ssi_signo);
@@ -769,6 +792,7 @@ child_main (LaunchCtx *c)
 
   close (c->alive_w);
   close (c->err_r);
+  close (c->status_r);
   /* PDEATHSIG, then check that wrappy did not die before it was set: its end of the
    * alive pipe would be closed. getppid() says 0 across the pid namespace. */
   if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
@@ -824,6 +848,10 @@ launch_ctx_clear (LaunchCtx *c)
     close (c->alive_r);
   if (c->alive_w >= 0)
     close (c->alive_w);
+  if (c->status_r >= 0)
+    close (c->status_r);
+  if (c->status_w >= 0)
+    close (c->status_w);
   wrappy_limits_runtime_finish (&c->limits);
 }
 
@@ -1024,7 +1052,7 @@ launch_ctx_init (LaunchCtx *c, const WrappyPlan *plan, GError **error)
   int fds[2], state_fd = -1;
   gboolean ok = TRUE;
 
-  c->err_r = c->err_w = c->alive_r = c->alive_w = -1;
+  c->err_r = c->err_w = c->alive_r = c->alive_w = c->status_r = c->status_w = -1;
   if (!wrappy_limits_runtime_prepare (&c->limits, &plan->limits, error))
     return FALSE;
   c->clone_flags = plan->clone_flags;
@@ -1060,6 +1088,9 @@ launch_ctx_init (LaunchCtx *c, const WrappyPlan *plan, GError **error)
   if (pipe2 (fds, O_CLOEXEC) != 0)
     return wrappy_throw_errno (error, "pipe2", NULL);
   c->alive_r = fds[0], c->alive_w = fds[1];
+  if (pipe2 (fds, O_CLOEXEC) != 0)
+    return wrappy_throw_errno (error, "pipe2", NULL);
+  c->status_r = fds[0], c->status_w = fds[1];
   sigemptyset (&c->forwarded);
   sigaddset (&c->forwarded, SIGCHLD);
   for (guint i = 0; i < G_N_ELEMENTS (forwarded_signals); i++)
@@ -1085,27 +1116,41 @@ read_report (int fd, ChildReport *report)
   return got == sizeof *report;
 }
 
-/* Forwards signals to pid 1 until it exits; returns its wait status. */
+/* Forwards signals to pid 1 until the app has exited; returns the app's wait status as
+ * pid 1 sent it on status_fd, else (pid 1 killed before it could) pid 1's own. Sets
+ * *reaped when pid 1 was waited for. */
 static int
-wait_forwarding (pid_t pid, const sigset_t *set)
+wait_forwarding (pid_t pid, const sigset_t *set, int status_fd, gboolean *reaped)
 {
+  struct signalfd_siginfo si;
   siginfo_t info;
   struct timespec zero = { 0, 0 };
+  struct pollfd pfd[2];
   int status = 0;
 
-  for (;;)
+  *reaped = FALSE;
+  pfd[0] = (struct pollfd){ signalfd (-1, set, SFD_CLOEXEC), POLLIN, 0 };
+  pfd[1] = (struct pollfd){ status_fd, POLLIN, 0 };
+  while (!*reaped)
     {
-      int sig = sigwaitinfo (set, &info);
-      if (sig < 0)
+      if (poll (pfd, 2, -1) < 0)
         continue;
-      if (sig == SIGCHLD)
+      if (pfd[1].revents != 0)
         {
-          if (TEMP_FAILURE_RETRY (waitpid (pid, &status, WNOHANG)) == pid)
+          if (TEMP_FAILURE_RETRY (read (status_fd, &status, sizeof status)) == sizeof status)
             break;
+          /* EOF: pid 1 died without a word; its own status will do. */
+          pfd[1].fd = -1;
         }
-      else
-        kill (pid, sig);
+      if (pfd[0].revents == 0 || read (pfd[0].fd, &si, sizeof si) != sizeof si)
+        continue;
+      if (si.ssi_signo != SIGCHLD)
+        kill (pid, (int)si.ssi_signo);
+      else if (TEMP_FAILURE_RETRY (waitpid (pid, &status, WNOHANG)) == pid)
+        *reaped = TRUE;
     }
+  if (pfd[0].fd >= 0)
+    close (pfd[0].fd);
   /* Signals that arrived while pid 1 was exiting must not kill wrappy once unblocked. */
   while (sigtimedwait (set, &info, &zero) > 0)
     ;
@@ -1117,6 +1162,7 @@ wrappy_launch (const WrappyPlan *plan, int *exit_status, GError **error)
 {
   LaunchCtx c = { 0 };
   ChildReport report;
+  gboolean reaped;
   int status;
   pid_t pid;
 
@@ -1172,7 +1218,12 @@ wrappy_launch (const WrappyPlan *plan, int *exit_status, GError **error)
       return FALSE;
     }
 
-  status = wait_forwarding (pid, &c.forwarded);
+  close (c.status_w);
+  c.status_w = -1;
+  status = wait_forwarding (pid, &c.forwarded, c.status_r, &reaped);
+  /* A cgroup can only be removed once pid 1 has left it. */
+  if (!reaped && c.limits.cgroup_fd >= 0)
+    TEMP_FAILURE_RETRY (waitpid (pid, NULL, 0));
   sigprocmask (SIG_SETMASK, &c.orig_mask, NULL);
   launch_ctx_clear (&c);
   *exit_status = status_to_exit_code (status);

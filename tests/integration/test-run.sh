@@ -141,6 +141,20 @@ test_run_sandbox_dies_with_wrappy() {
   fi
 }
 
+# wrappy answers with the app's status as soon as the app exits, without waiting for
+# pid 1 to tear the namespaces down; what the app left running still dies with pid 1.
+test_run_leftovers_die_with_the_app() {
+  setup_hello
+  local i
+  assert_fails_with 3 "" wrappy run --command=sh org.wrappy.Hello -c 'sleep 4444 & exit 3'
+  for i in $(seq 50); do pgrep -u "$(id -u)" -f 'sleep 4444' >/dev/null || break; sleep 0.1; done
+  if pgrep -u "$(id -u)" -f 'sleep 4444' >/dev/null; then
+    note "$(pgrep -u "$(id -u)" -af 'sleep 4444')"
+    pkill -9 -u "$(id -u)" -f 'sleep 4444' || true
+    fail "a process the app left behind outlived the sandbox"
+  fi
+}
+
 test_run_not_installed_fails() {
   assert_fails_with 1 "org.wrappy.Hello" wrappy run org.wrappy.Hello
 }
