@@ -271,11 +271,13 @@ check_cgroup (Check *c, WrappyLimitsFacts *f)
   wrappy_limits_facts_collect (f, all);
   c->ok = f->cgroup_parent != NULL && f->cgroup_controllers == all;
   if (f->cgroup_parent != NULL)
-    c->detail = g_strdup_printf (_ ("sandboxes go under %s (%s%s%s)%s%s"), f->cgroup_parent,
-                                 f->cgroup_controllers & WRAPPY_LIMIT_MEMORY ? "memory " : "",
-                                 f->cgroup_controllers & WRAPPY_LIMIT_PIDS ? "pids " : "",
-                                 f->cgroup_controllers & WRAPPY_LIMIT_CPU ? "cpu" : "",
-                                 c->ok ? "" : "; ", c->ok ? "" : f->cgroup_missing);
+    {
+      g_autofree char *names = wrappy_limits_controller_names (f->cgroup_controllers);
+      /* The parent is under whichever cgroup2 mount shows wrappy's own cgroup (on a hybrid
+       * host /sys/fs/cgroup/unified), so the path alone says which hierarchy it is. */
+      c->detail = g_strdup_printf (_ ("sandboxes go under %s (%s)%s%s"), f->cgroup_parent, names,
+                                   c->ok ? "" : "; ", c->ok ? "" : f->cgroup_missing);
+    }
   else
     c->detail = g_strdup (f->cgroup_missing ? f->cgroup_missing : _ ("no delegated cgroup"));
 }

@@ -1184,12 +1184,19 @@ wrappy_launch (const WrappyPlan *plan, int *exit_status, GError **error)
   if (pid < 0)
     {
       int errsv = errno;
+      /* With a cgroup, the likelier failure is the cgroup's: clone3 needs write access to
+       * the cgroup.procs of the common ancestor of wrappy's cgroup and the new one. */
+      if (c.limits.cgroup_fd >= 0 && (errsv == EACCES || errsv == EPERM || errsv == EBUSY))
+        g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_SANDBOX_SETUP,
+                     _ ("cannot start the sandbox in its cgroup %s: clone3: %s"),
+                     c.limits.cgroup_dir, g_strerror (errsv));
+      else
+        g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_SANDBOX_SETUP,
+                     _ ("cannot set up the sandbox: clone: %s (are unprivileged user "
+                        "namespaces enabled?)"),
+                     g_strerror (errsv));
       sigprocmask (SIG_SETMASK, &c.orig_mask, NULL);
       launch_ctx_clear (&c);
-      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_SANDBOX_SETUP,
-                   _ ("cannot set up the sandbox: clone: %s (are unprivileged user namespaces "
-                      "enabled?)"),
-                   g_strerror (errsv));
       return FALSE;
     }
   close (c.err_w);

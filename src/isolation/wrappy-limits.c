@@ -25,7 +25,6 @@
 #define CLONE_INTO_CGROUP 0x200000000ULL
 #endif
 
-#define CGROUP_ROOT   "/sys/fs/cgroup"
 #define CPU_PERIOD_US 100000
 #define PID_MAX_LIMIT 4194304
 
@@ -209,19 +208,98 @@ read_controllers (const char *dir, const char *file)
   return parse_controllers (s);
 }
 
-/* The process's cgroup v2 directory, from the "0::/path" line of /proc/self/cgroup. */
+/* mountinfo escapes space, tab, newline and backslash as \ooo. */
 static char *
-own_cgroup_dir (void)
+unescape_mountinfo (const char *s)
 {
-  g_autofree char *s = NULL;
-  g_auto (GStrv) lines = NULL;
+  GString *out = g_string_sized_new (strlen (s));
 
-  if (!g_file_get_contents ("/proc/self/cgroup", &s, NULL, NULL))
-    return NULL;
-  lines = g_strsplit (s, "\n", -1);
+  for (; *s; s++)
+    if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' && s[3] >= '0'
+        && s[3] <= '7')
+      {
+        g_string_append_c (out, (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0')));
+        s += 3;
+      }
+    else
+      g_string_append_c (out, *s);
+  return g_string_free (out, FALSE);
+}
+
+char *
+wrappy_limits_parse_proc_cgroup (const char *text, guint *v1_controllers)
+{
+  g_auto (GStrv) lines = g_strsplit (text ? text : "", "\n", -1);
+  char *path = NULL;
+
+  if (v1_controllers != NULL)
+    *v1_controllers = 0;
   for (char **l = lines; *l; l++)
-    if (g_str_has_prefix (*l, "0::/") && strstr (*l, "/..") == NULL)
-      return g_build_filename (CGROUP_ROOT, *l + 3, NULL);
+    {
+      /* "ID:CONTROLLERS:PATH"; the path may hold ':' itself. */
+      g_auto (GStrv) f = g_strsplit (*l, ":", 3);
+      if (g_strv_length (f) != 3)
+        continue;
+      if (strcmp (f[0], "0") == 0 && f[1][0] == '\0' && path == NULL)
+        path = g_strdup (f[2]);
+      else if (strcmp (f[0], "0") != 0 && v1_controllers != NULL)
+        {
+          g_autofree char *words = g_strdelimit (g_strdup (f[1]), ",", ' ');
+          *v1_controllers |= parse_controllers (words);
+        }
+    }
+  return path;
+}
+
+/* path below root (both absolute, from the same cgroup v2 hierarchy): the rest, "" for
+ * root itself, or NULL when path is not below it. */
+static const char *
+below (const char *path, const char *root)
+{
+  gsize n = strlen (root);
+
+  if (strcmp (root, "/") == 0)
+    return path + 1;
+  if (strncmp (path, root, n) != 0 || (path[n] != '\0' && path[n] != '/'))
+    return NULL;
+  return path[n] == '/' ? path + n + 1 : path + n;
+}
+
+char *
+wrappy_limits_cgroup_dir_from_mountinfo (const char *mountinfo, const char *cgroup,
+                                         char **mount_point)
+{
+  g_auto (GStrv) lines = g_strsplit (mountinfo ? mountinfo : "", "\n", -1);
+
+  *mount_point = NULL;
+  /* A cgroup namespace shows the cgroups outside its root as "/..": not reachable. */
+  if (cgroup == NULL || cgroup[0] != '/' || strstr (cgroup, "/..") != NULL)
+    return NULL;
+  for (char **l = lines; *l; l++)
+    {
+      /* ID PARENT MAJ:MIN ROOT MOUNT_POINT OPTIONS [OPTIONAL…] - FSTYPE SOURCE SUPER_OPTIONS */
+      g_auto (GStrv) f = g_strsplit (*l, " ", -1);
+      g_autofree char *root = NULL, *point = NULL;
+      const char *rest;
+      guint n = g_strv_length (f), dash = 6;
+
+      while (dash < n && strcmp (f[dash], "-") != 0)
+        dash++;
+      if (dash + 1 >= n || strcmp (f[dash + 1], "cgroup2") != 0)
+        continue;
+      root = unescape_mountinfo (f[3]);
+      point = unescape_mountinfo (f[4]);
+      /* The first cgroup2 mount wins, as the kernel's view of the tree; one bind-mounted
+       * from a cgroup elsewhere shows only that cgroup's subtree. */
+      if (*mount_point == NULL)
+        *mount_point = g_strdup (point);
+      if ((rest = below (cgroup, root)) != NULL)
+        {
+          g_free (*mount_point);
+          *mount_point = g_strdup (point);
+          return *rest ? g_build_filename (point, rest, NULL) : g_strdup (point);
+        }
+    }
   return NULL;
 }
 
@@ -285,37 +363,91 @@ kernel_has_clone_into_cgroup (void)
   return major > 5 || (major == 5 && minor >= 7);
 }
 
+char *
+wrappy_limits_controller_names (guint mask)
+{
+  g_autoptr (GString) s = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (controllers); i++)
+    if (mask & controllers[i].bit)
+      g_string_append_printf (s, "%s%s", s->len ? ", " : "", controllers[i].name);
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+/* This process's cgroup v2 directory: its "0::" line of /proc/self/cgroup under the
+ * cgroup2 mount that shows it (systemd's hybrid mode mounts it at /sys/fs/cgroup/unified,
+ * with the controllers in cgroup v1 hierarchies beside it). */
+static char *
+own_cgroup_dir (WrappyLimitsFacts *f, guint *v1, char **why)
+{
+  g_autofree char *cgroups = NULL, *mountinfo = NULL, *path = NULL;
+  char *dir;
+  struct statfs sfs;
+
+  if (!g_file_get_contents ("/proc/self/cgroup", &cgroups, NULL, NULL)
+      || !g_file_get_contents ("/proc/self/mountinfo", &mountinfo, NULL, NULL))
+    {
+      *why = g_strdup (_ ("cannot read /proc/self/cgroup or /proc/self/mountinfo"));
+      return NULL;
+    }
+  path = wrappy_limits_parse_proc_cgroup (cgroups, v1);
+  dir = wrappy_limits_cgroup_dir_from_mountinfo (mountinfo, path, &f->cgroup_mount);
+  if (dir != NULL && (statfs (dir, &sfs) != 0 || sfs.f_type != CGROUP2_SUPER_MAGIC))
+    g_clear_pointer (&dir, g_free);
+  if (dir == NULL && f->cgroup_mount == NULL)
+    *why = g_strdup (_ ("no cgroup v2 hierarchy is mounted (cgroup v1 only)"));
+  else if (dir == NULL)
+    *why = g_strdup_printf (_ ("this process's cgroup is not visible under the cgroup v2 "
+                               "mount %s"),
+                            f->cgroup_mount);
+  return dir;
+}
+
+/* Why the controllers in absent cannot be had: not in the cgroup v2 hierarchy at all. */
+static char *
+lacking (const char *mount, guint absent, guint v1)
+{
+  g_autofree char *names = wrappy_limits_controller_names (absent);
+  g_autofree char *in_v1 = wrappy_limits_controller_names (absent & v1);
+
+  if (absent & v1)
+    return g_strdup_printf (_ ("the cgroup v2 hierarchy at %s lacks the controllers wrappy "
+                               "needs (%s); cgroup v1 hierarchies hold %s (a hybrid host)"),
+                            mount, names, in_v1);
+  return g_strdup_printf (_ ("the cgroup v2 hierarchy at %s lacks the controllers wrappy needs "
+                             "(%s)"),
+                          mount, names);
+}
+
 static void
 probe_cgroup (WrappyLimitsFacts *f, guint wanted)
 {
-  struct statfs sfs;
   g_autofree char *own = NULL;
   g_autofree char *own_parent = NULL;
   const char *candidates[2];
-  guint n = 0;
+  guint n = 0, v1 = 0, available;
 
-  if (statfs (CGROUP_ROOT, &sfs) != 0 || sfs.f_type != CGROUP2_SUPER_MAGIC)
-    {
-      f->cgroup_missing = g_strdup (_ ("/sys/fs/cgroup is not a cgroup v2 hierarchy "
-                                       "(cgroup v1 or hybrid)"));
-      return;
-    }
   if (!kernel_has_clone_into_cgroup ())
     {
       f->cgroup_missing = g_strdup (_ ("the kernel is older than 5.7 (no CLONE_INTO_CGROUP)"));
       return;
     }
-  own = own_cgroup_dir ();
+  own = own_cgroup_dir (f, &v1, &f->cgroup_missing);
   if (own == NULL)
+    return;
+  /* A hybrid host has a cgroup v2 hierarchy but its controllers stay in v1 ones: say so
+   * rather than try to delegate what is not there. */
+  available = wanted & read_controllers (f->cgroup_mount, "cgroup.controllers");
+  if (available == 0)
     {
-      f->cgroup_missing = g_strdup (_ ("this process is outside the visible cgroup v2 tree"));
+      f->cgroup_missing = lacking (f->cgroup_mount, wanted, v1);
       return;
     }
   /* The sandbox goes below wrappy's own cgroup where that can have children with
    * controllers (the root, or an empty delegated cgroup), else next to it under a
    * delegated parent (systemd's Delegate= gives the user's whole subtree). */
   candidates[n++] = own;
-  if (strcmp (own, CGROUP_ROOT) != 0)
+  if (strcmp (own, f->cgroup_mount) != 0)
     candidates[n++] = own_parent = g_path_get_dirname (own);
   for (guint i = 0; i < n; i++)
     {
@@ -336,6 +468,11 @@ probe_cgroup (WrappyLimitsFacts *f, guint wanted)
     }
   if (f->cgroup_parent != NULL && f->cgroup_controllers == wanted)
     g_clear_pointer (&f->cgroup_missing, g_free);
+  else if (f->cgroup_parent != NULL && available != wanted)
+    {
+      g_free (f->cgroup_missing);
+      f->cgroup_missing = lacking (f->cgroup_mount, wanted & ~available, v1);
+    }
   else if (f->cgroup_parent != NULL && f->cgroup_missing == NULL)
     f->cgroup_missing
         = g_strdup_printf (_ ("not every controller is delegated under %s"), f->cgroup_parent);
@@ -359,6 +496,7 @@ wrappy_limits_facts_collect (WrappyLimitsFacts *f, guint wanted)
 void
 wrappy_limits_facts_clear (WrappyLimitsFacts *f)
 {
+  g_clear_pointer (&f->cgroup_mount, g_free);
   g_clear_pointer (&f->cgroup_parent, g_free);
   g_clear_pointer (&f->cgroup_missing, g_free);
 }

@@ -42,6 +42,7 @@ typedef struct
   guint64 ram_bytes;
   guint n_cpus;             /* CPUs this process may run on */
   gboolean is_root;         /* uid 0 is not bound by RLIMIT_NPROC */
+  char *cgroup_mount;       /* where the cgroup v2 hierarchy is mounted, or NULL */
   char *cgroup_parent;      /* a cgroup v2 directory wrappy may create children in, or NULL */
   guint cgroup_controllers; /* WRAPPY_LIMIT_* a child of cgroup_parent gets */
   char *cgroup_missing;     /* why there is no (complete) delegated cgroup, or NULL */
@@ -75,6 +76,18 @@ gboolean wrappy_limits_wanted (const WrappyLimits *asked, WrappyIsolation level)
 /* The WRAPPY_LIMIT_* controllers that level and asked need. */
 guint wrappy_limits_controllers (const WrappyLimits *asked, WrappyIsolation level);
 char *wrappy_limits_format_memory (guint64 bytes);
+/* "memory, pids, cpu": the names of the WRAPPY_LIMIT_* bits in mask. */
+char *wrappy_limits_controller_names (guint mask);
+
+/* Pure, for the probe and its tests. From /proc/self/cgroup's text: the path of the
+ * "0::" line (the cgroup v2 hierarchy), or NULL; *v1_controllers (may be NULL) gets the
+ * WRAPPY_LIMIT_* controllers that cgroup v1 hierarchies hold instead. */
+char *wrappy_limits_parse_proc_cgroup (const char *text, guint *v1_controllers);
+/* From /proc/self/mountinfo's text: the directory of cgroup (a path from the "0::" line)
+ * under the first cgroup2 mount that shows it (minding the mount's root), or NULL.
+ * *mount_point gets that mount, else the first cgroup2 mount, else NULL. */
+char *wrappy_limits_cgroup_dir_from_mountinfo (const char *mountinfo, const char *cgroup,
+                                               char **mount_point);
 
 /* Probes the cgroup v2 tree (creating and removing a probe child) for the controllers in
  * wanted; cheap when wanted is 0 (only RAM and CPU counts are read). */
