@@ -100,7 +100,15 @@ main (int argc, char **argv)
   const WrappyCommand *cmd = NULL;
   int i, exit_code = 0;
 
+#ifdef WRAPPY_FRONTEND
+  /* `run` prints only messages: the character set and the translations are all it needs
+   * of the locale. Every category is a file to load where the locale is not in the
+   * locale archive (C.UTF-8 on Debian: about a dozen opens); wrappy-backend takes all. */
+  setlocale (LC_CTYPE, "");
+  setlocale (LC_MESSAGES, "");
+#else
   setlocale (LC_ALL, "");
+#endif
   bindtextdomain (GETTEXT_PACKAGE, g_getenv ("WRAPPY_LOCALEDIR") ? g_getenv ("WRAPPY_LOCALEDIR")
                                                                   : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
