@@ -1,7 +1,8 @@
-/* wrappy clean [--yes] ID…|--all: delete apps' per-app state ($XDG_STATE_HOME/wrappy/ID:
- * the private home and the writable layer). Installed apps stay installed; the next run
- * starts from an empty home. Asks first unless --yes; without a terminal to ask on it
- * refuses rather than guess. */
+/* wrappy clean [--yes] ID…|--host NAME…|--all: delete apps' per-app state
+ * ($XDG_STATE_HOME/wrappy/ID: the private home and the writable layer), or host
+ * programs' (`run --host`: $XDG_STATE_HOME/wrappy/host/NAME, id "host/NAME"). Installed
+ * apps stay installed; the next run starts from an empty home. Asks first unless --yes;
+ * without a terminal to ask on it refuses rather than guess. */
 #include "config.h"
 
 #include <fcntl.h>
@@ -17,32 +18,73 @@
 #include "wrappy-id.h"
 #include "wrappy-output.h"
 
-static gboolean opt_all, opt_yes;
+static gboolean opt_all, opt_yes, opt_host;
 
 static GOptionEntry entries[] = {
   { "all", 0, 0, G_OPTION_ARG_NONE, &opt_all, N_ ("Clean every app's state"), NULL },
   { "yes", 'y', 0, G_OPTION_ARG_NONE, &opt_yes, N_ ("Do not ask for confirmation"), NULL },
+  { "host", 0, 0, G_OPTION_ARG_NONE, &opt_host,
+    N_ ("The arguments name host programs' state (run --host), not apps"), NULL },
   { NULL },
 };
 
-/* Every directory under the state root named like an app ID (anything else there is
- * not ours to delete). */
+static gboolean
+is_real_dir (const char *path)
+{
+  return g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK);
+}
+
+/* Every directory under the state root named like an app ID, and under its host/ like
+ * a host program's state (anything else there is not ours to delete). */
 static GPtrArray *
 all_app_ids (void)
 {
   g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GDir) dir = g_dir_open (wrappy_dirs_state (), 0, NULL);
+  g_autofree char *host_root = wrappy_dirs_app_state (WRAPPY_HOST_STATE_DIR);
+  g_autoptr (GDir) host_dir = is_real_dir (host_root) ? g_dir_open (host_root, 0, NULL) : NULL;
   const char *name;
 
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     {
       g_autofree char *path = wrappy_dirs_app_state (name);
-      if (wrappy_validate_app_id (name, NULL) && g_file_test (path, G_FILE_TEST_IS_DIR)
-          && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+      if (wrappy_validate_app_id (name, NULL) && is_real_dir (path))
         g_ptr_array_add (ids, g_strdup (name));
+    }
+  while (host_dir != NULL && (name = g_dir_read_name (host_dir)) != NULL)
+    {
+      g_autofree char *id = g_build_filename (WRAPPY_HOST_STATE_DIR, name, NULL);
+      g_autofree char *path = wrappy_dirs_app_state (id);
+      if (wrappy_validate_host_name (name, NULL) && is_real_dir (path))
+        g_ptr_array_add (ids, g_steal_pointer (&id));
     }
   g_ptr_array_sort (ids, (GCompareFunc)g_ascii_strcasecmp);
   return g_steal_pointer (&ids);
+}
+
+/* An argument as a state id: an app ID, a host program's NAME with --host, or its
+ * "host/NAME" id as clean and `clean --json` print it. */
+static char *
+state_id_for (const char *arg, GError **error)
+{
+  const char *name = opt_host ? arg : NULL;
+  g_autofree char *host_root = NULL;
+
+  if (name == NULL && g_str_has_prefix (arg, WRAPPY_HOST_STATE_DIR "/"))
+    name = arg + strlen (WRAPPY_HOST_STATE_DIR "/");
+  if (name == NULL)
+    return wrappy_validate_app_id (arg, error) ? g_strdup (arg) : NULL;
+  if (!wrappy_validate_host_name (name, error))
+    return NULL;
+  /* rm -rf does not follow links below the path it is given, but would through it. */
+  host_root = wrappy_dirs_app_state (WRAPPY_HOST_STATE_DIR);
+  if (g_file_test (host_root, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_FAILED,
+                   _ ("%s is a symbolic link; not deleting through it"), host_root);
+      return NULL;
+    }
+  return g_build_filename (WRAPPY_HOST_STATE_DIR, name, NULL);
 }
 
 static gboolean
@@ -93,7 +135,7 @@ print_json (GPtrArray *ids, const guint64 *sizes)
 
 WRAPPY_BUILTIN (clean)
 {
-  g_autoptr (GOptionContext) ctx = g_option_context_new (_ ("ID…|--all"));
+  g_autoptr (GOptionContext) ctx = g_option_context_new (_ ("ID…|--host NAME…|--all"));
   g_autoptr (GPtrArray) ids = NULL;
   g_autofree guint64 *sizes = NULL;
   guint64 total = 0;
@@ -101,10 +143,10 @@ WRAPPY_BUILTIN (clean)
   g_option_context_set_summary (ctx, _ ("Delete apps' private data and writable layers."));
   if (!wrappy_parse_options (ctx, entries, &argc, &argv, error))
     return FALSE;
-  if (opt_all == (argc > 1))
+  if (opt_all == (argc > 1) || (opt_all && opt_host))
     {
       g_set_error_literal (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
-                           _ ("usage: wrappy clean [--yes] ID…|--all"));
+                           _ ("usage: wrappy clean [--yes] ID…|--host NAME…|--all"));
       return FALSE;
     }
   if (opt_all)
@@ -114,14 +156,15 @@ WRAPPY_BUILTIN (clean)
       ids = g_ptr_array_new_with_free_func (g_free);
       for (int i = 1; i < argc; i++)
         {
+          g_autofree char *id = state_id_for (argv[i], error);
           g_autofree char *path = NULL;
-          if (!wrappy_validate_app_id (argv[i], error))
+          if (id == NULL)
             return FALSE;
-          path = wrappy_dirs_app_state (argv[i]);
+          path = wrappy_dirs_app_state (id);
           if (g_file_test (path, G_FILE_TEST_IS_DIR) || g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-            g_ptr_array_add (ids, g_strdup (argv[i]));
+            g_ptr_array_add (ids, g_steal_pointer (&id));
           else
-            wrappy_info (_ ("%s has no data to clean"), argv[i]);
+            wrappy_info (_ ("%s has no data to clean"), id);
         }
     }
 

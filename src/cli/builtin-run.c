@@ -1,8 +1,11 @@
 /* wrappy run [OPTIONS] ID [-- ARGS…]: load the app's manifest, turn it into a launch
  * spec, build the sandbox plan and apply it. Options stop at the ID: everything after it
- * belongs to the app. */
+ * belongs to the app. wrappy run [OPTIONS] --host PROGRAM [ARGS…] does the same for a
+ * host program, with the host's /usr as its base and no manifest. */
 #include "config.h"
 
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -19,8 +22,9 @@
 #include "wrappy-plan.h"
 
 static char *opt_isolation, *opt_home, *opt_command, *opt_memory, *opt_pids, *opt_cpus;
+static char *opt_name;
 static char **opt_env, **opt_share, **opt_unshare, **opt_bind, **opt_ro_bind, **opt_socket;
-static gboolean opt_current_dir, opt_tmp_root;
+static gboolean opt_current_dir, opt_tmp_root, opt_host;
 
 static GOptionEntry entries[] = {
   { "isolation", 0, 0, G_OPTION_ARG_STRING, &opt_isolation,
@@ -51,6 +55,11 @@ static GOptionEntry entries[] = {
     N_ ("N") },
   { "cpus", 0, 0, G_OPTION_ARG_STRING, &opt_cpus, N_ ("Limit the sandbox to N CPUs' time"),
     N_ ("N") },
+  { "host", 0, 0, G_OPTION_ARG_NONE, &opt_host,
+    N_ ("Run a host program from /usr instead of an app, on the host's /usr"), NULL },
+  { "name", 0, 0, G_OPTION_ARG_STRING, &opt_name,
+    N_ ("With --host: name the program's state NAME (default: the program's name)"),
+    N_ ("NAME") },
   { NULL },
 };
 
@@ -284,6 +293,120 @@ spec_from_manifest (const WrappyManifest *m, const WrappyIsolation *level,
   return g_steal_pointer (&spec);
 }
 
+/* Only the host's /usr is visible in the sandbox: path (and the directory it is in, so
+ * that the path itself exists there) must resolve to somewhere under it. /bin/sh does
+ * on a merged-/usr host, where /bin is a link to usr/bin. */
+static gboolean
+resolves_under_usr (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  char real[PATH_MAX], real_dir[PATH_MAX];
+
+  return realpath (dir, real_dir) != NULL && realpath (path, real) != NULL
+         && g_str_has_prefix (real_dir, "/usr") && (real_dir[4] == '/' || real_dir[4] == '\0')
+         && g_str_has_prefix (real, "/usr/");
+}
+
+static gboolean
+is_program (const char *path)
+{
+  return g_file_test (path, G_FILE_TEST_IS_EXECUTABLE) && !g_file_test (path, G_FILE_TEST_IS_DIR);
+}
+
+/* PROGRAM as an absolute path the sandbox can exec. A bare name is looked up in the
+ * host's PATH, skipping directories outside /usr; a path is taken as it is (not
+ * resolved further, so a multi-call binary still sees the name it was called by). */
+static char *
+resolve_host_program (const char *program, GError **error)
+{
+  g_autofree char *path = NULL;
+
+  if (strchr (program, '/') == NULL)
+    {
+      const char *env_path = g_getenv ("PATH");
+      g_auto (GStrv) dirs = g_strsplit (env_path ? env_path : "/usr/bin:/bin", ":", -1);
+
+      for (char **d = dirs; *d != NULL; d++)
+        {
+          g_autofree char *p = (*d)[0] == '/' ? g_build_filename (*d, program, NULL) : NULL;
+          if (p == NULL || !is_program (p))
+            continue;
+          if (resolves_under_usr (p))
+            return g_canonicalize_filename (p, "/");
+          if (path == NULL)
+            path = g_steal_pointer (&p);
+        }
+      if (path == NULL)
+        {
+          g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_FOUND,
+                       _ ("%s: no such program in PATH"), program);
+          return NULL;
+        }
+    }
+  else
+    path = g_canonicalize_filename (program, NULL);
+  if (!is_program (path))
+    {
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_FOUND, _ ("%s: no such program"), path);
+      return NULL;
+    }
+  if (!resolves_under_usr (path))
+    {
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_FAILED,
+                   _ ("%s is not under /usr: only the host's /usr is visible to a host "
+                      "program's sandbox"),
+                   path);
+      return NULL;
+    }
+  return g_steal_pointer (&path);
+}
+
+/* --host PROGRAM: the host's /usr as the base, no app layer, and the level's defaults for
+ * everything a manifest would declare. The state is "host/NAME" (see wrappy-id.h). */
+static WrappyLaunchSpec *
+spec_from_host_program (const char *program, const WrappyIsolation *level,
+                        const WrappyHomeMode *home, char **args, GError **error)
+{
+  g_autoptr (WrappyLaunchSpec) spec = wrappy_launch_spec_new ();
+  g_autoptr (GStrvBuilder) argv = g_strv_builder_new ();
+  g_autofree char *path = NULL, *name = NULL;
+  WrappyManifest none = { 0 };
+  gboolean overridden;
+
+  name = opt_name ? g_strdup (opt_name) : g_path_get_basename (program);
+  if (opt_name == NULL && !wrappy_validate_host_name (name, NULL))
+    {
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_ID,
+                   _ ("%s cannot name the program's state; give a name with --name"), program);
+      return NULL;
+    }
+  if (!wrappy_validate_host_name (name, error))
+    return NULL;
+  if ((path = resolve_host_program (program, error)) == NULL)
+    return NULL;
+  spec->app_id = g_build_filename (WRAPPY_HOST_STATE_DIR, name, NULL);
+  if (level != NULL)
+    spec->isolation = *level;
+  else if (!level_from_overrides (spec->app_id, &spec->isolation, &overridden, error))
+    return NULL;
+  if (home != NULL)
+    spec->home = *home;
+  spec->base_path = g_strdup ("/usr");
+  spec->host_base = TRUE;
+  g_strv_builder_add (argv, path);
+  if (args != NULL)
+    g_strv_builder_addv (argv, (const char **)args);
+  spec->argv = g_strv_builder_end (argv);
+  spec->env = g_strdupv (opt_env);
+  spec->shared = shared_for (&none, spec->isolation);
+  spec->sockets = sockets_for (&none, spec->isolation);
+  spec->state_dir = wrappy_dirs_app_state (spec->app_id);
+  spec->tmp_root = opt_tmp_root;
+  if (!spec_set_filesystems (spec, &none, error))
+    return NULL;
+  return g_steal_pointer (&spec);
+}
+
 /* The path-pattern config files, as binds. Not at none: the host is all there. */
 static gboolean
 spec_add_config_paths (WrappyLaunchSpec *spec, GError **error)
@@ -335,7 +458,7 @@ static gboolean
 run_or_enter (gboolean enter, int argc, char **argv, int *exit_code, GError **error)
 {
   g_autoptr (GOptionContext) context
-      = g_option_context_new (enter ? _ ("ID") : _ ("ID [-- ARGS…]"));
+      = g_option_context_new (enter ? _ ("ID") : _ ("ID [-- ARGS…] | --host PROGRAM [ARGS…]"));
   g_autoptr (WrappyManifest) manifest = NULL;
   g_autoptr (WrappyLaunchSpec) spec = NULL;
   g_autoptr (WrappyPlan) plan = NULL;
@@ -352,8 +475,16 @@ run_or_enter (gboolean enter, int argc, char **argv, int *exit_code, GError **er
   g_option_context_set_strict_posix (context, TRUE);
   if (!wrappy_parse_options (context, entries, &argc, &argv, error))
     return FALSE;
+  if (enter && opt_host)
+    return usage_error (error, _ ("--host is for run, not enter"));
+  if (!opt_host && opt_name != NULL)
+    return usage_error (error, _ ("--name needs --host"));
+  if (opt_host && opt_command != NULL)
+    return usage_error (error, _ ("--command cannot be used with --host"));
   if (argc < 2)
-    return usage_error (error, _ ("run needs an app ID; see 'wrappy run --help'"));
+    return usage_error (error, opt_host
+                                   ? _ ("run --host needs a program; see 'wrappy run --help'")
+                                   : _ ("run needs an app ID; see 'wrappy run --help'"));
   if (!check_env_options (error))
     return FALSE;
   /* Parsed before the app is looked up: a bad value is a usage error (exit 2) either way. */
@@ -364,7 +495,8 @@ run_or_enter (gboolean enter, int argc, char **argv, int *exit_code, GError **er
   if (!parse_limits (&limits, error))
     return FALSE;
   app_args = argv + 2;
-  if (app_args[0] != NULL && strcmp (app_args[0], "--") == 0)
+  /* A host program gets its arguments as they are: SPEC's syntax has no "--" for it. */
+  if (!opt_host && app_args[0] != NULL && strcmp (app_args[0], "--") == 0)
     app_args++;
   if (enter)
     {
@@ -377,11 +509,12 @@ run_or_enter (gboolean enter, int argc, char **argv, int *exit_code, GError **er
       app_args = interactive;
     }
 
-  manifest = wrappy_manifest_load (argv[1], error);
-  if (manifest == NULL)
-    return FALSE;
-  spec = spec_from_manifest (manifest, opt_isolation ? &level : NULL, opt_home ? &home : NULL,
-                             app_args, error);
+  if (opt_host)
+    spec = spec_from_host_program (argv[1], opt_isolation ? &level : NULL,
+                                   opt_home ? &home : NULL, app_args, error);
+  else if ((manifest = wrappy_manifest_load (argv[1], error)) != NULL)
+    spec = spec_from_manifest (manifest, opt_isolation ? &level : NULL, opt_home ? &home : NULL,
+                               app_args, error);
   if (spec == NULL || !spec_add_config_paths (spec, error))
     return FALSE;
   spec->limits = limits;

@@ -124,6 +124,35 @@ bad:
 }
 
 gboolean
+wrappy_validate_host_name (const char *name, GError **error)
+{
+  const char *why = NULL;
+
+  if (name == NULL || *name == '\0')
+    why = _("it is empty");
+  else if (strlen (name) > WRAPPY_ID_MAX)
+    why = _("it is longer than 255 bytes");
+  else if (strchr (name, '/') != NULL)
+    why = _("it contains '/'");
+  else if (name[0] == '.' || name[0] == '-')
+    why = _("it starts with '.' or '-'");
+  else
+    for (const char *p = name; *p != '\0' && why == NULL; p++)
+      if (!g_ascii_isalnum (*p) && strchr ("_-+.", *p) == NULL)
+        why = _("only letters, digits, '_', '-', '+' and '.' are allowed");
+  if (why == NULL)
+    return TRUE;
+  {
+    g_autofree char *shown = g_strescape (name ? name : "", NULL);
+    /* One line: the caller prints it as the whole error. */
+    g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_ID,
+                 _("'%s' is not a valid name for a host program's state: %s"),
+                 shown, why);
+  }
+  return FALSE;
+}
+
+gboolean
 wrappy_parse_app_spec (const char *spec, char **id_out, char **branch_out, GError **error)
 {
   const char *sep = strstr (spec, "//");

@@ -12,6 +12,15 @@ gboolean wrappy_validate_app_id (const char *id, GError **error);
 gboolean wrappy_validate_branch (const char *branch, GError **error);
 gboolean wrappy_validate_arch (const char *arch, GError **error);
 
+/* Host programs (`wrappy run --host PROGRAM`) keep their state under this directory of
+ * $XDG_STATE_HOME/wrappy, as "host/NAME": "host" has one element, so it is never a valid
+ * app ID and a host program's state can never be an app's. */
+#define WRAPPY_HOST_STATE_DIR "host"
+
+/* A host program's state name (its basename, or --name): one path element of ASCII
+ * letters, digits, '_', '-', '+' and '.', not starting with '.' or '-'. */
+gboolean wrappy_validate_host_name (const char *name, GError **error);
+
 /* "ID" or "ID//BRANCH"; branch_out is NULL when none was given. */
 gboolean wrappy_parse_app_spec (const char *spec, char **id_out, char **branch_out,
                                 GError **error);

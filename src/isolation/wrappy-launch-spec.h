@@ -48,11 +48,15 @@ typedef struct
 
 typedef struct
 {
-  char *app_id;            /* validated ID, used for FLATPAK_ID-style variables */
+  char *app_id;            /* validated ID, used for FLATPAK_ID-style variables; a host
+                            * program's is its state id, "host/NAME" */
   WrappyIsolation isolation;
   WrappyHomeMode home;
   char *base_path;         /* the base layer, mounted read-only at /usr */
-  char *app_path;          /* the app layer, read-only at /app; NULL for host programs */
+  gboolean host_base;      /* base_path is the host's own /usr (host programs, AppImages):
+                            * it brings no etc/, so /etc is made from the host's /etc */
+  char *app_path;          /* the app layer, read-only at /app; NULL for host programs,
+                            * which get no /app and no Flatpak per-app variables */
   GPtrArray *deps;         /* WrappyLayer*, read-only at their sandbox_path */
   char **argv;             /* [command, args…]; a bare command is looked up in PATH inside */
   char **env;              /* "VAR=VALUE" set on top (app metadata, then --env) */

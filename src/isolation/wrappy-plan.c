@@ -90,11 +90,19 @@ static const char *const etc_not_from_base[] = {
   "host.conf", "localtime", "timezone",   "pkcs11",
 };
 
+/* Files in the host's /etc that a host-base sandbox does not link: its passwd and group
+ * are generated, so these describe users it does not have. */
+static const char *const etc_not_from_host[]
+    = { "shadow", "gshadow", "shadow-", "gshadow-", "passwd-", "group-" };
+
+/* Where the host's /etc is, read-only, when the base is the host's /usr. */
+#define HOST_ETC "/run/host/etc"
+
 /* Where grants may not go: the layout the plan builds itself, and anything under it
  * (reserved_trees) or the mount points themselves (reserved_dirs). */
 static const char *const reserved_trees[] = {
   "/usr", "/app",  "/etc", "/proc",  "/dev",   "/sys",
-  "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32",
+  "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/run/host",
 };
 static const char *const reserved_dirs[] = { "/", "/tmp", "/run", "/run/user", "/var" };
 
@@ -308,24 +316,50 @@ sanitize_field (const char *s)
   return r;
 }
 
+/* /etc's entries as symlinks into the base's etc: a runtime's is at /usr/etc; the host's
+ * (when the base is the host's /usr, which has none) is bound read-only at HOST_ETC, and
+ * its own top-level symlinks are copied as they are, because a relative one
+ * (os-release -> ../usr/lib/os-release) would point elsewhere from HOST_ETC. */
 static void
-add_etc (WrappyPlan *plan, const WrappyHostFacts *f, gboolean network)
+add_etc_entries (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFacts *f)
+{
+  const char *etc_dir = spec->host_base ? HOST_ETC : "/usr/etc";
+
+  if (spec->host_base)
+    add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO, "/etc", HOST_ETC, 0);
+  add_op (plan, WRAPPY_OP_DIR, 0, NULL, "/etc", 0755);
+  for (char **e = f->base_etc_entries; e && *e; e++)
+    {
+      g_autofree char *dest = NULL, *target = NULL;
+      const char *link = NULL;
+
+      if (TABLE_HAS (etc_not_from_base, *e) || strchr (*e, '/') != NULL
+          || (spec->host_base && TABLE_HAS (etc_not_from_host, *e)))
+        continue;
+      if (spec->host_base && f->host_etc_links != NULL)
+        link = g_hash_table_lookup (f->host_etc_links, *e);
+      dest = g_build_filename ("/etc", *e, NULL);
+      target = link ? g_strdup (link) : g_build_filename (etc_dir, *e, NULL);
+      add_op (plan, WRAPPY_OP_SYMLINK, 0, target, dest, 0);
+    }
+}
+
+static void
+add_etc (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFacts *f,
+         gboolean network)
 {
   g_autofree char *user = sanitize_field (f->user_name);
   g_autofree char *real = sanitize_field (f->real_name);
   g_autofree char *home = sanitize_field (f->home);
   g_autofree char *passwd = NULL, *group = NULL;
 
-  add_op (plan, WRAPPY_OP_DIR, 0, NULL, "/etc", 0755);
-  for (char **e = f->base_etc_entries; e && *e; e++)
+  /* At none the host's /etc is the one the host's /usr goes with: nothing to generate. */
+  if (spec->host_base && spec->isolation == WRAPPY_ISOLATION_NONE)
     {
-      g_autofree char *dest = NULL, *target = NULL;
-      if (TABLE_HAS (etc_not_from_base, *e) || strchr (*e, '/') != NULL)
-        continue;
-      dest = g_build_filename ("/etc", *e, NULL);
-      target = g_build_filename ("/usr/etc", *e, NULL);
-      add_op (plan, WRAPPY_OP_SYMLINK, 0, target, dest, 0);
+      add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO, "/etc", "/etc", 0);
+      return;
     }
+  add_etc_entries (plan, spec, f);
 
   /* The same name, ids and home as on the host, so that files the app writes into
    * granted host paths belong to the user and tools find the right home. */
@@ -484,8 +518,9 @@ add_home (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFacts 
     }
 
   /* Flatpak's per-app XDG dirs, so that Flathub apps find their data where they
-   * expect it. Optional: the home belongs to the app, which may have moved things. */
-  for (guint i = 0; i < G_N_ELEMENTS (xdg); i++)
+   * expect it. Optional: the home belongs to the app, which may have moved things. A host
+   * program uses the home's own XDG dirs. */
+  for (guint i = 0; spec->app_path != NULL && i < G_N_ELEMENTS (xdg); i++)
     {
       g_autofree char *d = g_build_filename (f->home, ".var/app", spec->app_id, xdg[i], NULL);
       add_op (plan, WRAPPY_OP_DIR, WRAPPY_OP_FLAG_OPTIONAL, NULL, d, 0700);
@@ -680,17 +715,42 @@ env_is_stripped (const char *entry)
   return FALSE;
 }
 
+/* The search paths and XDG base dirs: Flatpak's for an app (~/.var/app/ID/…), the usual
+ * ones for a host program, which has no /app and is no Flatpak app. */
+static char **
+set_layout_env (char **envp, const WrappyLaunchSpec *spec, const WrappyHostFacts *f)
+{
+  gboolean app = spec->app_path != NULL;
+  g_autofree char *var_app
+      = app ? g_build_filename (f->home, ".var/app", spec->app_id, NULL) : g_strdup (f->home);
+  g_autofree char *data = g_build_filename (var_app, app ? "data" : ".local/share", NULL);
+  g_autofree char *config = g_build_filename (var_app, app ? "config" : ".config", NULL);
+  g_autofree char *cache = g_build_filename (var_app, app ? "cache" : ".cache", NULL);
+  g_autofree char *state = g_build_filename (var_app, ".local/state", NULL);
+
+  envp = g_environ_setenv (envp, "PATH",
+                           app ? "/app/bin:/usr/bin"
+                               : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin",
+                           TRUE);
+  envp = g_environ_setenv (envp, "XDG_DATA_DIRS",
+                           app ? "/app/share:/usr/share" : "/usr/local/share:/usr/share", TRUE);
+  envp = g_environ_setenv (envp, "XDG_CONFIG_DIRS", app ? "/app/etc/xdg:/etc/xdg" : "/etc/xdg",
+                           TRUE);
+  envp = g_environ_setenv (envp, "XDG_DATA_HOME", data, TRUE);
+  envp = g_environ_setenv (envp, "XDG_CONFIG_HOME", config, TRUE);
+  envp = g_environ_setenv (envp, "XDG_CACHE_HOME", cache, TRUE);
+  envp = g_environ_setenv (envp, "XDG_STATE_HOME", state, TRUE);
+  if (app)
+    envp = g_environ_setenv (envp, "FLATPAK_ID", spec->app_id, TRUE);
+  return envp;
+}
+
 static char **
 build_env (const WrappyLaunchSpec *spec, const WrappyHostFacts *f)
 {
   g_autoptr (GPtrArray) env = g_ptr_array_new_with_free_func (g_free);
   g_auto (GStrv) envp = NULL;
   g_autofree char *run_dir = g_strdup_printf ("/run/user/%u", (guint)f->uid);
-  g_autofree char *var_app = g_build_filename (f->home, ".var/app", spec->app_id, NULL);
-  g_autofree char *data = g_build_filename (var_app, "data", NULL);
-  g_autofree char *config = g_build_filename (var_app, "config", NULL);
-  g_autofree char *cache = g_build_filename (var_app, "cache", NULL);
-  g_autofree char *state = g_build_filename (var_app, ".local/state", NULL);
   gboolean none = spec->isolation == WRAPPY_ISOLATION_NONE;
   const char *host_runtime_dir = g_environ_getenv (f->env, "XDG_RUNTIME_DIR");
 
@@ -700,19 +760,12 @@ build_env (const WrappyLaunchSpec *spec, const WrappyHostFacts *f)
   g_ptr_array_add (env, NULL);
   envp = (char **)g_ptr_array_free (g_steal_pointer (&env), FALSE);
 
-  envp = g_environ_setenv (envp, "PATH", "/app/bin:/usr/bin", TRUE);
-  envp = g_environ_setenv (envp, "XDG_DATA_DIRS", "/app/share:/usr/share", TRUE);
-  envp = g_environ_setenv (envp, "XDG_CONFIG_DIRS", "/app/etc/xdg:/etc/xdg", TRUE);
+  envp = set_layout_env (envp, spec, f);
   /* At none the host's runtime dir (and its sockets) is what the app sees. */
   envp = g_environ_setenv (envp, "XDG_RUNTIME_DIR",
                            none && host_runtime_dir ? host_runtime_dir : run_dir, TRUE);
-  envp = g_environ_setenv (envp, "XDG_DATA_HOME", data, TRUE);
-  envp = g_environ_setenv (envp, "XDG_CONFIG_HOME", config, TRUE);
-  envp = g_environ_setenv (envp, "XDG_CACHE_HOME", cache, TRUE);
-  envp = g_environ_setenv (envp, "XDG_STATE_HOME", state, TRUE);
   envp = g_environ_setenv (envp, "HOME", f->home, TRUE);
   envp = g_environ_setenv (envp, "SHELL", "/bin/sh", TRUE);
-  envp = g_environ_setenv (envp, "FLATPAK_ID", spec->app_id, TRUE);
   envp = g_environ_setenv (envp, "container", "wrappy", TRUE);
 
   for (char **e = spec->env; e && *e; e++)
@@ -772,7 +825,7 @@ add_fs_ops (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFact
         g_autofree char *dest = g_build_filename ("/", usr_links[i], NULL);
         add_op (plan, WRAPPY_OP_SYMLINK, 0, target, dest, 0);
       }
-  add_etc (plan, f, !(plan->clone_flags & CLONE_NEWNET));
+  add_etc (plan, spec, f, !(plan->clone_flags & CLONE_NEWNET));
 
   if (none)
     add_host_root (plan, f);
@@ -807,6 +860,7 @@ wrappy_plan_new (const WrappyLaunchSpec *spec, const WrappyHostFacts *facts, GEr
 {
   g_autoptr (WrappyPlan) plan = g_new0 (WrappyPlan, 1);
   g_autoptr (GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *cgroup_name = NULL;
 
   if (spec->app_id == NULL || spec->argv == NULL || spec->argv[0] == NULL
       || spec->argv[0][0] == '\0')
@@ -826,7 +880,9 @@ wrappy_plan_new (const WrappyLaunchSpec *spec, const WrappyHostFacts *facts, GEr
   plan->envp = wrappy_plan_socket_env (build_env (spec, facts), plan, spec, facts);
   plan->cwd = g_strdup (spec->cwd ? spec->cwd : facts->home);
   plan->state_dir = g_strdup (spec->state_dir);
-  if (!wrappy_limits_plan_init (&plan->limits, &spec->limits, spec->isolation, spec->app_id,
+  /* A host program's id is "host/NAME": one cgroup, not a nested pair. */
+  cgroup_name = g_strdelimit (g_strdup (spec->app_id), "/", '-');
+  if (!wrappy_limits_plan_init (&plan->limits, &spec->limits, spec->isolation, cgroup_name,
                                 &facts->limits, error))
     return NULL;
   g_ptr_array_add (notes, NULL);
@@ -938,10 +994,27 @@ list_dir (const char *path)
   return g_strv_builder_end (b);
 }
 
+/* The targets of the symlinks among /etc's names. */
+static GHashTable *
+etc_links (char **names)
+{
+  GHashTable *links = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  for (char **n = names; n && *n; n++)
+    {
+      g_autofree char *path = g_build_filename ("/etc", *n, NULL);
+      char *target = g_file_read_link (path, NULL);
+      if (target != NULL)
+        g_hash_table_insert (links, g_strdup (*n), target);
+    }
+  return links;
+}
+
 void
 wrappy_host_facts_collect (WrappyHostFacts *f, const WrappyLaunchSpec *spec)
 {
-  g_autofree char *base_etc = g_build_filename (spec->base_path, "etc", NULL);
+  g_autofree char *base_etc
+      = spec->host_base ? g_strdup ("/etc") : g_build_filename (spec->base_path, "etc", NULL);
 
   memset (f, 0, sizeof *f);
   f->uid = getuid ();
@@ -953,6 +1026,8 @@ wrappy_host_facts_collect (WrappyHostFacts *f, const WrappyLaunchSpec *spec)
   f->env = g_get_environ ();
   f->base_entries = list_dir (spec->base_path);
   f->base_etc_entries = list_dir (base_etc);
+  if (spec->host_base)
+    f->host_etc_links = etc_links (f->base_etc_entries);
   if (spec->isolation == WRAPPY_ISOLATION_NONE)
     f->host_root_entries = list_dir ("/");
   f->has_resolv_conf = access ("/etc/resolv.conf", F_OK) == 0;
@@ -985,6 +1060,7 @@ wrappy_host_facts_clear (WrappyHostFacts *f)
   g_clear_pointer (&f->env, g_strfreev);
   g_clear_pointer (&f->base_entries, g_strfreev);
   g_clear_pointer (&f->base_etc_entries, g_strfreev);
+  g_clear_pointer (&f->host_etc_links, g_hash_table_unref);
   g_clear_pointer (&f->host_root_entries, g_strfreev);
   for (int i = 0; i < G_USER_N_DIRECTORIES; i++)
     g_clear_pointer (&f->user_dirs[i], g_free);

@@ -77,7 +77,9 @@ typedef struct
   char *cwd;                /* the caller's working directory, for --current-dir */
   char **env;               /* the caller's environment */
   char **base_entries;      /* names at the top of the base layer: bin, lib, etc, … */
-  char **base_etc_entries;  /* names in the base layer's etc/ */
+  char **base_etc_entries;  /* names in the base layer's etc/ (the host's /etc for a host
+                             * base) */
+  GHashTable *host_etc_links; /* host base only: name -> target of /etc's symlinks */
   char **host_root_entries; /* names in the host's /, for --isolation=none */
   gboolean has_resolv_conf; /* /etc/resolv.conf */
   gboolean has_hosts;       /* /etc/hosts */

@@ -77,6 +77,26 @@ test_refs (void)
   g_assert_false (wrappy_parse_ref ("app/org.x.Y/x86_64/..", NULL, NULL, NULL, NULL, NULL));
 }
 
+static void
+test_host_names (void)
+{
+  static const char *const good[] = { "sh", "g++", "python3.11", "x-terminal-emulator", "_a", NULL };
+  static const char *const bad[] = { "", "..", ".hidden", "-v", "a/b", "../x", "caf\xc3\xa9", "a b",
+                                     "[", NULL };
+
+  for (guint i = 0; good[i]; i++)
+    g_assert_true (wrappy_validate_host_name (good[i], NULL));
+  for (guint i = 0; bad[i]; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_assert_false (wrappy_validate_host_name (bad[i], &error));
+      g_assert_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_ID);
+      g_assert_null (strchr (error->message, '\n'));
+    }
+  /* The namespace itself can never be an app's ID. */
+  g_assert_false (wrappy_validate_app_id (WRAPPY_HOST_STATE_DIR, NULL));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -85,5 +105,6 @@ main (int argc, char **argv)
   g_test_add_func ("/id/invalid", test_invalid_ids);
   g_test_add_func ("/id/app-spec", test_app_spec);
   g_test_add_func ("/id/refs", test_refs);
+  g_test_add_func ("/id/host-names", test_host_names);
   return g_test_run ();
 }
