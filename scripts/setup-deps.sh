@@ -5,10 +5,10 @@ set -euo pipefail
 
 BUILD_DEPS=(meson ninja-build gcc pkg-config libglib2.0-dev libostree-dev libflatpak-dev
   libjson-glib-dev libseccomp-dev libcurl4-openssl-dev libappstream-dev gettext
-  clang-format)
+  clang-format libsquashfs-dev libappimage-dev libarchive-dev libyaml-dev nettle-dev)
 RUN_DEPS=(flatpak ostree bubblewrap gnupg python3 desktop-file-utils dbus hyperfine
   squashfs-tools uidmap passwd util-linux procps coreutils findutils ca-certificates curl
-  file locales xvfb xauth x11-utils)
+  file locales xvfb xauth x11-utils snapd squashfs-tools-ng xorriso)
 
 SUDO=()
 if [ "$(id -u)" != 0 ]; then
