@@ -999,6 +999,9 @@ prepare_op (LaunchOp *lop, const WrappyOp *op, const char *state_dir, int *state
             return FALSE;
           close (fd);
         }
+      /* A ":create" grant (the plan allows it under the home only). */
+      else if ((op->flags & WRAPPY_OP_FLAG_CREATE) && g_mkdir_with_parents (op->src, 0700) != 0)
+        return wrappy_throw_errno (error, "mkdir", op->src);
       lop->host_src = g_strdup (op->src);
     }
   else if (op->src != NULL)

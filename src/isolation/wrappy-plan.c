@@ -573,7 +573,55 @@ static const struct
   { "xdg-templates", G_USER_DIRECTORY_TEMPLATES }, { "xdg-videos", G_USER_DIRECTORY_VIDEOS },
 };
 
-/* The host path a grant names ("/abs", "~/dir", "xdg-music/sub"), or NULL. */
+/* Flatpak's base-dir grants: the host's XDG base directory, from the caller's
+ * environment (absolute values only, as the XDG spec says), else the default. */
+static const struct
+{
+  const char *name;
+  const char *var;
+  const char *home_default; /* under the home; NULL: no default (xdg-run) */
+} xdg_base_grants[] = {
+  { "xdg-config", "XDG_CONFIG_HOME", ".config" },
+  { "xdg-data", "XDG_DATA_HOME", ".local/share" },
+  { "xdg-cache", "XDG_CACHE_HOME", ".cache" },
+  { "xdg-run", "XDG_RUNTIME_DIR", NULL },
+};
+
+/* "NAME" or "NAME/sub…": the rest after NAME ("" or "/sub…"), else NULL. */
+static const char *
+grant_rest (const char *path, const char *name)
+{
+  gsize n = strlen (name);
+
+  if (strncmp (path, name, n) != 0 || (path[n] != '\0' && path[n] != '/'))
+    return NULL;
+  return path + n;
+}
+
+static char *
+grant_base_dir_path (const char *path, const WrappyHostFacts *f)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (xdg_base_grants); i++)
+    {
+      const char *rest = grant_rest (path, xdg_base_grants[i].name);
+      const char *value = g_environ_getenv (f->env, xdg_base_grants[i].var);
+
+      if (rest == NULL)
+        continue;
+      /* xdg-run is granted per socket or file, never the whole runtime dir. */
+      if (xdg_base_grants[i].home_default == NULL && rest[0] == '\0')
+        return NULL;
+      if (value != NULL && g_path_is_absolute (value))
+        return g_build_filename (value, rest, NULL);
+      if (xdg_base_grants[i].home_default == NULL)
+        return NULL;
+      return g_build_filename (f->home, xdg_base_grants[i].home_default, rest, NULL);
+    }
+  return NULL;
+}
+
+/* The host path a grant names ("/abs", "~/dir", "xdg-music/sub", "xdg-config/app"), or
+ * NULL. */
 static char *
 grant_host_path (const char *path, const WrappyHostFacts *f)
 {
@@ -581,6 +629,9 @@ grant_host_path (const char *path, const WrappyHostFacts *f)
     return g_build_filename (f->home, path + 1, NULL);
   if (path[0] == '/')
     return g_strdup (path);
+  for (guint i = 0; i < G_N_ELEMENTS (xdg_base_grants); i++)
+    if (grant_rest (path, xdg_base_grants[i].name) != NULL)
+      return grant_base_dir_path (path, f);
   for (guint i = 0; i < G_N_ELEMENTS (xdg_grants); i++)
     {
       gsize n = strlen (xdg_grants[i].name);
@@ -612,9 +663,37 @@ grant_home (GPtrArray *binds, const WrappyLaunchSpec *spec, const WrappyHostFact
   g_ptr_array_add (binds, new_bind (f->home, f->home, ro ? WRAPPY_OP_FLAG_RO : 0));
 }
 
-/* Flatpak-style filesystem grants: "/abs/path", "~/dir", "home", "host", "xdg-NAME[/sub]",
- * with an optional ":ro", ":rw" or ":create" suffix; read-only at paranoid unless
- * marked rw. "host" is the home plus the removable-media and data trees (/media, /mnt,
+/* "host-os": the host's system dirs under /run/host (/usr and the top-level links into
+ * it, and os-release); "host-etc": the host's /etc at /run/host/etc. Read-only at every
+ * level, as in Flatpak; a host program already has both. */
+static void
+grant_host_system (GPtrArray *binds, const WrappyLaunchSpec *spec, const char *which)
+{
+  static const char *const os_dirs[] = { "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64",
+                                         "/libx32" };
+  const WrappyOpFlags flags = WRAPPY_OP_FLAG_RO | WRAPPY_OP_FLAG_OPTIONAL;
+
+  if (spec->host_base)
+    return;
+  if (strcmp (which, "host-etc") == 0)
+    {
+      g_ptr_array_add (binds, new_bind ("/etc", "/run/host/etc", flags));
+      return;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (os_dirs); i++)
+    {
+      g_autofree char *dest = g_strconcat ("/run/host", os_dirs[i], NULL);
+      /* A merged-/usr host's /bin is a link: the bind follows it, which is what a
+       * lookup through /run/host/bin would do. */
+      g_ptr_array_add (binds, new_bind (os_dirs[i], dest, flags));
+    }
+  g_ptr_array_add (binds, new_bind ("/usr/lib/os-release", "/run/host/os-release", flags));
+}
+
+/* Flatpak-style filesystem grants: "/abs/path", "~/dir", "home", "host", "host-os",
+ * "host-etc", "xdg-NAME[/sub]" (user dirs and xdg-config, -data, -cache, -run), with an
+ * optional ":ro", ":rw" or ":create" suffix; read-only at paranoid unless marked rw.
+ * ":create" makes a missing directory under the home (only there) at launch. "host" is the home plus the removable-media and data trees (/media, /mnt,
  * /run/media, /srv); never the host's /usr, /etc or other system dirs. Anything else
  * ends up in plan->notes. */
 static void
@@ -627,8 +706,10 @@ add_grants (GPtrArray *binds, const WrappyLaunchSpec *spec, const WrappyHostFact
     {
       g_autofree char *path = g_strdup (*g);
       g_autofree char *abs = NULL, *canon = NULL;
+      const char *rest;
       char *colon = strrchr (path, ':');
       gboolean ro = spec->isolation == WRAPPY_ISOLATION_PARANOID;
+      gboolean create = colon != NULL && strcmp (colon, ":create") == 0;
 
       if (colon != NULL
           && (strcmp (colon, ":ro") == 0 || strcmp (colon, ":rw") == 0
@@ -636,6 +717,11 @@ add_grants (GPtrArray *binds, const WrappyLaunchSpec *spec, const WrappyHostFact
         {
           ro = strcmp (colon, ":ro") == 0 || (ro && strcmp (colon, ":rw") != 0);
           *colon = '\0';
+        }
+      if (strcmp (path, "host-os") == 0 || strcmp (path, "host-etc") == 0)
+        {
+          grant_host_system (binds, spec, path);
+          continue;
         }
       if (strcmp (path, "home") == 0 || strcmp (path, "host") == 0)
         {
@@ -653,6 +739,21 @@ add_grants (GPtrArray *binds, const WrappyLaunchSpec *spec, const WrappyHostFact
           continue;
         }
       canon = g_canonicalize_filename (abs, "/");
+      /* xdg-run/NAME: the host's runtime dir entry, at the sandbox's own runtime dir. */
+      if ((rest = grant_rest (path, "xdg-run")) != NULL)
+        {
+          g_autofree char *run_dir = g_strdup_printf ("/run/user/%u", (guint)f->uid);
+          g_autofree char *dest = g_canonicalize_filename (rest + 1, run_dir);
+
+          if (path_is_under (dest, run_dir) && strcmp (dest, run_dir) != 0)
+            g_ptr_array_add (binds, new_bind (canon, dest,
+                                              (ro ? WRAPPY_OP_FLAG_RO : 0)
+                                                  | WRAPPY_OP_FLAG_OPTIONAL));
+          else
+            g_ptr_array_add (notes, g_strdup_printf (_ ("filesystem grant '%s' not applied"),
+                                                     *g));
+          continue;
+        }
       if (is_reserved_dest (canon) || strcmp (canon, f->home) == 0)
         {
           g_ptr_array_add (notes,
@@ -660,7 +761,10 @@ add_grants (GPtrArray *binds, const WrappyLaunchSpec *spec, const WrappyHostFact
           continue;
         }
       g_ptr_array_add (binds, new_bind (canon, canon,
-                                        (ro ? WRAPPY_OP_FLAG_RO : 0) | WRAPPY_OP_FLAG_OPTIONAL));
+                                        (ro ? WRAPPY_OP_FLAG_RO : 0) | WRAPPY_OP_FLAG_OPTIONAL
+                                            | (create && path_is_under (canon, f->home)
+                                                   ? WRAPPY_OP_FLAG_CREATE
+                                                   : 0)));
     }
 }
 

@@ -34,7 +34,7 @@ typedef enum
   WRAPPY_OP_FLAG_DEVICES = 1 << 2,     /* device nodes stay usable (no nodev) */
   WRAPPY_OP_FLAG_NOFOLLOW = 1 << 3,    /* src is wrappy state: refuse if it is a symlink */
   WRAPPY_OP_FLAG_SANDBOX_SRC = 1 << 4, /* src is a path inside the sandbox, not the host */
-  WRAPPY_OP_FLAG_CREATE = 1 << 5,      /* create src as a private 0700 directory if missing */
+  WRAPPY_OP_FLAG_CREATE = 1 << 5,      /* create src (0700) if missing: state, :create grants */
 } WrappyOpFlags;
 
 typedef struct

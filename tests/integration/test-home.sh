@@ -213,4 +213,34 @@ test_home_paths_conf_socket_section() {
   assert_contains "$OUT" "wayland-3"
 }
 
+
+# Grants from the app's metadata: host-os and host-etc read-only under /run/host, a
+# ":create" dir made in the home, an xdg-config subdir read-only.
+test_home_metadata_grants() {
+  start_server
+  add_remote test
+  install_app org.wrappy.Grants test
+  mkdir -p "$HOME/.config/wrappy-grants"
+  echo from-host >"$HOME/.config/wrappy-grants/f"
+  rm -rf "$HOME/wrappy-made"
+  ok wrappy run --command=sh org.wrappy.Grants -c '
+    cat /run/host/etc/hostname; test -x /run/host/usr/bin/env && echo usr-ok
+    cat /run/host/os-release >/dev/null && echo os-release-ok
+    echo made >~/wrappy-made/f && echo create-ok
+    cat ~/.config/wrappy-grants/f
+    echo x 2>/dev/null >~/.config/wrappy-grants/f || echo config-ro
+    echo x 2>/dev/null >/run/host/etc/wrappy-x || echo etc-ro'
+  assert_contains "$OUT" "$(cat /etc/hostname)" "the host's /etc"
+  assert_contains "$OUT" usr-ok "the host's /usr"
+  assert_contains "$OUT" os-release-ok "the host's os-release"
+  assert_contains "$OUT" create-ok "the :create dir"
+  assert_contains "$OUT" from-host "the xdg-config grant"
+  assert_contains "$OUT" config-ro "the :ro xdg-config grant"
+  assert_contains "$OUT" etc-ro "the host's /etc"
+  assert_eq made "$(cat "$HOME/wrappy-made/f")" "the file written in the :create dir"
+  assert_eq from-host "$(cat "$HOME/.config/wrappy-grants/f")" "the read-only grant"
+  [ ! -e /etc/wrappy-x ] || fail "a write reached the host's /etc"
+  rm -rf "$HOME/wrappy-made"
+}
+
 run_tests "$@"

@@ -581,13 +581,57 @@ test_named_grants (void)
   op = wrappy_plan_find_op (plan, "/home/alice/Downloads/inbox");
   g_assert_nonnull (op);
   g_assert_false (op->flags & WRAPPY_OP_FLAG_RO);
-  /* xdg-videos is unset (it would be the home itself) and host-etc is not supported. */
-  g_assert_cmpuint (g_strv_length (plan->notes), ==, 2);
+  /* xdg-videos is unset (it would be the home itself): said, not applied. */
+  g_assert_cmpuint (g_strv_length (plan->notes), ==, 1);
+  assert_ro_bind (plan, "/etc", "/run/host/etc");
 
   spec->isolation = WRAPPY_ISOLATION_PARANOID;
   paranoid = plan_with_user_dirs (spec);
   op = wrappy_plan_find_op (paranoid, "/home/alice/Downloads/inbox");
   g_assert_true (op->flags & WRAPPY_OP_FLAG_RO);
+}
+
+/* host-os, the XDG base-dir grants, xdg-run and :create. */
+static void
+test_system_and_base_dir_grants (void)
+{
+  const char *fs[] = { "host-os",       "xdg-config/app:ro", "xdg-data/app",
+                       "xdg-cache/app", "xdg-run/app.sock",  "xdg-run",
+                       "xdg-run/../x",  "~/made:create",     "/srv/made:create",
+                       NULL };
+  g_autoptr (WrappyLaunchSpec) spec = fake_spec ();
+  g_autoptr (WrappyPlan) plan = NULL;
+  const WrappyOp *op;
+  WrappyHostFacts f;
+  g_autoptr (GError) error = NULL;
+
+  spec->filesystems = g_strdupv ((char **)fs);
+  fake_facts (&f);
+  f.env = g_environ_setenv (f.env, "XDG_RUNTIME_DIR", "/run/user/1000", TRUE);
+  f.env = g_environ_setenv (f.env, "XDG_CACHE_HOME", "relative/is/ignored", TRUE);
+  plan = wrappy_plan_new (spec, &f, &error);
+  wrappy_host_facts_clear (&f);
+  g_assert_no_error (error);
+
+  assert_ro_bind (plan, "/usr", "/run/host/usr");
+  assert_ro_bind (plan, "/lib64", "/run/host/lib64");
+  assert_ro_bind (plan, "/usr/lib/os-release", "/run/host/os-release");
+  assert_ro_bind (plan, "/home/alice/.config/app", "/home/alice/.config/app");
+  /* From XDG_DATA_HOME; XDG_CACHE_HOME is not absolute, so the default. */
+  g_assert_nonnull (wrappy_plan_find_op (plan, "/home/alice/.local/share/app"));
+  g_assert_nonnull (wrappy_plan_find_op (plan, "/home/alice/.cache/app"));
+  op = wrappy_plan_find_op (plan, "/run/user/1000/app.sock");
+  g_assert_nonnull (op);
+  g_assert_cmpstr (op->src, ==, "/run/user/1000/app.sock");
+  /* The whole runtime dir, and anything escaping it, are not granted. */
+  g_assert_null (wrappy_plan_find_op (plan, "/run/user/x"));
+  g_assert_null (wrappy_plan_find_op (plan, "/run/x"));
+  /* :create under the home only. */
+  op = wrappy_plan_find_op (plan, "/home/alice/made");
+  g_assert_true (op->flags & WRAPPY_OP_FLAG_CREATE);
+  op = wrappy_plan_find_op (plan, "/srv/made");
+  g_assert_false (op->flags & WRAPPY_OP_FLAG_CREATE);
+  g_assert_cmpuint (g_strv_length (plan->notes), ==, 2);
 }
 
 static void
@@ -729,6 +773,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plan/layers-without-state", test_layers_without_state);
   g_test_add_func ("/plan/named-grants", test_named_grants);
   g_test_add_func ("/plan/grant-home-and-host", test_grant_home_and_host);
+  g_test_add_func ("/plan/system-and-base-dir-grants", test_system_and_base_dir_grants);
   g_test_add_func ("/plan/binds", test_binds);
   g_test_add_func ("/plan/seccomp-level", test_seccomp_level);
   return g_test_run ();
