@@ -6,16 +6,20 @@
 #include "wrappy-builtins.h"
 #include "wrappy-cli-common.h"
 #include "wrappy-error.h"
+#include "wrappy-appimage.h"
+#include "wrappy-download.h"
 #include "wrappy-flathub.h"
 #include "wrappy-i18n.h"
 #include "wrappy-id.h"
 #include "wrappy-output.h"
 
-static char *opt_from_flathub, *opt_remote;
+static char *opt_from_flathub, *opt_remote, *opt_from_appimage;
 
 static GOptionEntry entries[] = {
   { "from-flathub", 0, 0, G_OPTION_ARG_STRING, &opt_from_flathub,
     N_("Install the Flatpak app ID (optionally ID//BRANCH)"), N_("ID") },
+  { "from-appimage", 0, 0, G_OPTION_ARG_STRING, &opt_from_appimage,
+    N_("Install the AppImage FILE or URL"), N_("FILE|URL") },
   { "remote", 0, 0, G_OPTION_ARG_STRING, &opt_remote,
     N_("Install from this remote instead of flathub"), N_("NAME") },
   { NULL },
@@ -31,6 +35,8 @@ has_suffix_ci (const char *s, const char *suffix)
 static WrappyManifest *
 install_file (WrappyStore *store, const char *path, GError **error)
 {
+  if (wrappy_is_url (path) && has_suffix_ci (path, ".appimage"))
+    return wrappy_appimage_install (store, path, NULL, error);
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_FOUND,
@@ -41,8 +47,10 @@ install_file (WrappyStore *store, const char *path, GError **error)
     return wrappy_flathub_install_flatpakref (store, path, NULL, error);
   if (has_suffix_ci (path, ".flatpak"))
     return wrappy_flathub_install_bundle (store, path, NULL, error);
+  if (has_suffix_ci (path, ".appimage") || wrappy_appimage_looks_like (path))
+    return wrappy_appimage_install (store, path, NULL, error);
   g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
-               _("%s: unknown file type; wrappy installs .flatpakref and .flatpak files"), path);
+               _("%s: unknown file type; wrappy installs .flatpakref, .flatpak and AppImage files"), path);
   return NULL;
 }
 
@@ -63,7 +71,8 @@ report_installed (WrappyManifest *m)
 
 WRAPPY_BUILTIN (install)
 {
-  g_autoptr (GOptionContext) ctx = g_option_context_new (_("[--from-flathub ID[//BRANCH] | FILE]"));
+  g_autoptr (GOptionContext) ctx
+      = g_option_context_new (_("[--from-flathub ID[//BRANCH] | --from-appimage FILE|URL | FILE]"));
   g_autoptr (WrappyStore) store = NULL;
   g_autoptr (WrappyManifest) m = NULL;
   g_autofree char *id = NULL;
@@ -71,11 +80,11 @@ WRAPPY_BUILTIN (install)
 
   if (!wrappy_parse_options (ctx, entries, &argc, &argv, error))
     return FALSE;
-  if ((opt_from_flathub != NULL) == (argc == 2) || argc > 2)
+  if ((opt_from_flathub != NULL) + (opt_from_appimage != NULL) + (argc == 2) != 1 || argc > 2)
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
-                   _("usage: wrappy install --from-flathub ID[//BRANCH] [--remote NAME], or "
-                     "wrappy install FILE"));
+                   _("usage: wrappy install --from-flathub ID[//BRANCH] [--remote NAME], "
+                     "wrappy install --from-appimage FILE|URL, or wrappy install FILE"));
       return FALSE;
     }
   if (opt_from_flathub != NULL
@@ -87,6 +96,8 @@ WRAPPY_BUILTIN (install)
     return FALSE;
   if (id != NULL)
     m = wrappy_flathub_install (store, opt_remote, id, branch, NULL, error);
+  else if (opt_from_appimage != NULL)
+    m = wrappy_appimage_install (store, opt_from_appimage, NULL, error);
   else
     m = install_file (store, argv[1], error);
   if (m == NULL)

@@ -53,7 +53,8 @@ list_runtimes (GPtrArray *apps)
         {
           WrappyManifestLayer *l = m->layers->pdata[j];
           SharedLayer *s;
-          if (strcmp (l->kind, "app") == 0)
+          /* The host's /usr (AppImages) is no layer of the store. */
+          if (strcmp (l->kind, "app") == 0 || wrappy_manifest_layer_is_host (l))
             continue;
           s = g_hash_table_lookup (by_path, l->path);
           if (s == NULL)

@@ -266,7 +266,10 @@ spec_from_manifest (const WrappyManifest *m, const WrappyIsolation *level,
       g_autofree char *path = wrappy_manifest_layer_host_path (l);
 
       if (strcmp (l->kind, "base") == 0 && spec->base_path == NULL)
-        spec->base_path = g_steal_pointer (&path);
+        {
+          spec->host_base = wrappy_manifest_layer_is_host (l); /* AppImages */
+          spec->base_path = g_steal_pointer (&path);
+        }
       else if (strcmp (l->kind, "app") == 0 && spec->app_path == NULL)
         spec->app_path = g_steal_pointer (&path);
       else if (strcmp (l->kind, "deps") == 0)
@@ -283,6 +286,12 @@ spec_from_manifest (const WrappyManifest *m, const WrappyIsolation *level,
     g_strv_builder_addv (argv, (const char **)app_args);
   spec->argv = g_strv_builder_end (argv);
   spec->env = strv_concat (m->env, opt_env);
+  if (g_strcmp0 (m->source, "appimage") == 0 && g_environ_getenv (spec->env, "OWD") == NULL)
+    {
+      /* AppImages expect the directory they were started from. */
+      g_autofree char *cwd = g_get_current_dir ();
+      spec->env = g_environ_setenv (spec->env, "OWD", cwd, TRUE);
+    }
   spec->shared = shared_for (m, spec->isolation);
   spec->sockets = sockets_for (m, spec->isolation);
   spec->devices = g_strdupv (m->devices);

@@ -49,6 +49,7 @@ wrappy_manifest_free (WrappyManifest *m)
   g_free (m->branch);
   g_free (m->command);
   g_free (m->isolation);
+  g_free (m->update_info);
   g_ptr_array_unref (m->layers);
   g_strfreev (m->shared);
   g_strfreev (m->sockets);
@@ -133,6 +134,7 @@ wrappy_manifest_to_keyfile (WrappyManifest *m)
   set_str (kf, "App", "branch", m->branch);
   set_str (kf, "App", "command", m->command);
   set_str (kf, "App", "isolation", m->isolation);
+  set_str (kf, "App", "update-info", m->update_info);
   g_key_file_set_uint64 (kf, "App", "installed-size", m->installed_size);
 
   for (guint i = 0; i < m->layers->len; i++)
@@ -185,6 +187,18 @@ valid_layer_path (const char *path)
   return path != NULL && !g_path_is_absolute (path) && wrappy_path_is_clean (path);
 }
 
+static gboolean
+host_base_layer (const char *kind, const char *path)
+{
+  return strcmp (kind, "base") == 0 && g_strcmp0 (path, WRAPPY_MANIFEST_HOST_BASE) == 0;
+}
+
+gboolean
+wrappy_manifest_layer_is_host (const WrappyManifestLayer *l)
+{
+  return host_base_layer (l->kind, l->path);
+}
+
 WrappyManifest *
 wrappy_manifest_from_keyfile (GKeyFile *kf, GError **error)
 {
@@ -208,6 +222,7 @@ wrappy_manifest_from_keyfile (GKeyFile *kf, GError **error)
   m->branch = g_key_file_get_string (kf, "App", "branch", NULL);
   m->command = g_key_file_get_string (kf, "App", "command", NULL);
   m->isolation = g_key_file_get_string (kf, "App", "isolation", NULL);
+  m->update_info = g_key_file_get_string (kf, "App", "update-info", NULL);
   m->installed_size = g_key_file_get_uint64 (kf, "App", "installed-size", NULL);
 
   groups = g_key_file_get_groups (kf, NULL);
@@ -227,7 +242,7 @@ wrappy_manifest_from_keyfile (GKeyFile *kf, GError **error)
       if (kind == NULL || (strcmp (kind, "base") != 0 && strcmp (kind, "deps") != 0
                            && strcmp (kind, "app") != 0))
         return invalid (error, _("a layer has no valid kind")), NULL;
-      if (!valid_layer_path (path) || !valid_mount (mount))
+      if (!(valid_layer_path (path) || host_base_layer (kind, path)) || !valid_mount (mount))
         return invalid (error, _("a layer has an invalid path or mount point")), NULL;
       wrappy_manifest_add_layer (m, kind, name, ref, commit, path, mount);
     }

@@ -28,6 +28,7 @@ typedef struct
   char *branch;
   char *command; /* the default command, a name in PATH or an absolute path inside */
   char *isolation; /* the app's default level, NULL for the global default */
+  char *update_info; /* AppImage: the runtime's .upd_info text, for `wrappy update` */
   guint64 installed_size; /* bytes the app layer itself takes */
   GPtrArray *layers;      /* WrappyManifestLayer*; exactly one base, at most one app */
 
@@ -52,6 +53,11 @@ WrappyManifestLayer *wrappy_manifest_add_layer (WrappyManifest *m, const char *k
                                                 const char *mount);
 /* The first layer of that kind, or NULL. */
 WrappyManifestLayer *wrappy_manifest_get_layer (WrappyManifest *m, const char *kind);
+/* The base layer of AppImages: the host's own /usr, the only absolute layer path a
+ * manifest may hold (kind "base", name "host"). */
+#define WRAPPY_MANIFEST_HOST_BASE "/usr"
+gboolean wrappy_manifest_layer_is_host (const WrappyManifestLayer *l);
+
 /* Absolute host path of a layer's files. */
 char *wrappy_manifest_layer_host_path (const WrappyManifestLayer *l);
 

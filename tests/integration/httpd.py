@@ -5,7 +5,7 @@
 
 Serves ROOT on 127.0.0.1 at a free port, writes the port to PORTFILE once it listens,
 and exits by itself after --lifetime seconds (default 1800) so that a test that dies
-never leaves it behind. --delay sleeps before every response and --rate throttles
+never leaves it behind. Answers "Range: bytes=START-" with 206 (resumed downloads). --delay sleeps before every response and --rate throttles
 bodies, which lets tests kill a client in the middle of a download.
 """
 import argparse
@@ -21,6 +21,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     delay = 0.0
     rate = 0
     log_file = None
+    ranges_served = 0
 
     def log_message(self, fmt, *args):
         if self.log_file:
@@ -42,7 +43,35 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     def send_head(self):
         if self.delay:
             time.sleep(self.delay)
-        return super().send_head()
+        rng = self.headers.get("Range", "")
+        path = self.translate_path(self.path)
+        if not rng.startswith("bytes=") or not os.path.isfile(path):
+            return super().send_head()
+        # "bytes=START-" only: what resuming clients send.
+        start_s, _, end_s = rng[6:].partition("-")
+        size = os.path.getsize(path)
+        try:
+            start = int(start_s)
+        except ValueError:
+            return super().send_head()
+        if end_s or start >= size:
+            self.send_response(416)
+            self.send_header("Content-Range", "bytes */%d" % size)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
+        f = open(path, "rb")
+        f.seek(start)
+        self.send_response(206)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Range", "bytes %d-%d/%d" % (start, size - 1, size))
+        self.send_header("Content-Length", str(size - start))
+        self.end_headers()
+        Handler.ranges_served += 1
+        if self.log_file:
+            with open(self.log_file, "a") as lf:
+                lf.write("range %s %d\n" % (self.path, start))
+        return f
 
 
 def main():

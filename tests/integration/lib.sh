@@ -149,13 +149,13 @@ ensure_fixtures() {
   "$LIB_DIR/../fixtures/make-repo.sh" "$WRAPPY_FIXTURES"
 }
 
-# start_server [--delay S] [--rate B/S] [ROOT]: serves ROOT (default the fixtures) on a
+# start_server [--delay S] [--rate B/S] [--log FILE] [ROOT]: serves ROOT (default the fixtures) on a
 # free loopback port; sets SERVER_URL and SERVER_PID; stopped when the test ends.
 start_server() {
   local args=() root=$WRAPPY_FIXTURES portfile
   while [ $# -gt 0 ]; do
     case "$1" in
-      --delay | --rate) args+=("$1" "$2"); shift 2 ;;
+      --delay | --rate | --log) args+=("$1" "$2"); shift 2 ;;
       *) root=$1; shift ;;
     esac
   done

@@ -132,8 +132,11 @@ wrappy_flathub_uninstall (WrappyStore *store, WrappyManifest *m, GCancellable *c
         continue;
       if (!wrappy_store_remove_layer_if_unused (store, l->path, m->id, &removed, error))
         return FALSE;
+      /* Only a Flatpak ref has a remote; adapters' imported layers are local refs. */
       if (removed && l->ref != NULL
-          && !wrappy_store_forget_ref (store, m->origin, l->ref, NULL, cancellable, &local_error))
+          && !wrappy_store_forget_ref (store,
+                                       g_strcmp0 (m->source, "flathub") == 0 ? m->origin : NULL,
+                                       l->ref, NULL, cancellable, &local_error))
         {
           wrappy_debug ("cannot drop ref %s: %s", l->ref, local_error->message);
           g_clear_error (&local_error);

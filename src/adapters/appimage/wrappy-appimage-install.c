@@ -1,0 +1,524 @@
+/* Installing an AppImage: probe, extract the payload once (safely), find its ID, commit
+ * it as a content-addressed layer, write the manifest, export the launcher. The layout
+ * and the variables are in docs/appimage.md. */
+#include "config.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "wrappy-appimage-private.h"
+#include "wrappy-appimage.h"
+#include "wrappy-dirs.h"
+#include "wrappy-download.h"
+#include "wrappy-error.h"
+#include "wrappy-export.h"
+#include "wrappy-fs.h"
+#include "wrappy-i18n.h"
+#include "wrappy-id.h"
+#include "wrappy-output.h"
+#include "wrappy-squashfs.h"
+
+#define APPDIR "/app"
+#define MAX_DOWNLOAD (G_GUINT64_CONSTANT (4) << 30)
+#define MAX_DESKTOP_SIZE (256 * 1024)
+#define MAX_ICON_SIZE (4 * 1024 * 1024)
+
+/* What an install has made so far, for the cleanup when a later step fails. */
+typedef struct
+{
+  WrappyStore *store;
+  char *tmp_rel;   /* layers/.tmp-appimage-…, relative to the store */
+  char *tmp_abs;
+  char *payload;   /* tmp_abs/payload */
+  int payload_fd;
+  char *ref;
+  char *commit;
+  char *layer;     /* the checked-out files dir, relative to the store */
+  gboolean done;
+} Install;
+
+static void
+install_clear (Install *in)
+{
+  if (!in->done && in->layer != NULL)
+    {
+      gboolean removed = FALSE;
+      wrappy_store_remove_layer_if_unused (in->store, in->layer, NULL, &removed, NULL);
+    }
+  if (!in->done && in->ref != NULL)
+    wrappy_store_forget_ref (in->store, NULL, in->ref, NULL, NULL, NULL);
+  if (in->payload_fd >= 0)
+    close (in->payload_fd);
+  if (in->tmp_rel != NULL)
+    wrappy_rm_rf_at (in->store->dfd, in->tmp_rel, NULL);
+  g_free (in->tmp_rel);
+  g_free (in->tmp_abs);
+  g_free (in->payload);
+  g_free (in->ref);
+  g_free (in->commit);
+  g_free (in->layer);
+}
+
+/* ---- The app ID ---------------------------------------------------------------------- */
+
+char *
+wrappy_appimage_derive_id (const char *desktop_stem, const char *metainfo_stem, GError **error)
+{
+  g_autoptr (GString) name = NULL;
+
+  if (desktop_stem != NULL && wrappy_validate_app_id (desktop_stem, NULL))
+    return g_strdup (desktop_stem);
+  if (metainfo_stem != NULL && wrappy_validate_app_id (metainfo_stem, NULL))
+    return g_strdup (metainfo_stem);
+  /* One last element of io.appimage.NAME: letters, digits, '_' and '-', starting with
+   * a letter or '_'; anything else becomes '_'. */
+  name = g_string_new (NULL);
+  for (const char *p = desktop_stem ? desktop_stem : ""; *p && name->len < 200; p++)
+    g_string_append_c (name, g_ascii_isalnum (*p) || *p == '-' ? *p : '_');
+  if (name->len > 0 && !g_ascii_isalpha (name->str[0]) && name->str[0] != '_')
+    g_string_prepend_c (name, '_');
+  if (name->len == 0 || strspn (name->str, "_-") == name->len)
+    {
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_ID,
+                   _("cannot derive an app ID from the desktop file name '%s'"),
+                   desktop_stem ? desktop_stem : "");
+      return NULL;
+    }
+  g_string_prepend (name, "io.appimage.");
+  if (!wrappy_validate_app_id (name->str, error))
+    return NULL;
+  return g_string_free (g_steal_pointer (&name), FALSE);
+}
+
+/* ---- Reading the extracted payload (untrusted: beneath it, no absolute links) -------- */
+
+static gint
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+static GPtrArray *
+list_dir_beneath (int root_fd, const char *rel)
+{
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  int fd = strcmp (rel, ".") == 0 ? fcntl (root_fd, F_DUPFD_CLOEXEC, 3)
+                                  : wrappy_openat_beneath (root_fd, rel,
+                                                           O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0,
+                                                           FALSE, NULL);
+  DIR *d = fd >= 0 ? fdopendir (fd) : NULL;
+  struct dirent *de;
+
+  if (d == NULL)
+    {
+      if (fd >= 0)
+        close (fd);
+      return names;
+    }
+  while ((de = readdir (d)) != NULL)
+    if (strcmp (de->d_name, ".") != 0 && strcmp (de->d_name, "..") != 0)
+      g_ptr_array_add (names, g_strdup (de->d_name));
+  closedir (d);
+  g_ptr_array_sort (names, compare_names);
+  return names;
+}
+
+static char *
+read_beneath (int root_fd, const char *rel, gsize max, gsize *len_out, GError **error)
+{
+  g_autofree char *buf = NULL;
+  struct stat st;
+  gsize done = 0;
+  int fd = wrappy_openat_beneath (root_fd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0, FALSE,
+                                  error);
+
+  if (fd < 0)
+    return NULL;
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode) || (guint64) st.st_size > max)
+    {
+      close (fd);
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
+                   _("%s is not a regular file of at most %" G_GSIZE_FORMAT " bytes"), rel, max);
+      return NULL;
+    }
+  buf = g_malloc (st.st_size + 1);
+  while (done < (gsize) st.st_size)
+    {
+      ssize_t n = read (fd, buf + done, st.st_size - done);
+      if (n <= 0)
+        break;
+      done += n;
+    }
+  close (fd);
+  buf[done] = '\0';
+  if (len_out)
+    *len_out = done;
+  return g_steal_pointer (&buf);
+}
+
+static char *
+find_desktop_name (int root_fd)
+{
+  g_autoptr (GPtrArray) names = list_dir_beneath (root_fd, ".");
+  for (guint i = 0; i < names->len; i++)
+    if (g_str_has_suffix (names->pdata[i], ".desktop"))
+      return g_strdup (names->pdata[i]);
+  return NULL;
+}
+
+static char *
+find_metainfo_stem (int root_fd)
+{
+  g_autoptr (GPtrArray) names = list_dir_beneath (root_fd, "usr/share/metainfo");
+  const char *suffixes[] = { ".metainfo.xml", ".appdata.xml" };
+
+  for (guint i = 0; i < names->len; i++)
+    for (guint j = 0; j < G_N_ELEMENTS (suffixes); j++)
+      if (g_str_has_suffix (names->pdata[i], suffixes[j]))
+        return g_strndup (names->pdata[i], strlen (names->pdata[i]) - strlen (suffixes[j]));
+  return NULL;
+}
+
+/* ---- What the manifest says -------------------------------------------------------- */
+
+/* AppRun if there is one, else the desktop file's program in usr/bin. */
+static char *
+find_command (int root_fd, GKeyFile *desktop, const char *image, GError **error)
+{
+  g_autofree char *exec = g_key_file_get_string (desktop, G_KEY_FILE_DESKTOP_GROUP,
+                                                 G_KEY_FILE_DESKTOP_KEY_EXEC, NULL);
+  g_auto (GStrv) argv = NULL;
+  struct stat st;
+
+  if (fstatat (root_fd, "AppRun", &st, AT_SYMLINK_NOFOLLOW) == 0)
+    return g_strdup (APPDIR "/AppRun");
+  if (exec != NULL && g_shell_parse_argv (exec, NULL, &argv, NULL) && argv[0][0] != '/'
+      && strchr (argv[0], '/') == NULL)
+    {
+      g_autofree char *rel = g_build_filename ("usr/bin", argv[0], NULL);
+      if (fstatat (root_fd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0)
+        return g_build_filename (APPDIR, rel, NULL);
+    }
+  g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
+               _("%s: the AppImage has neither AppRun nor its desktop file's program in "
+                 "usr/bin"),
+               image);
+  return NULL;
+}
+
+static WrappyManifest *
+new_manifest (const char *id, GKeyFile *desktop, const char *origin, const char *file,
+              const char *command, const WrappyAppImageInfo *info)
+{
+  g_autoptr (WrappyManifest) m = wrappy_manifest_new (id);
+  const char *shared[] = { "network", "ipc", NULL };
+  const char *sockets[] = { "x11", "wayland", "pulseaudio", NULL };
+  const char *devices[] = { "dri", NULL };
+  g_autoptr (GPtrArray) env = g_ptr_array_new_with_free_func (g_free);
+
+  m->name = g_key_file_get_locale_string (desktop, G_KEY_FILE_DESKTOP_GROUP, "Name", "C", NULL);
+  m->summary = g_key_file_get_string (desktop, G_KEY_FILE_DESKTOP_GROUP, "Comment", NULL);
+  m->version = g_key_file_get_string (desktop, G_KEY_FILE_DESKTOP_GROUP, "X-AppImage-Version",
+                                      NULL);
+  m->source = g_strdup ("appimage");
+  m->origin = g_strdup (origin);
+  m->command = g_strdup (command);
+  m->update_info = g_strdup (info->update_info);
+  /* An AppImage declares no permissions and expects a desktop session: what a typical
+   * desktop app gets; the isolation level still decides what is granted. */
+  m->shared = g_strdupv ((char **) shared);
+  m->sockets = g_strdupv ((char **) sockets);
+  m->devices = g_strdupv ((char **) devices);
+  g_ptr_array_add (env, g_strdup ("APPDIR=" APPDIR));
+  g_ptr_array_add (env, g_strconcat ("APPIMAGE=", file, NULL));
+  g_ptr_array_add (env, g_strconcat ("ARGV0=", file, NULL));
+  g_ptr_array_add (env, NULL);
+  m->env = (char **) g_ptr_array_free (g_steal_pointer (&env), FALSE);
+  return g_steal_pointer (&m);
+}
+
+/* ---- Desktop export ---------------------------------------------------------------- */
+
+/* Exec in every group runs the app's command, so that `wrappy run` needs no --command
+ * that only exists outside (the desktop file names the program as on the host's PATH). */
+static void
+point_exec_at_command (GKeyFile *kf, const char *command, const char *id)
+{
+  g_auto (GStrv) groups = g_key_file_get_groups (kf, NULL);
+
+  for (char **g = groups; *g; g++)
+    {
+      g_autofree char *exec = g_key_file_get_string (kf, *g, "Exec", NULL);
+      g_auto (GStrv) argv = NULL;
+      g_autoptr (GString) out = NULL;
+
+      if (exec == NULL || !g_shell_parse_argv (exec, NULL, &argv, NULL))
+        continue;
+      out = g_string_new (command);
+      for (int i = 1; argv[i]; i++)
+        {
+          g_autofree char *q = NULL;
+          if (argv[i][0] == '%' && strlen (argv[i]) == 2)
+            {
+              g_string_append_printf (out, " %s", argv[i]);
+              continue;
+            }
+          q = g_shell_quote (argv[i]);
+          g_string_append_printf (out, " %s", q);
+        }
+      g_key_file_set_string (kf, *g, "Exec", out->str);
+    }
+  g_key_file_set_string (kf, G_KEY_FILE_DESKTOP_GROUP, "Icon", id);
+}
+
+/* The hicolor directory for an icon's data, or NULL when it is no usable icon. */
+static const char *
+icon_size_dir (const char *data, gsize len, char **ext)
+{
+  static char size[32];
+
+  if (len > 24 && memcmp (data, "\x89PNG\r\n\x1a\n", 8) == 0)
+    {
+      guint32 w = GUINT32_FROM_BE (*(const guint32 *) (data + 16));
+      guint32 h = GUINT32_FROM_BE (*(const guint32 *) (data + 20));
+      if (w != h || w < 16 || w > 1024)
+        return NULL;
+      g_snprintf (size, sizeof size, "%ux%u", w, h);
+      *ext = g_strdup (".png");
+      return size;
+    }
+  if (memchr (data, '\0', len) == NULL && g_strstr_len (data, len, "<svg") != NULL)
+    {
+      *ext = g_strdup (".svg");
+      return "scalable";
+    }
+  return NULL;
+}
+
+static gboolean
+stage_file (const char *dir, const char *rel, const char *data, gsize len, GError **error)
+{
+  g_autofree char *path = g_build_filename (dir, rel, NULL);
+  g_autofree char *parent = g_path_get_dirname (path);
+
+  return wrappy_dirs_ensure (parent, error) && g_file_set_contents (path, data, len, error);
+}
+
+static char *
+self_path (void)
+{
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *dir = exe ? g_path_get_dirname (exe) : NULL;
+  g_autofree char *sibling = dir ? g_build_filename (dir, "wrappy", NULL) : NULL;
+
+  if (sibling && g_file_test (sibling, G_FILE_TEST_IS_EXECUTABLE))
+    return g_steal_pointer (&sibling);
+  return g_build_filename (WRAPPY_BINDIR, "wrappy", NULL);
+}
+
+/* The payload's desktop file and icon, laid out as share/… in a staging dir for the
+ * common export code, which validates, rewrites and installs them. */
+static gboolean
+export_launcher (Install *in, const char *id, GKeyFile *desktop, const char *command,
+                 GError **error)
+{
+  g_autofree char *stage = g_build_filename (in->tmp_abs, "export", NULL);
+  g_autofree char *desktop_rel = g_strdup_printf ("share/applications/%s.desktop", id);
+  g_autofree char *icon = g_key_file_get_string (desktop, G_KEY_FILE_DESKTOP_GROUP, "Icon", NULL);
+  g_autofree char *wrappy_path = self_path ();
+  g_autofree char *data = NULL;
+  gsize len = 0;
+
+  point_exec_at_command (desktop, command, id);
+  data = g_key_file_to_data (desktop, &len, NULL);
+  if (!stage_file (stage, desktop_rel, data, len, error))
+    return FALSE;
+  for (guint i = 0; icon != NULL && strchr (icon, '/') == NULL && i < 3; i++)
+    {
+      const char *cand[] = { "%s.png", "%s.svg", ".DirIcon" };
+      g_autofree char *rel = g_strdup_printf (cand[i], icon);
+      g_autofree char *idata = read_beneath (in->payload_fd, rel, MAX_ICON_SIZE, &len, NULL);
+      g_autofree char *ext = NULL;
+      const char *size = idata ? icon_size_dir (idata, len, &ext) : NULL;
+      g_autofree char *icon_rel = NULL;
+
+      if (size == NULL)
+        continue;
+      icon_rel = g_strdup_printf ("share/icons/hicolor/%s/apps/%s%s", size, id, ext);
+      if (!stage_file (stage, icon_rel, idata, len, error))
+        return FALSE;
+      break;
+    }
+  return wrappy_export_app (id, stage, wrappy_path, NULL, error);
+}
+
+/* ---- The install ------------------------------------------------------------------- */
+
+static char *
+file_sha256 (const char *path, GError **error)
+{
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree char *buf = g_malloc (256 * 1024);
+  ssize_t n;
+  int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+  if (fd < 0)
+    return wrappy_throw_errno (error, "open", path), NULL;
+  while ((n = read (fd, buf, 256 * 1024)) > 0)
+    g_checksum_update (sum, (const guchar *) buf, n);
+  close (fd);
+  if (n < 0)
+    return wrappy_throw_errno (error, "read", path), NULL;
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+static gboolean
+extract_payload (Install *in, const char *file, const WrappyAppImageInfo *info,
+                 GCancellable *cancellable, GError **error)
+{
+  g_autofree char *layers = g_build_filename (in->store->path, "layers", NULL);
+
+  if (!wrappy_dirs_ensure (layers, error))
+    return FALSE;
+  in->tmp_rel = g_strdup_printf ("layers/.tmp-appimage-%d-%08x", getpid (), g_random_int ());
+  in->tmp_abs = g_build_filename (in->store->path, in->tmp_rel, NULL);
+  if (!wrappy_dirs_ensure (in->tmp_abs, error))
+    return FALSE;
+  in->payload = g_build_filename (in->tmp_abs, "payload", NULL);
+  if (info->type == 2)
+    {
+      if (!wrappy_squashfs_extract (file, info->offset, in->payload, NULL, cancellable, error))
+        return FALSE;
+    }
+  else if (!wrappy_appimage_extract_iso (file, in->payload, cancellable, error))
+    return FALSE;
+  in->payload_fd = open (in->payload, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (in->payload_fd < 0)
+    return wrappy_throw_errno (error, "open", in->payload);
+  return TRUE;
+}
+
+static GKeyFile *
+load_desktop (Install *in, const char *file, char **stem_out, GError **error)
+{
+  g_autofree char *name = find_desktop_name (in->payload_fd);
+  g_autofree char *data = NULL;
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  g_autoptr (GError) local_error = NULL;
+  gsize len = 0;
+
+  if (name == NULL)
+    {
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
+                   _("%s: the AppImage has no .desktop file at the top of its payload"), file);
+      return NULL;
+    }
+  data = read_beneath (in->payload_fd, name, MAX_DESKTOP_SIZE, &len, &local_error);
+  if (data == NULL
+      || !g_key_file_load_from_data (kf, data, len, G_KEY_FILE_KEEP_TRANSLATIONS, &local_error)
+      || !g_key_file_has_group (kf, G_KEY_FILE_DESKTOP_GROUP))
+    {
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
+                   _("%s: the AppImage's %s is not a valid desktop file%s%s"), file, name,
+                   local_error ? ": " : "", local_error ? local_error->message : "");
+      return NULL;
+    }
+  *stem_out = g_strndup (name, strlen (name) - strlen (".desktop"));
+  return g_steal_pointer (&kf);
+}
+
+static gboolean
+check_not_installed (const char *id, GError **error)
+{
+  if (!wrappy_manifest_is_installed (id))
+    return TRUE;
+  g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_ALREADY_INSTALLED,
+               _("%s is already installed; run it with 'wrappy run %s', or remove it first "
+                 "with 'wrappy uninstall %s'"),
+               id, id, id);
+  return FALSE;
+}
+
+static WrappyManifest *
+install_file (Install *in, const char *file, const char *origin, GCancellable *cancellable,
+              GError **error)
+{
+  g_auto (WrappyAppImageInfo) info = { 0 };
+  g_autoptr (GKeyFile) desktop = NULL;
+  g_autoptr (WrappyManifest) m = NULL;
+  g_autoptr (GError) export_error = NULL;
+  g_autofree char *stem = NULL, *meta = NULL, *id = NULL, *command = NULL, *sha = NULL;
+  g_autofree char *subject = NULL, *app_files = NULL, *base = NULL;
+
+  if (!wrappy_appimage_probe (file, &info, error)
+      || !extract_payload (in, file, &info, cancellable, error)
+      || (desktop = load_desktop (in, file, &stem, error)) == NULL)
+    return NULL;
+  meta = find_metainfo_stem (in->payload_fd);
+  if ((id = wrappy_appimage_derive_id (stem, meta, error)) == NULL
+      || !check_not_installed (id, error)
+      || (command = find_command (in->payload_fd, desktop, file, error)) == NULL
+      || (sha = file_sha256 (file, error)) == NULL)
+    return NULL;
+
+  in->ref = g_strdup_printf ("appimage/%s/%s/%s", id, wrappy_default_arch (), sha);
+  base = g_path_get_basename (file);
+  subject = g_strdup_printf ("AppImage %s", base);
+  if (!wrappy_store_import_tree (in->store, in->ref, in->payload, subject, &in->commit,
+                                 cancellable, error))
+    return NULL;
+  in->layer = wrappy_store_checkout_layer (in->store, in->ref, in->commit, cancellable, error);
+  if (in->layer == NULL)
+    return NULL;
+
+  m = new_manifest (id, desktop, origin, file, command, &info);
+  wrappy_manifest_add_layer (m, "base", "host", NULL, NULL, WRAPPY_MANIFEST_HOST_BASE, "/usr");
+  wrappy_manifest_add_layer (m, "app", id, in->ref, in->commit, in->layer, APPDIR);
+  if (m->name == NULL)
+    m->name = g_strdup (stem);
+  app_files = g_build_filename (in->store->path, in->layer, NULL);
+  m->installed_size = wrappy_disk_usage (app_files);
+
+  /* The layer reaches the disk before the manifest that points at it. */
+  wrappy_store_sync (in->store);
+  if (!wrappy_manifest_save (m, error))
+    return NULL;
+  in->done = TRUE;
+  if (!export_launcher (in, id, desktop, command, &export_error))
+    g_printerr (_("warning: %s was installed, but its launchers were not exported: %s\n"), id,
+                export_error->message);
+  return g_steal_pointer (&m);
+}
+
+WrappyManifest *
+wrappy_appimage_install (WrappyStore *store, const char *file_or_url, GCancellable *cancellable,
+                         GError **error)
+{
+  Install in = { .store = store, .payload_fd = -1 };
+  g_autofree char *file = NULL;
+  g_autofree char *origin = NULL;
+  WrappyManifest *m;
+
+  if (wrappy_is_url (file_or_url))
+    {
+      g_autofree char *name = wrappy_download_name_for_url (file_or_url);
+      file = wrappy_download (file_or_url, name, MAX_DOWNLOAD, cancellable, error);
+      if (file == NULL)
+        return NULL;
+      origin = g_strdup (file_or_url);
+    }
+  else
+    {
+      file = g_canonicalize_filename (file_or_url, NULL);
+      origin = g_strdup (file);
+    }
+  m = install_file (&in, file, origin, cancellable, error);
+  install_clear (&in);
+  /* A downloaded file is only a means: the layer now holds its payload. */
+  if (wrappy_is_url (file_or_url))
+    unlink (file);
+  return m;
+}

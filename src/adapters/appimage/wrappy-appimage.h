@@ -1,0 +1,36 @@
+/* The AppImage source: a type 2 (ELF runtime + squashfs) or type 1 (ISO 9660) AppImage
+ * becomes an app whose layer is the payload, on the host's /usr (docs/appimage.md). */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "wrappy-manifest.h"
+#include "wrappy-store.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  int type;            /* 1 or 2 */
+  guint64 offset;      /* type 2: where the squashfs image starts; type 1: 0 */
+  char *update_info;   /* the .upd_info section's text, NULL when empty or absent */
+} WrappyAppImageInfo;
+
+void wrappy_appimage_info_clear (WrappyAppImageInfo *info);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (WrappyAppImageInfo, wrappy_appimage_info_clear)
+
+/* Whether the file starts like an AppImage (ELF magic and "AI" type 1 or 2 at byte 8);
+ * for `wrappy install FILE` to pick the adapter. */
+gboolean wrappy_appimage_looks_like (const char *path);
+
+/* Checks the file as an AppImage for this machine and finds its payload: ELF magic,
+ * 64-bit little-endian x86-64 (or the host's machine), the type, the section header
+ * table inside the file, the payload's magic at the end of it (squashfs for type 2,
+ * ISO 9660 for type 1). INVALID_DATA with one line naming the file otherwise. */
+gboolean wrappy_appimage_probe (const char *path, WrappyAppImageInfo *info, GError **error);
+
+/* FILE or an http(s) URL (downloaded into the cache first). */
+WrappyManifest *wrappy_appimage_install (WrappyStore *store, const char *file_or_url,
+                                         GCancellable *cancellable, GError **error);
+
+G_END_DECLS
