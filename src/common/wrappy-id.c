@@ -205,6 +205,34 @@ wrappy_parse_ref (const char *ref, char **kind_out, char **id_out, char **arch_o
   return TRUE;
 }
 
+gboolean
+wrappy_parse_layer_ref (const char *ref, char **kind_out, char **id_out, char **arch_out,
+                        char **branch_out, GError **error)
+{
+  g_auto (GStrv) parts = g_strsplit (ref, "/", 0);
+  gboolean ok;
+
+  if (g_strv_length (parts) != 4
+      || (strcmp (parts[0], "appimage") != 0 && strcmp (parts[0], "snap") != 0))
+    return wrappy_parse_ref (ref, kind_out, id_out, arch_out, branch_out, error);
+  if (strcmp (parts[0], "snap") == 0)
+    ok = wrappy_validate_host_name (parts[1], error);
+  else
+    ok = wrappy_validate_app_id (parts[1], error);
+  if (!ok || !wrappy_validate_arch (parts[2], error)
+      || !wrappy_validate_branch (parts[3], error))
+    return FALSE;
+  if (kind_out)
+    *kind_out = g_strdup (parts[0]);
+  if (id_out)
+    *id_out = g_strdup (parts[1]);
+  if (arch_out)
+    *arch_out = g_strdup (parts[2]);
+  if (branch_out)
+    *branch_out = g_strdup (parts[3]);
+  return TRUE;
+}
+
 const char *
 wrappy_default_arch (void)
 {

@@ -29,6 +29,12 @@ gboolean wrappy_parse_app_spec (const char *spec, char **id_out, char **branch_o
 gboolean wrappy_parse_ref (const char *ref, char **kind_out, char **id_out, char **arch_out,
                            char **branch_out, GError **error);
 
+/* A ref the store can hold: a Flatpak ref as above, or a layer imported by an adapter:
+ * "appimage/ID/ARCH/SHA256" (ID validated as an app ID) or "snap/NAME/ARCH/REVISION"
+ * (NAME one safe path element; the snap adapter applies snapd's stricter rule). */
+gboolean wrappy_parse_layer_ref (const char *ref, char **kind_out, char **id_out,
+                                 char **arch_out, char **branch_out, GError **error);
+
 /* The Flatpak arch name of this machine (x86_64, aarch64, …). */
 const char *wrappy_default_arch (void);
 

@@ -114,7 +114,7 @@ wrappy_store_checkout_layer (WrappyStore *store, const char *ref, const char *co
 
   if (repo == NULL)
     return NULL;
-  if (!wrappy_parse_ref (ref, NULL, NULL, NULL, NULL, error))
+  if (!wrappy_parse_layer_ref (ref, NULL, NULL, NULL, NULL, error))
     return NULL;
   dir = wrappy_store_layer_dir (ref, commit);
   if (fstatat (store->dfd, dir, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR (st.st_mode))
@@ -145,6 +145,75 @@ wrappy_store_checkout_layer (WrappyStore *store, const char *ref, const char *co
       return NULL;
     }
   return g_build_filename (dir, "files", NULL);
+}
+
+/* The mtree root needs dirmeta of its own: root-owned 0755, like the files/ below it. */
+static gboolean
+set_root_dirmeta (OstreeRepo *repo, OstreeMutableTree *mtree, GCancellable *cancellable,
+                  GError **error)
+{
+  g_autoptr (GFileInfo) info = g_file_info_new ();
+  g_autoptr (GVariant) dirmeta = NULL;
+  g_autofree guchar *csum = NULL;
+  g_autofree char *hex = NULL;
+
+  g_file_info_set_attribute_uint32 (info, "unix::uid", 0);
+  g_file_info_set_attribute_uint32 (info, "unix::gid", 0);
+  g_file_info_set_attribute_uint32 (info, "unix::mode", S_IFDIR | 0755);
+  dirmeta = ostree_create_directory_metadata (info, NULL);
+  if (!ostree_repo_write_metadata (repo, OSTREE_OBJECT_TYPE_DIR_META, NULL, dirmeta, &csum,
+                                   cancellable, error))
+    return FALSE;
+  hex = ostree_checksum_from_bytes (csum);
+  ostree_mutable_tree_set_metadata_checksum (mtree, hex);
+  return TRUE;
+}
+
+gboolean
+wrappy_store_import_tree (WrappyStore *store, const char *ref, const char *dir,
+                          const char *subject, char **out_commit, GCancellable *cancellable,
+                          GError **error)
+{
+  OstreeRepo *repo = wrappy_store_get_repo (store, error);
+  g_autoptr (OstreeMutableTree) mtree = NULL;
+  g_autoptr (OstreeMutableTree) files = NULL;
+  g_autoptr (OstreeRepoCommitModifier) modifier = NULL;
+  g_autoptr (GFile) dir_file = NULL;
+  g_autoptr (GFile) root = NULL;
+  g_autofree char *commit = NULL;
+
+  if (repo == NULL || !wrappy_parse_layer_ref (ref, NULL, NULL, NULL, NULL, error))
+    return FALSE;
+  if (!ostree_repo_prepare_transaction (repo, NULL, cancellable, error))
+    return FALSE;
+  mtree = ostree_mutable_tree_new ();
+  dir_file = g_file_new_for_path (dir);
+  /* Whoever owned the files on disk, the layer is root's and 0644/0755: what a
+   * bare-user-only repo stores and what the sandbox maps. */
+  modifier = ostree_repo_commit_modifier_new (
+      OSTREE_REPO_COMMIT_MODIFIER_FLAGS_CANONICAL_PERMISSIONS
+          | OSTREE_REPO_COMMIT_MODIFIER_FLAGS_SKIP_XATTRS,
+      NULL, NULL, NULL);
+  if (!set_root_dirmeta (repo, mtree, cancellable, error)
+      || !ostree_mutable_tree_ensure_dir (mtree, "files", &files, error)
+      || !ostree_repo_write_directory_to_mtree (repo, dir_file, files, modifier, cancellable,
+                                                error)
+      || !ostree_repo_write_mtree (repo, mtree, &root, cancellable, error)
+      || !ostree_repo_write_commit_with_time (repo, NULL, subject, NULL, NULL,
+                                              OSTREE_REPO_FILE (root), 0, &commit, cancellable,
+                                              error))
+    goto fail;
+  ostree_repo_transaction_set_ref (repo, NULL, ref, commit);
+  if (!ostree_repo_commit_transaction (repo, NULL, cancellable, error))
+    goto fail;
+  if (out_commit)
+    *out_commit = g_steal_pointer (&commit);
+  return TRUE;
+
+fail:
+  ostree_repo_abort_transaction (repo, NULL, NULL);
+  wrappy_prefix_error (error, _("cannot import %s"), ref);
+  return FALSE;
 }
 
 static char *

@@ -41,6 +41,16 @@ char *wrappy_store_layer_dir (const char *ref, const char *commit);
 char *wrappy_store_checkout_layer (WrappyStore *store, const char *ref, const char *commit,
                                    GCancellable *cancellable, GError **error);
 
+/* Commits the directory tree `dir` (absolute) into the repo as the layer `ref`
+ * ("appimage/ID/ARCH/SHA256", "snap/NAME/ARCH/REVISION", see docs/store.md): the tree
+ * becomes the commit's files/ (so wrappy_store_checkout_layer returns it), owned by
+ * uid/gid 0 with canonical permissions, its files stored once by content. The commit
+ * has timestamp 0, so the same tree and subject give the same commit. Sets the local
+ * ref (no remote). Does not take the lock: the caller holds it. */
+gboolean wrappy_store_import_tree (WrappyStore *store, const char *ref, const char *dir,
+                                   const char *subject, char **out_commit,
+                                   GCancellable *cancellable, GError **error);
+
 /* Removes a layer directory (relative path as returned above, with or without /files)
  * unless an installed app other than except_id still uses it. Returns TRUE if removed
  * or kept; *removed says which. */
