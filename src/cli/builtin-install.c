@@ -10,14 +10,20 @@
 #include "wrappy-i18n.h"
 #include "wrappy-id.h"
 #include "wrappy-output.h"
+#include "wrappy-snap.h"
 
 static char *opt_from_flathub, *opt_remote;
+static char *opt_from_snap, *opt_channel;
 
 static GOptionEntry entries[] = {
   { "from-flathub", 0, 0, G_OPTION_ARG_STRING, &opt_from_flathub,
     N_("Install the Flatpak app ID (optionally ID//BRANCH)"), N_("ID") },
   { "remote", 0, 0, G_OPTION_ARG_STRING, &opt_remote,
     N_("Install from this remote instead of flathub"), N_("NAME") },
+  { "from-snap", 0, 0, G_OPTION_ARG_STRING, &opt_from_snap,
+    N_("Install the snap NAME from the Snap Store, or a local FILE.snap"), N_("NAME|FILE") },
+  { "channel", 0, 0, G_OPTION_ARG_STRING, &opt_channel,
+    N_("Snap channel (default latest/stable)"), N_("CHANNEL") },
   { NULL },
 };
 
@@ -41,8 +47,11 @@ install_file (WrappyStore *store, const char *path, GError **error)
     return wrappy_flathub_install_flatpakref (store, path, NULL, error);
   if (has_suffix_ci (path, ".flatpak"))
     return wrappy_flathub_install_bundle (store, path, NULL, error);
+  if (has_suffix_ci (path, ".snap"))
+    return wrappy_snap_install_file (store, path, NULL, error);
   g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
-               _("%s: unknown file type; wrappy installs .flatpakref and .flatpak files"), path);
+               _("%s: unknown file type; wrappy installs .flatpakref, .flatpak and .snap files"),
+               path);
   return NULL;
 }
 
@@ -71,6 +80,30 @@ WRAPPY_BUILTIN (install)
 
   if (!wrappy_parse_options (ctx, entries, &argc, &argv, error))
     return FALSE;
+  if (opt_from_snap != NULL || opt_channel != NULL)
+    {
+      if (opt_from_snap == NULL || opt_from_flathub != NULL || argc != 1)
+        {
+          g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
+                       _("usage: wrappy install --from-snap NAME|FILE.snap [--channel CH]"));
+          return FALSE;
+        }
+      store = wrappy_store_open (error);
+      if (store == NULL || !wrappy_store_lock (store, error))
+        return FALSE;
+      /* A path (or FILE.snap) is a local file, as with `snap install`. */
+      if (strchr (opt_from_snap, '/') != NULL || has_suffix_ci (opt_from_snap, ".snap"))
+        m = opt_channel ? NULL : wrappy_snap_install_file (store, opt_from_snap, NULL, error);
+      else
+        m = wrappy_snap_install (store, opt_from_snap, opt_channel, NULL, error);
+      if (m == NULL && error != NULL && *error == NULL)
+        g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
+                     _("--channel is for snaps from the store, not local files"));
+      if (m == NULL)
+        return FALSE;
+      report_installed (m);
+      return TRUE;
+    }
   if ((opt_from_flathub != NULL) == (argc == 2) || argc > 2)
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,

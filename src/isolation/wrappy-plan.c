@@ -582,13 +582,19 @@ add_home (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFacts 
       g_autofree char *d = g_build_filename (f->home, ".var/app", spec->app_id, xdg[i], NULL);
       add_op (plan, WRAPPY_OP_DIR, WRAPPY_OP_FLAG_OPTIONAL, NULL, d, 0700);
     }
+  return TRUE;
+}
+
+/* After the grants: with a home grant they land in the real home, as snapd's do. */
+static void
+add_home_dirs (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFacts *f)
+{
   for (char **d = spec->home_dirs; d && *d; d++)
     {
       g_autofree char *p = g_build_filename (f->home, *d, NULL);
       if (valid_sandbox_path (p) && path_is_under (p, f->home) && strcmp (p, f->home) != 0)
         add_op (plan, WRAPPY_OP_DIR, WRAPPY_OP_FLAG_OPTIONAL, NULL, p, 0700);
     }
-  return TRUE;
 }
 
 static gboolean
@@ -912,6 +918,7 @@ add_fs_ops (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFact
   for (guint i = 0; i < binds->len; i++)
     g_ptr_array_add (plan->ops, g_steal_pointer (&binds->pdata[i]));
   g_ptr_array_set_size (binds, 0);
+  add_home_dirs (plan, spec, f);
   wrappy_plan_add_sockets (plan, spec, f, notes);
   /* The skeleton (mount points, symlinks, /etc) is read-only once it is built. */
   add_op (plan, WRAPPY_OP_REMOUNT_RO, 0, NULL, "/", 0);

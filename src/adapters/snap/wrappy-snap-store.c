@@ -14,6 +14,7 @@
 #include "wrappy-i18n.h"
 #include "wrappy-id.h"
 #include "wrappy-output.h"
+#include "wrappy-snap-launch.h"
 #include "wrappy-snap-store.h"
 
 #define DEFAULT_STORE "https://api.snapcraft.io"
@@ -34,23 +35,6 @@ wrappy_snap_store_info_free (WrappySnapStoreInfo *info)
   g_free (info->url);
   g_free (info->sha3_384);
   g_free (info);
-}
-
-const char *
-wrappy_snap_arch (void)
-{
-  const char *arch = wrappy_default_arch ();
-  static const struct
-  {
-    const char *flatpak, *snap;
-  } map[] = { { "x86_64", "amd64" }, { "aarch64", "arm64" }, { "arm", "armhf" },
-              { "i386", "i386" },    { "ppc64le", "ppc64el" }, { "s390x", "s390x" },
-              { "riscv64", "riscv64" } };
-
-  for (guint i = 0; i < G_N_ELEMENTS (map); i++)
-    if (strcmp (arch, map[i].flatpak) == 0)
-      return map[i].snap;
-  return arch;
 }
 
 static int

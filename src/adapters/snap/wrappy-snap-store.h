@@ -22,9 +22,6 @@ typedef struct
 void wrappy_snap_store_info_free (WrappySnapStoreInfo *info);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WrappySnapStoreInfo, wrappy_snap_store_info_free)
 
-/* snapd's names for the host architecture: amd64, arm64, armhf, i386, … */
-const char *wrappy_snap_arch (void);
-
 /* Channel as snap accepts it ("stable", "beta", "latest/edge", "2.0/stable",
  * "2.0/stable/hotfix", "2.0" meaning 2.0/stable) to track/risk[/branch]; NULL: latest/stable. */
 char *wrappy_snap_channel_normalize (const char *channel, GError **error);
