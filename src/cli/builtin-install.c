@@ -82,23 +82,23 @@ WRAPPY_BUILTIN (install)
     return FALSE;
   if (opt_from_snap != NULL || opt_channel != NULL)
     {
-      if (opt_from_snap == NULL || opt_from_flathub != NULL || argc != 1)
+      /* A path (or FILE.snap) is a local file, as with `snap install`. */
+      gboolean file = opt_from_snap != NULL
+                      && (strchr (opt_from_snap, '/') != NULL || has_suffix_ci (opt_from_snap, ".snap"));
+
+      if (opt_from_snap == NULL || opt_from_flathub != NULL || argc != 1
+          || (file && opt_channel != NULL))
         {
           g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
-                       _("usage: wrappy install --from-snap NAME|FILE.snap [--channel CH]"));
+                       _("usage: wrappy install --from-snap NAME [--channel CH], or wrappy "
+                         "install --from-snap FILE.snap"));
           return FALSE;
         }
       store = wrappy_store_open (error);
       if (store == NULL || !wrappy_store_lock (store, error))
         return FALSE;
-      /* A path (or FILE.snap) is a local file, as with `snap install`. */
-      if (strchr (opt_from_snap, '/') != NULL || has_suffix_ci (opt_from_snap, ".snap"))
-        m = opt_channel ? NULL : wrappy_snap_install_file (store, opt_from_snap, NULL, error);
-      else
-        m = wrappy_snap_install (store, opt_from_snap, opt_channel, NULL, error);
-      if (m == NULL && error != NULL && *error == NULL)
-        g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
-                     _("--channel is for snaps from the store, not local files"));
+      m = file ? wrappy_snap_install_file (store, opt_from_snap, NULL, error)
+               : wrappy_snap_install (store, opt_from_snap, opt_channel, NULL, error);
       if (m == NULL)
         return FALSE;
       report_installed (m);

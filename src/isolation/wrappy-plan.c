@@ -269,13 +269,22 @@ add_layer (WrappyPlan *plan, const WrappyLaunchSpec *spec, const char *src, cons
  * snapd's squashfs mounts are), its top-level symlinks (bin -> usr/bin) as they are;
  * what the sandbox makes itself (/etc from the host, /dev, /proc, /tmp, the home…) is
  * never taken from it. The app goes read-only at app_mount, app_link pointing to it. */
+static const char *const not_from_base[]
+    = { "etc", "dev", "proc", "sys", "tmp", "run", "var", "home", "root", "snap", "mnt",
+        "media", "boot", "lost+found", "app" };
+
+/* Whether a base_is_root base provides the top-level entry name. */
+static gboolean
+base_provides (const WrappyHostFacts *f, const char *name)
+{
+  return !TABLE_HAS (not_from_base, name) && strchr (name, '/') == NULL && name[0] != '.'
+         && strv_has (f->base_entries, name);
+}
+
 static gboolean
 add_root_base (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFacts *f,
                GError **error)
 {
-  static const char *const not_from_base[]
-      = { "etc", "dev", "proc", "sys", "tmp", "run", "var", "home", "root", "snap", "mnt",
-          "media", "boot", "lost+found", "app" };
 
   if (!valid_sandbox_path (spec->app_mount) || !path_is_under (spec->app_mount, "/snap")
       || (spec->app_link != NULL
@@ -291,7 +300,7 @@ add_root_base (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostF
       g_autofree char *src = NULL, *dest = NULL;
       const char *link;
 
-      if (TABLE_HAS (not_from_base, *e) || strchr (*e, '/') != NULL || (*e)[0] == '.')
+      if (!base_provides (f, *e))
         continue;
       dest = g_build_filename ("/", *e, NULL);
       link = f->base_root_links ? g_hash_table_lookup (f->base_root_links, *e) : NULL;
@@ -500,7 +509,7 @@ add_host_root (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostF
     {
       g_autofree char *p = NULL;
       if (TABLE_HAS (replaced, *e) || strchr (*e, '/') != NULL
-          || (spec->base_is_root && (strcmp (*e, "snap") == 0 || strv_has (f->base_entries, *e))))
+          || (spec->base_is_root && (strcmp (*e, "snap") == 0 || base_provides (f, *e))))
         continue;
       p = g_build_filename ("/", *e, NULL);
       add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_OPTIONAL, p, p, 0);

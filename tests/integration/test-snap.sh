@@ -86,6 +86,11 @@ test_snap_other_app_and_paranoid() {
   assert_not_contains "$OUT" "user-data=writable"
   assert_contains "$OUT" "data=writable"
   assert_fails_with 1 "has no app 'nope'" wrappy run --command=hello-snap.nope "$ID"
+  # At none the host's root is there around the base; SNAP_DATA is the state itself.
+  ok wrappy run --isolation=none "$ID"
+  assert_eq "$XDG_STATE_HOME/wrappy/$ID/snap-data/7" "$(value SNAP_DATA)" "SNAP_DATA at none"
+  assert_contains "$OUT" "user-data=writable"
+  assert_contains "$OUT" "wrappy-core 1"
 }
 
 test_snap_install_file() {

@@ -160,7 +160,7 @@ test_snap_none (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (WrappyPlan) plan = NULL;
   WrappyHostFacts f;
-  const char *root[] = { "usr", "home", "opt", "snap", "srv", NULL };
+  const char *root[] = { "usr", "home", "opt", "snap", "srv", "tmp", "var", NULL };
 
   fake_facts (&f);
   f.host_root_entries = g_strdupv ((char **)root);
@@ -171,6 +171,10 @@ test_snap_none (void)
   /* The base's /opt, not the host's; the host's /srv and /home. */
   assert_op (plan, "/opt", WRAPPY_OP_BIND, BASE "/opt");
   assert_op (plan, "/srv", WRAPPY_OP_BIND, "/srv");
+  /* The base's own tmp, var and home are never used, so the host's are there. */
+  assert_op (plan, "/tmp", WRAPPY_OP_BIND, "/tmp");
+  assert_op (plan, "/var", WRAPPY_OP_BIND, "/var");
+  assert_op (plan, "/home", WRAPPY_OP_BIND, "/home");
   assert_op (plan, "/snap/hello/7", WRAPPY_OP_BIND, APP);
 }
 
