@@ -9,14 +9,14 @@
 #include "wrappy-plan.h"
 
 #define BASE "/data/wrappy/layers/base/core22/files"
-#define APP "/data/wrappy/layers/app/hello/files"
+#define APP  "/data/wrappy/layers/app/hello/files"
 
 static void
 fake_facts (WrappyHostFacts *f)
 {
   static const char *const env[] = { "LD_PRELOAD=/evil.so", "LANG=C.UTF-8", NULL };
-  static const char *const base[] = { "bin", "lib", "lib64", "usr", "etc", "var", "dev",
-                                      "snap", "opt", "home", "..", ".hidden", NULL };
+  static const char *const base[] = { "bin",  "lib", "lib64", "usr", "etc",     "var", "dev",
+                                      "snap", "opt", "home",  "..",  ".hidden", NULL };
   static const char *const etc[] = { "os-release", "passwd", "ld.so.cache", NULL };
 
   memset (f, 0, sizeof *f);

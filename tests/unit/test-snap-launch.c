@@ -47,7 +47,7 @@ snap_spec (const char *command, char **args, GError **error)
 
   spec->app_id = g_strdup (ID);
   spec->state_dir = wrappy_dirs_app_state (ID);
-  spec->env = g_strdupv ((char **) user_env);
+  spec->env = g_strdupv ((char **)user_env);
   if (!wrappy_snap_launch_setup (spec, m, command, args, "/home/alice", error))
     return NULL;
   return g_steal_pointer (&spec);
@@ -125,11 +125,12 @@ static void
 test_plugs (void)
 {
   g_autoptr (WrappyManifest) m = wrappy_manifest_new (ID);
-  const char *plugs[] = { "audio-playback", "content", "desktop", "home", "network",
-                          "network-bind", "opengl", "pulseaudio", "wayland", "x11", NULL };
+  const char *plugs[]
+      = { "audio-playback", "content",    "desktop", "home", "network", "network-bind",
+          "opengl",         "pulseaudio", "wayland", "x11",  NULL };
   g_autofree char *sockets = NULL;
 
-  wrappy_snap_plugs_to_permissions ((char **) plugs, m);
+  wrappy_snap_plugs_to_permissions ((char **)plugs, m);
   g_assert_cmpstr (m->shared[0], ==, "network");
   g_assert_null (m->shared[1]);
   g_assert_cmpstr (m->filesystems[0], ==, "home");

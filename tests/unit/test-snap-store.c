@@ -5,24 +5,35 @@
 #include "wrappy-error.h"
 #include "wrappy-snap-store.h"
 
-#define SHA_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-#define SHA_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+#define SHA_A                                                                                      \
+  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" \
+  "aa"
+#define SHA_B                                                                                      \
+  "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" \
+  "bb"
 
-#define ENTRY(ARCH, TRACK, NAME, RISK, REV, SHA)                                            \
-  "{\"channel\": {\"architecture\": \"" ARCH "\", \"name\": \"" NAME "\", \"released-at\": " \
-  "\"2024-01-01T00:00:00+00:00\", \"risk\": \"" RISK "\", \"track\": \"" TRACK "\"},"        \
-  "\"created-at\": \"2024-01-01T00:00:00+00:00\", \"type\": \"app\", \"version\": \"v" REV  \
-  "\", \"revision\": " REV ", \"download\": {\"deltas\": [], \"size\": 4096, \"sha3-384\": \"" \
-  SHA "\", \"url\": \"http://store/download/x_" REV ".snap\"}}"
+#define ENTRY(ARCH, TRACK, NAME, RISK, REV, SHA)                                                   \
+  "{\"channel\": {\"architecture\": \"" ARCH "\", \"name\": \"" NAME "\", \"released-at\": "       \
+  "\"2024-01-01T00:00:00+00:00\", \"risk\": \"" RISK "\", \"track\": \"" TRACK "\"},"              \
+  "\"created-at\": \"2024-01-01T00:00:00+00:00\", \"type\": \"app\", \"version\": \"v" REV         \
+  "\", \"revision\": " REV ", \"download\": {\"deltas\": [], \"size\": 4096, \"sha3-384\": \"" SHA \
+  "\", \"url\": \"http://store/download/x_" REV ".snap\"}}"
 
 static const char info_json[]
-    = "{\"name\": \"hello\", \"snap-id\": \"abc\", \"channel-map\": ["
-      ENTRY ("amd64", "latest", "stable", "stable", "10", SHA_A) ","
-      ENTRY ("arm64", "latest", "stable", "stable", "11", SHA_A) ","
-      ENTRY ("amd64", "latest", "beta", "beta", "12", SHA_B) ","
-      ENTRY ("amd64", "2.0", "2.0/stable", "stable", "20", SHA_A) ","
-      ENTRY ("amd64", "latest", "stable/fix", "stable", "30", SHA_A)
-      "], \"snap\": {\"name\": \"hello\"}}";
+    = "{\"name\": \"hello\", \"snap-id\": \"abc\", \"channel-map\": [" ENTRY (
+        "amd64", "latest", "stable", "stable", "10",
+        SHA_A) "," ENTRY ("arm64", "latest", "stable", "stable", "11",
+                          SHA_A) "," ENTRY ("amd64", "latest", "beta", "beta", "12",
+                                            SHA_B) "," ENTRY ("amd64", "2.0", "2.0/stable",
+                                                              "stable", "20",
+                                                              SHA_A) "," ENTRY ("amd64", "latest",
+                                                                                "stable/fix",
+                                                                                "stable", "30",
+                                                                                SHA_A) "], "
+                                                                                       "\"snap\": "
+                                                                                       "{\"name\": "
+                                                                                       "\"hello\"}"
+                                                                                       "}";
 
 static WrappySnapStoreInfo *
 pick (const char *channel, const char *arch, GError **error)
@@ -91,7 +102,10 @@ test_missing (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (WrappySnapStoreInfo) none = pick ("3.0/stable", "amd64", &error);
   const char *bad_docs[] = {
-    "", "[]", "{\"channel-map\": 3}", "not json",
+    "",
+    "[]",
+    "{\"channel-map\": 3}",
+    "not json",
     "{\"channel-map\": [" ENTRY ("amd64", "latest", "stable", "stable", "0", SHA_A) "]}",
     "{\"channel-map\": [" ENTRY ("amd64", "latest", "stable", "stable", "1", "abc") "]}",
     NULL,
@@ -105,8 +119,8 @@ test_missing (void)
   for (const char **d = bad_docs; *d; d++)
     {
       g_autoptr (GError) e = NULL;
-      g_assert_null (wrappy_snap_store_parse_info (*d, strlen (*d), "x", "latest/stable",
-                                                   "amd64", &e));
+      g_assert_null (
+          wrappy_snap_store_parse_info (*d, strlen (*d), "x", "latest/stable", "amd64", &e));
       g_assert_error (e, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA);
     }
 }

@@ -28,22 +28,22 @@ static void
 test_full (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (WrappySnapYaml) y = parse (
-      "name: hello-app\n"
-      "version: '1.2'\n"
-      "summary: Says hello\n"
-      "base: core22\n"
-      "environment:\n  LANG: C.UTF-8\n"
-      "plugs:\n"
-      "  gtk-3-themes:\n    interface: content\n    target: $SNAP/data-dir/themes\n"
-      "    default-provider: gtk-common-themes:gtk-3-themes\n"
-      "  dot-config: personal-files\n"
-      "apps:\n"
-      "  hello-app:\n    command: bin/hello\n    plugs: [network, home, gtk-3-themes]\n"
-      "    environment:\n      GREETING: hi $SNAP_NAME\n"
-      "  other:\n    command: bin/other --flag\n"
-      "  daemon:\n    daemon: simple\n",
-      &error);
+  g_autoptr (WrappySnapYaml) y
+      = parse ("name: hello-app\n"
+               "version: '1.2'\n"
+               "summary: Says hello\n"
+               "base: core22\n"
+               "environment:\n  LANG: C.UTF-8\n"
+               "plugs:\n"
+               "  gtk-3-themes:\n    interface: content\n    target: $SNAP/data-dir/themes\n"
+               "    default-provider: gtk-common-themes:gtk-3-themes\n"
+               "  dot-config: personal-files\n"
+               "apps:\n"
+               "  hello-app:\n    command: bin/hello\n    plugs: [network, home, gtk-3-themes]\n"
+               "    environment:\n      GREETING: hi $SNAP_NAME\n"
+               "  other:\n    command: bin/other --flag\n"
+               "  daemon:\n    daemon: simple\n",
+               &error);
   const WrappySnapApp *a;
   const WrappySnapPlug *p;
   g_auto (GStrv) ifaces = NULL;
@@ -88,8 +88,18 @@ static void
 test_names (void)
 {
   const char *good[] = { "a", "hello", "hello-world", "0ad", "a1-b2-c3", "core22", NULL };
-  const char *bad[] = { "", "-a", "a-", "a--b", "Hello", "123", "a_b", "a.b", "a/b", "é",
-                        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", NULL };
+  const char *bad[] = { "",
+                        "-a",
+                        "a-",
+                        "a--b",
+                        "Hello",
+                        "123",
+                        "a_b",
+                        "a.b",
+                        "a/b",
+                        "é",
+                        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+                        NULL };
 
   for (const char **n = good; *n; n++)
     g_assert_true (wrappy_snap_validate_name (*n, NULL));

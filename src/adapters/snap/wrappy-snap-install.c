@@ -84,7 +84,7 @@ strv_add_unique (char ***v, const char *s)
 {
   guint n = *v ? g_strv_length (*v) : 0;
 
-  if (*v && g_strv_contains ((const char *const *) *v, s))
+  if (*v && g_strv_contains ((const char *const *)*v, s))
     return;
   *v = g_renew (char *, *v, n + 2);
   (*v)[n] = g_strdup (s);
@@ -112,9 +112,8 @@ static WrappySnapYaml *
 read_snap_yaml (const char *path, GError **error)
 {
   g_autoptr (GError) local_error = NULL;
-  g_autoptr (GBytes) bytes
-      = wrappy_squashfs_read_file (path, 0, "meta/snap.yaml", WRAPPY_SNAP_YAML_MAX_BYTES,
-                                   &local_error);
+  g_autoptr (GBytes) bytes = wrappy_squashfs_read_file (path, 0, "meta/snap.yaml",
+                                                        WRAPPY_SNAP_YAML_MAX_BYTES, &local_error);
   WrappySnapYaml *y;
   gsize len;
   const char *data;
@@ -122,7 +121,7 @@ read_snap_yaml (const char *path, GError **error)
   if (bytes == NULL)
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                   _("%s is not a usable snap: %s"), path, local_error->message);
+                   _ ("%s is not a usable snap: %s"), path, local_error->message);
       return NULL;
     }
   data = g_bytes_get_data (bytes, &len);
@@ -136,8 +135,7 @@ read_snap_yaml (const char *path, GError **error)
  * commits it as snap/NAME/ARCH/REVISION. */
 static SnapLayer *
 import_snap (WrappyStore *store, const char *path, const char *kind, const char *name,
-             const char *revision, const char *mount, GCancellable *cancellable,
-             GError **error)
+             const char *revision, const char *mount, GCancellable *cancellable, GError **error)
 {
   g_autofree char *ref = g_strdup_printf ("snap/%s/%s/%s", name, wrappy_default_arch (), revision);
   g_autofree char *layers = g_build_filename (store->path, "layers", NULL);
@@ -179,8 +177,8 @@ reuse_layer (const char *kind, const char *name, const char *mount)
       for (guint j = 0; j < m->layers->len; j++)
         {
           WrappyManifestLayer *l = m->layers->pdata[j];
-          if (strcmp (l->kind, kind) == 0 && g_strcmp0 (l->name, name) == 0
-              && l->ref != NULL && g_str_has_prefix (l->ref, "snap/"))
+          if (strcmp (l->kind, kind) == 0 && g_strcmp0 (l->name, name) == 0 && l->ref != NULL
+              && g_str_has_prefix (l->ref, "snap/"))
             return snap_layer_new (kind, name, l->ref, l->commit, mount);
         }
     }
@@ -198,17 +196,17 @@ fetch_snap (WrappyStore *store, const char *name, const char *channel, const cha
   g_autoptr (WrappySnapYaml) y = NULL;
   SnapLayer *l = NULL;
 
-  wrappy_info (_("Looking up %s in the Snap Store…"), name);
+  wrappy_info (_ ("Looking up %s in the Snap Store…"), name);
   info = wrappy_snap_store_lookup (name, channel, error);
   if (info == NULL || (file = wrappy_snap_store_download (info, cancellable, error)) == NULL)
     return NULL;
   y = read_snap_yaml (file, error);
   if (y != NULL && strcmp (y->name, name) != 0)
     g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                 _("the store's %s is a snap named '%s'; refusing it"), name, y->name);
+                 _ ("the store's %s is a snap named '%s'; refusing it"), name, y->name);
   else if (y != NULL && want_type != NULL && strcmp (y->type, want_type) != 0)
     g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                 _("%s is a snap of type '%s', not a %s"), name, y->type, want_type);
+                 _ ("%s is a snap of type '%s', not a %s"), name, y->type, want_type);
   else if (y != NULL)
     l = import_snap (store, file, kind, name, info->revision, mount, cancellable, error);
   unlink (file);
@@ -219,8 +217,8 @@ fetch_snap (WrappyStore *store, const char *name, const char *channel, const cha
 
 /* Content plugs with a default-provider: the provider at the plug's target in $SNAP. */
 static gboolean
-add_content_layers (WrappyStore *store, WrappySnapYaml *y, const char *snap_dir,
-                    GPtrArray *layers, GCancellable *cancellable, GError **error)
+add_content_layers (WrappyStore *store, WrappySnapYaml *y, const char *snap_dir, GPtrArray *layers,
+                    GCancellable *cancellable, GError **error)
 {
   for (guint i = 0; i < y->plugs->len; i++)
     {
@@ -237,15 +235,15 @@ add_content_layers (WrappyStore *store, WrappySnapYaml *y, const char *snap_dir,
           || !wrappy_snap_validate_name (p->default_provider, NULL))
         {
           g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                       _("content plug '%s' of %s needs a target inside $SNAP and a valid "
-                         "default-provider"),
+                       _ ("content plug '%s' of %s needs a target inside $SNAP and a valid "
+                          "default-provider"),
                        p->name, y->name);
           return FALSE;
         }
       l = reuse_layer ("deps", p->default_provider, mount);
       if (l == NULL)
-        l = fetch_snap (store, p->default_provider, NULL, "deps", mount, NULL, NULL,
-                        cancellable, error);
+        l = fetch_snap (store, p->default_provider, NULL, "deps", mount, NULL, NULL, cancellable,
+                        error);
       if (l == NULL)
         return FALSE;
       g_ptr_array_add (layers, l);
@@ -297,15 +295,15 @@ add_snap_groups (GKeyFile *kf, WrappySnapYaml *y, const char *revision, const ch
       for (char **e = a->env; e && *e; e++)
         g_ptr_array_add (env, *e);
       if (env->len > 0)
-        g_key_file_set_string_list (kf, group, "environment", (const char *const *) env->pdata,
+        g_key_file_set_string_list (kf, group, "environment", (const char *const *)env->pdata,
                                     env->len);
     }
-  g_key_file_set_string_list (kf, "Snap", "apps", (const char *const *) names->pdata, names->len);
+  g_key_file_set_string_list (kf, "Snap", "apps", (const char *const *)names->pdata, names->len);
 }
 
 static gboolean
-save_manifest (WrappyManifest *m, WrappySnapYaml *y, const char *revision,
-               const char *default_app, GError **error)
+save_manifest (WrappyManifest *m, WrappySnapYaml *y, const char *revision, const char *default_app,
+               GError **error)
 {
   g_autoptr (GKeyFile) kf = wrappy_manifest_to_keyfile (m);
   g_autofree char *path = wrappy_manifest_path (m->id);
@@ -373,9 +371,8 @@ export_desktop_files (const char *snap_path, const char *id, const char *name, G
       a = replace_all (text, "${SNAP}", snap_dir);
       g_free (text);
       text = replace_all (a, "$SNAP", snap_dir);
-      dest = strcmp (stem, name) == 0
-                 ? g_strdup_printf ("%s/%s.desktop", apps_dir, id)
-                 : g_strdup_printf ("%s/%s-%s.desktop", apps_dir, id, stem);
+      dest = strcmp (stem, name) == 0 ? g_strdup_printf ("%s/%s.desktop", apps_dir, id)
+                                      : g_strdup_printf ("%s/%s-%s.desktop", apps_dir, id, stem);
       ok = g_file_set_contents (dest, text, -1, error);
     }
   ok = ok && wrappy_export_app (id, stage, wrappy_path, NULL, error);
@@ -387,7 +384,7 @@ static const char *
 default_app_of (WrappySnapYaml *y)
 {
   const WrappySnapApp *a = wrappy_snap_yaml_get_app (y, y->name);
-  return a ? a->name : ((WrappySnapApp *) y->apps->pdata[0])->name;
+  return a ? a->name : ((WrappySnapApp *)y->apps->pdata[0])->name;
 }
 
 static WrappyManifest *
@@ -429,34 +426,37 @@ check_installable (WrappySnapYaml *y, const char *id, GError **error)
 {
   if (strcmp (y->type, "app") != 0)
     return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                        _("%s is a snap of type '%s'; only apps are installed (bases come "
-                          "with the snaps that use them)"),
-                        y->name, y->type), FALSE;
+                        _ ("%s is a snap of type '%s'; only apps are installed (bases come "
+                           "with the snaps that use them)"),
+                        y->name, y->type),
+           FALSE;
   if (y->base == NULL || strcmp (y->base, "bare") == 0)
     return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                        _("%s has no base (base: bare); wrappy cannot run it"), y->name), FALSE;
+                        _ ("%s has no base (base: bare); wrappy cannot run it"), y->name),
+           FALSE;
   if (y->apps->len == 0)
-    return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                        _("%s has no apps to run"), y->name), FALSE;
+    return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA, _ ("%s has no apps to run"),
+                        y->name),
+           FALSE;
   if (!wrappy_validate_app_id (id, error))
     return FALSE;
   if (wrappy_manifest_is_installed (id))
     return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_ALREADY_INSTALLED,
-                        _("%s is already installed as %s; remove it first with 'wrappy "
-                          "uninstall %s'"),
-                        y->name, id, id), FALSE;
+                        _ ("%s is already installed as %s; remove it first with 'wrappy "
+                           "uninstall %s'"),
+                        y->name, id, id),
+           FALSE;
   return TRUE;
 }
 
 /* The common part: y was read from the image at path, which is the snap's revision. */
 static WrappyManifest *
 install_image (WrappyStore *store, const char *path, WrappySnapYaml *y, const char *revision,
-               const char *origin, const char *branch, GCancellable *cancellable,
-               GError **error)
+               const char *origin, const char *branch, GCancellable *cancellable, GError **error)
 {
   g_autofree char *id = wrappy_snap_app_id (y->name);
   g_autofree char *snap_dir = g_strdup_printf ("/snap/%s/%s", y->name, revision);
-  g_autoptr (GPtrArray) layers = g_ptr_array_new_with_free_func ((GDestroyNotify) snap_layer_free);
+  g_autoptr (GPtrArray) layers = g_ptr_array_new_with_free_func ((GDestroyNotify)snap_layer_free);
   g_autoptr (WrappyManifest) m = NULL;
   g_autoptr (GError) export_error = NULL;
   SnapLayer *l;
@@ -485,7 +485,7 @@ install_image (WrappyStore *store, const char *path, WrappySnapYaml *y, const ch
   if (!save_manifest (m, y, revision, default_app_of (y), error))
     goto fail;
   if (!export_desktop_files (path, id, y->name, &export_error))
-    g_printerr (_("warning: %s was installed, but its launchers were not exported: %s\n"), id,
+    g_printerr (_ ("warning: %s was installed, but its launchers were not exported: %s\n"), id,
                 export_error->message);
   return g_steal_pointer (&m);
 
@@ -508,20 +508,21 @@ wrappy_snap_install (WrappyStore *store, const char *name, const char *channel,
   id = wrappy_snap_app_id (name);
   if (wrappy_manifest_is_installed (id))
     return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_ALREADY_INSTALLED,
-                        _("%s is already installed as %s; remove it first with 'wrappy "
-                          "uninstall %s'"),
-                        name, id, id), NULL;
+                        _ ("%s is already installed as %s; remove it first with 'wrappy "
+                           "uninstall %s'"),
+                        name, id, id),
+           NULL;
   norm = wrappy_snap_channel_normalize (channel, error);
   if (norm == NULL)
     return NULL;
-  wrappy_info (_("Looking up %s in the Snap Store…"), name);
+  wrappy_info (_ ("Looking up %s in the Snap Store…"), name);
   info = wrappy_snap_store_lookup (name, norm, error);
   if (info == NULL || (file = wrappy_snap_store_download (info, cancellable, error)) == NULL)
     return NULL;
   y = read_snap_yaml (file, error);
   if (y != NULL && strcmp (y->name, name) != 0)
     g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                 _("the store's %s is a snap named '%s'; refusing it"), name, y->name);
+                 _ ("the store's %s is a snap named '%s'; refusing it"), name, y->name);
   else if (y != NULL)
     m = install_image (store, file, y, info->revision, "snapstore", norm, cancellable, error);
   unlink (file);
@@ -549,7 +550,7 @@ wrappy_snap_uninstall (WrappyStore *store, WrappyManifest *m, GCancellable *canc
 
   if (!wrappy_export_remove (m->id, &local_error))
     {
-      g_printerr (_("warning: could not remove the launchers of %s: %s\n"), m->id,
+      g_printerr (_ ("warning: could not remove the launchers of %s: %s\n"), m->id,
                   local_error->message);
       g_clear_error (&local_error);
     }

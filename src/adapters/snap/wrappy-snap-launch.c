@@ -15,8 +15,8 @@ wrappy_snap_arch (void)
   static const struct
   {
     const char *flatpak, *snap;
-  } map[] = { { "x86_64", "amd64" },    { "aarch64", "arm64" }, { "arm", "armhf" },
-              { "i386", "i386" },       { "ppc64le", "ppc64el" }, { "s390x", "s390x" },
+  } map[] = { { "x86_64", "amd64" },   { "aarch64", "arm64" },   { "arm", "armhf" },
+              { "i386", "i386" },      { "ppc64le", "ppc64el" }, { "s390x", "s390x" },
               { "riscv64", "riscv64" } };
   const char *arch = wrappy_default_arch ();
 
@@ -30,8 +30,8 @@ char *
 wrappy_snap_app_id (const char *snap_name)
 {
   /* App ID components may not start with a digit; snap names may ("0ad"). */
-  return g_strconcat (WRAPPY_SNAP_ID_PREFIX, g_ascii_isdigit (snap_name[0]) ? "_" : "",
-                      snap_name, NULL);
+  return g_strconcat (WRAPPY_SNAP_ID_PREFIX, g_ascii_isdigit (snap_name[0]) ? "_" : "", snap_name,
+                      NULL);
 }
 
 /* $SNAP, ${SNAP}, $SNAP_DATA… in snap.yaml values, from env; other variables stay. */
@@ -86,8 +86,8 @@ app_from_command (const char *command, const char *name)
 }
 
 static char **
-snap_env (const char *name, const char *rev, const char *version, const char *home,
-          gboolean none, const char *state_dir)
+snap_env (const char *name, const char *rev, const char *version, const char *home, gboolean none,
+          const char *state_dir)
 {
   g_autofree char *snap = g_strdup_printf ("/snap/%s/%s", name, rev);
   g_autofree char *user_data = g_build_filename (home, "snap", name, rev, NULL);
@@ -107,7 +107,8 @@ snap_env (const char *name, const char *rev, const char *version, const char *ho
   env = g_environ_setenv (env, "SNAP_VERSION", version ? version : "", TRUE);
   env = g_environ_setenv (env, "SNAP_REVISION", rev, TRUE);
   env = g_environ_setenv (env, "SNAP_ARCH", wrappy_snap_arch (), TRUE);
-  env = g_environ_setenv (env, "SNAP_LIBRARY_PATH", "/var/lib/snapd/lib/gl:/var/lib/snapd/lib/gl32", TRUE);
+  env = g_environ_setenv (env, "SNAP_LIBRARY_PATH", "/var/lib/snapd/lib/gl:/var/lib/snapd/lib/gl32",
+                          TRUE);
   env = g_environ_setenv (env, "SNAP_USER_DATA", user_data, TRUE);
   env = g_environ_setenv (env, "SNAP_USER_COMMON", user_common, TRUE);
   env = g_environ_setenv (env, "SNAP_DATA", data, TRUE);
@@ -159,7 +160,7 @@ app_argv (GKeyFile *kf, const char *app, char **env, const char *snap_dir, char 
   for (char **a = app_args; a && *a; a++)
     g_ptr_array_add (argv, g_strdup (*a));
   g_ptr_array_add (argv, NULL);
-  return (char **) g_ptr_array_free (g_steal_pointer (&argv), FALSE);
+  return (char **)g_ptr_array_free (g_steal_pointer (&argv), FALSE);
 }
 
 gboolean
@@ -187,7 +188,7 @@ wrappy_snap_launch_setup (WrappyLaunchSpec *spec, const WrappyManifest *m, const
   apps = g_key_file_get_string_list (kf, "Snap", "apps", NULL, NULL);
   picked = app_from_command (command, name);
   app = picked != NULL && picked[0] != '\0' ? picked : def;
-  if (app == NULL || apps == NULL || !g_strv_contains ((const char *const *) apps, app))
+  if (app == NULL || apps == NULL || !g_strv_contains ((const char *const *)apps, app))
     {
       g_autofree char *list = apps ? g_strjoinv (", ", apps) : g_strdup ("");
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_FOUND,

@@ -17,7 +17,7 @@
 #include "wrappy-snap-launch.h"
 #include "wrappy-snap-store.h"
 
-#define DEFAULT_STORE "https://api.snapcraft.io"
+#define DEFAULT_STORE  "https://api.snapcraft.io"
 #define MAX_INFO_BYTES (16 * 1024 * 1024)
 /* snapd's risks, most stable first; a closed channel follows the next more stable one. */
 static const char *const risks[] = { "stable", "candidate", "beta", "edge" };
@@ -42,7 +42,7 @@ risk_index (const char *s)
 {
   for (guint i = 0; i < G_N_ELEMENTS (risks); i++)
     if (strcmp (s, risks[i]) == 0)
-      return (int) i;
+      return (int)i;
   return -1;
 }
 
@@ -102,8 +102,8 @@ wrappy_snap_channel_normalize (const char *channel, GError **error)
   if (!split_channel (channel, &track, &risk, &branch))
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
-                   _("invalid channel '%s': use [TRACK/]RISK[/BRANCH], RISK being stable, "
-                     "candidate, beta or edge"),
+                   _ ("invalid channel '%s': use [TRACK/]RISK[/BRANCH], RISK being stable, "
+                      "candidate, beta or edge"),
                    channel);
       return NULL;
     }
@@ -178,8 +178,8 @@ info_from_entry (JsonObject *e, const char *name, const char *channel, GError **
       || url == NULL || sha == NULL || strlen (sha) != 96 || strspn (sha, "0123456789abcdef") != 96)
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                   _("the Snap Store's answer for %s has no usable download (revision, url, "
-                     "size, sha3-384)"),
+                   _ ("the Snap Store's answer for %s has no usable download (revision, url, "
+                      "size, sha3-384)"),
                    name);
       return NULL;
     }
@@ -190,13 +190,13 @@ info_from_entry (JsonObject *e, const char *name, const char *channel, GError **
   info->revision = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (rev));
   info->url = g_strdup (url);
   info->sha3_384 = g_strdup (sha);
-  info->size = (guint64) json_node_get_int (size);
+  info->size = (guint64)json_node_get_int (size);
   return g_steal_pointer (&info);
 }
 
 WrappySnapStoreInfo *
-wrappy_snap_store_parse_info (const char *json, gsize len, const char *name,
-                              const char *channel, const char *arch, GError **error)
+wrappy_snap_store_parse_info (const char *json, gsize len, const char *name, const char *channel,
+                              const char *arch, GError **error)
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autofree char *track = NULL, *risk = NULL, *branch = NULL;
@@ -209,7 +209,7 @@ wrappy_snap_store_parse_info (const char *json, gsize len, const char *name,
       || !JSON_NODE_HOLDS_ARRAY (map_node))
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                   _("the Snap Store sent a malformed answer for %s"), name);
+                   _ ("the Snap Store sent a malformed answer for %s"), name);
       return NULL;
     }
   if (!split_channel (channel, &track, &risk, &branch))
@@ -228,7 +228,7 @@ wrappy_snap_store_parse_info (const char *json, gsize len, const char *name,
   if (entry == NULL)
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_FOUND,
-                   _("snap %s has no release in channel %s for %s"), name, channel, arch);
+                   _ ("snap %s has no release in channel %s for %s"), name, channel, arch);
       return NULL;
     }
   return info_from_entry (entry, name, channel, error);
@@ -272,7 +272,7 @@ on_info_data (char *ptr, size_t size, size_t nmemb, void *user_data)
 
   if (buf->len + n > MAX_INFO_BYTES)
     return 0;
-  g_byte_array_append (buf, (const guint8 *) ptr, n);
+  g_byte_array_append (buf, (const guint8 *)ptr, n);
   return n;
 }
 
@@ -280,8 +280,8 @@ static gboolean
 store_unreachable (GError **error, const char *what, CURLcode rc)
 {
   g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NETWORK,
-               _("cannot reach the Snap Store at %s (%s); check your network or "
-                 "WRAPPY_SNAP_STORE_URL"),
+               _ ("cannot reach the Snap Store at %s (%s); check your network or "
+                  "WRAPPY_SNAP_STORE_URL"),
                what, curl_easy_strerror (rc));
   return FALSE;
 }
@@ -300,7 +300,8 @@ wrappy_snap_store_lookup (const char *name, const char *channel, GError **error)
 
   if (norm == NULL)
     return NULL;
-  url = g_strdup_printf ("%s/v2/snaps/info/%s?fields=base,download,revision,type,version", store_url (), name);
+  url = g_strdup_printf ("%s/v2/snaps/info/%s?fields=base,download,revision,type,version",
+                         store_url (), name);
   curl = new_curl (url);
   if (curl == NULL)
     return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_FAILED, "curl_easy_init failed"), NULL;
@@ -321,17 +322,17 @@ wrappy_snap_store_lookup (const char *name, const char *channel, GError **error)
   /* 404 with error-list code snap-not-found (or resource-not-found). */
   if (status == 404)
     {
-      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_FOUND,
-                   _("no snap named %s in the store"), name);
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_FOUND, _ ("no snap named %s in the store"),
+                   name);
       return NULL;
     }
   if (status != 200)
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NETWORK,
-                   _("the Snap Store at %s answered HTTP %ld for %s"), store_url (), status, name);
+                   _ ("the Snap Store at %s answered HTTP %ld for %s"), store_url (), status, name);
       return NULL;
     }
-  return wrappy_snap_store_parse_info ((const char *) buf->data, buf->len, name, norm,
+  return wrappy_snap_store_parse_info ((const char *)buf->data, buf->len, name, norm,
                                        wrappy_snap_arch (), error);
 }
 
@@ -366,9 +367,9 @@ on_file_data (char *ptr, size_t size, size_t nmemb, void *user_data)
           d->write_errno = errno;
           return 0;
         }
-      off += (gsize) w;
+      off += (gsize)w;
     }
-  sha3_384_update (&d->sha, n, (const uint8_t *) ptr);
+  sha3_384_update (&d->sha, n, (const uint8_t *)ptr);
   d->written += n;
   return n;
 }
@@ -381,8 +382,8 @@ on_progress (void *user_data, curl_off_t dltotal, curl_off_t dlnow, curl_off_t u
 
   if (d->bar != NULL)
     {
-      g_autofree char *sz = g_format_size ((guint64) dlnow);
-      wrappy_progress_update (d->bar, (guint64) dlnow, d->max, sz);
+      g_autofree char *sz = g_format_size ((guint64)dlnow);
+      wrappy_progress_update (d->bar, (guint64)dlnow, d->max, sz);
     }
   return g_cancellable_is_cancelled (d->cancellable) ? 1 : 0;
 }
@@ -396,33 +397,37 @@ check_download (Download *d, const WrappySnapStoreInfo *info, CURLcode rc, long 
 
   if (d->too_big)
     return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                        _("the download of %s is larger than the store said (%" G_GUINT64_FORMAT
-                          " bytes); refusing it"),
-                        info->name, info->size), FALSE;
+                        _ ("the download of %s is larger than the store said (%" G_GUINT64_FORMAT
+                           " bytes); refusing it"),
+                        info->name, info->size),
+           FALSE;
   if (d->write_failed)
     return g_set_error (error, WRAPPY_ERROR,
                         d->write_errno == ENOSPC ? WRAPPY_ERROR_NO_SPACE : WRAPPY_ERROR_FAILED,
-                        "write(%s): %s", path, g_strerror (d->write_errno)), FALSE;
+                        "write(%s): %s", path, g_strerror (d->write_errno)),
+           FALSE;
   if (rc != CURLE_OK && rc != CURLE_PARTIAL_FILE)
     return store_unreachable (error, info->url, rc);
   if (status != 200)
     return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NETWORK,
-                        _("cannot download %s: the server answered HTTP %ld"), info->name,
-                        status), FALSE;
+                        _ ("cannot download %s: the server answered HTTP %ld"), info->name, status),
+           FALSE;
   if (rc == CURLE_PARTIAL_FILE || d->written != info->size)
     return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NETWORK,
-                        _("the download of %s was cut short (%" G_GUINT64_FORMAT " of %"
-                          G_GUINT64_FORMAT " bytes); try again"),
-                        info->name, d->written, info->size), FALSE;
+                        _ ("the download of %s was cut short (%" G_GUINT64_FORMAT
+                           " of %" G_GUINT64_FORMAT " bytes); try again"),
+                        info->name, d->written, info->size),
+           FALSE;
   sha3_384_digest (&d->sha, sizeof digest, digest);
   hex = g_malloc (2 * sizeof digest + 1);
   for (gsize i = 0; i < sizeof digest; i++)
     g_snprintf (hex + 2 * i, 3, "%02x", digest[i]);
   if (g_ascii_strcasecmp (hex, info->sha3_384) != 0)
     return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_UNTRUSTED,
-                        _("the download of %s does not match the store's sha3-384 checksum; it "
-                          "was deleted and nothing was installed"),
-                        info->name), FALSE;
+                        _ ("the download of %s does not match the store's sha3-384 checksum; it "
+                           "was deleted and nothing was installed"),
+                        info->name),
+           FALSE;
   return TRUE;
 }
 
@@ -443,11 +448,13 @@ wrappy_snap_store_download (const WrappySnapStoreInfo *info, GCancellable *cance
 
   if (g_mkdir_with_parents (dir, 0700) < 0)
     return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_FAILED, "mkdir(%s): %s", dir,
-                        g_strerror (errno)), NULL;
+                        g_strerror (errno)),
+           NULL;
   d.fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (d.fd < 0)
     return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_FAILED, "open(%s): %s", tmp,
-                        g_strerror (errno)), NULL;
+                        g_strerror (errno)),
+           NULL;
   sha3_384_init (&d.sha);
   curl = new_curl (info->url);
   if (curl == NULL)
@@ -470,11 +477,13 @@ wrappy_snap_store_download (const WrappySnapStoreInfo *info, GCancellable *cance
   ok = check_download (&d, info, rc, status, tmp, error);
   if (ok && fsync (d.fd) < 0)
     ok = (g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_FAILED, "fsync(%s): %s", tmp,
-                       g_strerror (errno)), FALSE);
+                       g_strerror (errno)),
+          FALSE);
   close (d.fd);
   if (ok && rename (tmp, path) < 0)
     ok = (g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_FAILED, "rename(%s): %s", tmp,
-                       g_strerror (errno)), FALSE);
+                       g_strerror (errno)),
+          FALSE);
   if (!ok)
     {
       unlink (tmp);

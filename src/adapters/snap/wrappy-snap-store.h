@@ -10,8 +10,8 @@ G_BEGIN_DECLS
 typedef struct
 {
   char *name;
-  char *channel;  /* track/risk, e.g. latest/stable */
-  char *type;     /* app, base, … (NULL when the store does not say) */
+  char *channel; /* track/risk, e.g. latest/stable */
+  char *type;    /* app, base, … (NULL when the store does not say) */
   char *version;
   char *revision; /* decimal */
   char *url;

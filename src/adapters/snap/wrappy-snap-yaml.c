@@ -45,14 +45,14 @@ ynode_new (YKind kind, const char *value)
   n->kind = kind;
   n->value = g_strdup (value);
   if (kind != Y_SCALAR)
-    n->kids = g_ptr_array_new_with_free_func ((GDestroyNotify) ynode_free);
+    n->kids = g_ptr_array_new_with_free_func ((GDestroyNotify)ynode_free);
   return n;
 }
 
 static gboolean
 yaml_fail (GError **error, const char *what)
 {
-  g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA, _("malformed snap.yaml: %s"), what);
+  g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA, _ ("malformed snap.yaml: %s"), what);
   return FALSE;
 }
 
@@ -70,14 +70,14 @@ read_node (Reader *r, yaml_event_t *ev, guint depth, GError **error)
   yaml_event_type_t end;
 
   if (++r->nodes > MAX_NODES)
-    return yaml_fail (error, _("too many nodes")), NULL;
+    return yaml_fail (error, _ ("too many nodes")), NULL;
   switch (ev->type)
     {
     case YAML_SCALAR_EVENT:
-      return ynode_new (Y_SCALAR, (const char *) ev->data.scalar.value);
+      return ynode_new (Y_SCALAR, (const char *)ev->data.scalar.value);
     case YAML_ALIAS_EVENT:
       /* Aliases expand documents exponentially (billion laughs); snap.yaml needs none. */
-      return yaml_fail (error, _("aliases are not supported")), NULL;
+      return yaml_fail (error, _ ("aliases are not supported")), NULL;
     case YAML_MAPPING_START_EVENT:
       n = ynode_new (Y_MAP, NULL);
       end = YAML_MAPPING_END_EVENT;
@@ -87,10 +87,10 @@ read_node (Reader *r, yaml_event_t *ev, guint depth, GError **error)
       end = YAML_SEQUENCE_END_EVENT;
       break;
     default:
-      return yaml_fail (error, _("unexpected document structure")), NULL;
+      return yaml_fail (error, _ ("unexpected document structure")), NULL;
     }
   if (depth >= MAX_DEPTH)
-    return yaml_fail (error, _("nested too deeply")), NULL;
+    return yaml_fail (error, _ ("nested too deeply")), NULL;
   for (;;)
     {
       yaml_event_t child;
@@ -98,9 +98,9 @@ read_node (Reader *r, yaml_event_t *ev, guint depth, GError **error)
 
       if (!yaml_parser_parse (&r->parser, &child))
         {
-          g_autofree char *msg = g_strdup_printf (_("%s at line %lu"),
-                                                  r->parser.problem ? r->parser.problem : "?",
-                                                  (unsigned long) r->parser.problem_mark.line + 1);
+          g_autofree char *msg
+              = g_strdup_printf (_ ("%s at line %lu"), r->parser.problem ? r->parser.problem : "?",
+                                 (unsigned long)r->parser.problem_mark.line + 1);
           return yaml_fail (error, msg), NULL;
         }
       if (child.type == end)
@@ -126,17 +126,17 @@ parse_tree (const char *data, gsize len, GError **error)
   gboolean ok = TRUE;
 
   if (len > WRAPPY_SNAP_YAML_MAX_BYTES)
-    return yaml_fail (error, _("larger than 1 MiB")), NULL;
+    return yaml_fail (error, _ ("larger than 1 MiB")), NULL;
   yaml_parser_initialize (&r.parser);
-  yaml_parser_set_input_string (&r.parser, (const unsigned char *) data, len);
+  yaml_parser_set_input_string (&r.parser, (const unsigned char *)data, len);
   /* stream start, document start, the root node, document end */
   for (int i = 0; ok && i < 3; i++)
     {
       if (!yaml_parser_parse (&r.parser, &ev))
         {
-          g_autofree char *msg = g_strdup_printf (_("%s at line %lu"),
-                                                  r.parser.problem ? r.parser.problem : "?",
-                                                  (unsigned long) r.parser.problem_mark.line + 1);
+          g_autofree char *msg
+              = g_strdup_printf (_ ("%s at line %lu"), r.parser.problem ? r.parser.problem : "?",
+                                 (unsigned long)r.parser.problem_mark.line + 1);
           ok = yaml_fail (error, msg);
           break;
         }
@@ -146,12 +146,12 @@ parse_tree (const char *data, gsize len, GError **error)
           ok = root != NULL;
         }
       else if (ev.type == YAML_STREAM_END_EVENT)
-        ok = yaml_fail (error, _("the document is empty"));
+        ok = yaml_fail (error, _ ("the document is empty"));
       yaml_event_delete (&ev);
     }
   yaml_parser_delete (&r.parser);
   if (ok && root->kind != Y_MAP)
-    ok = yaml_fail (error, _("the top level is not a mapping"));
+    ok = yaml_fail (error, _ ("the top level is not a mapping"));
   if (!ok)
     {
       ynode_free (root);
@@ -196,7 +196,7 @@ env_from (YNode *map)
       g_ptr_array_add (env, g_strconcat (k->value, "=", v->value, NULL));
     }
   g_ptr_array_add (env, NULL);
-  return (char **) g_ptr_array_free (g_steal_pointer (&env), FALSE);
+  return (char **)g_ptr_array_free (g_steal_pointer (&env), FALSE);
 }
 
 static char **
@@ -211,7 +211,7 @@ strv_from_seq (YNode *seq)
         g_ptr_array_add (v, g_strdup (item->value));
     }
   g_ptr_array_add (v, NULL);
-  return (char **) g_ptr_array_free (g_steal_pointer (&v), FALSE);
+  return (char **)g_ptr_array_free (g_steal_pointer (&v), FALSE);
 }
 
 static void
@@ -255,7 +255,7 @@ static gint
 compare_by_name (gconstpointer a, gconstpointer b)
 {
   /* Both structs start with their name. */
-  return strcmp (**(char ***) a, **(char ***) b);
+  return strcmp (**(char ***)a, **(char ***)b);
 }
 
 static void
@@ -302,7 +302,7 @@ read_apps (WrappySnapYaml *y, YNode *apps, GError **error)
           || strspn (k->value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
                  != strlen (k->value)
           || k->value[0] == '-' || g_str_has_suffix (k->value, "-"))
-        return yaml_fail (error, _("invalid app name"));
+        return yaml_fail (error, _ ("invalid app name"));
       if (command == NULL)
         continue; /* daemons without a command, or broken entries: not launchable */
       a = g_new0 (WrappySnapApp, 1);
@@ -332,8 +332,8 @@ wrappy_snap_validate_name (const char *name, GError **error)
        && g_regex_match (re, name, 0, NULL);
   if (!ok)
     g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_ID,
-                 _("invalid snap name '%s': lower-case letters, digits and single inner "
-                   "dashes, at most 40 characters, at least one letter"),
+                 _ ("invalid snap name '%s': lower-case letters, digits and single inner "
+                    "dashes, at most 40 characters, at least one letter"),
                  name ? name : "");
   return ok;
 }
@@ -348,11 +348,11 @@ wrappy_snap_yaml_parse (const char *data, gsize len, GError **error)
   if (root == NULL)
     return NULL;
   y = g_new0 (WrappySnapYaml, 1);
-  y->apps = g_ptr_array_new_with_free_func ((GDestroyNotify) app_free);
-  y->plugs = g_ptr_array_new_with_free_func ((GDestroyNotify) plug_free);
+  y->apps = g_ptr_array_new_with_free_func ((GDestroyNotify)app_free);
+  y->plugs = g_ptr_array_new_with_free_func ((GDestroyNotify)plug_free);
   y->name = g_strdup (map_scalar (root, "name"));
   if (y->name == NULL)
-    return yaml_fail (error, _("no name")), NULL;
+    return yaml_fail (error, _ ("no name")), NULL;
   if (!wrappy_snap_validate_name (y->name, &name_error))
     return yaml_fail (error, name_error->message), NULL;
   y->version = g_strdup (map_scalar (root, "version"));
@@ -367,7 +367,7 @@ wrappy_snap_yaml_parse (const char *data, gsize len, GError **error)
     y->base = g_strdup ("core");
   if (y->base != NULL && strcmp (y->base, "bare") != 0
       && !wrappy_snap_validate_name (y->base, NULL))
-    return yaml_fail (error, _("invalid base name")), NULL;
+    return yaml_fail (error, _ ("invalid base name")), NULL;
   y->env = env_from (map_get (root, "environment"));
   read_plugs (y, map_get (root, "plugs"));
   if (!read_apps (y, map_get (root, "apps"), error))
@@ -402,7 +402,7 @@ wrappy_snap_yaml_get_plug (const WrappySnapYaml *y, const char *name)
 static int
 compare_strings (const void *a, const void *b)
 {
-  return strcmp (*(char *const *) a, *(char *const *) b);
+  return strcmp (*(char *const *)a, *(char *const *)b);
 }
 
 char **
@@ -414,9 +414,9 @@ wrappy_snap_yaml_interfaces (const WrappySnapYaml *y)
   char **out;
 
   for (guint i = 0; i < y->plugs->len; i++)
-    g_hash_table_add (set, ((WrappySnapPlug *) y->plugs->pdata[i])->interface);
+    g_hash_table_add (set, ((WrappySnapPlug *)y->plugs->pdata[i])->interface);
   for (guint i = 0; i < y->apps->len; i++)
-    for (char **p = ((WrappySnapApp *) y->apps->pdata[i])->plugs; *p; p++)
+    for (char **p = ((WrappySnapApp *)y->apps->pdata[i])->plugs; *p; p++)
       {
         const WrappySnapPlug *plug = wrappy_snap_yaml_get_plug (y, *p);
         g_hash_table_add (set, plug ? plug->interface : *p);

@@ -31,8 +31,8 @@ typedef struct
   char *name;
   char *version;
   char *summary;
-  char *type;   /* app (default), base, … */
-  char *base;   /* absent base of an app snap: "core" (as snapd); NULL for a base */
+  char *type;       /* app (default), base, … */
+  char *base;       /* absent base of an app snap: "core" (as snapd); NULL for a base */
   GPtrArray *apps;  /* WrappySnapApp*, sorted by name */
   GPtrArray *plugs; /* WrappySnapPlug*, the top-level plugs, sorted by name */
   char **env;       /* top-level environment, "VAR=VALUE" */

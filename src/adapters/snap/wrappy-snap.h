@@ -19,8 +19,8 @@ WrappyManifest *wrappy_snap_install (WrappyStore *store, const char *name, const
 WrappyManifest *wrappy_snap_install_file (WrappyStore *store, const char *path,
                                           GCancellable *cancellable, GError **error);
 
-gboolean wrappy_snap_uninstall (WrappyStore *store, WrappyManifest *m,
-                                GCancellable *cancellable, GError **error);
+gboolean wrappy_snap_uninstall (WrappyStore *store, WrappyManifest *m, GCancellable *cancellable,
+                                GError **error);
 
 /* Plug interfaces as wrappy permissions (the table in docs/snap.md). */
 void wrappy_snap_plugs_to_permissions (char **interfaces, WrappyManifest *m);
