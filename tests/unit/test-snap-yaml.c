@@ -33,7 +33,7 @@ test_full (void)
                "version: '1.2'\n"
                "summary: Says hello\n"
                "base: core22\n"
-               "environment:\n  LANG: C.UTF-8\n"
+               "environment:\n  LANG: C.UTF-8\n  'A=B': x\n  '1X': y\n  \"X\\nY\": z\n"
                "plugs:\n"
                "  gtk-3-themes:\n    interface: content\n    target: $SNAP/data-dir/themes\n"
                "    default-provider: gtk-common-themes:gtk-3-themes\n"
@@ -56,6 +56,7 @@ test_full (void)
   g_assert_cmpstr (y->base, ==, "core22");
   g_assert_cmpstr (y->type, ==, "app");
   g_assert_cmpstr (y->env[0], ==, "LANG=C.UTF-8");
+  g_assert_null (y->env[1]);              /* A=B, 1X and a name with a newline are no variables */
   g_assert_cmpuint (y->apps->len, ==, 2); /* the daemon has no command */
   a = wrappy_snap_yaml_get_app (y, "hello-app");
   g_assert_nonnull (a);

@@ -190,8 +190,11 @@ env_from (YNode *map)
   for (guint i = 0; map && map->kind == Y_MAP && i + 1 < map->kids->len; i += 2)
     {
       YNode *k = map->kids->pdata[i], *v = map->kids->pdata[i + 1];
+      /* Only names a shell could set: nothing that could smuggle '=' or a newline. */
       if (k->kind != Y_SCALAR || v->kind != Y_SCALAR || k->value[0] == '\0'
-          || strchr (k->value, '=') != NULL)
+          || g_ascii_isdigit (k->value[0])
+          || strspn (k->value, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+                 != strlen (k->value))
         continue;
       g_ptr_array_add (env, g_strconcat (k->value, "=", v->value, NULL));
     }
