@@ -12,16 +12,22 @@
 #include "wrappy-i18n.h"
 #include "wrappy-id.h"
 #include "wrappy-output.h"
+#include "wrappy-snap.h"
 
 static char *opt_from_flathub, *opt_remote, *opt_from_appimage;
+static char *opt_from_snap, *opt_channel;
 
 static GOptionEntry entries[] = {
   { "from-flathub", 0, 0, G_OPTION_ARG_STRING, &opt_from_flathub,
-    N_("Install the Flatpak app ID (optionally ID//BRANCH)"), N_("ID") },
+    N_ ("Install the Flatpak app ID (optionally ID//BRANCH)"), N_ ("ID") },
   { "from-appimage", 0, 0, G_OPTION_ARG_STRING, &opt_from_appimage,
-    N_("Install the AppImage FILE or URL"), N_("FILE|URL") },
+    N_ ("Install the AppImage FILE or URL"), N_ ("FILE|URL") },
   { "remote", 0, 0, G_OPTION_ARG_STRING, &opt_remote,
-    N_("Install from this remote instead of flathub"), N_("NAME") },
+    N_ ("Install from this remote instead of flathub"), N_ ("NAME") },
+  { "from-snap", 0, 0, G_OPTION_ARG_STRING, &opt_from_snap,
+    N_ ("Install the snap NAME from the Snap Store, or a local FILE.snap"), N_ ("NAME|FILE") },
+  { "channel", 0, 0, G_OPTION_ARG_STRING, &opt_channel, N_ ("Snap channel (default latest/stable)"),
+    N_ ("CHANNEL") },
   { NULL },
 };
 
@@ -40,7 +46,7 @@ install_file (WrappyStore *store, const char *path, GError **error)
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_FOUND,
-                   _("%s: no such file (to install from Flathub use --from-flathub ID)"), path);
+                   _ ("%s: no such file (to install from Flathub use --from-flathub ID)"), path);
       return NULL;
     }
   if (has_suffix_ci (path, ".flatpakref"))
@@ -49,8 +55,12 @@ install_file (WrappyStore *store, const char *path, GError **error)
     return wrappy_flathub_install_bundle (store, path, NULL, error);
   if (has_suffix_ci (path, ".appimage") || wrappy_appimage_looks_like (path))
     return wrappy_appimage_install (store, path, NULL, error);
+  if (has_suffix_ci (path, ".snap"))
+    return wrappy_snap_install_file (store, path, NULL, error);
   g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
-               _("%s: unknown file type; wrappy installs .flatpakref, .flatpak and AppImage files"), path);
+               _ ("%s: unknown file type; wrappy installs .flatpakref, .flatpak, AppImage and "
+                  ".snap files"),
+               path);
   return NULL;
 }
 
@@ -64,15 +74,15 @@ report_installed (WrappyManifest *m)
       wrappy_print_json (b);
       return;
     }
-  printf (_("Installed %s%s%s from %s\n"), m->id, m->version ? " " : "",
+  printf (_ ("Installed %s%s%s from %s\n"), m->id, m->version ? " " : "",
           m->version ? m->version : "", m->origin);
-  printf (_("Run it with: wrappy run %s\n"), m->id);
+  printf (_ ("Run it with: wrappy run %s\n"), m->id);
 }
 
 WRAPPY_BUILTIN (install)
 {
-  g_autoptr (GOptionContext) ctx
-      = g_option_context_new (_("[--from-flathub ID[//BRANCH] | --from-appimage FILE|URL | FILE]"));
+  g_autoptr (GOptionContext) ctx = g_option_context_new (
+      _ ("[--from-flathub ID[//BRANCH] | --from-appimage FILE|URL | FILE]"));
   g_autoptr (WrappyStore) store = NULL;
   g_autoptr (WrappyManifest) m = NULL;
   g_autofree char *id = NULL;
@@ -80,15 +90,39 @@ WRAPPY_BUILTIN (install)
 
   if (!wrappy_parse_options (ctx, entries, &argc, &argv, error))
     return FALSE;
+  if (opt_from_snap != NULL || opt_channel != NULL)
+    {
+      /* A path (or FILE.snap) is a local file, as with `snap install`. */
+      gboolean file
+          = opt_from_snap != NULL
+            && (strchr (opt_from_snap, '/') != NULL || has_suffix_ci (opt_from_snap, ".snap"));
+
+      if (opt_from_snap == NULL || opt_from_flathub != NULL || opt_from_appimage != NULL
+          || argc != 1 || (file && opt_channel != NULL))
+        {
+          g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
+                       _ ("usage: wrappy install --from-snap NAME [--channel CH], or wrappy "
+                          "install --from-snap FILE.snap"));
+          return FALSE;
+        }
+      store = wrappy_store_open (error);
+      if (store == NULL || !wrappy_store_lock (store, error))
+        return FALSE;
+      m = file ? wrappy_snap_install_file (store, opt_from_snap, NULL, error)
+               : wrappy_snap_install (store, opt_from_snap, opt_channel, NULL, error);
+      if (m == NULL)
+        return FALSE;
+      report_installed (m);
+      return TRUE;
+    }
   if ((opt_from_flathub != NULL) + (opt_from_appimage != NULL) + (argc == 2) != 1 || argc > 2)
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
-                   _("usage: wrappy install --from-flathub ID[//BRANCH] [--remote NAME], "
-                     "wrappy install --from-appimage FILE|URL, or wrappy install FILE"));
+                   _ ("usage: wrappy install --from-flathub ID[//BRANCH] [--remote NAME], "
+                      "wrappy install --from-appimage FILE|URL, or wrappy install FILE"));
       return FALSE;
     }
-  if (opt_from_flathub != NULL
-      && !wrappy_parse_app_spec (opt_from_flathub, &id, &branch, error))
+  if (opt_from_flathub != NULL && !wrappy_parse_app_spec (opt_from_flathub, &id, &branch, error))
     return FALSE;
 
   store = wrappy_store_open (error);

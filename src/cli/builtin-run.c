@@ -20,6 +20,7 @@
 #include "wrappy-output.h"
 #include "wrappy-paths.h"
 #include "wrappy-plan.h"
+#include "wrappy-snap-launch.h"
 
 static char *opt_isolation, *opt_home, *opt_command, *opt_memory, *opt_pids, *opt_cpus;
 static char *opt_name;
@@ -299,6 +300,12 @@ spec_from_manifest (const WrappyManifest *m, const WrappyIsolation *level,
   spec->tmp_root = opt_tmp_root;
   if (!spec_set_filesystems (spec, m, error))
     return NULL;
+  if (g_strcmp0 (m->source, "snap") == 0)
+    {
+      g_autofree char *host_home = g_canonicalize_filename (g_get_home_dir (), "/");
+      if (!wrappy_snap_launch_setup (spec, m, opt_command, app_args, host_home, error))
+        return NULL;
+    }
   return g_steal_pointer (&spec);
 }
 

@@ -7,6 +7,7 @@
 #include "wrappy-dirs.h"
 #include "wrappy-error.h"
 #include "wrappy-flathub.h"
+#include "wrappy-snap.h"
 #include "wrappy-fs.h"
 #include "wrappy-i18n.h"
 #include "wrappy-id.h"
@@ -42,7 +43,10 @@ WRAPPY_BUILTIN (uninstall)
   if (store == NULL || !wrappy_store_lock (store, error))
     return FALSE;
   m = wrappy_manifest_load (id, error);
-  if (m == NULL || !wrappy_flathub_uninstall (store, m, NULL, error))
+  if (m == NULL)
+    return FALSE;
+  if (g_strcmp0 (m->source, "snap") == 0 ? !wrappy_snap_uninstall (store, m, NULL, error)
+                                         : !wrappy_flathub_uninstall (store, m, NULL, error))
     return FALSE;
 
   if (opt_delete_data)

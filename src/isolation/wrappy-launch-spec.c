@@ -26,6 +26,9 @@ wrappy_launch_spec_free (WrappyLaunchSpec *spec)
   g_free (spec->app_id);
   g_free (spec->base_path);
   g_free (spec->app_path);
+  g_free (spec->app_mount);
+  g_free (spec->app_link);
+  g_strfreev (spec->home_dirs);
   g_clear_pointer (&spec->deps, g_ptr_array_unref);
   g_strfreev (spec->argv);
   g_strfreev (spec->env);

@@ -57,6 +57,12 @@ typedef struct
                             * it brings no etc/, so /etc is made from the host's /etc */
   char *app_path;          /* the app layer, read-only at /app; NULL for host programs,
                             * which get no /app and no Flatpak per-app variables */
+  gboolean base_is_root;   /* a snap's base (core22, …): its top-level dirs are /bin, /lib,
+                            * /usr…, /etc comes from the host (as snapd does), and the app
+                            * is read-only at app_mount, with no Flatpak variables */
+  char *app_mount;         /* base_is_root: where the app appears (/snap/NAME/REVISION) */
+  char *app_link;          /* base_is_root: a symlink to app_mount (/snap/NAME/current) */
+  char **home_dirs;        /* made in the home if missing, relative to it (snap/NAME/REV) */
   GPtrArray *deps;         /* WrappyLayer*, read-only at their sandbox_path */
   char **argv;             /* [command, args…]; a bare command is looked up in PATH inside */
   char **env;              /* "VAR=VALUE" set on top (app metadata, then --env) */

@@ -265,10 +265,66 @@ add_layer (WrappyPlan *plan, const WrappyLaunchSpec *spec, const char *src, cons
     }
 }
 
+/* A snap's base as the root: its top-level directories read-only at /NAME (as
+ * snapd's squashfs mounts are), its top-level symlinks (bin -> usr/bin) as they are;
+ * what the sandbox makes itself (/etc from the host, /dev, /proc, /tmp, the home…) is
+ * never taken from it. The app goes read-only at app_mount, app_link pointing to it. */
+static const char *const not_from_base[]
+    = { "etc", "dev", "proc", "sys", "tmp", "run", "var", "home", "root", "snap", "mnt",
+        "media", "boot", "lost+found", "app" };
+
+/* Whether a base_is_root base provides the top-level entry name. */
 static gboolean
-add_layers (WrappyPlan *plan, const WrappyLaunchSpec *spec, GPtrArray *notes, GError **error)
+base_provides (const WrappyHostFacts *f, const char *name)
+{
+  return !TABLE_HAS (not_from_base, name) && strchr (name, '/') == NULL && name[0] != '.'
+         && strv_has (f->base_entries, name);
+}
+
+static gboolean
+add_root_base (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFacts *f,
+               GError **error)
+{
+
+  if (!valid_sandbox_path (spec->app_mount) || !path_is_under (spec->app_mount, "/snap")
+      || (spec->app_link != NULL
+          && (!valid_sandbox_path (spec->app_link) || !path_is_under (spec->app_link, "/snap"))))
+    {
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_SANDBOX_SETUP,
+                   _ ("invalid mount point '%s' for the app"),
+                   spec->app_mount ? spec->app_mount : "");
+      return FALSE;
+    }
+  for (char **e = f->base_entries; e && *e; e++)
+    {
+      g_autofree char *src = NULL, *dest = NULL;
+      const char *link;
+
+      if (!base_provides (f, *e))
+        continue;
+      dest = g_build_filename ("/", *e, NULL);
+      link = f->base_root_links ? g_hash_table_lookup (f->base_root_links, *e) : NULL;
+      if (link != NULL)
+        {
+          add_op (plan, WRAPPY_OP_SYMLINK, 0, link, dest, 0);
+          continue;
+        }
+      src = g_build_filename (spec->base_path, *e, NULL);
+      add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO | WRAPPY_OP_FLAG_OPTIONAL, src, dest, 0);
+    }
+  if (spec->app_path != NULL)
+    add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO, spec->app_path, spec->app_mount, 0);
+  if (spec->app_link != NULL)
+    add_op (plan, WRAPPY_OP_SYMLINK, 0, spec->app_mount, spec->app_link, 0);
+  return TRUE;
+}
+
+static gboolean
+add_layers (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFacts *f,
+            GPtrArray *notes, GError **error)
 {
   g_autoptr (GPtrArray) deps = g_ptr_array_new ();
+  const char *app_dir = spec->base_is_root ? spec->app_mount : "/app";
 
   if (spec->base_path == NULL)
     {
@@ -276,21 +332,29 @@ add_layers (WrappyPlan *plan, const WrappyLaunchSpec *spec, GPtrArray *notes, GE
                            _ ("the app has no base layer"));
       return FALSE;
     }
-  /* Extensions are read-only binds on top of the overlay: they stay read-only. */
-  add_layer (plan, spec, spec->base_path, "/usr", notes);
-  if (spec->app_path != NULL)
-    add_layer (plan, spec, spec->app_path, "/app", notes);
+  if (spec->base_is_root)
+    {
+      if (!add_root_base (plan, spec, f, error))
+        return FALSE;
+    }
+  else
+    {
+      /* Extensions are read-only binds on top of the overlay: they stay read-only. */
+      add_layer (plan, spec, spec->base_path, "/usr", notes);
+      if (spec->app_path != NULL)
+        add_layer (plan, spec, spec->app_path, "/app", notes);
+    }
 
   for (guint i = 0; spec->deps != NULL && i < spec->deps->len; i++)
     {
       WrappyLayer *l = spec->deps->pdata[i];
-      gboolean under_usr = path_is_under (l->sandbox_path, "/usr");
-      gboolean under_app = spec->app_path != NULL && path_is_under (l->sandbox_path, "/app");
+      gboolean under_usr = !spec->base_is_root && path_is_under (l->sandbox_path, "/usr");
+      gboolean under_app = spec->app_path != NULL && path_is_under (l->sandbox_path, app_dir);
 
       /* Extensions live at extension points of the runtime or the app; anywhere else a
        * layer could shadow /etc or /proc. */
       if (!valid_sandbox_path (l->sandbox_path) || !(under_usr || under_app)
-          || strcmp (l->sandbox_path, "/usr") == 0 || strcmp (l->sandbox_path, "/app") == 0)
+          || strcmp (l->sandbox_path, "/usr") == 0 || strcmp (l->sandbox_path, app_dir) == 0)
         {
           g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_SANDBOX_SETUP,
                        _ ("invalid mount point '%s' for layer %s"),
@@ -323,9 +387,10 @@ sanitize_field (const char *s)
 static void
 add_etc_entries (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFacts *f)
 {
-  const char *etc_dir = spec->host_base ? HOST_ETC : "/usr/etc";
+  gboolean host_etc = spec->host_base || spec->base_is_root;
+  const char *etc_dir = host_etc ? HOST_ETC : "/usr/etc";
 
-  if (spec->host_base)
+  if (host_etc)
     add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO, "/etc", HOST_ETC, 0);
   add_op (plan, WRAPPY_OP_DIR, 0, NULL, "/etc", 0755);
   for (char **e = f->base_etc_entries; e && *e; e++)
@@ -334,9 +399,9 @@ add_etc_entries (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHos
       const char *link = NULL;
 
       if (TABLE_HAS (etc_not_from_base, *e) || strchr (*e, '/') != NULL
-          || (spec->host_base && TABLE_HAS (etc_not_from_host, *e)))
+          || (host_etc && TABLE_HAS (etc_not_from_host, *e)))
         continue;
-      if (spec->host_base && f->host_etc_links != NULL)
+      if (host_etc && f->host_etc_links != NULL)
         link = g_hash_table_lookup (f->host_etc_links, *e);
       dest = g_build_filename ("/etc", *e, NULL);
       target = link ? g_strdup (link) : g_build_filename (etc_dir, *e, NULL);
@@ -354,7 +419,7 @@ add_etc (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFacts *
   g_autofree char *passwd = NULL, *group = NULL;
 
   /* At none the host's /etc is the one the host's /usr goes with: nothing to generate. */
-  if (spec->host_base && spec->isolation == WRAPPY_ISOLATION_NONE)
+  if ((spec->host_base || spec->base_is_root) && spec->isolation == WRAPPY_ISOLATION_NONE)
     {
       add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO, "/etc", "/etc", 0);
       return;
@@ -435,7 +500,7 @@ add_proc_sys (WrappyPlan *plan)
 
 /* --isolation=none: the layout over a view of the host's own root. */
 static void
-add_host_root (WrappyPlan *plan, const WrappyHostFacts *f)
+add_host_root (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFacts *f)
 {
   static const char *const replaced[] = { "usr",   "app",   "etc",    "bin",  "sbin", "lib",
                                           "lib32", "lib64", "libx32", "proc", "dev",  "sys" };
@@ -443,7 +508,8 @@ add_host_root (WrappyPlan *plan, const WrappyHostFacts *f)
   for (char **e = f->host_root_entries; e && *e; e++)
     {
       g_autofree char *p = NULL;
-      if (TABLE_HAS (replaced, *e) || strchr (*e, '/') != NULL)
+      if (TABLE_HAS (replaced, *e) || strchr (*e, '/') != NULL
+          || (spec->base_is_root && (strcmp (*e, "snap") == 0 || base_provides (f, *e))))
         continue;
       p = g_build_filename ("/", *e, NULL);
       add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_OPTIONAL, p, p, 0);
@@ -520,12 +586,24 @@ add_home (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFacts 
   /* Flatpak's per-app XDG dirs, so that Flathub apps find their data where they
    * expect it. Optional: the home belongs to the app, which may have moved things. A host
    * program uses the home's own XDG dirs. */
-  for (guint i = 0; spec->app_path != NULL && i < G_N_ELEMENTS (xdg); i++)
+  for (guint i = 0; spec->app_path != NULL && !spec->base_is_root && i < G_N_ELEMENTS (xdg); i++)
     {
       g_autofree char *d = g_build_filename (f->home, ".var/app", spec->app_id, xdg[i], NULL);
       add_op (plan, WRAPPY_OP_DIR, WRAPPY_OP_FLAG_OPTIONAL, NULL, d, 0700);
     }
   return TRUE;
+}
+
+/* After the grants: with a home grant they land in the real home, as snapd's do. */
+static void
+add_home_dirs (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFacts *f)
+{
+  for (char **d = spec->home_dirs; d && *d; d++)
+    {
+      g_autofree char *p = g_build_filename (f->home, *d, NULL);
+      if (valid_sandbox_path (p) && path_is_under (p, f->home) && strcmp (p, f->home) != 0)
+        add_op (plan, WRAPPY_OP_DIR, WRAPPY_OP_FLAG_OPTIONAL, NULL, p, 0700);
+    }
 }
 
 static gboolean
@@ -824,7 +902,7 @@ env_is_stripped (const char *entry)
 static char **
 set_layout_env (char **envp, const WrappyLaunchSpec *spec, const WrappyHostFacts *f)
 {
-  gboolean app = spec->app_path != NULL;
+  gboolean app = spec->app_path != NULL && !spec->base_is_root;
   g_autofree char *var_app
       = app ? g_build_filename (f->home, ".var/app", spec->app_id, NULL) : g_strdup (f->home);
   g_autofree char *data = g_build_filename (var_app, app ? "data" : ".local/share", NULL);
@@ -920,9 +998,9 @@ add_fs_ops (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFact
 
   g_autoptr (GPtrArray) binds = g_ptr_array_new_with_free_func ((GDestroyNotify)op_free);
 
-  if (!add_layers (plan, spec, notes, error))
+  if (!add_layers (plan, spec, f, notes, error))
     return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (usr_links); i++)
+  for (guint i = 0; !spec->base_is_root && i < G_N_ELEMENTS (usr_links); i++)
     if (strv_has (f->base_entries, usr_links[i]))
       {
         g_autofree char *target = g_build_filename ("usr", usr_links[i], NULL);
@@ -932,7 +1010,7 @@ add_fs_ops (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFact
   add_etc (plan, spec, f, !(plan->clone_flags & CLONE_NEWNET));
 
   if (none)
-    add_host_root (plan, f);
+    add_host_root (plan, spec, f);
   else
     {
       add_dev (plan, spec, f);
@@ -953,6 +1031,7 @@ add_fs_ops (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFact
   for (guint i = 0; i < binds->len; i++)
     g_ptr_array_add (plan->ops, g_steal_pointer (&binds->pdata[i]));
   g_ptr_array_set_size (binds, 0);
+  add_home_dirs (plan, spec, f);
   wrappy_plan_add_sockets (plan, spec, f, notes);
   /* The skeleton (mount points, symlinks, /etc) is read-only once it is built. */
   add_op (plan, WRAPPY_OP_REMOUNT_RO, 0, NULL, "/", 0);
@@ -1100,13 +1179,13 @@ list_dir (const char *path)
 
 /* The targets of the symlinks among /etc's names. */
 static GHashTable *
-etc_links (char **names)
+dir_links (const char *dir, char **names)
 {
   GHashTable *links = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   for (char **n = names; n && *n; n++)
     {
-      g_autofree char *path = g_build_filename ("/etc", *n, NULL);
+      g_autofree char *path = g_build_filename (dir, *n, NULL);
       char *target = g_file_read_link (path, NULL);
       if (target != NULL)
         g_hash_table_insert (links, g_strdup (*n), target);
@@ -1117,8 +1196,9 @@ etc_links (char **names)
 void
 wrappy_host_facts_collect (WrappyHostFacts *f, const WrappyLaunchSpec *spec)
 {
+  gboolean host_etc = spec->host_base || spec->base_is_root;
   g_autofree char *base_etc
-      = spec->host_base ? g_strdup ("/etc") : g_build_filename (spec->base_path, "etc", NULL);
+      = host_etc ? g_strdup ("/etc") : g_build_filename (spec->base_path, "etc", NULL);
 
   memset (f, 0, sizeof *f);
   f->uid = getuid ();
@@ -1130,8 +1210,10 @@ wrappy_host_facts_collect (WrappyHostFacts *f, const WrappyLaunchSpec *spec)
   f->env = g_get_environ ();
   f->base_entries = list_dir (spec->base_path);
   f->base_etc_entries = list_dir (base_etc);
-  if (spec->host_base)
-    f->host_etc_links = etc_links (f->base_etc_entries);
+  if (host_etc)
+    f->host_etc_links = dir_links ("/etc", f->base_etc_entries);
+  if (spec->base_is_root)
+    f->base_root_links = dir_links (spec->base_path, f->base_entries);
   if (spec->isolation == WRAPPY_ISOLATION_NONE)
     f->host_root_entries = list_dir ("/");
   f->has_resolv_conf = access ("/etc/resolv.conf", F_OK) == 0;
@@ -1165,6 +1247,7 @@ wrappy_host_facts_clear (WrappyHostFacts *f)
   g_clear_pointer (&f->base_entries, g_strfreev);
   g_clear_pointer (&f->base_etc_entries, g_strfreev);
   g_clear_pointer (&f->host_etc_links, g_hash_table_unref);
+  g_clear_pointer (&f->base_root_links, g_hash_table_unref);
   g_clear_pointer (&f->host_root_entries, g_strfreev);
   for (int i = 0; i < G_USER_N_DIRECTORIES; i++)
     g_clear_pointer (&f->user_dirs[i], g_free);

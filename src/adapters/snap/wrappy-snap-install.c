@@ -1,0 +1,577 @@
+/* Installing a snap: read meta/snap.yaml from the image, bring its base (and content
+ * snaps named by default-provider) from the store unless another snap already has them,
+ * extract every image with the shared squashfs extractor, commit the trees into the
+ * store, check them out as layers and write the manifest: the one atomic step. A failure
+ * before that removes the layers and refs this install created. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "wrappy-dirs.h"
+#include "wrappy-error.h"
+#include "wrappy-export.h"
+#include "wrappy-fs.h"
+#include "wrappy-i18n.h"
+#include "wrappy-id.h"
+#include "wrappy-output.h"
+#include "wrappy-snap-launch.h"
+#include "wrappy-snap-store.h"
+#include "wrappy-snap-yaml.h"
+#include "wrappy-snap.h"
+#include "wrappy-squashfs.h"
+
+typedef struct
+{
+  char *kind, *name, *ref, *commit, *mount, *path;
+  gboolean created; /* this install made the layer: removed again if it fails */
+} SnapLayer;
+
+static void
+snap_layer_free (SnapLayer *l)
+{
+  g_free (l->kind);
+  g_free (l->name);
+  g_free (l->ref);
+  g_free (l->commit);
+  g_free (l->mount);
+  g_free (l->path);
+  g_free (l);
+}
+
+static SnapLayer *
+snap_layer_new (const char *kind, const char *name, const char *ref, const char *commit,
+                const char *mount)
+{
+  SnapLayer *l = g_new0 (SnapLayer, 1);
+
+  l->kind = g_strdup (kind);
+  l->name = g_strdup (name);
+  l->ref = g_strdup (ref);
+  l->commit = g_strdup (commit);
+  l->mount = g_strdup (mount);
+  return l;
+}
+
+/* Plug interface -> (what, value); the table in docs/snap.md. */
+static const struct
+{
+  const char *plug;
+  const char *what;
+  const char *value;
+} plug_table[] = {
+  { "network", "shared", "network" },
+  { "network-bind", "shared", "network" },
+  { "home", "filesystems", "home" },
+  { "removable-media", "filesystems", "/media" },
+  { "removable-media", "filesystems", "/run/media" },
+  { "removable-media", "filesystems", "/mnt" },
+  { "x11", "sockets", "x11" },
+  { "unity7", "sockets", "x11" },
+  { "wayland", "sockets", "wayland" },
+  { "pulseaudio", "sockets", "pulseaudio" },
+  { "audio-playback", "sockets", "pulseaudio" },
+  { "audio-record", "sockets", "pulseaudio" },
+  { "desktop", "sockets", "session-bus" },
+  { "desktop-legacy", "sockets", "session-bus" },
+  { "opengl", "devices", "dri" },
+};
+
+static void
+strv_add_unique (char ***v, const char *s)
+{
+  guint n = *v ? g_strv_length (*v) : 0;
+
+  if (*v && g_strv_contains ((const char *const *)*v, s))
+    return;
+  *v = g_renew (char *, *v, n + 2);
+  (*v)[n] = g_strdup (s);
+  (*v)[n + 1] = NULL;
+}
+
+void
+wrappy_snap_plugs_to_permissions (char **interfaces, WrappyManifest *m)
+{
+  for (char **i = interfaces; i && *i; i++)
+    for (guint j = 0; j < G_N_ELEMENTS (plug_table); j++)
+      {
+        char ***field;
+        if (strcmp (*i, plug_table[j].plug) != 0)
+          continue;
+        field = strcmp (plug_table[j].what, "shared") == 0    ? &m->shared
+                : strcmp (plug_table[j].what, "sockets") == 0 ? &m->sockets
+                : strcmp (plug_table[j].what, "devices") == 0 ? &m->devices
+                                                              : &m->filesystems;
+        strv_add_unique (field, plug_table[j].value);
+      }
+}
+
+static WrappySnapYaml *
+read_snap_yaml (const char *path, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GBytes) bytes = wrappy_squashfs_read_file (path, 0, "meta/snap.yaml",
+                                                        WRAPPY_SNAP_YAML_MAX_BYTES, &local_error);
+  WrappySnapYaml *y;
+  gsize len;
+  const char *data;
+
+  if (bytes == NULL)
+    {
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
+                   _ ("%s is not a usable snap: %s"), path, local_error->message);
+      return NULL;
+    }
+  data = g_bytes_get_data (bytes, &len);
+  y = wrappy_snap_yaml_parse (data, len, error);
+  if (y == NULL)
+    wrappy_prefix_error (error, "%s: ", path);
+  return y;
+}
+
+/* Extracts the image into layers/.tmp-* (cleaned up after a crash by the store) and
+ * commits it as snap/NAME/ARCH/REVISION. */
+static SnapLayer *
+import_snap (WrappyStore *store, const char *path, const char *kind, const char *name,
+             const char *revision, const char *mount, GCancellable *cancellable, GError **error)
+{
+  g_autofree char *ref = g_strdup_printf ("snap/%s/%s/%s", name, wrappy_default_arch (), revision);
+  g_autofree char *layers = g_build_filename (store->path, "layers", NULL);
+  g_autofree char *tmp = NULL, *tree = NULL, *subject = NULL, *commit = NULL, *old = NULL;
+  OstreeRepo *repo = wrappy_store_get_repo (store, error);
+  SnapLayer *l;
+  gboolean ok;
+
+  if (repo == NULL || !wrappy_dirs_ensure (layers, error))
+    return NULL;
+  if (!ostree_repo_resolve_rev (repo, ref, TRUE, &old, error))
+    return NULL;
+  tmp = g_build_filename (layers, ".tmp-snap-XXXXXX", NULL);
+  if (g_mkdtemp_full (tmp, 0700) == NULL)
+    return wrappy_throw_errno (error, "mkdtemp", tmp), NULL;
+  tree = g_build_filename (tmp, "tree", NULL);
+  subject = g_strdup_printf ("snap %s revision %s", name, revision);
+  ok = wrappy_squashfs_extract (path, 0, tree, NULL, cancellable, error)
+       && wrappy_store_import_tree (store, ref, tree, subject, &commit, cancellable, error);
+  wrappy_rm_rf_at (AT_FDCWD, tmp, NULL);
+  if (!ok)
+    return NULL;
+  l = snap_layer_new (kind, name, ref, commit, mount);
+  l->created = old == NULL || strcmp (old, commit) != 0;
+  return l;
+}
+
+/* A base or content snap another installed snap already uses: the same layer. */
+static SnapLayer *
+reuse_layer (const char *kind, const char *name, const char *mount)
+{
+  g_autoptr (GPtrArray) apps = wrappy_manifest_list_installed (NULL);
+
+  for (guint i = 0; apps && i < apps->len; i++)
+    {
+      WrappyManifest *m = apps->pdata[i];
+      if (g_strcmp0 (m->source, "snap") != 0)
+        continue;
+      for (guint j = 0; j < m->layers->len; j++)
+        {
+          WrappyManifestLayer *l = m->layers->pdata[j];
+          if (strcmp (l->kind, kind) == 0 && g_strcmp0 (l->name, name) == 0 && l->ref != NULL
+              && g_str_has_prefix (l->ref, "snap/"))
+            return snap_layer_new (kind, name, l->ref, l->commit, mount);
+        }
+    }
+  return NULL;
+}
+
+/* Looks name up in the store, downloads and checks it; the download goes either way. */
+static SnapLayer *
+fetch_snap (WrappyStore *store, const char *name, const char *channel, const char *kind,
+            const char *mount, const char *want_type, WrappySnapYaml **yaml_out,
+            GCancellable *cancellable, GError **error)
+{
+  g_autoptr (WrappySnapStoreInfo) info = NULL;
+  g_autofree char *file = NULL;
+  g_autoptr (WrappySnapYaml) y = NULL;
+  SnapLayer *l = NULL;
+
+  wrappy_info (_ ("Looking up %s in the Snap Store…"), name);
+  info = wrappy_snap_store_lookup (name, channel, error);
+  if (info == NULL || (file = wrappy_snap_store_download (info, cancellable, error)) == NULL)
+    return NULL;
+  y = read_snap_yaml (file, error);
+  if (y != NULL && strcmp (y->name, name) != 0)
+    g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
+                 _ ("the store's %s is a snap named '%s'; refusing it"), name, y->name);
+  else if (y != NULL && want_type != NULL && strcmp (y->type, want_type) != 0)
+    g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
+                 _ ("%s is a snap of type '%s', not a %s"), name, y->type, want_type);
+  else if (y != NULL)
+    l = import_snap (store, file, kind, name, info->revision, mount, cancellable, error);
+  unlink (file);
+  if (l != NULL && yaml_out != NULL)
+    *yaml_out = g_steal_pointer (&y);
+  return l;
+}
+
+/* Content plugs with a default-provider: the provider at the plug's target in $SNAP. */
+static gboolean
+add_content_layers (WrappyStore *store, WrappySnapYaml *y, const char *snap_dir, GPtrArray *layers,
+                    GCancellable *cancellable, GError **error)
+{
+  for (guint i = 0; i < y->plugs->len; i++)
+    {
+      WrappySnapPlug *p = y->plugs->pdata[i];
+      g_autofree char *mount = NULL;
+      const char *rel;
+      SnapLayer *l;
+
+      if (strcmp (p->interface, "content") != 0 || p->default_provider == NULL)
+        continue;
+      rel = p->target && g_str_has_prefix (p->target, "$SNAP/") ? p->target + 6 : NULL;
+      mount = rel ? g_build_filename (snap_dir, rel, NULL) : NULL;
+      if (mount == NULL || !wrappy_path_is_clean (mount)
+          || !wrappy_snap_validate_name (p->default_provider, NULL))
+        {
+          g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
+                       _ ("content plug '%s' of %s needs a target inside $SNAP and a valid "
+                          "default-provider"),
+                       p->name, y->name);
+          return FALSE;
+        }
+      l = reuse_layer ("deps", p->default_provider, mount);
+      if (l == NULL)
+        l = fetch_snap (store, p->default_provider, NULL, "deps", mount, NULL, NULL, cancellable,
+                        error);
+      if (l == NULL)
+        return FALSE;
+      g_ptr_array_add (layers, l);
+    }
+  return TRUE;
+}
+
+static void
+undo_layers (WrappyStore *store, GPtrArray *layers)
+{
+  for (guint i = 0; i < layers->len; i++)
+    {
+      SnapLayer *l = layers->pdata[i];
+      gboolean removed = TRUE;
+
+      if (!l->created)
+        continue;
+      if (l->path != NULL)
+        wrappy_store_remove_layer_if_unused (store, l->path, NULL, &removed, NULL);
+      if (removed)
+        wrappy_store_forget_ref (store, NULL, l->ref, NULL, NULL, NULL);
+    }
+}
+
+/* The [Snap] and [Snap App APP] groups wrappy_snap_launch_setup reads. */
+static void
+add_snap_groups (GKeyFile *kf, WrappySnapYaml *y, const char *revision, const char *default_app)
+{
+  g_autoptr (GPtrArray) names = g_ptr_array_new ();
+
+  g_key_file_set_string (kf, "Snap", "name", y->name);
+  g_key_file_set_string (kf, "Snap", "revision", revision);
+  if (y->version)
+    g_key_file_set_string (kf, "Snap", "version", y->version);
+  if (y->base)
+    g_key_file_set_string (kf, "Snap", "base", y->base);
+  g_key_file_set_string (kf, "Snap", "default-app", default_app);
+  for (guint i = 0; i < y->apps->len; i++)
+    {
+      WrappySnapApp *a = y->apps->pdata[i];
+      g_autofree char *group = g_strconcat ("Snap App ", a->name, NULL);
+      g_autoptr (GPtrArray) env = g_ptr_array_new ();
+
+      g_ptr_array_add (names, a->name);
+      g_key_file_set_string (kf, group, "command", a->command);
+      /* The snap's environment, then the app's: the app's wins. */
+      for (char **e = y->env; e && *e; e++)
+        g_ptr_array_add (env, *e);
+      for (char **e = a->env; e && *e; e++)
+        g_ptr_array_add (env, *e);
+      if (env->len > 0)
+        g_key_file_set_string_list (kf, group, "environment", (const char *const *)env->pdata,
+                                    env->len);
+    }
+  g_key_file_set_string_list (kf, "Snap", "apps", (const char *const *)names->pdata, names->len);
+}
+
+static gboolean
+save_manifest (WrappyManifest *m, WrappySnapYaml *y, const char *revision, const char *default_app,
+               GError **error)
+{
+  g_autoptr (GKeyFile) kf = wrappy_manifest_to_keyfile (m);
+  g_autofree char *path = wrappy_manifest_path (m->id);
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *data = NULL;
+  gsize len;
+
+  add_snap_groups (kf, y, revision, default_app);
+  if (!wrappy_dirs_ensure (dir, error))
+    return FALSE;
+  data = g_key_file_to_data (kf, &len, NULL);
+  /* Temp file, fsync, rename: the install's commit point. */
+  return g_file_set_contents_full (path, data, len, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+}
+
+static char *
+self_path (void)
+{
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *dir = exe ? g_path_get_dirname (exe) : NULL;
+  g_autofree char *sibling = dir ? g_build_filename (dir, "wrappy", NULL) : NULL;
+
+  if (sibling && g_file_test (sibling, G_FILE_TEST_IS_EXECUTABLE))
+    return g_steal_pointer (&sibling);
+  return g_build_filename (WRAPPY_BINDIR, "wrappy", NULL);
+}
+
+static char *
+replace_all (const char *s, const char *from, const char *to)
+{
+  g_auto (GStrv) parts = g_strsplit (s, from, -1);
+  return g_strjoinv (to, parts);
+}
+
+/* The .desktop files in meta/gui, read from the image (symlinks stay inside it), with ${SNAP} as
+ * /snap/NAME/current, staged as share/applications/ID[-STEM].desktop for the exporter. */
+static gboolean
+export_desktop_files (const char *snap_path, const char *id, const char *name, GError **error)
+{
+  g_auto (GStrv) entries = wrappy_squashfs_list_dir (snap_path, 0, "meta/gui", NULL);
+  g_autofree char *stage = NULL, *apps_dir = NULL, *wrappy_path = self_path ();
+  g_autofree char *snap_dir = g_strdup_printf ("/snap/%s/current", name);
+  gboolean ok;
+
+  if (entries == NULL)
+    return wrappy_export_app (id, "/nonexistent", wrappy_path, NULL, error);
+  stage = g_dir_make_tmp ("wrappy-snap-XXXXXX", error);
+  if (stage == NULL)
+    return FALSE;
+  apps_dir = g_build_filename (stage, "share", "applications", NULL);
+  ok = wrappy_dirs_ensure (apps_dir, error);
+  for (char **e = entries; ok && *e; e++)
+    {
+      g_autofree char *src = NULL, *stem = NULL, *dest = NULL, *text = NULL, *a = NULL;
+      g_autoptr (GBytes) bytes = NULL;
+
+      if (!g_str_has_suffix (*e, ".desktop") || strchr (*e, '/') != NULL)
+        continue;
+      src = g_build_filename ("meta/gui", *e, NULL);
+      bytes = wrappy_squashfs_read_file (snap_path, 0, src, WRAPPY_EXPORT_MAX_DESKTOP_SIZE, NULL);
+      if (bytes == NULL)
+        continue;
+      stem = g_strndup (*e, strlen (*e) - strlen (".desktop"));
+      text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+      a = replace_all (text, "${SNAP}", snap_dir);
+      g_free (text);
+      text = replace_all (a, "$SNAP", snap_dir);
+      dest = strcmp (stem, name) == 0 ? g_strdup_printf ("%s/%s.desktop", apps_dir, id)
+                                      : g_strdup_printf ("%s/%s-%s.desktop", apps_dir, id, stem);
+      ok = g_file_set_contents (dest, text, -1, error);
+    }
+  ok = ok && wrappy_export_app (id, stage, wrappy_path, NULL, error);
+  wrappy_rm_rf_at (AT_FDCWD, stage, NULL);
+  return ok;
+}
+
+static const char *
+default_app_of (WrappySnapYaml *y)
+{
+  const WrappySnapApp *a = wrappy_snap_yaml_get_app (y, y->name);
+  return a ? a->name : ((WrappySnapApp *)y->apps->pdata[0])->name;
+}
+
+static WrappyManifest *
+build_manifest (WrappyStore *store, WrappySnapYaml *y, const char *id, const char *origin,
+                const char *branch, GPtrArray *layers, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (WrappyManifest) m = wrappy_manifest_new (id);
+  g_auto (GStrv) interfaces = wrappy_snap_yaml_interfaces (y);
+  const WrappySnapApp *app = wrappy_snap_yaml_get_app (y, default_app_of (y));
+  g_auto (GStrv) words = NULL;
+
+  for (guint i = 0; i < layers->len; i++)
+    {
+      SnapLayer *l = layers->pdata[i];
+      l->path = wrappy_store_checkout_layer (store, l->ref, l->commit, cancellable, error);
+      if (l->path == NULL)
+        return NULL;
+      wrappy_manifest_add_layer (m, l->kind, l->name, l->ref, l->commit, l->path, l->mount);
+      if (strcmp (l->kind, "app") == 0)
+        {
+          g_autofree char *files = g_build_filename (store->path, l->path, NULL);
+          m->installed_size = wrappy_disk_usage (files);
+        }
+    }
+  m->name = g_strdup (y->name);
+  m->version = g_strdup (y->version);
+  m->summary = g_strdup (y->summary);
+  m->source = g_strdup ("snap");
+  m->origin = g_strdup (origin);
+  m->branch = g_strdup (branch);
+  if (g_shell_parse_argv (app->command, NULL, &words, NULL))
+    m->command = g_strdup_printf ("/snap/%s/current/%s", y->name, words[0]);
+  wrappy_snap_plugs_to_permissions (interfaces, m);
+  return g_steal_pointer (&m);
+}
+
+static gboolean
+check_installable (WrappySnapYaml *y, const char *id, GError **error)
+{
+  if (strcmp (y->type, "app") != 0)
+    return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
+                        _ ("%s is a snap of type '%s'; only apps are installed (bases come "
+                           "with the snaps that use them)"),
+                        y->name, y->type),
+           FALSE;
+  if (y->base == NULL || strcmp (y->base, "bare") == 0)
+    return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
+                        _ ("%s has no base (base: bare); wrappy cannot run it"), y->name),
+           FALSE;
+  if (y->apps->len == 0)
+    return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA, _ ("%s has no apps to run"),
+                        y->name),
+           FALSE;
+  if (!wrappy_validate_app_id (id, error))
+    return FALSE;
+  if (wrappy_manifest_is_installed (id))
+    return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_ALREADY_INSTALLED,
+                        _ ("%s is already installed as %s; remove it first with 'wrappy "
+                           "uninstall %s'"),
+                        y->name, id, id),
+           FALSE;
+  return TRUE;
+}
+
+/* The common part: y was read from the image at path, which is the snap's revision. */
+static WrappyManifest *
+install_image (WrappyStore *store, const char *path, WrappySnapYaml *y, const char *revision,
+               const char *origin, const char *branch, GCancellable *cancellable, GError **error)
+{
+  g_autofree char *id = wrappy_snap_app_id (y->name);
+  g_autofree char *snap_dir = g_strdup_printf ("/snap/%s/%s", y->name, revision);
+  g_autoptr (GPtrArray) layers = g_ptr_array_new_with_free_func ((GDestroyNotify)snap_layer_free);
+  g_autoptr (WrappyManifest) m = NULL;
+  g_autoptr (GError) export_error = NULL;
+  SnapLayer *l;
+
+  if (!check_installable (y, id, error))
+    return NULL;
+  /* One copy of a base for every snap on it, as with a Flatpak runtime. */
+  l = reuse_layer ("base", y->base, "/");
+  if (l == NULL)
+    {
+      g_autoptr (WrappySnapYaml) by = NULL;
+      l = fetch_snap (store, y->base, NULL, "base", "/", "base", &by, cancellable, error);
+    }
+  if (l != NULL)
+    g_ptr_array_add (layers, l);
+  if (l == NULL || !add_content_layers (store, y, snap_dir, layers, cancellable, error)
+      || (l = import_snap (store, path, "app", y->name, revision, snap_dir, cancellable, error))
+             == NULL)
+    goto fail;
+  g_ptr_array_add (layers, l);
+  m = build_manifest (store, y, id, origin, branch, layers, cancellable, error);
+  if (m == NULL)
+    goto fail;
+  /* Layers reach the disk before the manifest that points at them. */
+  wrappy_store_sync (store);
+  if (!save_manifest (m, y, revision, default_app_of (y), error))
+    goto fail;
+  if (!export_desktop_files (path, id, y->name, &export_error))
+    g_printerr (_ ("warning: %s was installed, but its launchers were not exported: %s\n"), id,
+                export_error->message);
+  return g_steal_pointer (&m);
+
+fail:
+  undo_layers (store, layers);
+  return NULL;
+}
+
+WrappyManifest *
+wrappy_snap_install (WrappyStore *store, const char *name, const char *channel,
+                     GCancellable *cancellable, GError **error)
+{
+  g_autoptr (WrappySnapStoreInfo) info = NULL;
+  g_autoptr (WrappySnapYaml) y = NULL;
+  g_autofree char *file = NULL, *id = NULL, *norm = NULL;
+  WrappyManifest *m = NULL;
+
+  if (!wrappy_snap_validate_name (name, error))
+    return NULL;
+  id = wrappy_snap_app_id (name);
+  if (wrappy_manifest_is_installed (id))
+    return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_ALREADY_INSTALLED,
+                        _ ("%s is already installed as %s; remove it first with 'wrappy "
+                           "uninstall %s'"),
+                        name, id, id),
+           NULL;
+  norm = wrappy_snap_channel_normalize (channel, error);
+  if (norm == NULL)
+    return NULL;
+  wrappy_info (_ ("Looking up %s in the Snap Store…"), name);
+  info = wrappy_snap_store_lookup (name, norm, error);
+  if (info == NULL || (file = wrappy_snap_store_download (info, cancellable, error)) == NULL)
+    return NULL;
+  y = read_snap_yaml (file, error);
+  if (y != NULL && strcmp (y->name, name) != 0)
+    g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
+                 _ ("the store's %s is a snap named '%s'; refusing it"), name, y->name);
+  else if (y != NULL)
+    m = install_image (store, file, y, info->revision, "snapstore", norm, cancellable, error);
+  unlink (file);
+  return m;
+}
+
+WrappyManifest *
+wrappy_snap_install_file (WrappyStore *store, const char *path, GCancellable *cancellable,
+                          GError **error)
+{
+  g_autoptr (WrappySnapYaml) y = read_snap_yaml (path, error);
+  g_autofree char *abs = g_canonicalize_filename (path, NULL);
+
+  if (y == NULL)
+    return NULL;
+  /* snapd numbers unasserted local revisions x1, x2…; one per install here. */
+  return install_image (store, path, y, "x1", abs, "local", cancellable, error);
+}
+
+gboolean
+wrappy_snap_uninstall (WrappyStore *store, WrappyManifest *m, GCancellable *cancellable,
+                       GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+
+  if (!wrappy_export_remove (m->id, &local_error))
+    {
+      g_printerr (_ ("warning: could not remove the launchers of %s: %s\n"), m->id,
+                  local_error->message);
+      g_clear_error (&local_error);
+    }
+  if (!wrappy_manifest_delete (m->id, error))
+    return FALSE;
+  for (guint i = 0; i < m->layers->len; i++)
+    {
+      WrappyManifestLayer *l = m->layers->pdata[i];
+      gboolean removed = FALSE;
+
+      /* Bases and content snaps stay for `wrappy gc`, as Flatpak runtimes do. */
+      if (strcmp (l->kind, "app") != 0)
+        continue;
+      if (!wrappy_store_remove_layer_if_unused (store, l->path, m->id, &removed, error))
+        return FALSE;
+      if (removed && l->ref != NULL
+          && !wrappy_store_forget_ref (store, NULL, l->ref, NULL, cancellable, &local_error))
+        {
+          wrappy_debug ("cannot drop ref %s: %s", l->ref, local_error->message);
+          g_clear_error (&local_error);
+        }
+    }
+  return TRUE;
+}

@@ -1,0 +1,28 @@
+/* The Snap source: install a snap (from the store or a local .snap file) with its base
+ * and content snaps as layers, and uninstall it. Layout, IDs and the plug table are in
+ * docs/snap.md. */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "wrappy-manifest.h"
+#include "wrappy-store.h"
+
+G_BEGIN_DECLS
+
+/* name from the store, in channel (NULL: latest/stable). */
+WrappyManifest *wrappy_snap_install (WrappyStore *store, const char *name, const char *channel,
+                                     GCancellable *cancellable, GError **error);
+
+/* A local .snap file (unsigned, as `snap install --dangerous`); its base and content
+ * snaps still come from the store unless already installed. */
+WrappyManifest *wrappy_snap_install_file (WrappyStore *store, const char *path,
+                                          GCancellable *cancellable, GError **error);
+
+gboolean wrappy_snap_uninstall (WrappyStore *store, WrappyManifest *m, GCancellable *cancellable,
+                                GError **error);
+
+/* Plug interfaces as wrappy permissions (the table in docs/snap.md). */
+void wrappy_snap_plugs_to_permissions (char **interfaces, WrappyManifest *m);
+
+G_END_DECLS

@@ -1,0 +1,243 @@
+#!/bin/bash
+# Snaps: install from a Snap Store stand-in (tests/integration/snapstore.py) and from
+# files built with the real `snap pack` (tests/fixtures/make-snaps.sh), run with the
+# base as / and the SNAP* variables, plugs as permissions, desktop export, errors that
+# leave nothing behind, uninstall.
+source "$(dirname "$0")/lib.sh"
+
+# Beside the Flatpak fixtures: make-repo.sh replaces its whole directory when it rebuilds.
+SNAPS=$WRAPPY_FIXTURES-snaps
+ID=io.snapcraft.hello-snap
+
+# start_snapstore [--mode normal|badhash|truncated]: sets WRAPPY_SNAP_STORE_URL and
+# STORE_LOG; stopped when the test ends.
+start_snapstore() {
+  local portfile i
+  portfile=$(mktemp -u "$T_DIR/port.XXXXXX")
+  STORE_LOG=$T_DIR/store.log
+  "$PYTHON" "$LIB_DIR/snapstore.py" "$SNAPS" "$portfile" --lifetime 900 --log "$STORE_LOG" \
+    "$@" >/dev/null 2>&1 &
+  echo $! >>"$T_DIR/.pids"
+  for i in $(seq 100); do
+    [ -s "$portfile" ] && break
+    sleep 0.05
+  done
+  [ -s "$portfile" ] || fail "the snap store stand-in did not start"
+  export WRAPPY_SNAP_STORE_URL="http://127.0.0.1:$(cat "$portfile")"
+}
+
+# value KEY: KEY=VALUE from the hello app's output in $OUT.
+value() { printf '%s\n' "$OUT" | sed -n "s/^$1=//p" | head -n 1; }
+
+# nothing_left: no manifest, layer, ref, download or launcher remains.
+nothing_left() {
+  local data=$XDG_DATA_HOME/wrappy
+  [ -z "$(ls -A "$data/apps" 2>/dev/null)" ] || fail "a manifest was left: $(ls "$data/apps")"
+  [ -z "$(find "$data/layers" -mindepth 1 -maxdepth 2 2>/dev/null | grep -v '/layers/snap$')" ] ||
+    fail "layers were left: $(find "$data/layers" -maxdepth 4)"
+  [ -z "$(find "$data/layers/snap" -mindepth 1 -maxdepth 1 2>/dev/null)" ] ||
+    fail "snap layers were left: $(find "$data/layers/snap" -maxdepth 3)"
+  if [ -d "$data/repo" ]; then
+    [ -z "$(ostree refs --repo="$data/repo")" ] || fail "refs were left: $(ostree refs --repo="$data/repo")"
+  fi
+  [ -z "$(ls -A "$XDG_CACHE_HOME/wrappy/downloads" 2>/dev/null)" ] ||
+    fail "downloads were left: $(ls -A "$XDG_CACHE_HOME/wrappy/downloads")"
+  [ -z "$(ls -A "$XDG_DATA_HOME/applications" 2>/dev/null)" ] || fail "launchers were left"
+}
+
+test_snap_install_from_store_and_run() {
+  start_snapstore
+  ok wrappy install --from-snap hello-snap
+  assert_contains "$OUT" "Installed $ID 2.5"
+  ok wrappy --json list
+  assert_eq "snap" "$(json '[a["source"] for a in j if a["id"] == "'$ID'"][0]')" "source in list"
+  ok wrappy run "$ID" -- one two
+  assert_eq "/snap/hello-snap/7" "$(value SNAP)" "SNAP"
+  assert_eq "hello-snap" "$(value SNAP_NAME)" "SNAP_NAME"
+  assert_eq "2.5" "$(value SNAP_VERSION)" "SNAP_VERSION"
+  assert_eq "7" "$(value SNAP_REVISION)" "SNAP_REVISION"
+  assert_eq "amd64" "$(value SNAP_ARCH)" "SNAP_ARCH"
+  assert_eq "$HOME/snap/hello-snap/7" "$(value SNAP_USER_DATA)" "SNAP_USER_DATA"
+  assert_eq "$HOME/snap/hello-snap/common" "$(value SNAP_USER_COMMON)" "SNAP_USER_COMMON"
+  assert_eq "/var/snap/hello-snap/7" "$(value SNAP_DATA)" "SNAP_DATA"
+  assert_eq "/var/snap/hello-snap/common" "$(value SNAP_COMMON)" "SNAP_COMMON"
+  assert_eq "$HOME/snap/hello-snap/7" "$(value HOME)" "HOME as snapd sets it"
+  assert_eq "hi from hello-snap" "$(value GREETING)" "snap.yaml environment, expanded"
+  assert_eq "one two" "$(value args)" "arguments"
+  assert_contains "$OUT" "user-data=writable"
+  assert_eq "writable" "$(value data)" "SNAP_DATA"
+  assert_contains "$OUT" "wrappy-core 1"
+  assert_eq "from-content-snap" "$(value themes)" "content snap at its plug's target"
+  assert_eq "/snap/hello-snap/7" "$(value current)" "/snap/NAME/current"
+  # SNAP_DATA lives in the app's state.
+  assert_file "$XDG_STATE_HOME/wrappy/$ID/snap-data/7/written"
+}
+
+test_snap_other_app_and_paranoid() {
+  start_snapstore
+  ok wrappy install --from-snap hello-snap
+  ok wrappy run --command=hello-snap.other "$ID" -- more
+  assert_eq "other app: first more SNAP_NAME=hello-snap OTHER=only-for-other" "$OUT" "the other app"
+  ok wrappy run --isolation=paranoid "$ID"
+  assert_eq "/snap/hello-snap/7" "$(value SNAP)" "SNAP at paranoid"
+  assert_eq "$HOME/snap/hello-snap/7" "$(value SNAP_USER_DATA)" "SNAP_USER_DATA at paranoid"
+  assert_eq "exists" "$(value user-data)" "SNAP_USER_DATA at paranoid"
+  # The home plug's grant is read-only at paranoid (SPEC.md), ~/snap included.
+  assert_not_contains "$OUT" "user-data=writable"
+  assert_contains "$OUT" "data=writable"
+  assert_fails_with 1 "has no app 'nope'" wrappy run --command=hello-snap.nope "$ID"
+  # At none the host's root is there around the base; SNAP_DATA is the state itself.
+  ok wrappy run --isolation=none "$ID"
+  assert_eq "$XDG_STATE_HOME/wrappy/$ID/snap-data/7" "$(value SNAP_DATA)" "SNAP_DATA at none"
+  assert_contains "$OUT" "user-data=writable"
+  assert_contains "$OUT" "wrappy-core 1"
+}
+
+test_snap_install_file() {
+  start_snapstore
+  ok wrappy install "$SNAPS/second-snap_3.snap"
+  assert_contains "$OUT" "Installed io.snapcraft.second-snap 1.0"
+  ok wrappy run io.snapcraft.second-snap
+  assert_contains "$OUT" "second: SNAP=/snap/second-snap/x1"
+  assert_contains "$OUT" "wrappy-core 1"
+  # The base came from the store; the snap itself did not.
+  assert_contains "$(cat "$STORE_LOG")" "/download/wrappy-core_1.snap"
+  assert_not_contains "$(cat "$STORE_LOG")" "second-snap"
+  ok wrappy uninstall io.snapcraft.second-snap
+  cp "$SNAPS/second-snap_3.snap" "$T_DIR/second.snap"
+  ok wrappy install --from-snap "$T_DIR/second.snap"
+  assert_fails_with 2 "" wrappy install --from-snap "$T_DIR/second.snap" --channel beta
+}
+
+test_snap_base_shared() {
+  start_snapstore
+  ok wrappy install --from-snap hello-snap
+  ok wrappy install --from-snap second-snap
+  ok wrappy --json info "$ID"
+  local a b
+  a=$(sed -n 's/^path=//p' "$XDG_DATA_HOME/wrappy/apps/$ID.manifest" | grep wrappy-core)
+  b=$(sed -n 's/^path=//p' "$XDG_DATA_HOME/wrappy/apps/io.snapcraft.second-snap.manifest" | grep wrappy-core)
+  [ -n "$a" ] || fail "no base layer in the manifest"
+  assert_eq "$a" "$b" "the base layer of both snaps"
+  assert_eq 1 "$(grep -c '/download/wrappy-core_1.snap' "$STORE_LOG")" "base downloads"
+  ok wrappy run io.snapcraft.second-snap
+  assert_contains "$OUT" "wrappy-core 1"
+}
+
+test_snap_channel() {
+  start_snapstore
+  ok wrappy install --from-snap hello-snap --channel beta
+  ok wrappy run "$ID"
+  assert_eq "107" "$(value SNAP_REVISION)" "revision from latest/beta"
+  assert_fails_with 2 "invalid channel" wrappy install --from-snap second-snap --channel a/b/c/d
+  assert_fails_with 1 "no release in channel" wrappy install --from-snap second-snap --channel 9.0/stable
+}
+
+# interfaces FILE-CONTENT: the interface names in a /proc/net/dev dump.
+interfaces() {
+  printf '%s\n' "$1" | sed -n 's/^ *\([^ :|]*\):.*/\1/p' | sort | tr '\n' ' '
+}
+
+test_snap_plugs_to_permissions() {
+  start_snapstore
+  ok wrappy install --from-snap hello-snap
+  ok wrappy install --from-snap second-snap
+  local m=$XDG_DATA_HOME/wrappy/apps/$ID.manifest
+  assert_contains "$(grep '^shared=' "$m")" "network"
+  assert_contains "$(grep '^filesystems=' "$m")" "home"
+  assert_contains "$(grep '^sockets=' "$m")" "x11"
+  assert_contains "$(grep '^devices=' "$m")" "dri"
+  # No network plug: only loopback at full.
+  ok wrappy run --command=cat io.snapcraft.second-snap -- /proc/net/dev
+  assert_eq "lo " "$(interfaces "$OUT")" "interfaces without the network plug"
+  [ -n "$(interfaces "$(cat /proc/net/dev)" | sed 's/\blo\b//; s/ //g')" ] ||
+    skip "this host has no network interface besides lo"
+  ok wrappy run "$ID" -- --file /proc/net/dev
+  assert_eq "$(interfaces "$(cat /proc/net/dev)")" "$(interfaces "$OUT")" "network plug at full"
+  ok wrappy run --isolation=paranoid "$ID" -- --file /proc/net/dev
+  assert_eq "lo " "$(interfaces "$OUT")" "network plug at paranoid"
+}
+
+test_snap_desktop_export() {
+  start_snapstore
+  ok wrappy install --from-snap hello-snap
+  local d=$XDG_DATA_HOME/applications
+  assert_file "$d/$ID.desktop"
+  assert_file "$d/$ID-other.desktop"
+  assert_contains "$(cat "$d/$ID.desktop")" "run --command=hello-snap $ID -- %U"
+  assert_contains "$(cat "$d/$ID-other.desktop")" "run --command=hello-snap.other $ID"
+  assert_not_contains "$(cat "$d"/*.desktop)" "SNAP"
+}
+
+test_snap_unknown() {
+  start_snapstore
+  assert_fails_with 1 "no snap named no-such-snap in the store" wrappy install --from-snap no-such-snap
+  nothing_left
+  assert_fails_with 1 "invalid snap name" wrappy install --from-snap Bad_Name
+  nothing_left
+}
+
+test_snap_hash_mismatch() {
+  start_snapstore --mode badhash
+  assert_fails_with 1 "sha3-384" wrappy install --from-snap hello-snap
+  nothing_left
+}
+
+test_snap_truncated_download() {
+  start_snapstore --mode truncated
+  assert_fails_with 1 "cut short|cannot reach" wrappy install --from-snap hello-snap
+  nothing_left
+}
+
+test_snap_store_unreachable() {
+  export WRAPPY_SNAP_STORE_URL
+  WRAPPY_SNAP_STORE_URL=$(closed_port_url)
+  assert_fails_with 1 "cannot reach the Snap Store" wrappy install --from-snap hello-snap
+  nothing_left
+}
+
+test_snap_malformed_files() {
+  start_snapstore
+  local f
+  for f in bad-yaml bad-name truncated not-a-snap; do
+    assert_fails_with 1 "" wrappy install "$SNAPS/$f.snap"
+    nothing_left
+  done
+  assert_fails_with 1 "malformed snap.yaml" wrappy install "$SNAPS/bad-yaml.snap"
+  assert_fails_with 1 "Bad_Name" wrappy install "$SNAPS/bad-name.snap"
+  # A base snap is no app; its own failure leaves nothing either.
+  assert_fails_with 1 "type 'base'" wrappy install "$SNAPS/wrappy-core_1.snap"
+  nothing_left
+}
+
+test_snap_missing_base_leaves_nothing() {
+  # second-snap's base comes from the store; a store without it fails the install.
+  mkdir -p "$T_DIR/store"
+  cp "$SNAPS/second-snap_3.snap" "$T_DIR/store/"
+  printf '{"second-snap": {"file": "second-snap_3.snap", "revision": 3, "version": "1.0", "type": "app"}}\n' \
+    >"$T_DIR/store/index.json"
+  SNAPS=$T_DIR/store start_snapstore
+  assert_fails_with 1 "no snap named wrappy-core" wrappy install --from-snap second-snap
+  nothing_left
+}
+
+test_snap_uninstall() {
+  start_snapstore
+  ok wrappy install --from-snap hello-snap
+  ok wrappy install --from-snap second-snap
+  local app_layer
+  app_layer=$(sed -n 's/^path=//p' "$XDG_DATA_HOME/wrappy/apps/$ID.manifest" | grep 'snap/hello-snap/')
+  [ -d "$XDG_DATA_HOME/wrappy/$app_layer" ] || fail "no app layer at $app_layer"
+  ok wrappy uninstall "$ID"
+  assert_no_file "$XDG_DATA_HOME/wrappy/apps/$ID.manifest"
+  assert_no_file "$XDG_DATA_HOME/wrappy/$app_layer"
+  assert_no_file "$XDG_DATA_HOME/applications/$ID.desktop"
+  assert_not_contains "$(ostree refs --repo="$XDG_DATA_HOME/wrappy/repo")" "snap/hello-snap/"
+  # The base stays for the other snap.
+  ok wrappy run io.snapcraft.second-snap
+  assert_contains "$OUT" "wrappy-core 1"
+  assert_fails_with 1 "already installed" wrappy install --from-snap second-snap
+}
+
+"$TOP_DIR/tests/fixtures/make-snaps.sh" "$SNAPS" || { echo "Bail out! could not build the snaps" >&2; exit 1; }
+run_tests "$@"
