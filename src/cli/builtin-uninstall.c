@@ -6,24 +6,23 @@
 #include "wrappy-builtins.h"
 #include "wrappy-dirs.h"
 #include "wrappy-error.h"
-#include "wrappy-flathub.h"
-#include "wrappy-snap.h"
 #include "wrappy-fs.h"
 #include "wrappy-i18n.h"
 #include "wrappy-id.h"
 #include "wrappy-output.h"
+#include "wrappy-store.h"
 
 static gboolean opt_delete_data;
 
 static GOptionEntry entries[] = {
   { "delete-data", 0, 0, G_OPTION_ARG_NONE, &opt_delete_data,
-    N_("Also delete the app's private data and state"), NULL },
+    N_ ("Also delete the app's private data and state"), NULL },
   { NULL },
 };
 
 WRAPPY_BUILTIN (uninstall)
 {
-  g_autoptr (GOptionContext) ctx = g_option_context_new (_("ID"));
+  g_autoptr (GOptionContext) ctx = g_option_context_new (_ ("ID"));
   g_autoptr (WrappyStore) store = NULL;
   g_autoptr (WrappyManifest) m = NULL;
   const char *id;
@@ -33,7 +32,7 @@ WRAPPY_BUILTIN (uninstall)
   if (argc != 2)
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
-                   _("usage: wrappy uninstall ID [--delete-data]"));
+                   _ ("usage: wrappy uninstall ID [--delete-data]"));
       return FALSE;
     }
   id = argv[1];
@@ -45,8 +44,7 @@ WRAPPY_BUILTIN (uninstall)
   m = wrappy_manifest_load (id, error);
   if (m == NULL)
     return FALSE;
-  if (g_strcmp0 (m->source, "snap") == 0 ? !wrappy_snap_uninstall (store, m, NULL, error)
-                                         : !wrappy_flathub_uninstall (store, m, NULL, error))
+  if (!wrappy_store_uninstall_app (store, m, NULL, error))
     return FALSE;
 
   if (opt_delete_data)
@@ -54,16 +52,16 @@ WRAPPY_BUILTIN (uninstall)
       g_autofree char *state = wrappy_dirs_app_state (id);
       if (!wrappy_rm_rf_at (AT_FDCWD, state, error))
         return FALSE;
-      wrappy_info (_("Uninstalled %s and deleted its data"), id);
+      wrappy_info (_ ("Uninstalled %s and deleted its data"), id);
     }
   else
     {
       g_autofree char *state = wrappy_dirs_app_state (id);
       if (g_file_test (state, G_FILE_TEST_IS_DIR))
-        wrappy_info (_("Uninstalled %s; its data stays in %s (use --delete-data to remove it)"),
+        wrappy_info (_ ("Uninstalled %s; its data stays in %s (use --delete-data to remove it)"),
                      id, state);
       else
-        wrappy_info (_("Uninstalled %s"), id);
+        wrappy_info (_ ("Uninstalled %s"), id);
     }
   return TRUE;
 }

@@ -32,7 +32,7 @@ static const char *const dropped_keys[]
 static void
 warn_skip (const char *what, const char *reason)
 {
-  g_printerr (_("warning: not exporting %s: %s\n"), what, reason);
+  g_printerr (_ ("warning: not exporting %s: %s\n"), what, reason);
 }
 
 /* A name from an untrusted directory that may become a path component of ours. */
@@ -44,7 +44,7 @@ is_plain_name (const char *name)
   if (!g_utf8_validate (name, -1, NULL))
     return FALSE;
   for (const char *p = name; *p != '\0'; p++)
-    if ((guchar) *p < 0x20 || *p == 0x7f || *p == '/' || *p == '\\')
+    if ((guchar)*p < 0x20 || *p == 0x7f || *p == '/' || *p == '\\')
       return FALSE;
   return TRUE;
 }
@@ -129,7 +129,7 @@ rewrite_exec (const char *app_id, const char *wrappy_path, const char *orig, GEr
 
   if (orig != NULL && !g_shell_parse_argv (orig, &argc, &argv, &local_error))
     {
-      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA, _("Invalid Exec line: %s"),
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA, _ ("Invalid Exec line: %s"),
                    local_error->message);
       g_error_free (local_error);
       return NULL;
@@ -137,7 +137,7 @@ rewrite_exec (const char *app_id, const char *wrappy_path, const char *orig, GEr
   if (argc > 0 && (is_field_code (argv[0]) || argv[0][0] == '\0'))
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                   _("Invalid Exec line: no program"));
+                   _ ("Invalid Exec line: no program"));
       return NULL;
     }
 
@@ -236,7 +236,7 @@ drop_action (GKeyFile *kf, const char *group)
   if (kept->len == 0)
     g_key_file_remove_key (kf, DESKTOP_GROUP, "Actions", NULL);
   else
-    g_key_file_set_string_list (kf, DESKTOP_GROUP, "Actions", (const char *const *) kept->pdata,
+    g_key_file_set_string_list (kf, DESKTOP_GROUP, "Actions", (const char *const *)kept->pdata,
                                 kept->len);
 }
 
@@ -286,14 +286,13 @@ wrappy_export_rewrite_desktop (const char *app_id, const char *data, gsize len,
   if (memchr (data, '\0', len) != NULL || !g_utf8_validate_len (data, len, NULL))
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                   _("Desktop file is not valid UTF-8 text"));
+                   _ ("Desktop file is not valid UTF-8 text"));
       return NULL;
     }
-  if (!g_key_file_load_from_data (kf, data, len,
-                                  G_KEY_FILE_KEEP_COMMENTS | G_KEY_FILE_KEEP_TRANSLATIONS,
-                                  &local_error))
+  if (!g_key_file_load_from_data (
+          kf, data, len, G_KEY_FILE_KEEP_COMMENTS | G_KEY_FILE_KEEP_TRANSLATIONS, &local_error))
     {
-      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA, _("Invalid desktop file: %s"),
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA, _ ("Invalid desktop file: %s"),
                    local_error->message);
       g_error_free (local_error);
       return NULL;
@@ -302,12 +301,12 @@ wrappy_export_rewrite_desktop (const char *app_id, const char *data, gsize len,
   if (g_strcmp0 (start, DESKTOP_GROUP) != 0)
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                   _("Invalid desktop file: it does not start with [%s]"), DESKTOP_GROUP);
+                   _ ("Invalid desktop file: it does not start with [%s]"), DESKTOP_GROUP);
       return NULL;
     }
   if (!rewrite_keyfile (kf, app_id, wrappy_path, &local_error))
     {
-      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA, _("Invalid desktop file: %s"),
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA, _ ("Invalid desktop file: %s"),
                    local_error->message);
       g_error_free (local_error);
       return NULL;
@@ -327,7 +326,7 @@ open_dir_at (int dfd, const char *name)
 static int
 compare_strings (const void *a, const void *b)
 {
-  return strcmp (*(char *const *) a, *(char *const *) b);
+  return strcmp (*(char *const *)a, *(char *const *)b);
 }
 
 /* The entries of the directory dfd, sorted, without . and .. */
@@ -371,7 +370,7 @@ read_regular_at (int dfd, const char *name, gsize max, gsize *len_out, GError **
     {
       if (errno == ELOOP)
         g_set_error_literal (error, WRAPPY_ERROR, WRAPPY_ERROR_UNTRUSTED,
-                             _("it is a symbolic link"));
+                             _ ("it is a symbolic link"));
       else
         wrappy_throw_errno (error, "openat", name);
       return NULL;
@@ -382,22 +381,22 @@ read_regular_at (int dfd, const char *name, gsize max, gsize *len_out, GError **
       close (fd);
       return NULL;
     }
-  if (!S_ISREG (st.st_mode) || st.st_size < 0 || (guint64) st.st_size > max)
+  if (!S_ISREG (st.st_mode) || st.st_size < 0 || (guint64)st.st_size > max)
     {
       if (S_ISREG (st.st_mode))
-        g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_UNTRUSTED,
-                     _("it is larger than %lu bytes"), (unsigned long) max);
+        g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_UNTRUSTED, _ ("it is larger than %lu bytes"),
+                     (unsigned long)max);
       else
         g_set_error_literal (error, WRAPPY_ERROR, WRAPPY_ERROR_UNTRUSTED,
-                             _("it is not a regular file"));
+                             _ ("it is not a regular file"));
       close (fd);
       return NULL;
     }
   /* The size can change under us: read at most max + 1 to notice. */
-  buf = g_malloc ((gsize) st.st_size + 1);
-  while (len < (gsize) st.st_size + 1)
+  buf = g_malloc ((gsize)st.st_size + 1);
+  while (len < (gsize)st.st_size + 1)
     {
-      ssize_t n = TEMP_FAILURE_RETRY (read (fd, buf + len, (gsize) st.st_size + 1 - len));
+      ssize_t n = TEMP_FAILURE_RETRY (read (fd, buf + len, (gsize)st.st_size + 1 - len));
       if (n < 0)
         {
           wrappy_throw_errno (error, "read", name);
@@ -406,13 +405,13 @@ read_regular_at (int dfd, const char *name, gsize max, gsize *len_out, GError **
         }
       if (n == 0)
         break;
-      len += (gsize) n;
+      len += (gsize)n;
     }
   close (fd);
-  if (len > (gsize) st.st_size)
+  if (len > (gsize)st.st_size)
     {
       g_set_error_literal (error, WRAPPY_ERROR, WRAPPY_ERROR_UNTRUSTED,
-                           _("it changed while being read"));
+                           _ ("it changed while being read"));
       return NULL;
     }
   buf[len] = '\0';
@@ -428,7 +427,7 @@ icon_data_ok (const char *ext, const char *data, gsize len)
   if (strcmp (ext, ".png") == 0)
     return len >= 8 && memcmp (data, "\x89PNG\r\n\x1a\n", 8) == 0;
   if (strcmp (ext, ".svgz") == 0)
-    return len >= 2 && (guchar) data[0] == 0x1f && (guchar) data[1] == 0x8b;
+    return len >= 2 && (guchar)data[0] == 0x1f && (guchar)data[1] == 0x8b;
   return memchr (data, '\0', len) == NULL && g_strstr_len (data, len, "<svg") != NULL;
 }
 
@@ -487,16 +486,16 @@ validate_desktop (const char *name, const char *data, gsize len, GError **error)
   argv[0] = tool;
   argv[2] = path;
   ok = g_file_set_contents (path, data, len, error)
-       && g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &output,
+       && g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &output,
                         NULL, &status, error);
-  (void) unlink (path);
-  (void) rmdir (tmpdir);
+  (void)unlink (path);
+  (void)rmdir (tmpdir);
   if (ok && !g_spawn_check_wait_status (status, NULL))
     {
       g_autoptr (GString) msg = g_string_new (output);
       g_string_replace (msg, path, name, 0);
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                   _("desktop-file-validate rejects it: %s"), g_strstrip (msg->str));
+                   _ ("desktop-file-validate rejects it: %s"), g_strstrip (msg->str));
       ok = FALSE;
     }
   return ok;
@@ -539,7 +538,7 @@ export_one_desktop (int src_dfd, const char *name, const char *app_id, const cha
     }
   if (foreign)
     {
-      warn_skip (name, _("a launcher of that name that wrappy did not write is in the way"));
+      warn_skip (name, _ ("a launcher of that name that wrappy did not write is in the way"));
       return TRUE;
     }
 
@@ -609,7 +608,7 @@ export_icon_dir (int dfd, const char *size, const char *category, const char *ap
         }
       if (!icon_data_ok (ext, data, len))
         {
-          warn_skip (rel, _("the file is not the image its name says"));
+          warn_skip (rel, _ ("the file is not the image its name says"));
           continue;
         }
       dest = g_build_filename (wrappy_dirs_icons (), size, category, name, NULL);
@@ -789,7 +788,7 @@ run_trigger (const char *program, const char *arg1, const char *arg2, const char
   if (path == NULL)
     return;
   argv[0] = path;
-  if (!g_spawn_sync (NULL, (char **) argv, NULL,
+  if (!g_spawn_sync (NULL, (char **)argv, NULL,
                      G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL,
                      NULL, &status, &local_error)
       || !g_spawn_check_wait_status (status, &local_error))
@@ -841,14 +840,14 @@ wrappy_export_app (const char *app_id, const char *app_files_dir, const char *wr
   update_caches ();
   if (!ok)
     {
-      wrappy_prefix_error (error, _("Could not export the launchers of %s"), app_id);
+      wrappy_prefix_error (error, _ ("Could not export the launchers of %s"), app_id);
       return FALSE;
     }
 
   if (exported_out != NULL)
     {
       guint n = 0;
-      paths = (char **) g_hash_table_get_keys_as_array (exported, &n);
+      paths = (char **)g_hash_table_get_keys_as_array (exported, &n);
       qsort (paths, n, sizeof (char *), compare_strings);
       for (guint i = 0; i < n; i++)
         g_ptr_array_add (exported_out, g_strdup (paths[i]));
@@ -867,6 +866,18 @@ wrappy_export_remove (const char *app_id, GError **error)
   ok = remove_desktop_files (app_id, keep, error) && remove_icons (app_id, keep, error);
   update_caches ();
   if (!ok)
-    wrappy_prefix_error (error, _("Could not remove the launchers of %s"), app_id);
+    wrappy_prefix_error (error, _ ("Could not remove the launchers of %s"), app_id);
   return ok;
+}
+
+char *
+wrappy_export_front_path (void)
+{
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *dir = exe ? g_path_get_dirname (exe) : NULL;
+  g_autofree char *sibling = dir ? g_build_filename (dir, "wrappy", NULL) : NULL;
+
+  if (sibling && g_file_test (sibling, G_FILE_TEST_IS_EXECUTABLE))
+    return g_steal_pointer (&sibling);
+  return g_build_filename (WRAPPY_BINDIR, "wrappy", NULL);
 }

@@ -30,6 +30,10 @@ gboolean wrappy_export_app (const char *app_id, const char *app_files_dir, const
  * another installed app, such as ID.Plugin). Nothing exported is not an error. */
 gboolean wrappy_export_remove (const char *app_id, GError **error);
 
+/* The `wrappy` front binary for Exec= lines: next to the running binary in a build
+ * tree, else the installed one. */
+char *wrappy_export_front_path (void);
+
 /* Pure: the contents of one exported .desktop file, from the app's original. Exec (in
  * every group) becomes `WRAPPY_PATH run --command=BINARY APP_ID -- ARGS…` with field
  * codes kept; TryExec and DBusActivatable go; an Icon that is a path becomes the app ID;

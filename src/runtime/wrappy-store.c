@@ -9,10 +9,12 @@
 
 #include "wrappy-dirs.h"
 #include "wrappy-error.h"
+#include "wrappy-export.h"
 #include "wrappy-fs.h"
 #include "wrappy-i18n.h"
 #include "wrappy-id.h"
 #include "wrappy-manifest.h"
+#include "wrappy-output.h"
 #include "wrappy-store.h"
 
 WrappyStore *
@@ -134,7 +136,7 @@ wrappy_store_checkout_layer (WrappyStore *store, const char *ref, const char *co
   opts.no_copy_fallback = FALSE;
   if (!ostree_repo_checkout_at (repo, &opts, store->dfd, tmp, commit, cancellable, error))
     {
-      wrappy_prefix_error (error, _("cannot check out %s"), ref);
+      wrappy_prefix_error (error, _ ("cannot check out %s"), ref);
       wrappy_rm_rf_at (store->dfd, tmp, NULL);
       return NULL;
     }
@@ -170,9 +172,8 @@ set_root_dirmeta (OstreeRepo *repo, OstreeMutableTree *mtree, GCancellable *canc
 }
 
 gboolean
-wrappy_store_import_tree (WrappyStore *store, const char *ref, const char *dir,
-                          const char *subject, char **out_commit, GCancellable *cancellable,
-                          GError **error)
+wrappy_store_import_tree (WrappyStore *store, const char *ref, const char *dir, const char *subject,
+                          char **out_commit, GCancellable *cancellable, GError **error)
 {
   OstreeRepo *repo = wrappy_store_get_repo (store, error);
   g_autoptr (OstreeMutableTree) mtree = NULL;
@@ -190,18 +191,16 @@ wrappy_store_import_tree (WrappyStore *store, const char *ref, const char *dir,
   dir_file = g_file_new_for_path (dir);
   /* Whoever owned the files on disk, the layer is root's and 0644/0755: what a
    * bare-user-only repo stores and what the sandbox maps. */
-  modifier = ostree_repo_commit_modifier_new (
-      OSTREE_REPO_COMMIT_MODIFIER_FLAGS_CANONICAL_PERMISSIONS
-          | OSTREE_REPO_COMMIT_MODIFIER_FLAGS_SKIP_XATTRS,
-      NULL, NULL, NULL);
+  modifier
+      = ostree_repo_commit_modifier_new (OSTREE_REPO_COMMIT_MODIFIER_FLAGS_CANONICAL_PERMISSIONS
+                                             | OSTREE_REPO_COMMIT_MODIFIER_FLAGS_SKIP_XATTRS,
+                                         NULL, NULL, NULL);
   if (!set_root_dirmeta (repo, mtree, cancellable, error)
       || !ostree_mutable_tree_ensure_dir (mtree, "files", &files, error)
-      || !ostree_repo_write_directory_to_mtree (repo, dir_file, files, modifier, cancellable,
-                                                error)
+      || !ostree_repo_write_directory_to_mtree (repo, dir_file, files, modifier, cancellable, error)
       || !ostree_repo_write_mtree (repo, mtree, &root, cancellable, error)
-      || !ostree_repo_write_commit_with_time (repo, NULL, subject, NULL, NULL,
-                                              OSTREE_REPO_FILE (root), 0, &commit, cancellable,
-                                              error))
+      || !ostree_repo_write_commit_with_time (
+          repo, NULL, subject, NULL, NULL, OSTREE_REPO_FILE (root), 0, &commit, cancellable, error))
     goto fail;
   ostree_repo_transaction_set_ref (repo, NULL, ref, commit);
   if (!ostree_repo_commit_transaction (repo, NULL, cancellable, error))
@@ -212,7 +211,7 @@ wrappy_store_import_tree (WrappyStore *store, const char *ref, const char *dir,
 
 fail:
   ostree_repo_abort_transaction (repo, NULL, NULL);
-  wrappy_prefix_error (error, _("cannot import %s"), ref);
+  wrappy_prefix_error (error, _ ("cannot import %s"), ref);
   return FALSE;
 }
 
@@ -296,4 +295,44 @@ wrappy_store_cleanup_tmp (WrappyStore *store)
         g_autofree char *rel = g_build_filename ("layers", name, NULL);
         wrappy_rm_rf_at (store->dfd, rel, NULL);
       }
+}
+
+gboolean
+wrappy_store_uninstall_app (WrappyStore *store, WrappyManifest *m, GCancellable *cancellable,
+                            GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+
+  if (!wrappy_export_remove (m->id, &local_error))
+    {
+      g_printerr (_ ("warning: could not remove the launchers of %s: %s\n"), m->id,
+                  local_error->message);
+      g_clear_error (&local_error);
+    }
+  /* Deleting the manifest is the atomic step; the layer removal after it is cleanup that
+   * a later command would redo. */
+  if (!wrappy_manifest_delete (m->id, error))
+    return FALSE;
+
+  for (guint i = 0; i < m->layers->len; i++)
+    {
+      WrappyManifestLayer *l = m->layers->pdata[i];
+      gboolean removed = FALSE;
+
+      /* Shared base and deps layers stay for `wrappy gc` (SPEC.md); the app's own goes. */
+      if (strcmp (l->kind, "app") != 0)
+        continue;
+      if (!wrappy_store_remove_layer_if_unused (store, l->path, m->id, &removed, error))
+        return FALSE;
+      /* Only a Flatpak ref has a remote; adapters' imported layers are local refs. */
+      if (removed && l->ref != NULL
+          && !wrappy_store_forget_ref (store,
+                                       g_strcmp0 (m->source, "flathub") == 0 ? m->origin : NULL,
+                                       l->ref, NULL, cancellable, &local_error))
+        {
+          wrappy_debug ("cannot drop ref %s: %s", l->ref, local_error->message);
+          g_clear_error (&local_error);
+        }
+    }
+  return TRUE;
 }

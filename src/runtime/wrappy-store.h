@@ -12,6 +12,8 @@
 #include <glib.h>
 #include <ostree.h>
 
+#include "wrappy-manifest.h"
+
 G_BEGIN_DECLS
 
 typedef struct
@@ -62,6 +64,12 @@ gboolean wrappy_store_remove_layer_if_unused (WrappyStore *store, const char *la
 gboolean wrappy_store_forget_ref (WrappyStore *store, const char *remote, const char *ref,
                                   guint64 *freed_out, GCancellable *cancellable,
                                   GError **error);
+
+/* Uninstalls an app of any source: its launchers, then its manifest (the atomic step),
+ * then its own layer and ref unless another app uses them. Shared base and deps layers
+ * stay for `wrappy gc`. */
+gboolean wrappy_store_uninstall_app (WrappyStore *store, WrappyManifest *m,
+                                     GCancellable *cancellable, GError **error);
 
 /* Flushes the store's filesystem: layers reach disk before a manifest points at them. */
 void wrappy_store_sync (WrappyStore *store);

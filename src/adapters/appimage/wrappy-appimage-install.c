@@ -21,22 +21,22 @@
 #include "wrappy-output.h"
 #include "wrappy-squashfs.h"
 
-#define APPDIR "/app"
-#define MAX_DOWNLOAD (G_GUINT64_CONSTANT (4) << 30)
+#define APPDIR           "/app"
+#define MAX_DOWNLOAD     (G_GUINT64_CONSTANT (4) << 30)
 #define MAX_DESKTOP_SIZE (256 * 1024)
-#define MAX_ICON_SIZE (4 * 1024 * 1024)
+#define MAX_ICON_SIZE    (4 * 1024 * 1024)
 
 /* What an install has made so far, for the cleanup when a later step fails. */
 typedef struct
 {
   WrappyStore *store;
-  char *tmp_rel;   /* layers/.tmp-appimage-…, relative to the store */
+  char *tmp_rel; /* layers/.tmp-appimage-…, relative to the store */
   char *tmp_abs;
-  char *payload;   /* tmp_abs/payload */
+  char *payload; /* tmp_abs/payload */
   int payload_fd;
   char *ref;
   char *commit;
-  char *layer;     /* the checked-out files dir, relative to the store */
+  char *layer; /* the checked-out files dir, relative to the store */
   gboolean done;
 } Install;
 
@@ -83,7 +83,7 @@ wrappy_appimage_derive_id (const char *desktop_stem, const char *metainfo_stem, 
   if (name->len == 0 || strspn (name->str, "_-") == name->len)
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_ID,
-                   _("cannot derive an app ID from the desktop file name '%s'"),
+                   _ ("cannot derive an app ID from the desktop file name '%s'"),
                    desktop_stem ? desktop_stem : "");
       return NULL;
     }
@@ -98,17 +98,17 @@ wrappy_appimage_derive_id (const char *desktop_stem, const char *metainfo_stem, 
 static gint
 compare_names (gconstpointer a, gconstpointer b)
 {
-  return strcmp (*(char *const *) a, *(char *const *) b);
+  return strcmp (*(char *const *)a, *(char *const *)b);
 }
 
 static GPtrArray *
 list_dir_beneath (int root_fd, const char *rel)
 {
   GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
-  int fd = strcmp (rel, ".") == 0 ? fcntl (root_fd, F_DUPFD_CLOEXEC, 3)
-                                  : wrappy_openat_beneath (root_fd, rel,
-                                                           O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0,
-                                                           FALSE, NULL);
+  int fd = strcmp (rel, ".") == 0
+               ? fcntl (root_fd, F_DUPFD_CLOEXEC, 3)
+               : wrappy_openat_beneath (root_fd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0, FALSE,
+                                        NULL);
   DIR *d = fd >= 0 ? fdopendir (fd) : NULL;
   struct dirent *de;
 
@@ -132,20 +132,19 @@ read_beneath (int root_fd, const char *rel, gsize max, gsize *len_out, GError **
   g_autofree char *buf = NULL;
   struct stat st;
   gsize done = 0;
-  int fd = wrappy_openat_beneath (root_fd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0, FALSE,
-                                  error);
+  int fd = wrappy_openat_beneath (root_fd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0, FALSE, error);
 
   if (fd < 0)
     return NULL;
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode) || (guint64) st.st_size > max)
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode) || (guint64)st.st_size > max)
     {
       close (fd);
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                   _("%s is not a regular file of at most %" G_GSIZE_FORMAT " bytes"), rel, max);
+                   _ ("%s is not a regular file of at most %" G_GSIZE_FORMAT " bytes"), rel, max);
       return NULL;
     }
   buf = g_malloc (st.st_size + 1);
-  while (done < (gsize) st.st_size)
+  while (done < (gsize)st.st_size)
     {
       ssize_t n = read (fd, buf + done, st.st_size - done);
       if (n <= 0)
@@ -203,8 +202,8 @@ find_command (int root_fd, GKeyFile *desktop, const char *image, GError **error)
         return g_build_filename (APPDIR, rel, NULL);
     }
   g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-               _("%s: the AppImage has neither AppRun nor its desktop file's program in "
-                 "usr/bin"),
+               _ ("%s: the AppImage has neither AppRun nor its desktop file's program in "
+                  "usr/bin"),
                image);
   return NULL;
 }
@@ -221,22 +220,22 @@ new_manifest (const char *id, GKeyFile *desktop, const char *origin, const char 
 
   m->name = g_key_file_get_locale_string (desktop, G_KEY_FILE_DESKTOP_GROUP, "Name", "C", NULL);
   m->summary = g_key_file_get_string (desktop, G_KEY_FILE_DESKTOP_GROUP, "Comment", NULL);
-  m->version = g_key_file_get_string (desktop, G_KEY_FILE_DESKTOP_GROUP, "X-AppImage-Version",
-                                      NULL);
+  m->version
+      = g_key_file_get_string (desktop, G_KEY_FILE_DESKTOP_GROUP, "X-AppImage-Version", NULL);
   m->source = g_strdup ("appimage");
   m->origin = g_strdup (origin);
   m->command = g_strdup (command);
   m->update_info = g_strdup (info->update_info);
   /* An AppImage declares no permissions and expects a desktop session: what a typical
    * desktop app gets; the isolation level still decides what is granted. */
-  m->shared = g_strdupv ((char **) shared);
-  m->sockets = g_strdupv ((char **) sockets);
-  m->devices = g_strdupv ((char **) devices);
+  m->shared = g_strdupv ((char **)shared);
+  m->sockets = g_strdupv ((char **)sockets);
+  m->devices = g_strdupv ((char **)devices);
   g_ptr_array_add (env, g_strdup ("APPDIR=" APPDIR));
   g_ptr_array_add (env, g_strconcat ("APPIMAGE=", file, NULL));
   g_ptr_array_add (env, g_strconcat ("ARGV0=", file, NULL));
   g_ptr_array_add (env, NULL);
-  m->env = (char **) g_ptr_array_free (g_steal_pointer (&env), FALSE);
+  m->env = (char **)g_ptr_array_free (g_steal_pointer (&env), FALSE);
   return g_steal_pointer (&m);
 }
 
@@ -282,8 +281,8 @@ icon_size_dir (const char *data, gsize len, char **ext)
 
   if (len > 24 && memcmp (data, "\x89PNG\r\n\x1a\n", 8) == 0)
     {
-      guint32 w = GUINT32_FROM_BE (*(const guint32 *) (data + 16));
-      guint32 h = GUINT32_FROM_BE (*(const guint32 *) (data + 20));
+      guint32 w = GUINT32_FROM_BE (*(const guint32 *)(data + 16));
+      guint32 h = GUINT32_FROM_BE (*(const guint32 *)(data + 20));
       if (w != h || w < 16 || w > 1024)
         return NULL;
       g_snprintf (size, sizeof size, "%ux%u", w, h);
@@ -307,18 +306,6 @@ stage_file (const char *dir, const char *rel, const char *data, gsize len, GErro
   return wrappy_dirs_ensure (parent, error) && g_file_set_contents (path, data, len, error);
 }
 
-static char *
-self_path (void)
-{
-  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
-  g_autofree char *dir = exe ? g_path_get_dirname (exe) : NULL;
-  g_autofree char *sibling = dir ? g_build_filename (dir, "wrappy", NULL) : NULL;
-
-  if (sibling && g_file_test (sibling, G_FILE_TEST_IS_EXECUTABLE))
-    return g_steal_pointer (&sibling);
-  return g_build_filename (WRAPPY_BINDIR, "wrappy", NULL);
-}
-
 /* The payload's desktop file and icon, laid out as share/… in a staging dir for the
  * common export code, which validates, rewrites and installs them. */
 static gboolean
@@ -328,7 +315,7 @@ export_launcher (Install *in, const char *id, GKeyFile *desktop, const char *com
   g_autofree char *stage = g_build_filename (in->tmp_abs, "export", NULL);
   g_autofree char *desktop_rel = g_strdup_printf ("share/applications/%s.desktop", id);
   g_autofree char *icon = g_key_file_get_string (desktop, G_KEY_FILE_DESKTOP_GROUP, "Icon", NULL);
-  g_autofree char *wrappy_path = self_path ();
+  g_autofree char *wrappy_path = wrappy_export_front_path ();
   g_autofree char *data = NULL;
   gsize len = 0;
 
@@ -368,7 +355,7 @@ file_sha256 (const char *path, GError **error)
   if (fd < 0)
     return wrappy_throw_errno (error, "open", path), NULL;
   while ((n = read (fd, buf, 256 * 1024)) > 0)
-    g_checksum_update (sum, (const guchar *) buf, n);
+    g_checksum_update (sum, (const guchar *)buf, n);
   close (fd);
   if (n < 0)
     return wrappy_throw_errno (error, "read", path), NULL;
@@ -413,7 +400,7 @@ load_desktop (Install *in, const char *file, char **stem_out, GError **error)
   if (name == NULL)
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                   _("%s: the AppImage has no .desktop file at the top of its payload"), file);
+                   _ ("%s: the AppImage has no .desktop file at the top of its payload"), file);
       return NULL;
     }
   data = read_beneath (in->payload_fd, name, MAX_DESKTOP_SIZE, &len, &local_error);
@@ -422,7 +409,7 @@ load_desktop (Install *in, const char *file, char **stem_out, GError **error)
       || !g_key_file_has_group (kf, G_KEY_FILE_DESKTOP_GROUP))
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                   _("%s: the AppImage's %s is not a valid desktop file%s%s"), file, name,
+                   _ ("%s: the AppImage's %s is not a valid desktop file%s%s"), file, name,
                    local_error ? ": " : "", local_error ? local_error->message : "");
       return NULL;
     }
@@ -436,8 +423,8 @@ check_not_installed (const char *id, GError **error)
   if (!wrappy_manifest_is_installed (id))
     return TRUE;
   g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_ALREADY_INSTALLED,
-               _("%s is already installed; run it with 'wrappy run %s', or remove it first "
-                 "with 'wrappy uninstall %s'"),
+               _ ("%s is already installed; run it with 'wrappy run %s', or remove it first "
+                  "with 'wrappy uninstall %s'"),
                id, id, id);
   return FALSE;
 }
@@ -467,8 +454,8 @@ install_file (Install *in, const char *file, const char *origin, GCancellable *c
   in->ref = g_strdup_printf ("appimage/%s/%s/%s", id, wrappy_default_arch (), sha);
   base = g_path_get_basename (file);
   subject = g_strdup_printf ("AppImage %s", base);
-  if (!wrappy_store_import_tree (in->store, in->ref, in->payload, subject, &in->commit,
-                                 cancellable, error))
+  if (!wrappy_store_import_tree (in->store, in->ref, in->payload, subject, &in->commit, cancellable,
+                                 error))
     return NULL;
   in->layer = wrappy_store_checkout_layer (in->store, in->ref, in->commit, cancellable, error);
   if (in->layer == NULL)
@@ -488,7 +475,7 @@ install_file (Install *in, const char *file, const char *origin, GCancellable *c
     return NULL;
   in->done = TRUE;
   if (!export_launcher (in, id, desktop, command, &export_error))
-    g_printerr (_("warning: %s was installed, but its launchers were not exported: %s\n"), id,
+    g_printerr (_ ("warning: %s was installed, but its launchers were not exported: %s\n"), id,
                 export_error->message);
   return g_steal_pointer (&m);
 }

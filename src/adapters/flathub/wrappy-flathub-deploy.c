@@ -22,24 +22,10 @@ wrappy_flathub_check_not_installed (const char *app_id, GError **error)
   if (!wrappy_manifest_is_installed (app_id))
     return TRUE;
   g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_ALREADY_INSTALLED,
-               _("%s is already installed; run it with 'wrappy run %s', or remove it first "
-                 "with 'wrappy uninstall %s'"),
+               _ ("%s is already installed; run it with 'wrappy run %s', or remove it first "
+                  "with 'wrappy uninstall %s'"),
                app_id, app_id, app_id);
   return FALSE;
-}
-
-/* The `wrappy` front binary, for Exec= lines: next to wrappy-backend in a build tree,
- * else the installed one. */
-static char *
-self_path (void)
-{
-  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
-  g_autofree char *dir = exe ? g_path_get_dirname (exe) : NULL;
-  g_autofree char *sibling = dir ? g_build_filename (dir, "wrappy", NULL) : NULL;
-
-  if (sibling && g_file_test (sibling, G_FILE_TEST_IS_EXECUTABLE))
-    return g_steal_pointer (&sibling);
-  return g_build_filename (WRAPPY_BINDIR, "wrappy", NULL);
 }
 
 static void
@@ -67,8 +53,8 @@ wrappy_flathub_finish_install (WrappyStore *store, WrappyFlatpakMetadata *md, co
   for (guint i = 0; i < items->len; i++)
     {
       WrappyInstallItem *item = items->pdata[i];
-      g_autofree char *path = wrappy_store_checkout_layer (store, item->ref, item->commit,
-                                                           cancellable, error);
+      g_autofree char *path
+          = wrappy_store_checkout_layer (store, item->ref, item->commit, cancellable, error);
       if (path == NULL)
         return NULL;
       wrappy_manifest_add_layer (m, item->kind, item->name, item->ref, item->commit, path,
@@ -98,49 +84,9 @@ wrappy_flathub_finish_install (WrappyStore *store, WrappyFlatpakMetadata *md, co
   if (!wrappy_manifest_save (m, error))
     return NULL;
 
-  wrappy_path = self_path ();
+  wrappy_path = wrappy_export_front_path ();
   if (!wrappy_export_app (md->name, app_files, wrappy_path, NULL, &export_error))
-    g_printerr (_("warning: %s was installed, but its launchers were not exported: %s\n"),
+    g_printerr (_ ("warning: %s was installed, but its launchers were not exported: %s\n"),
                 md->name, export_error->message);
   return g_steal_pointer (&m);
-}
-
-gboolean
-wrappy_flathub_uninstall (WrappyStore *store, WrappyManifest *m, GCancellable *cancellable,
-                          GError **error)
-{
-  g_autoptr (GError) local_error = NULL;
-
-  if (!wrappy_export_remove (m->id, &local_error))
-    {
-      g_printerr (_("warning: could not remove the launchers of %s: %s\n"), m->id,
-                  local_error->message);
-      g_clear_error (&local_error);
-    }
-  /* Deleting the manifest is the atomic step; the layer removal after it is cleanup that
-   * a later command would redo. */
-  if (!wrappy_manifest_delete (m->id, error))
-    return FALSE;
-
-  for (guint i = 0; i < m->layers->len; i++)
-    {
-      WrappyManifestLayer *l = m->layers->pdata[i];
-      gboolean removed = FALSE;
-
-      /* Shared base and deps layers stay for `wrappy gc` (SPEC.md); the app's own goes. */
-      if (strcmp (l->kind, "app") != 0)
-        continue;
-      if (!wrappy_store_remove_layer_if_unused (store, l->path, m->id, &removed, error))
-        return FALSE;
-      /* Only a Flatpak ref has a remote; adapters' imported layers are local refs. */
-      if (removed && l->ref != NULL
-          && !wrappy_store_forget_ref (store,
-                                       g_strcmp0 (m->source, "flathub") == 0 ? m->origin : NULL,
-                                       l->ref, NULL, cancellable, &local_error))
-        {
-          wrappy_debug ("cannot drop ref %s: %s", l->ref, local_error->message);
-          g_clear_error (&local_error);
-        }
-    }
-  return TRUE;
 }

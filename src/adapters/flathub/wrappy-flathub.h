@@ -20,8 +20,5 @@ WrappyManifest *wrappy_flathub_install_flatpakref (WrappyStore *store, const cha
 WrappyManifest *wrappy_flathub_install_bundle (WrappyStore *store, const char *path,
                                                GCancellable *cancellable, GError **error);
 
-/* Removes the app's own layer and local ref; keeps shared layers other apps use. */
-gboolean wrappy_flathub_uninstall (WrappyStore *store, WrappyManifest *m,
-                                   GCancellable *cancellable, GError **error);
 
 G_END_DECLS

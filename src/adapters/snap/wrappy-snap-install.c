@@ -320,18 +320,6 @@ save_manifest (WrappyManifest *m, WrappySnapYaml *y, const char *revision, const
 }
 
 static char *
-self_path (void)
-{
-  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
-  g_autofree char *dir = exe ? g_path_get_dirname (exe) : NULL;
-  g_autofree char *sibling = dir ? g_build_filename (dir, "wrappy", NULL) : NULL;
-
-  if (sibling && g_file_test (sibling, G_FILE_TEST_IS_EXECUTABLE))
-    return g_steal_pointer (&sibling);
-  return g_build_filename (WRAPPY_BINDIR, "wrappy", NULL);
-}
-
-static char *
 replace_all (const char *s, const char *from, const char *to)
 {
   g_auto (GStrv) parts = g_strsplit (s, from, -1);
@@ -344,7 +332,7 @@ static gboolean
 export_desktop_files (const char *snap_path, const char *id, const char *name, GError **error)
 {
   g_auto (GStrv) entries = wrappy_squashfs_list_dir (snap_path, 0, "meta/gui", NULL);
-  g_autofree char *stage = NULL, *apps_dir = NULL, *wrappy_path = self_path ();
+  g_autofree char *stage = NULL, *apps_dir = NULL, *wrappy_path = wrappy_export_front_path ();
   g_autofree char *snap_dir = g_strdup_printf ("/snap/%s/current", name);
   gboolean ok;
 
@@ -540,38 +528,4 @@ wrappy_snap_install_file (WrappyStore *store, const char *path, GCancellable *ca
     return NULL;
   /* snapd numbers unasserted local revisions x1, x2…; one per install here. */
   return install_image (store, path, y, "x1", abs, "local", cancellable, error);
-}
-
-gboolean
-wrappy_snap_uninstall (WrappyStore *store, WrappyManifest *m, GCancellable *cancellable,
-                       GError **error)
-{
-  g_autoptr (GError) local_error = NULL;
-
-  if (!wrappy_export_remove (m->id, &local_error))
-    {
-      g_printerr (_ ("warning: could not remove the launchers of %s: %s\n"), m->id,
-                  local_error->message);
-      g_clear_error (&local_error);
-    }
-  if (!wrappy_manifest_delete (m->id, error))
-    return FALSE;
-  for (guint i = 0; i < m->layers->len; i++)
-    {
-      WrappyManifestLayer *l = m->layers->pdata[i];
-      gboolean removed = FALSE;
-
-      /* Bases and content snaps stay for `wrappy gc`, as Flatpak runtimes do. */
-      if (strcmp (l->kind, "app") != 0)
-        continue;
-      if (!wrappy_store_remove_layer_if_unused (store, l->path, m->id, &removed, error))
-        return FALSE;
-      if (removed && l->ref != NULL
-          && !wrappy_store_forget_ref (store, NULL, l->ref, NULL, cancellable, &local_error))
-        {
-          wrappy_debug ("cannot drop ref %s: %s", l->ref, local_error->message);
-          g_clear_error (&local_error);
-        }
-    }
-  return TRUE;
 }

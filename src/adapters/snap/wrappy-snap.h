@@ -1,5 +1,5 @@
 /* The Snap source: install a snap (from the store or a local .snap file) with its base
- * and content snaps as layers, and uninstall it. Layout, IDs and the plug table are in
+ * and content snaps as layers (uninstall is wrappy_store_uninstall_app). Layout, IDs and the plug table are in
  * docs/snap.md. */
 #pragma once
 
@@ -19,8 +19,6 @@ WrappyManifest *wrappy_snap_install (WrappyStore *store, const char *name, const
 WrappyManifest *wrappy_snap_install_file (WrappyStore *store, const char *path,
                                           GCancellable *cancellable, GError **error);
 
-gboolean wrappy_snap_uninstall (WrappyStore *store, WrappyManifest *m, GCancellable *cancellable,
-                                GError **error);
 
 /* Plug interfaces as wrappy permissions (the table in docs/snap.md). */
 void wrappy_snap_plugs_to_permissions (char **interfaces, WrappyManifest *m);
