@@ -8,6 +8,7 @@
 #include "wrappy-error.h"
 #include "wrappy-launch-spec.h"
 #include "wrappy-plan.h"
+#include "wrappy-test-plan.h"
 
 static void
 fake_facts (WrappyHostFacts *f)
@@ -35,6 +36,9 @@ fake_facts (WrappyHostFacts *f)
   f->has_resolv_conf = f->has_hosts = f->has_localtime = TRUE;
 }
 
+#define plan_for(spec) wrappy_test_plan (spec, fake_facts, NULL)
+#define op_index wrappy_test_op_index
+
 static WrappyLaunchSpec *
 host_spec (WrappyIsolation level)
 {
@@ -48,30 +52,6 @@ host_spec (WrappyIsolation level)
   spec->argv = g_strdupv ((char **)argv);
   spec->state_dir = g_strdup ("/home/alice/.local/state/wrappy/host/sh");
   return spec;
-}
-
-static WrappyPlan *
-plan_for (WrappyLaunchSpec *spec)
-{
-  WrappyHostFacts f;
-  g_autoptr (GError) error = NULL;
-  WrappyPlan *plan;
-
-  fake_facts (&f);
-  plan = wrappy_plan_new (spec, &f, &error);
-  wrappy_host_facts_clear (&f);
-  g_assert_no_error (error);
-  g_assert_nonnull (plan);
-  return plan;
-}
-
-static int
-op_index (WrappyPlan *plan, const char *dest)
-{
-  for (guint i = 0; i < plan->ops->len; i++)
-    if (strcmp (((WrappyOp *)plan->ops->pdata[i])->dest, dest) == 0)
-      return (int)i;
-  return -1;
 }
 
 static void

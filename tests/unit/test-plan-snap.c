@@ -7,6 +7,7 @@
 #include "wrappy-error.h"
 #include "wrappy-launch-spec.h"
 #include "wrappy-plan.h"
+#include "wrappy-test-plan.h"
 
 #define BASE "/data/wrappy/layers/base/core22/files"
 #define APP  "/data/wrappy/layers/app/hello/files"
@@ -33,6 +34,9 @@ fake_facts (WrappyHostFacts *f)
   f->has_resolv_conf = f->has_hosts = TRUE;
 }
 
+#define plan_for(spec, error) wrappy_test_plan (spec, fake_facts, error)
+#define assert_op wrappy_test_assert_op
+
 static WrappyLaunchSpec *
 snap_spec (WrappyIsolation level)
 {
@@ -51,29 +55,6 @@ snap_spec (WrappyIsolation level)
   spec->argv = g_strdupv ((char **)argv);
   spec->state_dir = g_strdup ("/home/alice/.local/state/wrappy/io.snapcraft.hello");
   return spec;
-}
-
-static WrappyPlan *
-plan_for (WrappyLaunchSpec *spec, GError **error)
-{
-  WrappyHostFacts f;
-  WrappyPlan *plan;
-
-  fake_facts (&f);
-  plan = wrappy_plan_new (spec, &f, error);
-  wrappy_host_facts_clear (&f);
-  return plan;
-}
-
-static void
-assert_op (WrappyPlan *plan, const char *dest, WrappyOpKind kind, const char *src)
-{
-  const WrappyOp *op = wrappy_plan_find_op (plan, dest);
-
-  if (op == NULL)
-    g_error ("no op at %s", dest);
-  g_assert_cmpint (op->kind, ==, kind);
-  g_assert_cmpstr (op->src, ==, src);
 }
 
 static void

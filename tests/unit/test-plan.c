@@ -8,6 +8,7 @@
 #include "wrappy-error.h"
 #include "wrappy-launch-spec.h"
 #include "wrappy-plan.h"
+#include "wrappy-test-plan.h"
 
 static void
 fake_facts (WrappyHostFacts *f)
@@ -44,6 +45,10 @@ fake_facts (WrappyHostFacts *f)
   f->has_dri = TRUE;
 }
 
+#define plan_for(spec) wrappy_test_plan (spec, fake_facts, NULL)
+#define op_index wrappy_test_op_index
+#define assert_ro_bind wrappy_test_assert_ro_bind
+
 static WrappyLaunchSpec *
 fake_spec (void)
 {
@@ -63,41 +68,6 @@ fake_spec (void)
   spec->env = g_strdupv ((char **)env);
   spec->state_dir = g_strdup ("/home/alice/.local/state/wrappy/org.example.Hello");
   return spec;
-}
-
-static WrappyPlan *
-plan_for (WrappyLaunchSpec *spec)
-{
-  WrappyHostFacts f;
-  g_autoptr (GError) error = NULL;
-  WrappyPlan *plan;
-
-  fake_facts (&f);
-  plan = wrappy_plan_new (spec, &f, &error);
-  wrappy_host_facts_clear (&f);
-  g_assert_no_error (error);
-  g_assert_nonnull (plan);
-  return plan;
-}
-
-static int
-op_index (WrappyPlan *plan, const char *dest)
-{
-  for (guint i = 0; i < plan->ops->len; i++)
-    if (strcmp (((WrappyOp *)plan->ops->pdata[i])->dest, dest) == 0)
-      return (int)i;
-  return -1;
-}
-
-static void
-assert_ro_bind (WrappyPlan *plan, const char *src, const char *dest)
-{
-  const WrappyOp *op = wrappy_plan_find_op (plan, dest);
-
-  g_assert_nonnull (op);
-  g_assert_cmpint (op->kind, ==, WRAPPY_OP_BIND);
-  g_assert_cmpstr (op->src, ==, src);
-  g_assert_true (op->flags & WRAPPY_OP_FLAG_RO);
 }
 
 /* /usr and /app above none: an overlay over the layer, writes in the app's state. */
