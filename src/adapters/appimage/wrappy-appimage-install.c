@@ -3,6 +3,7 @@
  * and the variables are in docs/appimage.md. */
 #include "config.h"
 
+#include <inttypes.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <string.h>
@@ -140,7 +141,7 @@ read_beneath (int root_fd, const char *rel, gsize max, gsize *len_out, GError **
     {
       close (fd);
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                   _ ("%s is not a regular file of at most %" G_GSIZE_FORMAT " bytes"), rel, max);
+                   _ ("%s is not a regular file of at most %" PRIu64 " bytes"), rel, (guint64)max);
       return NULL;
     }
   buf = g_malloc (st.st_size + 1);

@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <inttypes.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -155,8 +156,8 @@ perform (const char *url, Sink *sink, GError **error)
   if (sink->too_big)
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                   _("%s is larger than %" G_GUINT64_FORMAT " bytes; refusing it"), url,
-                   sink->max_bytes);
+                   _ ("%s is larger than %" PRIu64 " bytes; refusing it"), url,
+                   (guint64)sink->max_bytes);
       return FALSE;
     }
   if (sink->write_failed)

@@ -6,6 +6,7 @@
  * make us write through a symlink or outside the target. */
 #include "config.h"
 
+#include <inttypes.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -654,8 +655,8 @@ wrappy_squashfs_read_file (const char *image_path, guint64 offset, const char *p
     {
       sqfs_free (inode);
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                   _("%s: %s is larger than %" G_GSIZE_FORMAT " bytes"), image_path, path,
-                   max_size);
+                   _ ("%s: %s is larger than %" PRIu64 " bytes"), image_path, path,
+                   (guint64)max_size);
       return NULL;
     }
   buf = g_malloc (size + 1);

@@ -1,6 +1,7 @@
 /* The Snap Store: channel lookup through /v2/snaps/info and verified downloads. */
 #include "config.h"
 
+#include <inttypes.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -397,9 +398,9 @@ check_download (Download *d, const WrappySnapStoreInfo *info, CURLcode rc, long 
 
   if (d->too_big)
     return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                        _ ("the download of %s is larger than the store said (%" G_GUINT64_FORMAT
+                        _ ("the download of %s is larger than the store said (%" PRIu64
                            " bytes); refusing it"),
-                        info->name, info->size),
+                        info->name, (guint64)info->size),
            FALSE;
   if (d->write_failed)
     return g_set_error (error, WRAPPY_ERROR,
@@ -414,9 +415,9 @@ check_download (Download *d, const WrappySnapStoreInfo *info, CURLcode rc, long 
            FALSE;
   if (rc == CURLE_PARTIAL_FILE || d->written != info->size)
     return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NETWORK,
-                        _ ("the download of %s was cut short (%" G_GUINT64_FORMAT
-                           " of %" G_GUINT64_FORMAT " bytes); try again"),
-                        info->name, d->written, info->size),
+                        _ ("the download of %s was cut short (%" PRIu64 " of %" PRIu64
+                           " bytes); try again"),
+                        info->name, (guint64)d->written, (guint64)info->size),
            FALSE;
   sha3_384_digest (&d->sha, sizeof digest, digest);
   hex = g_malloc (2 * sizeof digest + 1);
