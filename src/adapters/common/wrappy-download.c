@@ -22,9 +22,9 @@ typedef struct
   guint64 written;     /* bytes written this time */
   guint64 max_bytes;
   gboolean too_big;
-  gboolean restarted;  /* the server ignored Range: the file was truncated */
+  gboolean restarted; /* the server ignored Range: the file was truncated */
   gboolean write_failed;
-  gboolean bad_range;  /* HTTP 416: the .part is not a prefix of the file any more */
+  gboolean bad_range; /* HTTP 416: the .part is not a prefix of the file any more */
   int write_errno;
   CURL *curl;
   WrappyProgress *progress;
@@ -110,8 +110,8 @@ on_progress (void *user_data, curl_off_t dltotal, curl_off_t dlnow, curl_off_t u
   if (g_cancellable_is_cancelled (sink->cancellable))
     return 1;
   if (sink->progress != NULL && dltotal > 0)
-    wrappy_progress_update (sink->progress, sink->resume_from + dlnow,
-                            sink->resume_from + dltotal, NULL);
+    wrappy_progress_update (sink->progress, sink->resume_from + dlnow, sink->resume_from + dltotal,
+                            NULL);
   return 0;
 }
 
@@ -147,7 +147,7 @@ perform (const char *url, Sink *sink, GError **error)
   curl_easy_setopt (sink->curl, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt (sink->curl, CURLOPT_NOSIGNAL, 1L);
   if (sink->resume_from > 0)
-    curl_easy_setopt (sink->curl, CURLOPT_RESUME_FROM_LARGE, (curl_off_t) sink->resume_from);
+    curl_easy_setopt (sink->curl, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)sink->resume_from);
   rc = curl_easy_perform (sink->curl);
   curl_easy_getinfo (sink->curl, CURLINFO_RESPONSE_CODE, &status);
   curl_easy_cleanup (sink->curl);
@@ -165,7 +165,8 @@ perform (const char *url, Sink *sink, GError **error)
       errno = sink->write_errno;
       return wrappy_throw_errno (error, "write", url);
     }
-  if (rc == CURLE_ABORTED_BY_CALLBACK && g_cancellable_set_error_if_cancelled (sink->cancellable, error))
+  if (rc == CURLE_ABORTED_BY_CALLBACK
+      && g_cancellable_set_error_if_cancelled (sink->cancellable, error))
     return FALSE;
   if (status == 416 && sink->resume_from > 0)
     sink->bad_range = TRUE;
@@ -174,13 +175,19 @@ perform (const char *url, Sink *sink, GError **error)
       /* 416: the .part is already complete (or larger than the file now is). */
       g_set_error (error, WRAPPY_ERROR,
                    status == 404 ? WRAPPY_ERROR_NOT_FOUND : WRAPPY_ERROR_NETWORK,
-                   _("cannot download %s: the server answered HTTP %ld"), url, status);
+                   _ ("cannot download %s: the server answered HTTP %ld"), url, status);
+      return FALSE;
+    }
+  if (rc == CURLE_PARTIAL_FILE)
+    {
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NETWORK,
+                   _ ("the download of %s was cut short; the same command resumes it"), url);
       return FALSE;
     }
   if (rc != CURLE_OK)
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NETWORK,
-                   _("cannot download %s: %s; check the address and your network"), url,
+                   _ ("cannot download %s: %s; check the address and your network"), url,
                    errbuf[0] ? errbuf : curl_easy_strerror (rc));
       return FALSE;
     }
@@ -202,12 +209,12 @@ download_once (const char *url, const char *name, const char *part, const char *
   if (sink.fd < 0)
     return wrappy_throw_errno (error, "open", part), NULL;
   if (fstat (sink.fd, &st) == 0 && S_ISREG (st.st_mode))
-    sink.resume_from = (guint64) st.st_size;
+    sink.resume_from = (guint64)st.st_size;
   if (sink.resume_from > 0)
     wrappy_debug ("resuming %s at byte %" G_GUINT64_FORMAT, url, sink.resume_from);
   if (isatty (STDERR_FILENO) && !wrappy_output_json ())
     {
-      g_autofree char *label = g_strdup_printf (_("Downloading %s"), name);
+      g_autofree char *label = g_strdup_printf (_ ("Downloading %s"), name);
       progress = wrappy_progress_new (label);
       sink.progress = progress;
     }
@@ -238,8 +245,8 @@ download_once (const char *url, const char *name, const char *part, const char *
 }
 
 char *
-wrappy_download (const char *url, const char *name, guint64 max_bytes,
-                 GCancellable *cancellable, GError **error)
+wrappy_download (const char *url, const char *name, guint64 max_bytes, GCancellable *cancellable,
+                 GError **error)
 {
   g_autofree char *dir = g_build_filename (wrappy_dirs_cache (), "downloads", NULL);
   g_autofree char *part = NULL;
@@ -264,4 +271,15 @@ wrappy_download (const char *url, const char *name, guint64 max_bytes,
   if (result == NULL)
     g_propagate_error (error, g_steal_pointer (&local_error));
   return result;
+}
+
+void
+wrappy_download_discard (const char *name)
+{
+  g_autofree char *dir = g_build_filename (wrappy_dirs_cache (), "downloads", NULL);
+  g_autofree char *file = g_build_filename (dir, name, NULL);
+  g_autofree char *part = g_strconcat (file, ".part", NULL);
+
+  unlink (file);
+  unlink (part);
 }

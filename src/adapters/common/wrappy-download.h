@@ -15,6 +15,10 @@ G_BEGIN_DECLS
 char *wrappy_download (const char *url, const char *name, guint64 max_bytes,
                        GCancellable *cancellable, GError **error);
 
+/* Removes NAME and NAME.part from the downloads cache (for callers that keep nothing
+ * of a failed download). */
+void wrappy_download_discard (const char *name);
+
 /* The last path element of url without query or fragment, if it is a safe file name
  * (else "download"). */
 char *wrappy_download_name_for_url (const char *url);

@@ -8,9 +8,11 @@
 #include <json-glib/json-glib.h>
 #include <nettle/sha3.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "wrappy-dirs.h"
+#include "wrappy-download.h"
 #include "wrappy-error.h"
 #include "wrappy-i18n.h"
 #include "wrappy-id.h"
@@ -337,92 +339,50 @@ wrappy_snap_store_lookup (const char *name, const char *channel, GError **error)
                                        wrappy_snap_arch (), error);
 }
 
-typedef struct
-{
-  int fd;
-  guint64 written, max;
-  struct sha3_384_ctx sha;
-  gboolean too_big, write_failed;
-  int write_errno;
-  WrappyProgress *bar;
-  GCancellable *cancellable;
-} Download;
-
-static size_t
-on_file_data (char *ptr, size_t size, size_t nmemb, void *user_data)
-{
-  Download *d = user_data;
-  gsize n = size * nmemb;
-
-  if (d->written + n > d->max)
-    {
-      d->too_big = TRUE;
-      return 0;
-    }
-  for (gsize off = 0; off < n;)
-    {
-      ssize_t w = TEMP_FAILURE_RETRY (write (d->fd, ptr + off, n - off));
-      if (w < 0)
-        {
-          d->write_failed = TRUE;
-          d->write_errno = errno;
-          return 0;
-        }
-      off += (gsize)w;
-    }
-  sha3_384_update (&d->sha, n, (const uint8_t *)ptr);
-  d->written += n;
-  return n;
-}
-
-static int
-on_progress (void *user_data, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
-             curl_off_t ulnow)
-{
-  Download *d = user_data;
-
-  if (d->bar != NULL)
-    {
-      g_autofree char *sz = g_format_size ((guint64)dlnow);
-      wrappy_progress_update (d->bar, (guint64)dlnow, d->max, sz);
-    }
-  return g_cancellable_is_cancelled (d->cancellable) ? 1 : 0;
-}
-
-static gboolean
-check_download (Download *d, const WrappySnapStoreInfo *info, CURLcode rc, long status,
-                const char *path, GError **error)
+/* The sha3-384 of the file at path, as lower-case hex. */
+static char *
+file_sha3_384 (const char *path, GError **error)
 {
   uint8_t digest[SHA3_384_DIGEST_SIZE];
-  g_autofree char *hex = NULL;
+  struct sha3_384_ctx ctx;
+  g_autofree char *buf = g_malloc (1 << 16);
+  char *hex;
+  ssize_t n;
+  int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 
-  if (d->too_big)
-    return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                        _ ("the download of %s is larger than the store said (%" PRIu64
-                           " bytes); refusing it"),
-                        info->name, (guint64)info->size),
-           FALSE;
-  if (d->write_failed)
-    return g_set_error (error, WRAPPY_ERROR,
-                        d->write_errno == ENOSPC ? WRAPPY_ERROR_NO_SPACE : WRAPPY_ERROR_FAILED,
-                        "write(%s): %s", path, g_strerror (d->write_errno)),
-           FALSE;
-  if (rc != CURLE_OK && rc != CURLE_PARTIAL_FILE)
-    return store_unreachable (error, info->url, rc);
-  if (status != 200)
-    return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NETWORK,
-                        _ ("cannot download %s: the server answered HTTP %ld"), info->name, status),
-           FALSE;
-  if (rc == CURLE_PARTIAL_FILE || d->written != info->size)
-    return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NETWORK,
-                        _ ("the download of %s was cut short (%" PRIu64 " of %" PRIu64
-                           " bytes); try again"),
-                        info->name, (guint64)d->written, (guint64)info->size),
-           FALSE;
-  sha3_384_digest (&d->sha, sizeof digest, digest);
+  if (fd < 0)
+    return wrappy_throw_errno (error, "open", path), NULL;
+  sha3_384_init (&ctx);
+  while ((n = TEMP_FAILURE_RETRY (read (fd, buf, 1 << 16))) > 0)
+    sha3_384_update (&ctx, (gsize)n, (const uint8_t *)buf);
+  close (fd);
+  if (n < 0)
+    return wrappy_throw_errno (error, "read", path), NULL;
+  sha3_384_digest (&ctx, sizeof digest, digest);
   hex = g_malloc (2 * sizeof digest + 1);
   for (gsize i = 0; i < sizeof digest; i++)
     g_snprintf (hex + 2 * i, 3, "%02x", digest[i]);
+  return hex;
+}
+
+/* The store said how large the file is and what its sha3-384 is: both must match. */
+static gboolean
+check_download (const WrappySnapStoreInfo *info, const char *path, GError **error)
+{
+  g_autofree char *hex = NULL;
+  struct stat st;
+
+  if (stat (path, &st) != 0)
+    return wrappy_throw_errno (error, "stat", path);
+  if ((guint64)st.st_size != info->size)
+    return g_set_error (
+               error, WRAPPY_ERROR, WRAPPY_ERROR_NETWORK,
+               _ ("the download of %s was cut short (%" PRIu64 " of %" PRIu64 " bytes); try again"),
+               info->name, (guint64)st.st_size, (guint64)info->size),
+           FALSE;
+  hex = file_sha3_384 (path, error);
+  if (hex == NULL)
+    return FALSE;
   if (g_ascii_strcasecmp (hex, info->sha3_384) != 0)
     return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_UNTRUSTED,
                         _ ("the download of %s does not match the store's sha3-384 checksum; it "
@@ -436,60 +396,12 @@ char *
 wrappy_snap_store_download (const WrappySnapStoreInfo *info, GCancellable *cancellable,
                             GError **error)
 {
-  g_autofree char *dir = g_build_filename (wrappy_dirs_cache (), "downloads", NULL);
-  g_autofree char *base = g_strdup_printf ("%s_%s.snap", info->name, info->revision);
-  g_autofree char *path = g_build_filename (dir, base, NULL);
-  g_autofree char *tmp = g_strconcat (path, ".part", NULL);
-  g_autoptr (WrappyProgress) bar = NULL;
-  Download d = { .fd = -1, .max = info->size, .cancellable = cancellable };
-  CURL *curl;
-  CURLcode rc;
-  long status = 0;
-  gboolean ok;
+  g_autofree char *name = g_strdup_printf ("%s_%s.snap", info->name, info->revision);
+  g_autofree char *path = wrappy_download (info->url, name, info->size, cancellable, error);
 
-  if (g_mkdir_with_parents (dir, 0700) < 0)
-    return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_FAILED, "mkdir(%s): %s", dir,
-                        g_strerror (errno)),
-           NULL;
-  d.fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (d.fd < 0)
-    return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_FAILED, "open(%s): %s", tmp,
-                        g_strerror (errno)),
-           NULL;
-  sha3_384_init (&d.sha);
-  curl = new_curl (info->url);
-  if (curl == NULL)
-    {
-      close (d.fd);
-      unlink (tmp);
-      return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_FAILED, "curl_easy_init failed"), NULL;
-    }
-  bar = wrappy_progress_new (info->name);
-  d.bar = bar;
-  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, on_file_data);
-  curl_easy_setopt (curl, CURLOPT_WRITEDATA, &d);
-  curl_easy_setopt (curl, CURLOPT_XFERINFOFUNCTION, on_progress);
-  curl_easy_setopt (curl, CURLOPT_XFERINFODATA, &d);
-  curl_easy_setopt (curl, CURLOPT_NOPROGRESS, 0L);
-  rc = curl_easy_perform (curl);
-  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
-  curl_easy_cleanup (curl);
-
-  ok = check_download (&d, info, rc, status, tmp, error);
-  if (ok && fsync (d.fd) < 0)
-    ok = (g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_FAILED, "fsync(%s): %s", tmp,
-                       g_strerror (errno)),
-          FALSE);
-  close (d.fd);
-  if (ok && rename (tmp, path) < 0)
-    ok = (g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_FAILED, "rename(%s): %s", tmp,
-                       g_strerror (errno)),
-          FALSE);
-  if (!ok)
-    {
-      unlink (tmp);
-      return NULL;
-    }
-  wrappy_progress_done (bar);
-  return g_steal_pointer (&path);
+  if (path != NULL && check_download (info, path, error))
+    return g_steal_pointer (&path);
+  /* A snap install leaves nothing behind, not even a part to resume. */
+  wrappy_download_discard (name);
+  return NULL;
 }
