@@ -58,6 +58,8 @@ wrappy_manifest_free (WrappyManifest *m)
   g_strfreev (m->features);
   g_strfreev (m->persistent);
   g_strfreev (m->env);
+  if (m->keyfile != NULL)
+    g_key_file_unref (m->keyfile);
   g_free (m);
 }
 
@@ -214,6 +216,7 @@ wrappy_manifest_from_keyfile (GKeyFile *kf, GError **error)
     return NULL;
 
   m = wrappy_manifest_new (id);
+  m->keyfile = g_key_file_ref (kf);
   m->name = g_key_file_get_string (kf, "App", "name", NULL);
   m->version = g_key_file_get_string (kf, "App", "version", NULL);
   m->summary = g_key_file_get_string (kf, "App", "summary", NULL);

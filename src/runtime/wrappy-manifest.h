@@ -40,6 +40,10 @@ typedef struct
   char **features;
   char **persistent;
   char **env; /* "VAR=VALUE" */
+
+  /* The key file it was read from (NULL for a new one): adapters keep groups of their
+   * own in it ([Snap], …) and read them from here rather than the file again. */
+  GKeyFile *keyfile;
 } WrappyManifest;
 
 WrappyManifest *wrappy_manifest_new (const char *id);

@@ -23,6 +23,8 @@ write_manifest (void)
   const char *env[] = { "GREETING=hi $SNAP_NAME in ${SNAP}", "KEEP=$HOME_NOT_SNAP" };
 
   m->source = g_strdup ("snap");
+  wrappy_manifest_add_layer (m, "base", "core22", "snap/core22/x86_64/1", "0123",
+                             "layers/snap/core22/x86_64/1/0123/files", "/");
   kf = wrappy_manifest_to_keyfile (m);
   g_key_file_set_string (kf, "Snap", "name", "hello");
   g_key_file_set_string (kf, "Snap", "revision", "7");
@@ -35,6 +37,13 @@ write_manifest (void)
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
   data = g_key_file_to_data (kf, NULL, NULL);
   g_assert_true (g_file_set_contents (path, data, -1, NULL));
+  /* As `wrappy run` has it: loaded from the file, [Snap] groups and all. */
+  g_clear_pointer (&m, wrappy_manifest_free);
+  {
+    g_autoptr (GError) error = NULL;
+    m = wrappy_manifest_load (ID, &error);
+    g_assert_no_error (error);
+  }
   return g_steal_pointer (&m);
 }
 

@@ -167,15 +167,13 @@ gboolean
 wrappy_snap_launch_setup (WrappyLaunchSpec *spec, const WrappyManifest *m, const char *command,
                           char **app_args, const char *home, GError **error)
 {
-  g_autoptr (GKeyFile) kf = g_key_file_new ();
-  g_autofree char *path = wrappy_manifest_path (m->id);
+  GKeyFile *kf = m->keyfile;
   g_autofree char *name = NULL, *rev = NULL, *version = NULL, *def = NULL, *group = NULL;
   g_autofree char *snap_dir = NULL, *user_data = NULL, *user_common = NULL;
   g_auto (GStrv) env = NULL, app_env = NULL, apps = NULL;
   const char *picked, *app = NULL;
 
-  if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, NULL)
-      || (name = g_key_file_get_string (kf, "Snap", "name", NULL)) == NULL
+  if (kf == NULL || (name = g_key_file_get_string (kf, "Snap", "name", NULL)) == NULL
       || (rev = g_key_file_get_string (kf, "Snap", "revision", NULL)) == NULL
       || !wrappy_validate_host_name (name, NULL) || !wrappy_validate_branch (rev, NULL))
     {
