@@ -698,6 +698,18 @@ grant_base_dir_path (const char *path, const WrappyHostFacts *f)
   return NULL;
 }
 
+/* Whether a grant names one of the XDG user dirs (xdg-music[/sub][:ro], …). */
+static gboolean
+names_user_dir (const char *grant)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (xdg_grants); i++)
+    if (grant_rest (grant, xdg_grants[i].name) != NULL
+        || (g_str_has_prefix (grant, xdg_grants[i].name)
+            && grant[strlen (xdg_grants[i].name)] == ':'))
+      return TRUE;
+  return FALSE;
+}
+
 /* The host path a grant names ("/abs", "~/dir", "xdg-music/sub", "xdg-config/app"), or
  * NULL. */
 static char *
@@ -1223,7 +1235,7 @@ wrappy_host_facts_collect (WrappyHostFacts *f, const WrappyLaunchSpec *spec)
   f->has_dri = access ("/dev/dri", F_OK) == 0;
   /* Reading user-dirs.dirs is only worth it when a grant names one of them. */
   for (char **g = spec->filesystems; g && *g; g++)
-    if (g_str_has_prefix (*g, "xdg-"))
+    if (names_user_dir (*g))
       {
         for (int i = 0; i < G_USER_N_DIRECTORIES; i++)
           f->user_dirs[i] = g_strdup (g_get_user_special_dir ((GUserDirectory)i));
