@@ -1144,6 +1144,13 @@ wait_forwarding (pid_t pid, const sigset_t *set, int status_fd, gboolean *reaped
             break;
           /* EOF: pid 1 died without a word; its own status will do. */
           pfd[1].fd = -1;
+          if (pfd[0].fd < 0)
+            {
+              /* No signalfd (out of fds): nothing else will say when it is gone. */
+              TEMP_FAILURE_RETRY (waitpid (pid, &status, 0));
+              *reaped = TRUE;
+              break;
+            }
         }
       if (pfd[0].revents == 0 || read (pfd[0].fd, &si, sizeof si) != sizeof si)
         continue;
