@@ -1,0 +1,321 @@
+#include "config.h"
+
+#include <string.h>
+#include <sys/stat.h>
+
+#include "wrappy-catalog.h"
+#include "wrappy-dirs.h"
+#include "wrappy-error.h"
+#include "wrappy-i18n.h"
+
+/* (magic, format version, entries): id, name, summary, version shown; then the lower-cased
+ * id, name, keywords, summary and description that matching reads. */
+#define CATALOG_MAGIC "wrappy-catalog"
+#define CATALOG_VERSION 1
+#define CATALOG_TYPE "(sua(sssssssss))"
+
+WrappyCatalogEntry *
+wrappy_catalog_entry_new (const char *id, const char *name, const char *summary,
+                          const char *version)
+{
+  WrappyCatalogEntry *e = g_new0 (WrappyCatalogEntry, 1);
+
+  e->id = g_strdup (id);
+  e->name = g_strdup (name);
+  e->summary = g_strdup (summary);
+  e->version = g_strdup (version);
+  return e;
+}
+
+void
+wrappy_catalog_entry_free (WrappyCatalogEntry *e)
+{
+  if (e == NULL)
+    return;
+  g_free (e->id);
+  g_free (e->name);
+  g_free (e->summary);
+  g_free (e->version);
+  g_free (e->keywords);
+  g_free (e->description);
+  g_free (e);
+}
+
+/* Valid UTF-8, one line, at most max bytes (cut on a character boundary): the sources
+ * are untrusted and what they say ends up on a terminal. */
+static char *
+clean_text (const char *s, gsize max)
+{
+  g_autofree char *valid = NULL;
+  GString *out;
+
+  if (s == NULL)
+    return g_strdup ("");
+  valid = g_utf8_make_valid (s, -1);
+  out = g_string_sized_new (MIN (strlen (valid), max));
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      const char *next = g_utf8_next_char (p);
+
+      if (out->len + (next - p) > max)
+        break;
+      if (g_unichar_iscntrl (c) || c == 0x2028 || c == 0x2029)
+        {
+          if (out->len > 0 && out->str[out->len - 1] != ' ')
+            g_string_append_c (out, ' ');
+          continue;
+        }
+      g_string_append_len (out, p, next - p);
+    }
+  return g_strstrip (g_string_free (out, FALSE));
+}
+
+static char *
+lower_text (const char *s, gsize max)
+{
+  g_autofree char *clean = clean_text (s, max);
+  return g_utf8_strdown (clean, -1);
+}
+
+GVariant *
+wrappy_catalog_serialize (GPtrArray *entries)
+{
+  GVariantBuilder b;
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE ("a(sssssssss)"));
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const WrappyCatalogEntry *e = g_ptr_array_index (entries, i);
+      g_autofree char *id = clean_text (e->id, 255);
+      g_autofree char *name = clean_text (e->name ? e->name : e->id, 200);
+      g_autofree char *summary = clean_text (e->summary, 500);
+      g_autofree char *version = clean_text (e->version, 100);
+      g_autofree char *id_lc = g_utf8_strdown (id, -1);
+      g_autofree char *name_lc = g_utf8_strdown (name, -1);
+      g_autofree char *kw_lc = lower_text (e->keywords, 2000);
+      g_autofree char *summary_lc = g_utf8_strdown (summary, -1);
+      g_autofree char *desc_lc = lower_text (e->description, 8000);
+
+      if (*id == '\0')
+        continue;
+      g_variant_builder_add (&b, "(sssssssss)", id, name, summary, version, id_lc, name_lc,
+                             kw_lc, summary_lc, desc_lc);
+    }
+  return g_variant_ref_sink (g_variant_new ("(su@a(sssssssss))", CATALOG_MAGIC,
+                                            (guint32) CATALOG_VERSION, g_variant_builder_end (&b)));
+}
+
+char *
+wrappy_catalog_path (const char *source, const char *origin)
+{
+  g_autofree char *name = g_strdup_printf ("%s-%s.idx", source, origin);
+  return g_build_filename (wrappy_dirs_cache (), "catalog", name, NULL);
+}
+
+gboolean
+wrappy_catalog_save (const char *source, const char *origin, GPtrArray *entries, GError **error)
+{
+  g_autofree char *path = wrappy_catalog_path (source, origin);
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr (GVariant) v = wrappy_catalog_serialize (entries);
+  g_autoptr (GBytes) data = g_variant_get_data_as_bytes (v);
+  gsize len;
+  const char *bytes = g_bytes_get_data (data, &len);
+
+  if (!wrappy_dirs_ensure (dir, error))
+    return FALSE;
+  return g_file_set_contents_full (path, bytes, len, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+}
+
+gint64
+wrappy_catalog_age (const char *source, const char *origin)
+{
+  g_autofree char *path = wrappy_catalog_path (source, origin);
+  struct stat st;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (stat (path, &st) < 0)
+    return -1;
+  return now > st.st_mtime ? now - st.st_mtime : 0;
+}
+
+GVariant *
+wrappy_catalog_from_bytes (GBytes *bytes, GError **error)
+{
+  g_autoptr (GVariant) v = g_variant_ref_sink (
+      g_variant_new_from_bytes (G_VARIANT_TYPE (CATALOG_TYPE), bytes, FALSE));
+  const char *magic = NULL;
+  guint32 version = 0;
+
+  g_variant_get (v, "(&su@a(sssssssss))", &magic, &version, NULL);
+  if (strcmp (magic, CATALOG_MAGIC) != 0 || version != CATALOG_VERSION)
+    {
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
+                   _("the search index is damaged or from another version"));
+      return NULL;
+    }
+  return g_steal_pointer (&v);
+}
+
+GVariant *
+wrappy_catalog_load (const char *source, const char *origin, GError **error)
+{
+  g_autofree char *path = wrappy_catalog_path (source, origin);
+  g_autoptr (GMappedFile) mf = g_mapped_file_new (path, FALSE, error);
+  g_autoptr (GBytes) bytes = NULL;
+  GVariant *v;
+
+  if (mf == NULL)
+    return NULL;
+  bytes = g_mapped_file_get_bytes (mf);
+  v = wrappy_catalog_from_bytes (bytes, error);
+  if (v == NULL)
+    g_prefix_error (error, "%s: ", path);
+  return v;
+}
+
+WrappyQuery *
+wrappy_query_new (char **words)
+{
+  WrappyQuery *q = g_new0 (WrappyQuery, 1);
+  g_autofree char *joined = g_strjoinv (" ", words);
+  g_autofree char *valid = g_utf8_make_valid (joined, -1);
+  g_autoptr (GPtrArray) terms = g_ptr_array_new ();
+  g_auto (GStrv) split = NULL;
+
+  q->text = g_strstrip (g_utf8_strdown (valid, -1));
+  split = g_strsplit_set (q->text, " \t\n", -1);
+  for (char **t = split; *t; t++)
+    if (**t != '\0')
+      g_ptr_array_add (terms, g_strdup (*t));
+  g_ptr_array_add (terms, NULL);
+  q->terms = (char **) g_ptr_array_free (g_steal_pointer (&terms), FALSE);
+  return q;
+}
+
+void
+wrappy_query_free (WrappyQuery *q)
+{
+  if (q == NULL)
+    return;
+  g_free (q->text);
+  g_strfreev (q->terms);
+  g_free (q);
+}
+
+void
+wrappy_search_hit_free (WrappySearchHit *h)
+{
+  if (h == NULL)
+    return;
+  g_free (h->id);
+  g_free (h->name);
+  g_free (h->summary);
+  g_free (h->version);
+  g_free (h->source);
+  g_free (h->origin);
+  g_free (h);
+}
+
+/* term starts a word of s: at its start or after a character that is not a letter or
+ * digit (bytes of multi-byte characters count as letters). */
+static gboolean
+has_word (const char *s, const char *term)
+{
+  for (const char *p = strstr (s, term); p != NULL; p = strstr (p + 1, term))
+    if (p == s || !(g_ascii_isalnum (p[-1]) || (guchar) p[-1] >= 0x80))
+      return TRUE;
+  return FALSE;
+}
+
+/* Exact ID and name matches first, then word matches in name, keywords, summary and
+ * description (issue 5). 0: some term is nowhere. */
+static int
+score_entry (const WrappyQuery *q, const char *id, const char *name, const char *keywords,
+             const char *summary, const char *desc)
+{
+  const char *last = strrchr (id, '.');
+  int score = 0;
+
+  if (q->terms[0] == NULL)
+    return 0;
+  for (char **t = q->terms; *t; t++)
+    {
+      int s = 0;
+
+      if (has_word (name, *t))
+        s = 100;
+      else if (has_word (keywords, *t))
+        s = 60;
+      else if (strstr (id, *t) != NULL || strstr (name, *t) != NULL)
+        s = 45;
+      else if (has_word (summary, *t))
+        s = 30;
+      else if (has_word (desc, *t))
+        s = 10;
+      if (s == 0)
+        return 0;
+      score += s;
+    }
+  if (strcmp (id, q->text) == 0)
+    score += 2000;
+  else if (strcmp (name, q->text) == 0)
+    score += 1500;
+  else if (last != NULL && strcmp (last + 1, q->text) == 0)
+    score += 1000;
+  return score;
+}
+
+void
+wrappy_catalog_match (GVariant *catalog, const char *source, const char *origin,
+                      const WrappyQuery *q, gboolean keep_all, GPtrArray *hits)
+{
+  g_autoptr (GVariant) entries = g_variant_get_child_value (catalog, 2);
+  gsize n = g_variant_n_children (entries);
+
+  for (gsize i = 0; i < n; i++)
+    {
+      g_autoptr (GVariant) e = g_variant_get_child_value (entries, i);
+      const char *id, *name, *summary, *version, *id_lc, *name_lc, *kw_lc, *sum_lc, *desc_lc;
+      WrappySearchHit *h;
+      int score;
+
+      g_variant_get (e, "(&s&s&s&s&s&s&s&s&s)", &id, &name, &summary, &version, &id_lc,
+                     &name_lc, &kw_lc, &sum_lc, &desc_lc);
+      score = score_entry (q, id_lc, name_lc, kw_lc, sum_lc, desc_lc);
+      if (score == 0 && !keep_all)
+        continue;
+      h = g_new0 (WrappySearchHit, 1);
+      h->id = g_strdup (id);
+      h->name = g_strdup (name);
+      h->summary = g_strdup (summary);
+      h->version = g_strdup (version);
+      h->source = g_strdup (source);
+      h->origin = g_strdup (origin);
+      h->score = score;
+      g_ptr_array_add (hits, h);
+    }
+}
+
+static gint
+compare_hits (gconstpointer a, gconstpointer b)
+{
+  const WrappySearchHit *ha = *(WrappySearchHit **) a;
+  const WrappySearchHit *hb = *(WrappySearchHit **) b;
+  int c;
+
+  if (ha->score != hb->score)
+    return ha->score > hb->score ? -1 : 1;
+  if ((c = g_ascii_strcasecmp (ha->name, hb->name)) != 0)
+    return c;
+  if ((c = strcmp (ha->source, hb->source)) != 0)
+    return c;
+  return strcmp (ha->id, hb->id);
+}
+
+void
+wrappy_search_hits_sort (GPtrArray *hits)
+{
+  g_ptr_array_sort (hits, compare_hits);
+}
