@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <inttypes.h>
-#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <json-glib/json-glib.h>
@@ -13,12 +12,15 @@
 
 #include "wrappy-dirs.h"
 #include "wrappy-download.h"
+#include "wrappy-catalog.h"
 #include "wrappy-error.h"
+#include "wrappy-http.h"
 #include "wrappy-i18n.h"
 #include "wrappy-id.h"
 #include "wrappy-output.h"
 #include "wrappy-snap-launch.h"
 #include "wrappy-snap-store.h"
+#include "wrappy-snap-yaml.h"
 
 #define DEFAULT_STORE  "https://api.snapcraft.io"
 #define MAX_INFO_BYTES (16 * 1024 * 1024)
@@ -237,27 +239,147 @@ wrappy_snap_store_parse_info (const char *json, gsize len, const char *name, con
   return info_from_entry (entry, name, channel, error);
 }
 
-static CURL *
-new_curl (const char *url)
+/* A member as snapd's JSON decoding takes it: absent or null is empty, another type is an
+ * error. *out is NULL when empty. */
+static gboolean
+optional_string (JsonObject *o, const char *name, const char **out)
 {
-  CURL *curl;
+  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
 
-  curl_global_init (CURL_GLOBAL_DEFAULT);
-  curl = curl_easy_init ();
-  if (curl == NULL)
+  *out = NULL;
+  if (n == NULL || JSON_NODE_HOLDS_NULL (n))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
+    return FALSE;
+  *out = *json_node_get_string (n) ? json_node_get_string (n) : NULL;
+  return TRUE;
+}
+
+static gboolean
+optional_object (JsonObject *o, const char *name, JsonObject **out)
+{
+  JsonNode *n = o ? json_object_get_member (o, name) : NULL;
+
+  *out = NULL;
+  if (n == NULL || JSON_NODE_HOLDS_NULL (n))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (n))
+    return FALSE;
+  *out = json_node_get_object (n);
+  return TRUE;
+}
+
+/* Store text made safe to print, as snapd's safejson does: valid UTF-8 (an escaped lone
+ * surrogate can still make it invalid), no control characters but a paragraph's newlines.
+ * NULL when nothing is left. */
+static char *
+clean_text (const char *s, gboolean paragraph)
+{
+  g_autofree char *valid = s ? g_utf8_make_valid (s, -1) : NULL;
+  GString *out;
+
+  if (valid == NULL)
     return NULL;
-  curl_easy_setopt (curl, CURLOPT_URL, url);
-  curl_easy_setopt (curl, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt (curl, CURLOPT_MAXREDIRS, 5L);
-  curl_easy_setopt (curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt (curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  /* Short: an unreachable store should fail in seconds, not hang an install. */
-  curl_easy_setopt (curl, CURLOPT_CONNECTTIMEOUT, 10L);
-  curl_easy_setopt (curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt (curl, CURLOPT_LOW_SPEED_TIME, 30L);
-  curl_easy_setopt (curl, CURLOPT_USERAGENT, "wrappy/" PACKAGE_VERSION);
-  curl_easy_setopt (curl, CURLOPT_NOSIGNAL, 1L);
-  return curl;
+  out = g_string_sized_new (strlen (valid));
+  for (const char *p = valid; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      if (c == '\t' || (c == '\n' && !paragraph))
+        g_string_append_c (out, ' ');
+      else if (c == '\n' || !g_unichar_iscntrl (c))
+        g_string_append_unichar (out, c);
+    }
+  g_strstrip (out->str);
+  if (out->str[0] == '\0')
+    return (void)g_string_free (out, TRUE), NULL;
+  return g_string_free (out, FALSE);
+}
+
+enum
+{
+  FIELD_TITLE,
+  FIELD_SUMMARY,
+  FIELD_VERSION,
+  FIELD_DESCRIPTION,
+};
+static const char *const find_fields[] = { "title", "summary", "version", "description" };
+
+/* One search result. NULL with *bad set when something has the wrong type; NULL alone when
+ * the name fails snapd's rule. As in snapd, what the revision says wins over the snap. */
+static WrappyCatalogEntry *
+entry_from_result (JsonNode *node, gboolean *bad)
+{
+  char *v[G_N_ELEMENTS (find_fields)] = { NULL };
+  WrappyCatalogEntry *e = NULL;
+  JsonObject *result, *snap = NULL, *rev = NULL;
+  const char *name = NULL;
+
+  *bad = !JSON_NODE_HOLDS_OBJECT (node);
+  if (*bad)
+    return NULL;
+  result = json_node_get_object (node);
+  *bad = !optional_string (result, "name", &name) || !optional_object (result, "snap", &snap)
+         || !optional_object (result, "revision", &rev);
+  for (guint i = 0; !*bad && i < G_N_ELEMENTS (find_fields); i++)
+    {
+      const char *from_snap = NULL, *from_rev = NULL;
+      *bad = !optional_string (snap, find_fields[i], &from_snap)
+             || !optional_string (rev, find_fields[i], &from_rev);
+      v[i] = clean_text (from_rev ? from_rev : from_snap, i == FIELD_DESCRIPTION);
+    }
+  if (!*bad && wrappy_snap_validate_name (name, NULL))
+    {
+      e = wrappy_catalog_entry_new (name, v[FIELD_TITLE] ? v[FIELD_TITLE] : name, v[FIELD_SUMMARY],
+                                    v[FIELD_VERSION]);
+      e->description = g_steal_pointer (&v[FIELD_DESCRIPTION]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (v); i++)
+    g_free (v[i]);
+  return e;
+}
+
+GPtrArray *
+wrappy_snap_store_parse_find (const char *json, gsize len, GError **error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GPtrArray) entries
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)wrappy_catalog_entry_free);
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  JsonNode *root, *results;
+  JsonArray *array;
+  gboolean bad = FALSE;
+
+  if (len > WRAPPY_SNAP_FIND_MAX_BYTES)
+    return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
+                        _ ("the Snap Store's search answer is larger than %lu bytes; ignoring it"),
+                        (unsigned long)WRAPPY_SNAP_FIND_MAX_BYTES),
+           NULL;
+  /* json-glib takes bytes as they come; text shown to users must be UTF-8. */
+  if (json == NULL || !g_utf8_validate_len (json, len, NULL))
+    return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
+                        _ ("the Snap Store's search answer is not valid UTF-8")),
+           NULL;
+  if (!json_parser_load_from_data (parser, json, (gssize)len, NULL)
+      || (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root)
+      || (results = json_object_get_member (json_node_get_object (root), "results")) == NULL
+      || !JSON_NODE_HOLDS_ARRAY (results))
+    bad = TRUE;
+  array = bad ? NULL : json_node_get_array (results);
+  for (guint i = 0;
+       !bad && i < json_array_get_length (array) && entries->len < WRAPPY_SNAP_FIND_MAX_RESULTS;
+       i++)
+    {
+      WrappyCatalogEntry *e = entry_from_result (json_array_get_element (array, i), &bad);
+      if (e != NULL && g_hash_table_add (seen, e->id))
+        g_ptr_array_add (entries, e);
+      else
+        wrappy_catalog_entry_free (e);
+    }
+  if (bad)
+    return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
+                        _ ("the Snap Store sent a malformed search answer")),
+           NULL;
+  return g_steal_pointer (&entries);
 }
 
 static const char *
@@ -267,61 +389,47 @@ store_url (void)
   return url && *url ? url : DEFAULT_STORE;
 }
 
-static size_t
-on_info_data (char *ptr, size_t size, size_t nmemb, void *user_data)
+/* GET path (with its query) at the store, with the device headers snapd sends. The HTTP
+ * status is the caller's to judge. */
+static GBytes *
+store_get (const char *path, glong connect_ms, glong timeout_ms, gsize max_bytes, long *status,
+           GError **error)
 {
-  GByteArray *buf = user_data;
-  gsize n = size * nmemb;
+  g_autofree char *url = g_strconcat (store_url (), path, NULL);
+  g_autofree char *arch = g_strdup_printf ("Snap-Device-Architecture: %s", wrappy_snap_arch ());
+  const char *const headers[]
+      = { "Snap-Device-Series: 16", arch, "Accept: application/json", NULL };
+  WrappyHttpOptions opts = { headers, "http,https", connect_ms, timeout_ms, max_bytes };
+  g_autoptr (GError) local = NULL;
+  GBytes *body = wrappy_http_fetch (url, &opts, status, &local);
 
-  if (buf->len + n > MAX_INFO_BYTES)
-    return 0;
-  g_byte_array_append (buf, (const guint8 *)ptr, n);
-  return n;
-}
-
-static gboolean
-store_unreachable (GError **error, const char *what, CURLcode rc)
-{
-  g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NETWORK,
-               _ ("cannot reach the Snap Store at %s (%s); check your network or "
-                  "WRAPPY_SNAP_STORE_URL"),
-               what, curl_easy_strerror (rc));
-  return FALSE;
+  if (g_error_matches (local, WRAPPY_ERROR, WRAPPY_ERROR_NETWORK))
+    g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NETWORK,
+                 _ ("cannot reach the Snap Store at %s (%s); check your network or "
+                    "WRAPPY_SNAP_STORE_URL"),
+                 store_url (), local->message);
+  else if (local != NULL)
+    g_propagate_error (error, g_steal_pointer (&local));
+  return body;
 }
 
 WrappySnapStoreInfo *
 wrappy_snap_store_lookup (const char *name, const char *channel, GError **error)
 {
   g_autofree char *norm = wrappy_snap_channel_normalize (channel, error);
-  g_autofree char *url = NULL;
-  g_autofree char *dev_arch = NULL;
-  g_autoptr (GByteArray) buf = g_byte_array_new ();
-  struct curl_slist *headers = NULL;
-  CURL *curl;
-  CURLcode rc;
+  g_autofree char *path = NULL;
+  g_autoptr (GBytes) body = NULL;
   long status = 0;
+  gsize len;
+  const char *data;
 
   if (norm == NULL)
     return NULL;
-  url = g_strdup_printf ("%s/v2/snaps/info/%s?fields=base,download,revision,type,version",
-                         store_url (), name);
-  curl = new_curl (url);
-  if (curl == NULL)
-    return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_FAILED, "curl_easy_init failed"), NULL;
-  dev_arch = g_strdup_printf ("Snap-Device-Architecture: %s", wrappy_snap_arch ());
-  headers = curl_slist_append (headers, "Snap-Device-Series: 16");
-  headers = curl_slist_append (headers, dev_arch);
-  curl_easy_setopt (curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt (curl, CURLOPT_TIMEOUT, 60L);
-  curl_easy_setopt (curl, CURLOPT_WRITEFUNCTION, on_info_data);
-  curl_easy_setopt (curl, CURLOPT_WRITEDATA, buf);
-  rc = curl_easy_perform (curl);
-  curl_easy_getinfo (curl, CURLINFO_RESPONSE_CODE, &status);
-  curl_easy_cleanup (curl);
-  curl_slist_free_all (headers);
-
-  if (rc != CURLE_OK)
-    return store_unreachable (error, store_url (), rc), NULL;
+  path = g_strdup_printf ("/v2/snaps/info/%s?fields=base,download,revision,type,version", name);
+  /* Short: an unreachable store should fail in seconds, not hang an install. */
+  body = store_get (path, 10000, 60000, MAX_INFO_BYTES, &status, error);
+  if (body == NULL)
+    return NULL;
   /* 404 with error-list code snap-not-found (or resource-not-found). */
   if (status == 404)
     {
@@ -335,8 +443,59 @@ wrappy_snap_store_lookup (const char *name, const char *channel, GError **error)
                    _ ("the Snap Store at %s answered HTTP %ld for %s"), store_url (), status, name);
       return NULL;
     }
-  return wrappy_snap_store_parse_info ((const char *)buf->data, buf->len, name, norm,
-                                       wrappy_snap_arch (), error);
+  data = g_bytes_get_data (body, &len);
+  return wrappy_snap_store_parse_info (data ? data : "", len, name, norm, wrappy_snap_arch (),
+                                       error);
+}
+
+/* WRAPPY_SNAP_STORE_TIMEOUT (seconds, fractions allowed) in ms, else the default. */
+static glong
+find_timeout_ms (void)
+{
+  const char *env = g_getenv ("WRAPPY_SNAP_STORE_TIMEOUT");
+  char *end = NULL;
+  double s = env ? g_ascii_strtod (env, &end) : 0;
+
+  if (env == NULL || end == env || *end != '\0' || !(s > 0) || s > 600)
+    return WRAPPY_SNAP_FIND_TIMEOUT * 1000;
+  return MAX ((glong)(s * 1000), 1);
+}
+
+GPtrArray *
+wrappy_snap_store_find (const char *query, GError **error)
+{
+  g_autofree char *q = g_strdup (query);
+  g_autofree char *escaped = NULL, *path = NULL;
+  g_autoptr (GBytes) body = NULL;
+  glong timeout = find_timeout_ms ();
+  long status = 0;
+  gsize len;
+  const char *data;
+
+  /* snapd refuses these: they have a meaning to the store's search server and are no part
+   * of a name or a word. Searching what is left answers "c++" as "c" would be answered. */
+  g_strdelimit (q, "+=&|><!(){}[]^\"~*?:\\/", ' ');
+  g_strstrip (q);
+  if (*q == '\0')
+    return g_ptr_array_new_with_free_func ((GDestroyNotify)wrappy_catalog_entry_free);
+  escaped = g_uri_escape_string (q, NULL, FALSE);
+  /* What snapd asks, but only strict confinement: wrappy runs every snap with its base as /,
+   * so a classic snap, which expects the host's, would not work. */
+  path = g_strdup_printf ("/v2/snaps/find?q=%s&fields=title,summary,description,version"
+                          "&architecture=%s&channel=stable&confinement=strict",
+                          escaped, wrappy_snap_arch ());
+  body = store_get (path, MIN (timeout, WRAPPY_SNAP_FIND_CONNECT_TIMEOUT * 1000), timeout,
+                    WRAPPY_SNAP_FIND_MAX_BYTES, &status, error);
+  if (body == NULL)
+    return NULL;
+  if (status != 200)
+    {
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NETWORK,
+                   _ ("the Snap Store at %s answered HTTP %ld to a search"), store_url (), status);
+      return NULL;
+    }
+  data = g_bytes_get_data (body, &len);
+  return wrappy_snap_store_parse_find (data ? data : "", len, error);
 }
 
 /* The sha3-384 of the file at path, as lower-case hex. */
