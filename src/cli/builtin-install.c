@@ -7,6 +7,7 @@
 #include "wrappy-cli-common.h"
 #include "wrappy-error.h"
 #include "wrappy-appimage.h"
+#include "wrappy-appimage-feed.h"
 #include "wrappy-download.h"
 #include "wrappy-flathub.h"
 #include "wrappy-i18n.h"
@@ -21,7 +22,8 @@ static GOptionEntry entries[] = {
   { "from-flathub", 0, 0, G_OPTION_ARG_STRING, &opt_from_flathub,
     N_ ("Install the Flatpak app ID (optionally ID//BRANCH)"), N_ ("ID") },
   { "from-appimage", 0, 0, G_OPTION_ARG_STRING, &opt_from_appimage,
-    N_ ("Install the AppImage FILE or URL"), N_ ("FILE|URL") },
+    N_ ("Install the AppImage FILE or URL, or NAME from the AppImage catalog"),
+    N_ ("FILE|URL|NAME") },
   { "remote", 0, 0, G_OPTION_ARG_STRING, &opt_remote,
     N_ ("Install from this remote instead of flathub"), N_ ("NAME") },
   { "from-snap", 0, 0, G_OPTION_ARG_STRING, &opt_from_snap,
@@ -64,6 +66,16 @@ install_file (WrappyStore *store, const char *path, GError **error)
   return NULL;
 }
 
+/* --from-appimage: a file or URL, else (no such file, no path) a catalog item's name. */
+static WrappyManifest *
+install_appimage (WrappyStore *store, const char *arg, GError **error)
+{
+  if (wrappy_is_url (arg) || strchr (arg, '/') != NULL || has_suffix_ci (arg, ".appimage")
+      || g_file_test (arg, G_FILE_TEST_EXISTS))
+    return wrappy_appimage_install (store, arg, NULL, error);
+  return wrappy_appimage_install_by_name (store, arg, NULL, error);
+}
+
 static void
 report_installed (WrappyManifest *m)
 {
@@ -82,7 +94,7 @@ report_installed (WrappyManifest *m)
 WRAPPY_BUILTIN (install)
 {
   g_autoptr (GOptionContext) ctx = g_option_context_new (
-      _ ("[--from-flathub ID[//BRANCH] | --from-appimage FILE|URL | FILE]"));
+      _ ("[--from-flathub ID[//BRANCH] | --from-appimage FILE|URL|NAME | FILE]"));
   g_autoptr (WrappyStore) store = NULL;
   g_autoptr (WrappyManifest) m = NULL;
   g_autofree char *id = NULL;
@@ -119,7 +131,7 @@ WRAPPY_BUILTIN (install)
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
                    _ ("usage: wrappy install --from-flathub ID[//BRANCH] [--remote NAME], "
-                      "wrappy install --from-appimage FILE|URL, or wrappy install FILE"));
+                      "wrappy install --from-appimage FILE|URL|NAME, or wrappy install FILE"));
       return FALSE;
     }
   if (opt_from_flathub != NULL && !wrappy_parse_app_spec (opt_from_flathub, &id, &branch, error))
@@ -131,7 +143,7 @@ WRAPPY_BUILTIN (install)
   if (id != NULL)
     m = wrappy_flathub_install (store, opt_remote, id, branch, NULL, error);
   else if (opt_from_appimage != NULL)
-    m = wrappy_appimage_install (store, opt_from_appimage, NULL, error);
+    m = install_appimage (store, opt_from_appimage, error);
   else
     m = install_file (store, argv[1], error);
   if (m == NULL)

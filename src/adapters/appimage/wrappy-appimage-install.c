@@ -430,9 +430,37 @@ check_not_installed (const char *id, GError **error)
   return FALSE;
 }
 
+/* The manifest, with the catalog item it came from in a group of the AppImage adapter's
+ * own (what wrappy_manifest_to_keyfile writes, plus that). */
+static gboolean
+save_manifest (WrappyManifest *m, const char *catalog_name, GError **error)
+{
+  g_autoptr (GKeyFile) kf = NULL;
+  g_autofree char *path = NULL, *dir = NULL, *data = NULL;
+  gsize len;
+
+  if (catalog_name == NULL)
+    return wrappy_manifest_save (m, error);
+  kf = wrappy_manifest_to_keyfile (m);
+  g_key_file_set_string (kf, WRAPPY_APPIMAGE_CATALOG_GROUP, WRAPPY_APPIMAGE_CATALOG_KEY,
+                         catalog_name);
+  path = wrappy_manifest_path (m->id);
+  dir = g_path_get_dirname (path);
+  if (!wrappy_dirs_ensure (dir, error))
+    return FALSE;
+  data = g_key_file_to_data (kf, &len, NULL);
+  /* Temp file, fsync, rename: the install's commit point. */
+  if (!g_file_set_contents_full (path, data, len, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error))
+    return FALSE;
+  if (m->keyfile != NULL)
+    g_key_file_unref (m->keyfile);
+  m->keyfile = g_steal_pointer (&kf);
+  return TRUE;
+}
+
 static WrappyManifest *
-install_file (Install *in, const char *file, const char *origin, GCancellable *cancellable,
-              GError **error)
+install_file (Install *in, const char *file, const char *origin, const char *catalog_name,
+              GCancellable *cancellable, GError **error)
 {
   g_auto (WrappyAppImageInfo) info = { 0 };
   g_autoptr (GKeyFile) desktop = NULL;
@@ -472,7 +500,7 @@ install_file (Install *in, const char *file, const char *origin, GCancellable *c
 
   /* The layer reaches the disk before the manifest that points at it. */
   wrappy_store_sync (in->store);
-  if (!wrappy_manifest_save (m, error))
+  if (!save_manifest (m, catalog_name, error))
     return NULL;
   in->done = TRUE;
   if (!export_launcher (in, id, desktop, command, &export_error))
@@ -484,6 +512,13 @@ install_file (Install *in, const char *file, const char *origin, GCancellable *c
 WrappyManifest *
 wrappy_appimage_install (WrappyStore *store, const char *file_or_url, GCancellable *cancellable,
                          GError **error)
+{
+  return wrappy_appimage_install_full (store, file_or_url, NULL, cancellable, error);
+}
+
+WrappyManifest *
+wrappy_appimage_install_full (WrappyStore *store, const char *file_or_url, const char *catalog_name,
+                              GCancellable *cancellable, GError **error)
 {
   Install in = { .store = store, .payload_fd = -1 };
   g_autofree char *file = NULL;
@@ -503,7 +538,7 @@ wrappy_appimage_install (WrappyStore *store, const char *file_or_url, GCancellab
       file = g_canonicalize_filename (file_or_url, NULL);
       origin = g_strdup (file);
     }
-  m = install_file (&in, file, origin, cancellable, error);
+  m = install_file (&in, file, origin, catalog_name, cancellable, error);
   install_clear (&in);
   /* A downloaded file is only a means: the layer now holds its payload. */
   if (wrappy_is_url (file_or_url))

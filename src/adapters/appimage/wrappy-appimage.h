@@ -33,4 +33,14 @@ gboolean wrappy_appimage_probe (const char *path, WrappyAppImageInfo *info, GErr
 WrappyManifest *wrappy_appimage_install (WrappyStore *store, const char *file_or_url,
                                          GCancellable *cancellable, GError **error);
 
+/* The manifest group and key naming the AppImage catalog item an app was installed by
+ * (`install --from-appimage NAME`), for `search` to mark it installed. */
+#define WRAPPY_APPIMAGE_CATALOG_GROUP "AppImage"
+#define WRAPPY_APPIMAGE_CATALOG_KEY   "catalog-name"
+
+/* As wrappy_appimage_install; catalog_name (may be NULL) goes into the manifest. */
+WrappyManifest *wrappy_appimage_install_full (WrappyStore *store, const char *file_or_url,
+                                              const char *catalog_name,
+                                              GCancellable *cancellable, GError **error);
+
 G_END_DECLS
