@@ -8,11 +8,14 @@
 #include "wrappy-error.h"
 #include "wrappy-i18n.h"
 
-/* (magic, format version, entries): id, name, summary, version shown; then the lower-cased
- * id, name, keywords, summary and description that matching reads. */
-#define CATALOG_MAGIC "wrappy-catalog"
-#define CATALOG_VERSION 1
-#define CATALOG_TYPE "(sua(sssssssss))"
+/* The index: MAGIC, then per entry NFIELDS NUL-terminated strings: id, name, summary and
+ * version as shown; then the lower-cased id, name, keywords, summary and description that
+ * matching reads. A flat run of C strings rather than a GVariant: a query walks it in
+ * place with no allocation per entry (a GVariant read of Flathub's size spent most of
+ * its time validating strings), and a damaged file cannot make a walk leave the mapping
+ * because the last byte must be a NUL. */
+#define CATALOG_MAGIC "wrappy-catalog-1"
+#define NFIELDS 9
 
 WrappyCatalogEntry *
 wrappy_catalog_entry_new (const char *id, const char *name, const char *summary,
@@ -78,12 +81,19 @@ lower_text (const char *s, gsize max)
   return g_utf8_strdown (clean, -1);
 }
 
-GVariant *
+static void
+add_field (GString *out, const char *s)
+{
+  g_string_append (out, s);
+  g_string_append_c (out, '\0');
+}
+
+GBytes *
 wrappy_catalog_serialize (GPtrArray *entries)
 {
-  GVariantBuilder b;
+  GString *out = g_string_new (NULL);
 
-  g_variant_builder_init (&b, G_VARIANT_TYPE ("a(sssssssss)"));
+  add_field (out, CATALOG_MAGIC);
   for (guint i = 0; i < entries->len; i++)
     {
       const WrappyCatalogEntry *e = g_ptr_array_index (entries, i);
@@ -96,14 +106,15 @@ wrappy_catalog_serialize (GPtrArray *entries)
       g_autofree char *kw_lc = lower_text (e->keywords, 2000);
       g_autofree char *summary_lc = g_utf8_strdown (summary, -1);
       g_autofree char *desc_lc = lower_text (e->description, 8000);
+      const char *fields[NFIELDS] = { id, name, summary, version, id_lc,
+                                      name_lc, kw_lc, summary_lc, desc_lc };
 
       if (*id == '\0')
         continue;
-      g_variant_builder_add (&b, "(sssssssss)", id, name, summary, version, id_lc, name_lc,
-                             kw_lc, summary_lc, desc_lc);
+      for (int f = 0; f < NFIELDS; f++)
+        add_field (out, fields[f]);
     }
-  return g_variant_ref_sink (g_variant_new ("(su@a(sssssssss))", CATALOG_MAGIC,
-                                            (guint32) CATALOG_VERSION, g_variant_builder_end (&b)));
+  return g_string_free_to_bytes (out);
 }
 
 char *
@@ -118,8 +129,7 @@ wrappy_catalog_save (const char *source, const char *origin, GPtrArray *entries,
 {
   g_autofree char *path = wrappy_catalog_path (source, origin);
   g_autofree char *dir = g_path_get_dirname (path);
-  g_autoptr (GVariant) v = wrappy_catalog_serialize (entries);
-  g_autoptr (GBytes) data = g_variant_get_data_as_bytes (v);
+  g_autoptr (GBytes) data = wrappy_catalog_serialize (entries);
   gsize len;
   const char *bytes = g_bytes_get_data (data, &len);
 
@@ -140,39 +150,51 @@ wrappy_catalog_age (const char *source, const char *origin)
   return now > st.st_mtime ? now - st.st_mtime : 0;
 }
 
-GVariant *
+/* Counts the fields after the magic; -1 when it is not an index. */
+static gssize
+count_fields (const char *data, gsize len)
+{
+  const char *end = data + len;
+  gssize n = 0;
+
+  if (len < sizeof CATALOG_MAGIC || memcmp (data, CATALOG_MAGIC, sizeof CATALOG_MAGIC) != 0
+      || data[len - 1] != '\0')
+    return -1;
+  for (const char *p = data + sizeof CATALOG_MAGIC; p < end; p += strlen (p) + 1)
+    n++;
+  return n % NFIELDS == 0 ? n : -1;
+}
+
+GBytes *
 wrappy_catalog_from_bytes (GBytes *bytes, GError **error)
 {
-  g_autoptr (GVariant) v = g_variant_ref_sink (
-      g_variant_new_from_bytes (G_VARIANT_TYPE (CATALOG_TYPE), bytes, FALSE));
-  const char *magic = NULL;
-  guint32 version = 0;
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
 
-  g_variant_get (v, "(&su@a(sssssssss))", &magic, &version, NULL);
-  if (strcmp (magic, CATALOG_MAGIC) != 0 || version != CATALOG_VERSION)
+  if (data == NULL || count_fields (data, len) < 0)
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
                    _("the search index is damaged or from another version"));
       return NULL;
     }
-  return g_steal_pointer (&v);
+  return g_bytes_ref (bytes);
 }
 
-GVariant *
+GBytes *
 wrappy_catalog_load (const char *source, const char *origin, GError **error)
 {
   g_autofree char *path = wrappy_catalog_path (source, origin);
   g_autoptr (GMappedFile) mf = g_mapped_file_new (path, FALSE, error);
   g_autoptr (GBytes) bytes = NULL;
-  GVariant *v;
+  GBytes *catalog;
 
   if (mf == NULL)
     return NULL;
   bytes = g_mapped_file_get_bytes (mf);
-  v = wrappy_catalog_from_bytes (bytes, error);
-  if (v == NULL)
+  catalog = wrappy_catalog_from_bytes (bytes, error);
+  if (catalog == NULL)
     g_prefix_error (error, "%s: ", path);
-  return v;
+  return catalog;
 }
 
 WrappyQuery *
@@ -267,30 +289,46 @@ score_entry (const WrappyQuery *q, const char *id, const char *name, const char 
   return score;
 }
 
+/* What a damaged index or a store may still put in a shown field: valid UTF-8, no
+ * control characters (terminal escapes). */
+static char *
+shown (const char *s)
+{
+  char *v = g_utf8_make_valid (s, -1);
+  for (char *p = v; *p; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      *p = ' ';
+  return v;
+}
+
 void
-wrappy_catalog_match (GVariant *catalog, const char *source, const char *origin,
+wrappy_catalog_match (GBytes *catalog, const char *source, const char *origin,
                       const WrappyQuery *q, gboolean keep_all, GPtrArray *hits)
 {
-  g_autoptr (GVariant) entries = g_variant_get_child_value (catalog, 2);
-  gsize n = g_variant_n_children (entries);
+  gsize len;
+  const char *data = g_bytes_get_data (catalog, &len);
+  const char *end = data + len;
+  const char *p = data + sizeof CATALOG_MAGIC;
 
-  for (gsize i = 0; i < n; i++)
+  while (p < end)
     {
-      g_autoptr (GVariant) e = g_variant_get_child_value (entries, i);
-      const char *id, *name, *summary, *version, *id_lc, *name_lc, *kw_lc, *sum_lc, *desc_lc;
+      const char *f[NFIELDS];
       WrappySearchHit *h;
       int score;
 
-      g_variant_get (e, "(&s&s&s&s&s&s&s&s&s)", &id, &name, &summary, &version, &id_lc,
-                     &name_lc, &kw_lc, &sum_lc, &desc_lc);
-      score = score_entry (q, id_lc, name_lc, kw_lc, sum_lc, desc_lc);
+      for (int i = 0; i < NFIELDS; i++)
+        {
+          f[i] = p < end ? p : "";
+          p += p < end ? strlen (p) + 1 : 0;
+        }
+      score = score_entry (q, f[4], f[5], f[6], f[7], f[8]);
       if (score == 0 && !keep_all)
         continue;
       h = g_new0 (WrappySearchHit, 1);
-      h->id = g_strdup (id);
-      h->name = g_strdup (name);
-      h->summary = g_strdup (summary);
-      h->version = g_strdup (version);
+      h->id = shown (f[0]);
+      h->name = shown (f[1]);
+      h->summary = shown (f[2]);
+      h->version = shown (f[3]);
       h->source = g_strdup (source);
       h->origin = g_strdup (origin);
       h->score = score;

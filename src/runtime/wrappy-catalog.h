@@ -1,7 +1,7 @@
 /* What `wrappy search` looks through: one compact index per source and origin (a
  * Flatpak remote, the AppImage feed), kept in $XDG_CACHE_HOME/wrappy/catalog so that a
- * warm query maps a file instead of parsing appstream XML or JSON again. The index is a
- * GVariant with the lower-cased text that matching needs stored beside what is shown.
+ * warm query maps a file instead of parsing appstream XML or JSON again. The index keeps
+ * the lower-cased text that matching needs beside what is shown.
  * GLib only: the `wrappy` front answers warm queries without loading the backend. */
 #pragma once
 
@@ -28,7 +28,7 @@ void wrappy_catalog_entry_free (WrappyCatalogEntry *e);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WrappyCatalogEntry, wrappy_catalog_entry_free)
 
 /* The serialized form of entries (invalid UTF-8 replaced, overlong text cut). */
-GVariant *wrappy_catalog_serialize (GPtrArray *entries);
+GBytes *wrappy_catalog_serialize (GPtrArray *entries);
 
 /* $XDG_CACHE_HOME/wrappy/catalog/SOURCE-ORIGIN.idx */
 char *wrappy_catalog_path (const char *source, const char *origin);
@@ -69,12 +69,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (WrappySearchHit, wrappy_search_hit_free)
 /* Adds to hits (WrappySearchHit*) every entry of a serialized catalog that matches q.
  * keep_all keeps entries no query word is found in (the Snap Store matched them on
  * fields it did not send), ranked last. */
-void wrappy_catalog_match (GVariant *catalog, const char *source, const char *origin,
+void wrappy_catalog_match (GBytes *catalog, const char *source, const char *origin,
                            const WrappyQuery *q, gboolean keep_all, GPtrArray *hits);
 
 /* Loads and checks an index written by wrappy_catalog_save; INVALID_DATA if damaged. */
-GVariant *wrappy_catalog_load (const char *source, const char *origin, GError **error);
-GVariant *wrappy_catalog_from_bytes (GBytes *bytes, GError **error);
+GBytes *wrappy_catalog_load (const char *source, const char *origin, GError **error);
+GBytes *wrappy_catalog_from_bytes (GBytes *bytes, GError **error);
 
 /* Best first: score, then name, then source. */
 void wrappy_search_hits_sort (GPtrArray *hits);

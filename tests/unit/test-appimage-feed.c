@@ -352,7 +352,7 @@ test_refresh (void)
   g_autofree char *cache = NULL, *cached = NULL, *url = NULL;
   g_autofree char *idx = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) catalog = NULL;
+  g_autoptr (GBytes) catalog = NULL;
 
   wrappy_test_write_file (feed, good_feed);
   g_setenv ("WRAPPY_APPIMAGE_FEED_URL", feed_url, TRUE);

@@ -5,6 +5,7 @@
 #include <gio/gio.h>
 
 #include "wrappy-manifest.h"
+#include "wrappy-remote.h"
 #include "wrappy-store.h"
 
 G_BEGIN_DECLS
@@ -20,5 +21,10 @@ WrappyManifest *wrappy_flathub_install_flatpakref (WrappyStore *store, const cha
 WrappyManifest *wrappy_flathub_install_bundle (WrappyStore *store, const char *path,
                                                GCancellable *cancellable, GError **error);
 
+/* Pulls remote's appstream data and rewrites its search index (wrappy-catalog.h). */
+gboolean wrappy_flathub_appstream_refresh (WrappyStore *store, WrappyRemote *remote,
+                                           GError **error);
+/* The apps an appstream catalog (XML) lists; INVALID_DATA when it is not one. */
+GPtrArray *wrappy_flathub_appstream_parse (GBytes *xml, GError **error);
 
 G_END_DECLS
