@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "wrappy-builtins.h"
+#include "wrappy-dirs.h"
 #include "wrappy-error.h"
 #include "wrappy-i18n.h"
 #include "wrappy-output.h"
@@ -33,6 +34,7 @@ typedef struct
 
 static const WrappyCommand commands[] = {
   { "remote", N_("Add, list or remove Flatpak remotes"), STORE_CMD (wrappy_builtin_remote) },
+  { "search", N_("Search Flathub, the AppImage catalog and the Snap Store"), wrappy_builtin_search },
   { "install", N_("Install an app from Flathub, a .flatpakref or a .flatpak bundle"),
     STORE_CMD (wrappy_builtin_install) },
   { "list", N_("List installed apps (or runtimes)"), STORE_CMD (wrappy_builtin_list) },
@@ -44,6 +46,9 @@ static const WrappyCommand commands[] = {
   { "clean", N_("Delete apps' private data and writable layers"), STORE_CMD (wrappy_builtin_clean) },
   { "doctor", N_("Check what this host supports and what each isolation level can apply"),
     STORE_CMD (wrappy_builtin_doctor) },
+  /* Hidden: the parts of `search` that need the network, run by it as child processes. */
+  { "search-refresh", NULL, STORE_CMD (wrappy_builtin_search_refresh) },
+  { "search-snap", NULL, STORE_CMD (wrappy_builtin_search_snap) },
   { NULL },
 };
 
@@ -52,21 +57,16 @@ usage (FILE *out)
 {
   fprintf (out, _("Usage: wrappy [--verbose] [--json] COMMAND [OPTIONS] [ARGS]\n\nCommands:\n"));
   for (const WrappyCommand *c = commands; c->name != NULL; c++)
-    fprintf (out, "  %-12s %s\n", c->name, _(c->summary));
+    if (c->summary != NULL)
+      fprintf (out, "  %-12s %s\n", c->name, _(c->summary));
   fprintf (out, _("\nRun 'wrappy COMMAND --help' for a command's options.\n"));
 }
 
 #ifdef WRAPPY_FRONTEND
-/* The backend next to this binary (build tree), else the installed one. */
 static int
 exec_backend (char **argv)
 {
-  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
-  g_autofree char *dir = self ? g_path_get_dirname (self) : NULL;
-  g_autofree char *sibling = dir ? g_build_filename (dir, "wrappy-backend", NULL) : NULL;
-  const char *path = sibling && g_file_test (sibling, G_FILE_TEST_IS_EXECUTABLE)
-                         ? sibling
-                         : WRAPPY_LIBEXECDIR "/wrappy-backend";
+  g_autofree char *path = wrappy_backend_path ();
 
   execv (path, argv);
   fprintf (stderr, _("error: cannot run %s: %s; reinstall wrappy\n"), path, g_strerror (errno));

@@ -13,6 +13,9 @@ typedef gboolean (*WrappyBuiltinFunc) (int argc, char **argv, int *exit_code, GE
   gboolean wrappy_builtin_##name (int argc, char **argv, int *exit_code, GError **error)
 
 WRAPPY_BUILTIN (remote);
+WRAPPY_BUILTIN (search);
+WRAPPY_BUILTIN (search_refresh);
+WRAPPY_BUILTIN (search_snap);
 WRAPPY_BUILTIN (install);
 WRAPPY_BUILTIN (list);
 WRAPPY_BUILTIN (info);

@@ -116,3 +116,15 @@ wrappy_dirs_reset (void)
   g_clear_pointer (&apps_dir, g_free);
   g_clear_pointer (&icons_dir, g_free);
 }
+
+char *
+wrappy_backend_path (void)
+{
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *dir = self ? g_path_get_dirname (self) : NULL;
+  g_autofree char *sibling = dir ? g_build_filename (dir, "wrappy-backend", NULL) : NULL;
+
+  if (sibling != NULL && g_file_test (sibling, G_FILE_TEST_IS_EXECUTABLE))
+    return g_steal_pointer (&sibling);
+  return g_strdup (WRAPPY_LIBEXECDIR "/wrappy-backend");
+}

@@ -18,6 +18,9 @@ char *wrappy_dirs_app_state (const char *app_id);
 /* mkdir -p with mode 0700 for wrappy's own private directories. */
 gboolean wrappy_dirs_ensure (const char *path, GError **error);
 
+/* wrappy-backend: next to the running binary (a build tree), else the installed one. */
+char *wrappy_backend_path (void);
+
 /* Forget cached values (tests change XDG_* between cases). */
 void wrappy_dirs_reset (void);
 

@@ -173,6 +173,24 @@ start_server() {
   SERVER_URL="http://127.0.0.1:$(cat "$portfile")"
 }
 
+# start_snapstore [--mode M] [--hang S]: the Snap Store stand-in (snapstore.py, modes
+# listed there) serving the snaps in $SNAPS; sets WRAPPY_SNAP_STORE_URL and STORE_LOG;
+# stopped when the test ends.
+start_snapstore() {
+  local portfile i
+  portfile=$(mktemp -u "$T_DIR/port.XXXXXX")
+  STORE_LOG=$T_DIR/store.log
+  "$PYTHON" "$LIB_DIR/snapstore.py" "$SNAPS" "$portfile" --lifetime 900 --log "$STORE_LOG" \
+    "$@" >/dev/null 2>&1 &
+  echo $! >>"$T_DIR/.pids"
+  for i in $(seq 100); do
+    [ -s "$portfile" ] && break
+    sleep 0.05
+  done
+  [ -s "$portfile" ] || fail "the snap store stand-in did not start"
+  export WRAPPY_SNAP_STORE_URL="http://127.0.0.1:$(cat "$portfile")"
+}
+
 # closed_port_url: a loopback URL nothing listens on.
 closed_port_url() {
   local port
@@ -263,6 +281,10 @@ _fresh_env() {
   mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_STATE_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME"
   mkdir -m 0700 "$XDG_RUNTIME_DIR"
   unset FLATPAK_USER_DIR FLATPAK_SYSTEM_DIR
+  # No test reaches the real stores: every endpoint is a closed loopback port unless the
+  # test points it at a stand-in.
+  export WRAPPY_SNAP_STORE_URL=http://127.0.0.1:9 WRAPPY_APPIMAGE_FEED_URL=http://127.0.0.1:9/feed.json
+  export WRAPPY_GITHUB_API_URL=http://127.0.0.1:9 WRAPPY_FLATHUB_REPO_URL=http://127.0.0.1:9/flathub.flatpakrepo
   export LANG=C.UTF-8 LC_ALL=C.UTF-8
   cd "$HOME"
 }

@@ -9,23 +9,6 @@ source "$(dirname "$0")/lib.sh"
 SNAPS=$WRAPPY_FIXTURES-snaps
 ID=io.snapcraft.hello-snap
 
-# start_snapstore [--mode normal|badhash|truncated]: sets WRAPPY_SNAP_STORE_URL and
-# STORE_LOG; stopped when the test ends.
-start_snapstore() {
-  local portfile i
-  portfile=$(mktemp -u "$T_DIR/port.XXXXXX")
-  STORE_LOG=$T_DIR/store.log
-  "$PYTHON" "$LIB_DIR/snapstore.py" "$SNAPS" "$portfile" --lifetime 900 --log "$STORE_LOG" \
-    "$@" >/dev/null 2>&1 &
-  echo $! >>"$T_DIR/.pids"
-  for i in $(seq 100); do
-    [ -s "$portfile" ] && break
-    sleep 0.05
-  done
-  [ -s "$portfile" ] || fail "the snap store stand-in did not start"
-  export WRAPPY_SNAP_STORE_URL="http://127.0.0.1:$(cat "$portfile")"
-}
-
 # value KEY: KEY=VALUE from the hello app's output in $OUT.
 value() { printf '%s\n' "$OUT" | sed -n "s/^$1=//p" | head -n 1; }
 

@@ -1,0 +1,131 @@
+/* The parts of `wrappy search` that need the network libraries, run by the search
+ * command (builtin-search.c) in wrappy-backend child processes:
+ *
+ *   search-refresh [--force] SOURCE:ORIGIN…  rewrites those catalogs' indexes
+ *   search-snap -- QUERY…                     asks the Snap Store, prints its answer as
+ *                                             a serialized catalog on stdout
+ *
+ * Each reports a source it cannot reach as one warning line and lets the search go on
+ * with the others (issue 5). */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "wrappy-appimage-feed.h"
+#include "wrappy-builtins.h"
+#include "wrappy-catalog.h"
+#include "wrappy-error.h"
+#include "wrappy-flathub.h"
+#include "wrappy-i18n.h"
+#include "wrappy-output.h"
+#include "wrappy-snap-store.h"
+
+static gboolean opt_force;
+
+static GOptionEntry refresh_entries[] = {
+  { "force", 0, 0, G_OPTION_ARG_NONE, &opt_force, N_("Refresh even fresh catalogs"), NULL },
+  { NULL },
+};
+
+static gboolean
+refresh_flathub (const char *origin, GError **error)
+{
+  g_autoptr (WrappyStore) store = NULL;
+  g_autoptr (WrappyRemote) remote = NULL;
+
+  if (wrappy_remote_exists (origin))
+    remote = wrappy_remote_load (origin, error);
+  else if (strcmp (origin, "flathub") == 0)
+    remote = wrappy_remote_ensure_flathub (error);
+  else
+    g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_FOUND, _("there is no remote '%s'"), origin);
+  if (remote == NULL || (store = wrappy_store_open (error)) == NULL)
+    return FALSE;
+  wrappy_info (_("Updating the catalog of remote '%s'…"), remote->name);
+  return wrappy_flathub_appstream_refresh (store, remote, error);
+}
+
+static gboolean
+refresh_one (const char *spec, GError **error)
+{
+  const char *colon = strchr (spec, ':');
+  g_autofree char *source = colon ? g_strndup (spec, colon - spec) : g_strdup (spec);
+  const char *origin = colon ? colon + 1 : "";
+
+  if (!opt_force && wrappy_catalog_age (source, origin) >= 0
+      && wrappy_catalog_age (source, origin) <= WRAPPY_CATALOG_MAX_AGE_SECONDS)
+    return TRUE;
+  if (strcmp (source, "flathub") == 0)
+    return refresh_flathub (origin, error);
+  if (strcmp (source, "appimage") == 0)
+    {
+      wrappy_info (_("Updating the AppImage catalog…"));
+      return wrappy_appimage_feed_refresh (TRUE, error);
+    }
+  g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE, _("unknown catalog '%s'"), spec);
+  return FALSE;
+}
+
+WRAPPY_BUILTIN (search_refresh)
+{
+  g_autoptr (GOptionContext) context = g_option_context_new ("SOURCE:ORIGIN…");
+
+  if (!wrappy_parse_options (context, refresh_entries, &argc, &argv, error))
+    return FALSE;
+  for (int i = 1; i < argc; i++)
+    {
+      g_autoptr (GError) local_error = NULL;
+      const char *colon = strchr (argv[i], ':');
+      g_autofree char *source = colon ? g_strndup (argv[i], colon - argv[i]) : NULL;
+
+      if (refresh_one (argv[i], &local_error))
+        continue;
+      g_strdelimit (local_error->message, "\r\n", ' ');
+      if (source != NULL && wrappy_catalog_age (source, colon + 1) >= 0)
+        {
+          int days = (int) MIN (wrappy_catalog_age (source, colon + 1) / 86400, G_MAXINT);
+          g_printerr (ngettext ("warning: %s; searching the catalog from %d day ago\n",
+                                "warning: %s; searching the catalog from %d days ago\n", days),
+                      local_error->message, days);
+        }
+      else
+        g_printerr (_("warning: %s; skipping it\n"), local_error->message);
+      *exit_code = 1;
+    }
+  return TRUE;
+}
+
+WRAPPY_BUILTIN (search_snap)
+{
+  g_autoptr (GOptionContext) context = g_option_context_new ("QUERY…");
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GPtrArray) results = NULL;
+  g_autofree char *query = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  const guint8 *data;
+  gsize len, done = 0;
+
+  if (!wrappy_parse_options (context, NULL, &argc, &argv, error))
+    return FALSE;
+  query = g_strjoinv (" ", argv + 1);
+  results = wrappy_snap_store_find (query, &local_error);
+  if (results == NULL)
+    {
+      g_strdelimit (local_error->message, "\r\n", ' ');
+      g_printerr (_("warning: %s; showing the other sources' results\n"), local_error->message);
+      *exit_code = 1;
+      return TRUE;
+    }
+  bytes = wrappy_catalog_serialize (results);
+  data = g_bytes_get_data (bytes, &len);
+  while (done < len)
+    {
+      ssize_t n = TEMP_FAILURE_RETRY (write (STDOUT_FILENO, data + done, len - done));
+      if (n <= 0)
+        return wrappy_throw_errno (error, "write", "stdout");
+      done += n;
+    }
+  return TRUE;
+}
