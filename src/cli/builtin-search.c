@@ -106,6 +106,14 @@ add_backend_argv (GPtrArray *argv, const char *command)
   g_ptr_array_add (argv, g_strdup (command));
 }
 
+/* In the refresh child: what it would print on stdout goes to stderr, so that stdout
+ * holds only the results (--json). dup2 is async-signal-safe. */
+static void
+stdout_to_stderr (gpointer user_data)
+{
+  dup2 (STDERR_FILENO, STDOUT_FILENO);
+}
+
 /* Runs `wrappy-backend search-refresh` for the stale catalogs; it reports each source
  * that fails on stderr itself, and an old index (if any) is searched anyway. */
 static void
@@ -133,9 +141,8 @@ refresh_catalogs (const Sources *s, GPtrArray *remotes)
   if (!any)
     return;
   g_ptr_array_add (argv, NULL);
-  /* The child's progress goes to stderr, and so does its stdout: ours is the result. */
-  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_CHILD_INHERITS_STDIN, NULL,
-                     NULL, NULL, NULL, &status, &error))
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_CHILD_INHERITS_STDIN,
+                     stdout_to_stderr, NULL, NULL, NULL, &status, &error))
     g_printerr (_("warning: cannot refresh the catalogs: %s\n"), error->message);
 }
 
