@@ -121,6 +121,47 @@ set_str (GKeyFile *kf, const char *group, const char *key, const char *v)
     g_key_file_set_string (kf, group, key, v);
 }
 
+/* The groups wrappy_manifest_to_keyfile writes from the struct; any other group of
+ * m->keyfile belongs to an adapter ([Snap], [AppImage], …) and is carried over. */
+static gboolean
+is_core_group (const char *group)
+{
+  const char *const core[] = { "Wrappy", "App", "Permissions", "Environment" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (core); i++)
+    if (strcmp (group, core[i]) == 0)
+      return TRUE;
+  return g_str_has_prefix (group, "Layer ");
+}
+
+static void
+copy_adapter_groups (GKeyFile *to, GKeyFile *from)
+{
+  g_auto (GStrv) groups = g_key_file_get_groups (from, NULL);
+
+  for (char **g = groups; *g; g++)
+    {
+      g_auto (GStrv) keys = NULL;
+
+      if (is_core_group (*g))
+        continue;
+      keys = g_key_file_get_keys (from, *g, NULL, NULL);
+      for (char **k = keys; k && *k; k++)
+        {
+          g_autofree char *v = g_key_file_get_value (from, *g, *k, NULL);
+          g_key_file_set_value (to, *g, *k, v);
+        }
+    }
+}
+
+GKeyFile *
+wrappy_manifest_adapter_keyfile (WrappyManifest *m)
+{
+  if (m->keyfile == NULL)
+    m->keyfile = g_key_file_new ();
+  return m->keyfile;
+}
+
 GKeyFile *
 wrappy_manifest_to_keyfile (WrappyManifest *m)
 {
@@ -164,6 +205,8 @@ wrappy_manifest_to_keyfile (WrappyManifest *m)
       g_autofree char *var = eq ? g_strndup (*e, eq - *e) : g_strdup (*e);
       g_key_file_set_value (kf, "Environment", var, eq ? eq + 1 : "");
     }
+  if (m->keyfile != NULL)
+    copy_adapter_groups (kf, m->keyfile);
   return kf;
 }
 

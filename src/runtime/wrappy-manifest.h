@@ -69,7 +69,11 @@ char *wrappy_manifest_path (const char *id);
 /* NOT_INSTALLED when there is none; INVALID_DATA when it cannot be read. */
 WrappyManifest *wrappy_manifest_load (const char *id, GError **error);
 WrappyManifest *wrappy_manifest_load_file (const char *path, GError **error);
+/* The key file of m; groups of m->keyfile other than the ones the struct holds (an
+ * adapter's own) are written too. */
 GKeyFile *wrappy_manifest_to_keyfile (WrappyManifest *m);
+/* m->keyfile, made when m is new: where an adapter puts its own groups before saving. */
+GKeyFile *wrappy_manifest_adapter_keyfile (WrappyManifest *m);
 WrappyManifest *wrappy_manifest_from_keyfile (GKeyFile *kf, GError **error);
 /* Atomically replaces the app's manifest (temp file, fsync, rename). */
 gboolean wrappy_manifest_save (WrappyManifest *m, GError **error);

@@ -69,6 +69,35 @@ test_roundtrip (void)
   g_assert_false (wrappy_manifest_is_installed ("org.example.App"));
 }
 
+/* An adapter's own groups ([Snap], [AppImage], …) are written with the manifest and kept
+ * across load and save; the struct's groups always come from the struct. */
+static void
+test_adapter_groups (void)
+{
+  g_autoptr (WrappyTestDirs) dirs = wrappy_test_dirs_new ();
+  g_autoptr (WrappyManifest) m = sample ();
+  g_autoptr (WrappyManifest) back = NULL;
+  g_autoptr (WrappyManifest) again = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *value = NULL;
+
+  g_key_file_set_string (wrappy_manifest_adapter_keyfile (m), "AppImage", "catalog-name", "Tool");
+  g_assert_true (wrappy_manifest_save (m, &error));
+  back = wrappy_manifest_load ("org.example.App", &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&back->env, g_strfreev);
+  g_free (back->version);
+  back->version = g_strdup ("2.0");
+  g_assert_true (wrappy_manifest_save (back, &error));
+  again = wrappy_manifest_load ("org.example.App", &error);
+  g_assert_no_error (error);
+  value = g_key_file_get_string (again->keyfile, "AppImage", "catalog-name", NULL);
+  g_assert_cmpstr (value, ==, "Tool");
+  g_assert_cmpstr (again->version, ==, "2.0");
+  g_assert_true (again->env == NULL || again->env[0] == NULL);
+  g_assert_cmpuint (again->layers->len, ==, 3);
+}
+
 static void
 test_not_installed (void)
 {
@@ -128,6 +157,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/manifest/roundtrip", test_roundtrip);
+  g_test_add_func ("/manifest/adapter-groups", test_adapter_groups);
   g_test_add_func ("/manifest/not-installed", test_not_installed);
   g_test_add_func ("/manifest/malformed", test_malformed);
   g_test_add_func ("/manifest/list-skips-broken", test_list_skips_broken);

@@ -430,34 +430,6 @@ check_not_installed (const char *id, GError **error)
   return FALSE;
 }
 
-/* The manifest, with the catalog item it came from in a group of the AppImage adapter's
- * own (what wrappy_manifest_to_keyfile writes, plus that). */
-static gboolean
-save_manifest (WrappyManifest *m, const char *catalog_name, GError **error)
-{
-  g_autoptr (GKeyFile) kf = NULL;
-  g_autofree char *path = NULL, *dir = NULL, *data = NULL;
-  gsize len;
-
-  if (catalog_name == NULL)
-    return wrappy_manifest_save (m, error);
-  kf = wrappy_manifest_to_keyfile (m);
-  g_key_file_set_string (kf, WRAPPY_APPIMAGE_CATALOG_GROUP, WRAPPY_APPIMAGE_CATALOG_KEY,
-                         catalog_name);
-  path = wrappy_manifest_path (m->id);
-  dir = g_path_get_dirname (path);
-  if (!wrappy_dirs_ensure (dir, error))
-    return FALSE;
-  data = g_key_file_to_data (kf, &len, NULL);
-  /* Temp file, fsync, rename: the install's commit point. */
-  if (!g_file_set_contents_full (path, data, len, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error))
-    return FALSE;
-  if (m->keyfile != NULL)
-    g_key_file_unref (m->keyfile);
-  m->keyfile = g_steal_pointer (&kf);
-  return TRUE;
-}
-
 static WrappyManifest *
 install_file (Install *in, const char *file, const char *origin, const char *catalog_name,
               GCancellable *cancellable, GError **error)
@@ -500,7 +472,11 @@ install_file (Install *in, const char *file, const char *origin, const char *cat
 
   /* The layer reaches the disk before the manifest that points at it. */
   wrappy_store_sync (in->store);
-  if (!save_manifest (m, catalog_name, error))
+  /* The catalog item it came from, for `search` to mark it installed. */
+  if (catalog_name != NULL)
+    g_key_file_set_string (wrappy_manifest_adapter_keyfile (m), WRAPPY_APPIMAGE_CATALOG_GROUP,
+                           WRAPPY_APPIMAGE_CATALOG_KEY, catalog_name);
+  if (!wrappy_manifest_save (m, error))
     return NULL;
   in->done = TRUE;
   if (!export_launcher (in, id, desktop, command, &export_error))

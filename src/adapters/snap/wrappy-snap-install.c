@@ -305,18 +305,8 @@ static gboolean
 save_manifest (WrappyManifest *m, WrappySnapYaml *y, const char *revision, const char *default_app,
                GError **error)
 {
-  g_autoptr (GKeyFile) kf = wrappy_manifest_to_keyfile (m);
-  g_autofree char *path = wrappy_manifest_path (m->id);
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *data = NULL;
-  gsize len;
-
-  add_snap_groups (kf, y, revision, default_app);
-  if (!wrappy_dirs_ensure (dir, error))
-    return FALSE;
-  data = g_key_file_to_data (kf, &len, NULL);
-  /* Temp file, fsync, rename: the install's commit point. */
-  return g_file_set_contents_full (path, data, len, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+  add_snap_groups (wrappy_manifest_adapter_keyfile (m), y, revision, default_app);
+  return wrappy_manifest_save (m, error);
 }
 
 static char *
