@@ -53,9 +53,10 @@ refresh_one (const char *spec, GError **error)
   const char *colon = strchr (spec, ':');
   g_autofree char *source = colon ? g_strndup (spec, colon - spec) : g_strdup (spec);
   const char *origin = colon ? colon + 1 : "";
+  gint64 age = wrappy_catalog_age (source, origin);
 
-  if (!opt_force && wrappy_catalog_age (source, origin) >= 0
-      && wrappy_catalog_age (source, origin) <= WRAPPY_CATALOG_MAX_AGE_SECONDS)
+  /* Another search may have refreshed it since ours looked. */
+  if (!opt_force && age >= 0 && age <= WRAPPY_CATALOG_MAX_AGE_SECONDS)
     return TRUE;
   if (strcmp (source, "flathub") == 0)
     return refresh_flathub (origin, error);

@@ -44,10 +44,8 @@ wrappy_catalog_entry_free (WrappyCatalogEntry *e)
   g_free (e);
 }
 
-/* Valid UTF-8, one line, at most max bytes (cut on a character boundary): the sources
- * are untrusted and what they say ends up on a terminal. */
-static char *
-clean_text (const char *s, gsize max)
+char *
+wrappy_catalog_clean_text (const char *s, gsize max, gboolean keep_newlines)
 {
   g_autofree char *valid = NULL;
   GString *out;
@@ -63,15 +61,24 @@ clean_text (const char *s, gsize max)
 
       if (out->len + (next - p) > max)
         break;
-      if (g_unichar_iscntrl (c) || c == 0x2028 || c == 0x2029)
+      if (c == '\n' && keep_newlines)
+        g_string_append_c (out, '\n');
+      else if (c == '\t' || c == '\n' || c == '\r' || c == 0x2028 || c == 0x2029)
         {
+          /* Line breaks and tabs separate words: one space for a run of them. */
           if (out->len > 0 && out->str[out->len - 1] != ' ')
             g_string_append_c (out, ' ');
-          continue;
         }
-      g_string_append_len (out, p, next - p);
+      else if (!g_unichar_iscntrl (c))
+        g_string_append_len (out, p, next - p);
     }
   return g_strstrip (g_string_free (out, FALSE));
+}
+
+static char *
+clean_text (const char *s, gsize max)
+{
+  return wrappy_catalog_clean_text (s, max, FALSE);
 }
 
 static char *

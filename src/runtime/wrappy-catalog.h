@@ -27,6 +27,11 @@ WrappyCatalogEntry *wrappy_catalog_entry_new (const char *id, const char *name,
 void wrappy_catalog_entry_free (WrappyCatalogEntry *e);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WrappyCatalogEntry, wrappy_catalog_entry_free)
 
+/* s as valid UTF-8 without control characters (a store's text ends up on a terminal):
+ * tabs and line breaks become one space (newlines are kept with keep_newlines), the rest
+ * is dropped; at most max bytes, cut on a character boundary; "" for NULL. */
+char *wrappy_catalog_clean_text (const char *s, gsize max, gboolean keep_newlines);
+
 /* The serialized form of entries (invalid UTF-8 replaced, overlong text cut). */
 GBytes *wrappy_catalog_serialize (GPtrArray *entries);
 

@@ -275,24 +275,11 @@ optional_object (JsonObject *o, const char *name, JsonObject **out)
 static char *
 clean_text (const char *s, gboolean paragraph)
 {
-  g_autofree char *valid = s ? g_utf8_make_valid (s, -1) : NULL;
-  GString *out;
+  char *clean = wrappy_catalog_clean_text (s, G_MAXSIZE, paragraph);
 
-  if (valid == NULL)
-    return NULL;
-  out = g_string_sized_new (strlen (valid));
-  for (const char *p = valid; *p; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-      if (c == '\t' || (c == '\n' && !paragraph))
-        g_string_append_c (out, ' ');
-      else if (c == '\n' || !g_unichar_iscntrl (c))
-        g_string_append_unichar (out, c);
-    }
-  g_strstrip (out->str);
-  if (out->str[0] == '\0')
-    return (void)g_string_free (out, TRUE), NULL;
-  return g_string_free (out, FALSE);
+  if (clean[0] == '\0')
+    return (void) g_free (clean), NULL;
+  return clean;
 }
 
 enum
