@@ -389,8 +389,8 @@ compare_by_id (gconstpointer a, gconstpointer b)
   return strcmp (ma->id, mb->id);
 }
 
-GPtrArray *
-wrappy_manifest_list_installed (GError **error)
+static GPtrArray *
+list_installed (gboolean strict, GError **error)
 {
   g_autofree char *dir = g_build_filename (wrappy_dirs_data (), "apps", NULL);
   g_autoptr (GPtrArray) result = g_ptr_array_new_with_free_func ((GDestroyNotify) wrappy_manifest_free);
@@ -416,6 +416,13 @@ wrappy_manifest_list_installed (GError **error)
         continue;
       path = g_build_filename (dir, name, NULL);
       m = wrappy_manifest_load_file (path, &e);
+      if (m == NULL && strict)
+        {
+          g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
+                       _("cannot read %s (%s); run 'wrappy doctor --fix' first"), path,
+                       e->message);
+          return NULL;
+        }
       if (m == NULL)
         {
           g_printerr (_("warning: skipping %s: %s\n"), path, e->message);
@@ -425,4 +432,16 @@ wrappy_manifest_list_installed (GError **error)
     }
   g_ptr_array_sort (result, compare_by_id);
   return g_steal_pointer (&result);
+}
+
+GPtrArray *
+wrappy_manifest_list_installed (GError **error)
+{
+  return list_installed (FALSE, error);
+}
+
+GPtrArray *
+wrappy_manifest_list_installed_strict (GError **error)
+{
+  return list_installed (TRUE, error);
 }
