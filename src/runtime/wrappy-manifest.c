@@ -6,6 +6,7 @@
 
 #include "wrappy-dirs.h"
 #include "wrappy-error.h"
+#include "wrappy-fault.h"
 #include "wrappy-fs.h"
 #include "wrappy-i18n.h"
 #include "wrappy-id.h"
@@ -367,8 +368,12 @@ wrappy_manifest_save (WrappyManifest *m, GError **error)
   if (!wrappy_dirs_ensure (dir, error))
     return FALSE;
   data = g_key_file_to_data (kf, &len, NULL);
+  wrappy_fault_point ("manifest-before-save");
   /* g_file_set_contents writes a temp file, fsyncs it and renames it over the target. */
-  return g_file_set_contents_full (path, data, len, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+  if (!g_file_set_contents_full (path, data, len, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error))
+    return FALSE;
+  wrappy_fault_point ("manifest-after-save");
+  return TRUE;
 }
 
 gboolean

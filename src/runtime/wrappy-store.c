@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -58,6 +59,35 @@ wrappy_store_lock (WrappyStore *store, GError **error)
   store->lock_fd = wrappy_lock_file (path, TRUE, error);
   if (store->lock_fd < 0)
     return FALSE;
+  wrappy_store_recover (store);
+  return TRUE;
+}
+
+gboolean
+wrappy_store_try_lock (WrappyStore *store, GError **error)
+{
+  g_autofree char *path = g_build_filename (store->path, "lock", NULL);
+  int fd;
+
+  if (store->lock_fd >= 0)
+    return TRUE;
+  fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return wrappy_throw_errno (error, "open", path);
+  if (flock (fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      int errsv = errno;
+      close (fd);
+      if (errsv != EWOULDBLOCK)
+        {
+          errno = errsv;
+          return wrappy_throw_errno (error, "flock", path);
+        }
+      g_set_error_literal (error, WRAPPY_ERROR, WRAPPY_ERROR_BUSY,
+                           _ ("another wrappy command is changing the store"));
+      return FALSE;
+    }
+  store->lock_fd = fd;
   wrappy_store_recover (store);
   return TRUE;
 }
@@ -142,6 +172,7 @@ wrappy_store_checkout_layer (WrappyStore *store, const char *ref, const char *co
       wrappy_rm_rf_at (store->dfd, tmp, NULL);
       return NULL;
     }
+  wrappy_fault_point ("checkout-before-rename");
   if (renameat (store->dfd, tmp, store->dfd, dir) != 0)
     {
       wrappy_throw_errno (error, "rename", dir);

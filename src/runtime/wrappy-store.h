@@ -31,6 +31,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (WrappyStore, wrappy_store_free)
 /* Takes the store's exclusive lock (waiting, with a message, if another wrappy has it). */
 gboolean wrappy_store_lock (WrappyStore *store, GError **error);
 
+/* The same without waiting: BUSY when another wrappy has it. */
+gboolean wrappy_store_try_lock (WrappyStore *store, GError **error);
+
 /* The OSTree repository, created as bare-user-only on first use. */
 OstreeRepo *wrappy_store_get_repo (WrappyStore *store, GError **error);
 
