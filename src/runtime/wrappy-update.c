@@ -17,6 +17,7 @@ wrappy_update_clear (WrappyUpdate *u)
   if (u->export_dir != NULL && u->export_dir_is_temp)
     (void) wrappy_rm_rf_at (AT_FDCWD, u->export_dir, NULL);
   g_clear_pointer (&u->export_dir, g_free);
+  g_clear_pointer (&u->skip_reason, g_free);
   u->current = NULL;
   u->downloaded = 0;
   u->export_dir_is_temp = FALSE;

@@ -25,6 +25,9 @@ typedef struct
   char *export_dir;        /* owned, absolute; a tree with share/applications and
                             * share/icons to export the launchers from (NULL: none) */
   gboolean export_dir_is_temp; /* the caller removes export_dir when done */
+  char *skip_reason;  /* owned; set (with updated NULL) when the app cannot be updated
+                       * and that is no error, e.g. "installed from a bundle; nothing to
+                       * update from": said instead of "up to date" */
 } WrappyUpdate;
 
 void wrappy_update_clear (WrappyUpdate *u);
