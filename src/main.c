@@ -44,6 +44,7 @@ static const WrappyCommand commands[] = {
   { "uninstall", N_("Remove an installed app (its data stays unless asked)"),
     STORE_CMD (wrappy_builtin_uninstall) },
   { "clean", N_("Delete apps' private data and writable layers"), STORE_CMD (wrappy_builtin_clean) },
+  { "update", N_("Update installed apps to their newest version"), STORE_CMD (wrappy_builtin_update) },
   { "doctor", N_("Check what this host supports and what each isolation level can apply"),
     STORE_CMD (wrappy_builtin_doctor) },
   /* Hidden: the parts of `search` that need the network, run by it as child processes. */

@@ -23,6 +23,7 @@ WRAPPY_BUILTIN (run);
 WRAPPY_BUILTIN (enter);
 WRAPPY_BUILTIN (uninstall);
 WRAPPY_BUILTIN (clean);
+WRAPPY_BUILTIN (update);
 WRAPPY_BUILTIN (doctor);
 
 /* Shared by the builtins: a GOptionContext with the command's summary, parsed strictly. */
