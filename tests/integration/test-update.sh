@@ -74,6 +74,23 @@ test_update_asks_before_new_permissions_then_updates() {
   assert_contains "$OUT" "Updated 0 app(s), 1 up to date"
 }
 
+test_update_asks_on_a_terminal() {
+  command -v script >/dev/null || skip "no script(1) to give wrappy a terminal"
+  install_v1
+  swap_to v2
+  # script(1) runs it on a pseudo-terminal; the answer comes from its stdin.
+  run sh -c "printf 'n\\n' | script -qec '$WRAPPY update $UPD' /dev/null"
+  assert_eq 0 "$RC" "exit status after declining"
+  assert_contains "$OUT" "Grant $UPD these new permissions"
+  assert_contains "$OUT" "$UPD: not updated"
+  ok wrappy run "$UPD"
+  assert_contains "$OUT" "hello from $UPD 1.0"
+  run sh -c "printf 'y\\n' | script -qec '$WRAPPY update $UPD' /dev/null"
+  assert_eq 0 "$RC" "exit status after accepting"
+  ok wrappy run "$UPD"
+  assert_contains "$OUT" "hello from $UPD 2.0"
+}
+
 test_update_json() {
   install_v1
   swap_to v2
