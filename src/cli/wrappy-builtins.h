@@ -23,6 +23,7 @@ WRAPPY_BUILTIN (run);
 WRAPPY_BUILTIN (enter);
 WRAPPY_BUILTIN (uninstall);
 WRAPPY_BUILTIN (clean);
+WRAPPY_BUILTIN (update);
 WRAPPY_BUILTIN (doctor);
 WRAPPY_BUILTIN (gc);
 
