@@ -24,6 +24,7 @@ WRAPPY_BUILTIN (enter);
 WRAPPY_BUILTIN (uninstall);
 WRAPPY_BUILTIN (clean);
 WRAPPY_BUILTIN (doctor);
+WRAPPY_BUILTIN (repair);
 
 /* Shared by the builtins: a GOptionContext with the command's summary, parsed strictly. */
 gboolean wrappy_parse_options (GOptionContext *context, const GOptionEntry *entries,
