@@ -746,6 +746,11 @@ check_content (Repair *r)
   g_autofree char *aside = NULL;
   gboolean any_bad = FALSE;
 
+  /* Every file of every installed commit is read: on a big store that takes a while. */
+  if (commits->len > 0)
+    wrappy_info (g_dngettext (GETTEXT_PACKAGE, "Verifying %u commit…", "Verifying %u commits…",
+                              commits->len),
+                 commits->len);
   for (guint i = 0; i < commits->len; i++)
     {
       CommitInfo *c = commits->pdata[i];
