@@ -252,6 +252,18 @@ leftover (Repair *r, const char *rel)
     }
 }
 
+static gboolean
+is_layers_tmp (const char *name)
+{
+  return g_str_has_prefix (name, ".tmp-");
+}
+
+static gboolean
+is_repo_tmp (const char *name)
+{
+  return g_str_has_prefix (name, "repo.tmp-");
+}
+
 static void
 check_leftovers (Repair *r)
 {
@@ -260,9 +272,9 @@ check_leftovers (Repair *r)
     const char *dir;
     gboolean (*match) (const char *name);
   } places[] = {
-    { "layers", NULL }, /* .tmp-* */
-    { "apps", wrappy_repair_is_manifest_temp },
-    { ".", NULL },      /* repo.tmp-* */
+    { "layers", is_layers_tmp },                  /* checkouts, repairs */
+    { "apps", wrappy_repair_is_manifest_temp },   /* manifests being written */
+    { NULL, is_repo_tmp },                        /* the repository being created */
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (places); i++)
@@ -273,23 +285,12 @@ check_leftovers (Repair *r)
       const char *name;
 
       while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-        {
-          gboolean match;
-          if (places[i].match != NULL)
-            match = places[i].match (name);
-          else if (i == 0)
-            match = g_str_has_prefix (name, ".tmp-");
-          else
-            match = g_str_has_prefix (name, "repo.tmp-");
-          if (match)
-            g_ptr_array_add (names, g_build_filename (places[i].dir, name, NULL));
-        }
+        if (places[i].match (name))
+          g_ptr_array_add (names, places[i].dir ? g_build_filename (places[i].dir, name, NULL)
+                                                : g_strdup (name));
       g_ptr_array_sort (names, compare_strings);
       for (guint j = 0; j < names->len; j++)
-        {
-          const char *rel = names->pdata[j];
-          leftover (r, g_str_has_prefix (rel, "./") ? rel + 2 : rel);
-        }
+        leftover (r, names->pdata[j]);
     }
 }
 
@@ -400,6 +401,9 @@ typedef struct
   GPtrArray *corrupt;     /* char*: its objects that fail verification */
   char *remote;           /* the remote it can be pulled from again, or NULL */
   char *pull_error;       /* why pulling it again failed */
+  gboolean busy;          /* a running app holds one of its layers */
+  WrappyProblemKind kind; /* corrupted or incomplete, as first found */
+  GPtrArray *old_layers;  /* char*: pairs of a layer path and where it was moved */
 } CommitInfo;
 
 static void
@@ -414,6 +418,7 @@ commit_info_free (CommitInfo *c)
   g_ptr_array_unref (c->corrupt);
   g_free (c->remote);
   g_free (c->pull_error);
+  g_ptr_array_unref (c->old_layers);
   g_free (c);
 }
 
@@ -454,6 +459,7 @@ collect_commits (Repair *r)
               c->users = g_ptr_array_new ();
               c->roots = g_ptr_array_new_with_free_func (g_free);
               c->corrupt = g_ptr_array_new_with_free_func (g_free);
+              c->old_layers = g_ptr_array_new_with_free_func (g_free);
               g_ptr_array_add (commits, c);
             }
           add_unique (c->users, m, FALSE);
@@ -535,15 +541,58 @@ commit_is_bad (const CommitInfo *c)
   return c->incomplete != NULL || c->corrupt->len > 0;
 }
 
+/* The path (relative to the commit's root) of a file whose content is object csum, for
+ * the message: found by walking the commit's trees, which are already verified. */
 static char *
-commit_detail (const CommitInfo *c)
+find_file_path (GFile *dir, GFile *root, const char *csum, GCancellable *cancellable)
+{
+  g_autoptr (GFileEnumerator) e = g_file_enumerate_children (
+      dir, "standard::name,standard::type", G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, cancellable, NULL);
+  GFileInfo *info;
+  GFile *child;
+
+  while (e != NULL && g_file_enumerator_iterate (e, &info, &child, cancellable, NULL) && info)
+    {
+      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
+        {
+          char *found = find_file_path (child, root, csum, cancellable);
+          if (found != NULL)
+            return found;
+        }
+      else if (ostree_repo_file_ensure_resolved (OSTREE_REPO_FILE (child), NULL)
+               && g_strcmp0 (ostree_repo_file_get_checksum (OSTREE_REPO_FILE (child)), csum) == 0)
+        return g_file_get_relative_path (root, child);
+    }
+  return NULL;
+}
+
+static char *
+corrupt_object_label (Repair *r, const CommitInfo *c, const char *object)
+{
+  g_autofree char *csum = NULL;
+  OstreeObjectType type;
+  g_autoptr (GFile) root = NULL;
+  char *path = NULL;
+
+  ostree_object_from_string (object, &csum, &type);
+  if (type == OSTREE_OBJECT_TYPE_FILE
+      && ostree_repo_read_commit (r->repo, c->commit, &root, NULL, r->cancellable, NULL))
+    path = find_file_path (root, root, csum, r->cancellable);
+  return path != NULL ? path : g_strdup (object);
+}
+
+static char *
+commit_detail (Repair *r, const CommitInfo *c)
 {
   if (c->corrupt->len > 0)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s is corrupted: %u object fails "
-                                         "verification (%s)",
-                                         "%s is corrupted: %u objects fail verification (%s…)",
-                                         c->corrupt->len),
-                            c->ref, c->corrupt->len, (char *) c->corrupt->pdata[0]);
+    {
+      g_autofree char *first = corrupt_object_label (r, c, c->corrupt->pdata[0]);
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%s is corrupted: %u object fails verification (%s)",
+                                           "%s is corrupted: %u objects fail verification (%s, …)",
+                                           c->corrupt->len),
+                              c->ref, c->corrupt->len, first);
+    }
   return g_strdup_printf (_ ("%s is incomplete in the repository: %s"), c->ref, c->incomplete);
 }
 
@@ -607,8 +656,62 @@ pull_commit (Repair *r, CommitInfo *c, GError **error)
                                         r->cancellable, error);
 }
 
-/* Pulls a bad commit again: marked partial first, so that a run killed before the pull
- * ends leaves a commit the next run pulls again, and so that the pull fetches what is
+/* Moves the commit's layer directories out of the way (to layers/.tmp-repair-old-*,
+ * pairs of names added to moved), unless a running app holds one (its layer lock):
+ * a directory at a layer's path is always a complete, good checkout, and a killed run
+ * leaves the layer missing, which the next run checks out. */
+static gboolean
+move_layers_away (Repair *r, CommitInfo *c, GPtrArray *moved, GError **error)
+{
+  for (guint i = 0; i < c->roots->len; i++)
+    {
+      const char *root = c->roots->pdata[i];
+      g_autofree char *old = NULL;
+      gboolean busy = FALSE;
+      int fd;
+
+      if (!exists_at (r->store->dfd, root))
+        continue;
+      fd = wrappy_layer_lock_try_exclusive (r->store->dfd, root, &busy, error);
+      if (fd < 0)
+        {
+          if (busy)
+            {
+              c->busy = TRUE;
+              g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_BUSY,
+                           _ ("a running app uses %s"), root);
+            }
+          return FALSE;
+        }
+      old = g_strdup_printf ("layers/.tmp-repair-old-%s-%u-%d", c->commit, i, getpid ());
+      if (!wrappy_rm_rf_at (r->store->dfd, old, error)
+          || renameat (r->store->dfd, root, r->store->dfd, old) != 0)
+        {
+          if (error && *error == NULL)
+            wrappy_throw_errno (error, "rename", root);
+          close (fd);
+          return FALSE;
+        }
+      close (fd);
+      g_ptr_array_add (moved, g_strdup (root));
+      g_ptr_array_add (moved, g_steal_pointer (&old));
+    }
+  return TRUE;
+}
+
+static void
+restore_layers (Repair *r, GPtrArray *moved)
+{
+  for (guint i = 0; i + 1 < moved->len; i += 2)
+    if (!exists_at (r->store->dfd, moved->pdata[i])
+        && renameat (r->store->dfd, moved->pdata[i + 1], r->store->dfd, moved->pdata[i]) != 0)
+      wrappy_debug ("cannot restore %s: %s", (char *) moved->pdata[i], g_strerror (errno));
+  g_ptr_array_set_size (moved, 0);
+}
+
+/* Pulls a bad commit again. Its layers are moved away first (they hold the corrupted
+ * files: hardlinks); it is marked partial, so that a run killed before the pull ends
+ * leaves a commit the next run pulls again, and so that the pull fetches what is
  * missing; its corrupted objects are set aside, so that the pull fetches them. When the
  * pull fails, everything is put back as it was. */
 static void
@@ -618,8 +721,10 @@ refetch_commit (Repair *r, CommitInfo *c, const char *aside_dir)
   g_autoptr (GError) e = NULL;
   gboolean was_partial = c->incomplete != NULL;
 
-  if (!ostree_repo_mark_commit_partial (r->repo, c->commit, TRUE, &e))
+  if (!move_layers_away (r, c, c->old_layers, &e)
+      || !ostree_repo_mark_commit_partial (r->repo, c->commit, TRUE, &e))
     {
+      restore_layers (r, c->old_layers);
       c->pull_error = g_strdup (e->message);
       return;
     }
@@ -629,50 +734,38 @@ refetch_commit (Repair *r, CommitInfo *c, const char *aside_dir)
     return;
   c->pull_error = g_strdup (e->message);
   restore_aside (r, moved);
+  restore_layers (r, c->old_layers);
   if (!was_partial)
     ostree_repo_mark_commit_partial (r->repo, c->commit, FALSE, NULL);
 }
 
-/* Replaces a layer directory by a fresh checkout: the old one is renamed away first, so
- * that a directory at the layer's path is always complete (a killed run leaves it
- * missing, which the next run checks out). */
+/* Fresh checkouts of a good commit at each of its layer paths: those refetch_commit
+ * moved away are missing; others (a commit that was bad only through an object another
+ * pull replaced) are moved away now. */
 static gboolean
-swap_layer (Repair *r, const CommitInfo *c, const char *root, GError **error)
+check_out_again (Repair *r, CommitInfo *c, GError **error)
 {
-  g_autofree char *old = NULL;
-  g_autofree char *files = NULL;
-  gboolean busy = FALSE;
-  int fd = -1;
-
-  if (exists_at (r->store->dfd, root))
-    {
-      fd = wrappy_layer_lock_try_exclusive (r->store->dfd, root, &busy, error);
-      if (fd < 0)
-        {
-          if (busy)
-            g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_BUSY,
-                         _ ("a running app uses %s; close it"), root);
-          return FALSE;
-        }
-      old = g_strdup_printf ("layers/.tmp-repair-old-%s-%d", c->commit, getpid ());
-      if (!wrappy_rm_rf_at (r->store->dfd, old, error))
-        {
-          close (fd);
-          return FALSE;
-        }
-      if (renameat (r->store->dfd, root, r->store->dfd, old) != 0)
-        {
-          close (fd);
-          return wrappy_throw_errno (error, "rename", root);
-        }
-      close (fd);
-    }
-  wrappy_fault_point ("repair-layer-swap");
-  files = wrappy_store_checkout_layer (r->store, c->ref, c->commit, r->cancellable, error);
-  if (files == NULL)
+  if (!move_layers_away (r, c, c->old_layers, error))
     return FALSE;
-  if (old != NULL)
-    wrappy_rm_rf_at (r->store->dfd, old, NULL);
+  wrappy_fault_point ("repair-layer-swap");
+  for (guint i = 0; i < c->roots->len; i++)
+    {
+      g_autofree char *files = NULL;
+      g_autofree char *want = wrappy_store_layer_dir (c->ref, c->commit);
+
+      if (strcmp (want, c->roots->pdata[i]) != 0)
+        {
+          g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
+                       _ ("the manifest names %s, not %s"), (char *) c->roots->pdata[i], want);
+          return FALSE;
+        }
+      files = wrappy_store_checkout_layer (r->store, c->ref, c->commit, r->cancellable, error);
+      if (files == NULL)
+        return FALSE;
+    }
+  for (guint i = 0; i + 1 < c->old_layers->len; i += 2)
+    wrappy_rm_rf_at (r->store->dfd, c->old_layers->pdata[i + 1], NULL);
+  g_ptr_array_set_size (c->old_layers, 0);
   return TRUE;
 }
 
@@ -680,9 +773,6 @@ static void
 report_commit (Repair *r, CommitInfo *c, const char *detail, WrappyProblemStatus status,
                const char *why_left)
 {
-  WrappyProblemKind kind = c->corrupt->len > 0 ? WRAPPY_PROBLEM_CORRUPTED
-                                               : WRAPPY_PROBLEM_INCOMPLETE;
-
   for (guint i = 0; i < c->users->len; i++)
     {
       WrappyManifest *m = c->users->pdata[i];
@@ -691,6 +781,8 @@ report_commit (Repair *r, CommitInfo *c, const char *detail, WrappyProblemStatus
 
       if (status == WRAPPY_PROBLEM_FOUND)
         action = c->remote != NULL ? NULL : reinstall_action (m->id);
+      else if (status == WRAPPY_PROBLEM_REMAINS && c->busy)
+        action = g_strdup_printf (_ ("quit %s and run 'wrappy doctor --fix' again"), m->id);
       else if (status == WRAPPY_PROBLEM_REMAINS && c->remote != NULL && c->pull_error != NULL)
         action = g_strdup_printf (_ ("make remote '%s' reachable and run 'wrappy doctor --fix' "
                                      "again, or reinstall %s"),
@@ -698,40 +790,46 @@ report_commit (Repair *r, CommitInfo *c, const char *detail, WrappyProblemStatus
       else if (status == WRAPPY_PROBLEM_REMAINS)
         action = reinstall_action (m->id);
       full = why_left ? g_strdup_printf ("%s; %s", detail, why_left) : g_strdup (detail);
-      wrappy_repair_report_add (r->report, kind, status, m->id, c->roots->pdata[0], full, action);
+      wrappy_repair_report_add (r->report, c->kind, status, m->id, c->roots->pdata[0], full,
+                                action);
     }
 }
 
-/* After a successful pull (or for a commit that was bad only because its layer shares a
- * corrupted object another pull replaced): verify again, then fresh layers. */
+/* After the pulls: verify again (a pull replaced the corrupted objects, perhaps of
+ * another commit too), then fresh layers. */
 static void
 finish_commit (Repair *r, CommitInfo *c, GHashTable *verified, const char *detail)
 {
   g_autoptr (GError) e = NULL;
+  guint n_objects;
 
   if (c->pull_error != NULL)
     {
-      g_autofree char *why = g_strdup_printf (_ ("cannot download it again: %s"), c->pull_error);
+      g_autofree char *why = g_strdup_printf (c->busy ? "%s" : _ ("cannot download it again: %s"),
+                                              c->pull_error);
       report_commit (r, c, detail, WRAPPY_PROBLEM_REMAINS, why);
       return;
     }
   /* Forget what was verified of this commit's objects: some were just replaced. */
   for (guint i = 0; i < c->corrupt->len; i++)
     g_hash_table_remove (verified, c->corrupt->pdata[i]);
+  n_objects = r->report->n_objects;
   verify_commit (r, c, verified);
+  r->report->n_objects = n_objects; /* counted once */
   if (commit_is_bad (c))
     {
+      restore_layers (r, c->old_layers);
       report_commit (r, c, detail, WRAPPY_PROBLEM_REMAINS,
                      c->remote ? _ ("it is still bad after downloading it again")
                                : _ ("it cannot be downloaded again"));
       return;
     }
-  for (guint i = 0; i < c->roots->len; i++)
-    if (!swap_layer (r, c, c->roots->pdata[i], &e))
-      {
-        report_commit (r, c, detail, WRAPPY_PROBLEM_REMAINS, e->message);
-        return;
-      }
+  if (!check_out_again (r, c, &e))
+    {
+      restore_layers (r, c->old_layers);
+      report_commit (r, c, detail, WRAPPY_PROBLEM_REMAINS, e->message);
+      return;
+    }
   report_commit (r, c, detail, WRAPPY_PROBLEM_FIXED,
                  c->remote ? _ ("downloaded again and checked out")
                            : _ ("its objects were repaired by another download"));
@@ -755,7 +853,8 @@ check_content (Repair *r)
     {
       CommitInfo *c = commits->pdata[i];
       verify_commit (r, c, verified);
-      g_ptr_array_add (details, commit_is_bad (c) ? commit_detail (c) : NULL);
+      c->kind = c->corrupt->len > 0 ? WRAPPY_PROBLEM_CORRUPTED : WRAPPY_PROBLEM_INCOMPLETE;
+      g_ptr_array_add (details, commit_is_bad (c) ? commit_detail (r, c) : NULL);
       any_bad |= commit_is_bad (c);
       if (commit_is_bad (c))
         g_hash_table_add (r->bad_commits, g_strdup (c->commit));
