@@ -77,6 +77,7 @@ test_repair_corrupted_file_repulled() {
   corrupt_hello
   assert_fails_with 1 "doctor --fix" wrappy doctor
   assert_contains "$OUT" "corrupted"
+  assert_contains "$OUT" "(files/bin/hello)"
   ok wrappy doctor --fix
   assert_contains "$OUT" "downloaded again"
   runs_hello
@@ -118,11 +119,73 @@ test_repair_killed_during_fix() {
     # (In braces: the shell's "Killed" notice goes with the output.)
     { WRAPPY_FAULT=$point "$WRAPPY" doctor --fix >/dev/null 2>&1 || rc=$?; } 2>/dev/null
     assert_eq 137 "$rc" "exit status killed at $point"
+    assert_fails_with 1 "doctor --fix" wrappy doctor
     ok wrappy doctor --fix
     runs_hello
     ok wrappy doctor
     assert_contains "$OUT" "the store is healthy"
   done
+}
+
+# The commit itself gone from the repository, and its layer: pulled again by checksum.
+test_repair_missing_commit_repulled() {
+  setup_hello
+  local layer commit
+  layer=$(app_layer org.wrappy.Hello)
+  commit=$(basename "$layer")
+  rm -f "$(STORE)/repo/objects/${commit:0:2}/${commit:2}.commit"
+  chmod -R u+w "$layer"
+  rm -rf "$layer"
+  assert_fails_with 1 "doctor --fix" wrappy doctor
+  assert_contains "$OUT" "incomplete"
+  ok wrappy doctor --fix
+  assert_contains "$OUT" "downloaded again"
+  [ -d "$layer/files" ] || fail "the layer was not checked out again"
+  runs_hello
+}
+
+# An AppImage's layer is a local commit: nothing to pull it from.
+test_repair_appimage_corrupted_reinstall() {
+  local ai=${WRAPPY_FIXTURES}-appimage
+  "$LIB_DIR/../fixtures/make-appimage.sh" "$ai" >/dev/null 2>&1 || fail "no AppImage fixtures"
+  ok wrappy install "$ai/aitool.AppImage"
+  local f
+  f=$(find "$(app_layer org.example.AiTool)/files" -type f -name AppRun | head -1)
+  [ -n "$f" ] || fail "no AppRun in the layer"
+  chmod u+w "$f"
+  echo "# tampered" >>"$f"
+  local sum
+  sum=$(sha256sum "$f")
+  assert_fails_with 1 "reinstall org.example.AiTool" wrappy doctor
+  assert_contains "$OUT" "corrupted"
+  assert_fails_with 1 "reinstall org.example.AiTool" wrappy doctor --fix
+  assert_eq "$sum" "$(sha256sum "$f")" "the layer file"
+  assert_file "$(STORE)/apps/org.example.AiTool.manifest"
+}
+
+# A layer a running app uses is not replaced under it: --fix says to quit the app. A
+# sandbox holds a shared flock on each layer directory it mounts (wrappy-layer-lock.h);
+# flock(1) holds one here the same way.
+test_repair_running_app_not_touched() {
+  setup_hello
+  local layer pid
+  layer=$(app_layer org.wrappy.Hello)
+  flock --shared --no-fork "$layer" sleep 300 &
+  pid=$!
+  echo "$pid" >>"$T_DIR/.pids"
+  local i
+  for i in $(seq 100); do
+    flock --exclusive --nonblock "$layer" true 2>/dev/null || break
+    sleep 0.05
+  done
+  ! flock --exclusive --nonblock "$layer" true 2>/dev/null || fail "flock did not take the lock"
+  corrupt_hello
+  assert_fails_with 1 "quit org.wrappy.Hello" wrappy doctor --fix
+  assert_contains "$(cat "$layer/files/bin/hello")" "tampered"
+  kill "$pid"
+  wait "$pid" 2>/dev/null || true
+  ok wrappy doctor --fix
+  runs_hello
 }
 
 test_repair_garbage_manifest() {
@@ -215,7 +278,8 @@ test_repair_json() {
   assert_contains "$(json "j['store']['action']")" "doctor --fix"
   ok wrappy --json doctor --fix
   assert_eq True "$(json "j['store']['healthy']")"
-  assert_eq "fixed fixed" "$(json "' '.join(sorted(p['status'] for p in j['store']['problems']))")"
+  assert_eq "corrupted:fixed leftover:fixed" \
+    "$(json "' '.join(sorted(p['kind'] + ':' + p['status'] for p in j['store']['problems']))")"
   assert_eq None "$(json "j['store']['action']")"
   json "j['checks']['user_namespace']['ok']" >/dev/null
 }
