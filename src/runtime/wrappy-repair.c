@@ -979,24 +979,39 @@ exported_launchers (Repair *r)
   return owners;
 }
 
-/* Whether the app's layer has a launcher wrappy would export. */
+/* Whether name is a launcher in dir (relative to the app layer's files). */
+static gboolean
+dir_has_desktop_file (const char *files, const char *dir, const char *app_id)
+{
+  g_autofree char *path = g_build_filename (files, dir, NULL);
+  g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    if (app_id != NULL ? wrappy_export_name_matches (app_id, name, ".desktop")
+                       : g_str_has_suffix (name, ".desktop"))
+      return TRUE;
+  return FALSE;
+}
+
+/* Whether the app's layer has a launcher its adapter exports: a Flatpak app's
+ * share/applications/ID*.desktop, an AppImage's desktop file at the root of its payload,
+ * a snap's meta/gui/NAME.desktop. */
 static gboolean
 app_has_launcher (const WrappyManifest *m)
 {
   WrappyManifestLayer *l = wrappy_manifest_get_layer ((WrappyManifest *) m, "app");
   g_autofree char *files = NULL;
-  g_autofree char *dir = NULL;
-  g_autoptr (GDir) d = NULL;
-  const char *name;
 
-  if (l == NULL)
+  if (l == NULL || wrappy_manifest_layer_is_host (l))
     return FALSE;
   files = wrappy_manifest_layer_host_path (l);
-  dir = g_build_filename (files, "share", "applications", NULL);
-  d = g_dir_open (dir, 0, NULL);
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    if (wrappy_export_name_matches (m->id, name, ".desktop"))
-      return TRUE;
+  if (g_strcmp0 (m->source, "flathub") == 0)
+    return dir_has_desktop_file (files, "share/applications", m->id);
+  if (g_strcmp0 (m->source, "appimage") == 0)
+    return dir_has_desktop_file (files, ".", NULL);
+  if (g_strcmp0 (m->source, "snap") == 0)
+    return dir_has_desktop_file (files, "meta/gui", NULL);
   return FALSE;
 }
 
@@ -1049,17 +1064,19 @@ missing_launchers (Repair *r, GHashTable *owners)
       g_autofree char *front = NULL;
       g_autoptr (GError) e = NULL;
 
-      /* Only a Flatpak app's launchers come from its layer; an AppImage's or a snap's
-       * are made at install time from files the store does not keep. */
-      if (g_strcmp0 (m->source, "flathub") != 0 || g_hash_table_contains (owners, m->id)
-          || !app_has_launcher (m))
+      if (g_hash_table_contains (owners, m->id) || !app_has_launcher (m))
         continue;
       detail = g_strdup_printf (_ ("the launchers of %s are not exported"), m->id);
-      if (!r->fix)
+      /* Only a Flatpak app's launchers are exported as they are in its layer; an
+       * AppImage's or a snap's are made at install time (Exec, icons, names). */
+      if (!r->fix || g_strcmp0 (m->source, "flathub") != 0)
         {
+          g_autofree char *action = g_strcmp0 (m->source, "flathub") == 0
+                                        ? NULL
+                                        : reinstall_action (m->id);
           wrappy_repair_report_add (r->report, WRAPPY_PROBLEM_MISSING_LAUNCHER,
-                                    WRAPPY_PROBLEM_FOUND, m->id, wrappy_dirs_applications (),
-                                    detail, NULL);
+                                    r->fix ? WRAPPY_PROBLEM_REMAINS : WRAPPY_PROBLEM_FOUND, m->id,
+                                    wrappy_dirs_applications (), detail, action);
           continue;
         }
       files = wrappy_manifest_layer_host_path (l);

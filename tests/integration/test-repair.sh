@@ -237,6 +237,21 @@ test_repair_missing_launcher_reexported() {
   assert_contains "$(cat "$d")" "X-Wrappy-App=org.wrappy.Gui"
 }
 
+# An AppImage's launcher is made at install time: a missing one needs a reinstall.
+test_repair_appimage_missing_launcher() {
+  local ai=${WRAPPY_FIXTURES}-appimage
+  "$LIB_DIR/../fixtures/make-appimage.sh" "$ai" >/dev/null 2>&1 || fail "no AppImage fixtures"
+  ok wrappy install "$ai/aitool.AppImage"
+  ok wrappy doctor
+  local d
+  d=$(grep -l "X-Wrappy-App=org.example.AiTool" "$XDG_DATA_HOME"/applications/*.desktop | head -1)
+  [ -n "$d" ] || fail "no launcher exported for the AppImage"
+  rm "$d"
+  assert_fails_with 1 "reinstall org.example.AiTool" wrappy doctor
+  assert_contains "$OUT" "launchers of org.example.AiTool are not exported"
+  assert_fails_with 1 "reinstall org.example.AiTool" wrappy doctor --fix
+}
+
 test_repair_leftovers() {
   setup_hello
   mkdir -p "$(STORE)/layers/.tmp-deadbeef-12345/files"
