@@ -43,7 +43,7 @@ WrappyRepairReport *
 wrappy_repair_report_new (void)
 {
   WrappyRepairReport *r = g_new0 (WrappyRepairReport, 1);
-  r->problems = g_ptr_array_new_with_free_func ((GDestroyNotify) problem_free);
+  r->problems = g_ptr_array_new_with_free_func ((GDestroyNotify)problem_free);
   return r;
 }
 
@@ -141,7 +141,7 @@ wrappy_repair_report_summary (const WrappyRepairReport *r)
       const WrappyProblem *p = r->problems->pdata[i];
       if (p->status == WRAPPY_PROBLEM_FOUND && p->action == NULL)
         {
-          g_ptr_array_add (actions, (char *) fix);
+          g_ptr_array_add (actions, (char *)fix);
           break;
         }
     }
@@ -162,7 +162,7 @@ wrappy_repair_report_summary (const WrappyRepairReport *r)
   if (actions->len == 0)
     return wrappy_repair_report_has_problems (r) ? g_strdup (fix) : NULL;
   g_ptr_array_add (actions, NULL);
-  return g_strjoinv ("; ", (char **) actions->pdata);
+  return g_strjoinv ("; ", (char **)actions->pdata);
 }
 
 /* ---------------------------------------------------------------- the run */
@@ -173,8 +173,8 @@ typedef struct
   OstreeRepo *repo; /* NULL when the store has no repository yet */
   gboolean fix;
   WrappyRepairReport *report;
-  GPtrArray *apps;          /* WrappyManifest*, the installed apps that parse */
-  GHashTable *bad_commits;  /* commit → TRUE: reported by the content check */
+  GPtrArray *apps;         /* WrappyManifest*, the installed apps that parse */
+  GHashTable *bad_commits; /* commit → TRUE: reported by the content check */
   GCancellable *cancellable;
 } Repair;
 
@@ -201,7 +201,7 @@ layer_root (const char *layer_path)
 static gint
 compare_strings (gconstpointer a, gconstpointer b)
 {
-  return strcmp (*(const char *const *) a, *(const char *const *) b);
+  return strcmp (*(const char *const *)a, *(const char *const *)b);
 }
 
 static gboolean
@@ -231,13 +231,12 @@ static void
 leftover (Repair *r, const char *rel)
 {
   g_autoptr (GError) e = NULL;
-  g_autofree char *detail = g_strdup_printf (_ ("%s is a leftover of an interrupted command"),
-                                             rel);
+  g_autofree char *detail = g_strdup_printf (_ ("%s is a leftover of an interrupted command"), rel);
 
   if (!r->fix)
     {
-      wrappy_repair_report_add (r->report, WRAPPY_PROBLEM_LEFTOVER, WRAPPY_PROBLEM_FOUND, NULL,
-                                rel, detail, NULL);
+      wrappy_repair_report_add (r->report, WRAPPY_PROBLEM_LEFTOVER, WRAPPY_PROBLEM_FOUND, NULL, rel,
+                                detail, NULL);
       return;
     }
   if (wrappy_rm_rf_at (r->store->dfd, rel, &e))
@@ -245,8 +244,8 @@ leftover (Repair *r, const char *rel)
                               detail, NULL);
   else
     {
-      g_autofree char *action = g_strdup_printf (_ ("remove %s/%s by hand (%s)"), r->store->path,
-                                                 rel, e->message);
+      g_autofree char *action
+          = g_strdup_printf (_ ("remove %s/%s by hand (%s)"), r->store->path, rel, e->message);
       wrappy_repair_report_add (r->report, WRAPPY_PROBLEM_LEFTOVER, WRAPPY_PROBLEM_REMAINS, NULL,
                                 rel, detail, action);
     }
@@ -272,9 +271,9 @@ check_leftovers (Repair *r)
     const char *dir;
     gboolean (*match) (const char *name);
   } places[] = {
-    { "layers", is_layers_tmp },                  /* checkouts, repairs */
-    { "apps", wrappy_repair_is_manifest_temp },   /* manifests being written */
-    { NULL, is_repo_tmp },                        /* the repository being created */
+    { "layers", is_layers_tmp },                /* checkouts, repairs */
+    { "apps", wrappy_repair_is_manifest_temp }, /* manifests being written */
+    { NULL, is_repo_tmp },                      /* the repository being created */
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (places); i++)
@@ -331,8 +330,8 @@ broken_manifest (Repair *r, const char *name, const char *id, const char *why)
 
   if (!r->fix)
     {
-      wrappy_repair_report_add (r->report, WRAPPY_PROBLEM_BROKEN_MANIFEST, WRAPPY_PROBLEM_FOUND,
-                                id, rel, detail, NULL);
+      wrappy_repair_report_add (r->report, WRAPPY_PROBLEM_BROKEN_MANIFEST, WRAPPY_PROBLEM_FOUND, id,
+                                rel, detail, NULL);
       return;
     }
   /* Moved, never deleted: the file may still say what was installed. The app is not
@@ -348,8 +347,8 @@ broken_manifest (Repair *r, const char *name, const char *id, const char *why)
     wrappy_debug ("cannot remove the launchers of %s: %s", id, e->message);
   {
     g_autofree char *d2 = g_strdup_printf (_ ("%s; moved to %s"), detail, moved);
-    wrappy_repair_report_add (r->report, WRAPPY_PROBLEM_BROKEN_MANIFEST, WRAPPY_PROBLEM_REMAINS,
-                              id, rel, d2, action);
+    wrappy_repair_report_add (r->report, WRAPPY_PROBLEM_BROKEN_MANIFEST, WRAPPY_PROBLEM_REMAINS, id,
+                              rel, d2, action);
   }
 }
 
@@ -376,8 +375,8 @@ check_manifests (Repair *r)
 
       if (m != NULL && strcmp (m->id, id) != 0)
         {
-          g_set_error (&e, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                       _ ("it describes %s, not %s"), m->id, id);
+          g_set_error (&e, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA, _ ("it describes %s, not %s"),
+                       m->id, id);
           g_clear_pointer (&m, wrappy_manifest_free);
         }
       if (m == NULL)
@@ -435,7 +434,7 @@ add_unique (GPtrArray *a, gpointer p, gboolean copy)
 static GPtrArray *
 collect_commits (Repair *r)
 {
-  GPtrArray *commits = g_ptr_array_new_with_free_func ((GDestroyNotify) commit_info_free);
+  GPtrArray *commits = g_ptr_array_new_with_free_func ((GDestroyNotify)commit_info_free);
 
   for (guint i = 0; i < r->apps->len; i++)
     {
@@ -449,7 +448,7 @@ collect_commits (Repair *r)
           if (!is_store_layer (l))
             continue;
           for (guint k = 0; k < commits->len && c == NULL; k++)
-            if (strcmp (((CommitInfo *) commits->pdata[k])->commit, l->commit) == 0)
+            if (strcmp (((CommitInfo *)commits->pdata[k])->commit, l->commit) == 0)
               c = commits->pdata[k];
           if (c == NULL)
             {
@@ -587,11 +586,10 @@ commit_detail (Repair *r, const CommitInfo *c)
   if (c->corrupt->len > 0)
     {
       g_autofree char *first = corrupt_object_label (r, c, c->corrupt->pdata[0]);
-      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                           "%s is corrupted: %u object fails verification (%s)",
-                                           "%s is corrupted: %u objects fail verification (%s, …)",
-                                           c->corrupt->len),
-                              c->ref, c->corrupt->len, first);
+      return g_strdup_printf (
+          g_dngettext (GETTEXT_PACKAGE, "%s is corrupted: %u object fails verification (%s)",
+                       "%s is corrupted: %u objects fail verification (%s, …)", c->corrupt->len),
+          c->ref, c->corrupt->len, first);
     }
   return g_strdup_printf (_ ("%s is incomplete in the repository: %s"), c->ref, c->incomplete);
 }
@@ -614,7 +612,7 @@ set_aside (Repair *r, CommitInfo *c, const char *aside_dir, GPtrArray *moved)
       /* The repo's layout (bare-user-only): objects/XX/REST.TYPE. */
       rel = g_strdup_printf ("objects/%.2s/%s.%s", csum, csum + 2,
                              ostree_object_type_to_string (type));
-      to = g_strdup_printf ("%s/%s", aside_dir, (char *) c->corrupt->pdata[i]);
+      to = g_strdup_printf ("%s/%s", aside_dir, (char *)c->corrupt->pdata[i]);
       if (renameat (repo_dfd, rel, r->store->dfd, to) == 0)
         {
           g_ptr_array_add (moved, g_steal_pointer (&rel));
@@ -633,7 +631,7 @@ restore_aside (Repair *r, GPtrArray *moved)
   for (guint i = 0; i + 1 < moved->len; i += 2)
     if (!exists_at (repo_dfd, moved->pdata[i])
         && renameat (r->store->dfd, moved->pdata[i + 1], repo_dfd, moved->pdata[i]) != 0)
-      wrappy_debug ("cannot restore %s: %s", (char *) moved->pdata[i], g_strerror (errno));
+      wrappy_debug ("cannot restore %s: %s", (char *)moved->pdata[i], g_strerror (errno));
 }
 
 static gboolean
@@ -678,8 +676,8 @@ move_layers_away (Repair *r, CommitInfo *c, GPtrArray *moved, GError **error)
           if (busy)
             {
               c->busy = TRUE;
-              g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_BUSY,
-                           _ ("a running app uses %s"), root);
+              g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_BUSY, _ ("a running app uses %s"),
+                           root);
             }
           return FALSE;
         }
@@ -705,7 +703,7 @@ restore_layers (Repair *r, GPtrArray *moved)
   for (guint i = 0; i + 1 < moved->len; i += 2)
     if (!exists_at (r->store->dfd, moved->pdata[i])
         && renameat (r->store->dfd, moved->pdata[i + 1], r->store->dfd, moved->pdata[i]) != 0)
-      wrappy_debug ("cannot restore %s: %s", (char *) moved->pdata[i], g_strerror (errno));
+      wrappy_debug ("cannot restore %s: %s", (char *)moved->pdata[i], g_strerror (errno));
   g_ptr_array_set_size (moved, 0);
 }
 
@@ -756,7 +754,7 @@ check_out_again (Repair *r, CommitInfo *c, GError **error)
       if (strcmp (want, c->roots->pdata[i]) != 0)
         {
           g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                       _ ("the manifest names %s, not %s"), (char *) c->roots->pdata[i], want);
+                       _ ("the manifest names %s, not %s"), (char *)c->roots->pdata[i], want);
           return FALSE;
         }
       files = wrappy_store_checkout_layer (r->store, c->ref, c->commit, r->cancellable, error);
@@ -805,8 +803,8 @@ finish_commit (Repair *r, CommitInfo *c, GHashTable *verified, const char *detai
 
   if (c->pull_error != NULL)
     {
-      g_autofree char *why = g_strdup_printf (c->busy ? "%s" : _ ("cannot download it again: %s"),
-                                              c->pull_error);
+      g_autofree char *why
+          = g_strdup_printf (c->busy ? "%s" : _ ("cannot download it again: %s"), c->pull_error);
       report_commit (r, c, detail, WRAPPY_PROBLEM_REMAINS, why);
       return;
     }
@@ -948,7 +946,7 @@ static WrappyManifest *
 find_app (Repair *r, const char *id)
 {
   for (guint i = 0; i < r->apps->len; i++)
-    if (strcmp (((WrappyManifest *) r->apps->pdata[i])->id, id) == 0)
+    if (strcmp (((WrappyManifest *)r->apps->pdata[i])->id, id) == 0)
       return r->apps->pdata[i];
   return NULL;
 }
@@ -1000,7 +998,7 @@ dir_has_desktop_file (const char *files, const char *dir, const char *app_id)
 static gboolean
 app_has_launcher (const WrappyManifest *m)
 {
-  WrappyManifestLayer *l = wrappy_manifest_get_layer ((WrappyManifest *) m, "app");
+  WrappyManifestLayer *l = wrappy_manifest_get_layer ((WrappyManifest *)m, "app");
   g_autofree char *files = NULL;
 
   if (l == NULL || wrappy_manifest_layer_is_host (l))
@@ -1040,9 +1038,9 @@ orphan_launchers (Repair *r, GHashTable *owners)
                      : WRAPPY_PROBLEM_REMAINS;
       if (status == WRAPPY_PROBLEM_REMAINS)
         {
-          g_autofree char *action = g_strdup_printf (
-              _ ("remove the launchers of %s from %s by hand (%s)"), id,
-              wrappy_dirs_applications (), e->message);
+          g_autofree char *action
+              = g_strdup_printf (_ ("remove the launchers of %s from %s by hand (%s)"), id,
+                                 wrappy_dirs_applications (), e->message);
           wrappy_repair_report_add (r->report, WRAPPY_PROBLEM_ORPHAN_LAUNCHER, status, id,
                                     wrappy_dirs_applications (), detail, action);
         }
@@ -1071,9 +1069,8 @@ missing_launchers (Repair *r, GHashTable *owners)
        * AppImage's or a snap's are made at install time (Exec, icons, names). */
       if (!r->fix || g_strcmp0 (m->source, "flathub") != 0)
         {
-          g_autofree char *action = g_strcmp0 (m->source, "flathub") == 0
-                                        ? NULL
-                                        : reinstall_action (m->id);
+          g_autofree char *action
+              = g_strcmp0 (m->source, "flathub") == 0 ? NULL : reinstall_action (m->id);
           wrappy_repair_report_add (r->report, WRAPPY_PROBLEM_MISSING_LAUNCHER,
                                     r->fix ? WRAPPY_PROBLEM_REMAINS : WRAPPY_PROBLEM_FOUND, m->id,
                                     wrappy_dirs_applications (), detail, action);
@@ -1082,16 +1079,15 @@ missing_launchers (Repair *r, GHashTable *owners)
       files = wrappy_manifest_layer_host_path (l);
       front = wrappy_export_front_path ();
       if (wrappy_export_app (m->id, files, front, NULL, &e))
-        wrappy_repair_report_add (r->report, WRAPPY_PROBLEM_MISSING_LAUNCHER,
-                                  WRAPPY_PROBLEM_FIXED, m->id, wrappy_dirs_applications (),
-                                  detail, NULL);
+        wrappy_repair_report_add (r->report, WRAPPY_PROBLEM_MISSING_LAUNCHER, WRAPPY_PROBLEM_FIXED,
+                                  m->id, wrappy_dirs_applications (), detail, NULL);
       else
         {
           g_autofree char *action = reinstall_action (m->id);
           g_autofree char *d2 = g_strdup_printf ("%s (%s)", detail, e->message);
           wrappy_repair_report_add (r->report, WRAPPY_PROBLEM_MISSING_LAUNCHER,
-                                    WRAPPY_PROBLEM_REMAINS, m->id, wrappy_dirs_applications (),
-                                    d2, action);
+                                    WRAPPY_PROBLEM_REMAINS, m->id, wrappy_dirs_applications (), d2,
+                                    action);
         }
     }
 }
@@ -1115,7 +1111,7 @@ layer_in_use (Repair *r, const char *root)
       WrappyManifest *m = r->apps->pdata[i];
       for (guint j = 0; j < m->layers->len; j++)
         {
-          g_autofree char *other = layer_root (((WrappyManifestLayer *) m->layers->pdata[j])->path);
+          g_autofree char *other = layer_root (((WrappyManifestLayer *)m->layers->pdata[j])->path);
           if (strcmp (other, root) == 0)
             return TRUE;
         }
@@ -1160,7 +1156,7 @@ ref_in_use (Repair *r, const char *refspec)
     {
       WrappyManifest *m = r->apps->pdata[i];
       for (guint j = 0; j < m->layers->len; j++)
-        if (g_strcmp0 (((WrappyManifestLayer *) m->layers->pdata[j])->ref, ref) == 0)
+        if (g_strcmp0 (((WrappyManifestLayer *)m->layers->pdata[j])->ref, ref) == 0)
           return TRUE;
     }
   return FALSE;
@@ -1174,9 +1170,9 @@ check_orphans (Repair *r)
   guint64 size = 0;
 
   find_orphan_layers (r, "layers", 1, &n_layers, &size);
-  if (r->repo != NULL && ostree_repo_list_refs_ext (r->repo, NULL, &refs,
-                                                    OSTREE_REPO_LIST_REFS_EXT_NONE,
-                                                    r->cancellable, NULL))
+  if (r->repo != NULL
+      && ostree_repo_list_refs_ext (r->repo, NULL, &refs, OSTREE_REPO_LIST_REFS_EXT_NONE,
+                                    r->cancellable, NULL))
     {
       GHashTableIter it;
       gpointer key;
@@ -1194,22 +1190,22 @@ check_orphans (Repair *r)
   if (n_layers > 0)
     {
       g_autofree char *sz = wrappy_format_size (size);
-      g_autofree char *detail = g_strdup_printf (
-          g_dngettext (GETTEXT_PACKAGE, "%u layer no installed app uses (%s)",
-                       "%u layers no installed app uses (%s)", n_layers),
-          n_layers, sz);
+      g_autofree char *detail
+          = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u layer no installed app uses (%s)",
+                                          "%u layers no installed app uses (%s)", n_layers),
+                             n_layers, sz);
       g_autofree char *action = g_strdup_printf (_ ("run 'wrappy gc' to free %s"), sz);
-      WrappyProblem *p = wrappy_repair_report_add (r->report, WRAPPY_PROBLEM_ORPHAN_LAYER,
-                                                   WRAPPY_PROBLEM_NOTE, NULL, "layers", detail,
-                                                   action);
+      WrappyProblem *p
+          = wrappy_repair_report_add (r->report, WRAPPY_PROBLEM_ORPHAN_LAYER, WRAPPY_PROBLEM_NOTE,
+                                      NULL, "layers", detail, action);
       p->size = size;
     }
   if (n_refs > 0)
     {
-      g_autofree char *detail = g_strdup_printf (
-          g_dngettext (GETTEXT_PACKAGE, "%u ref no installed app uses",
-                       "%u refs no installed app uses", n_refs),
-          n_refs);
+      g_autofree char *detail
+          = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u ref no installed app uses",
+                                          "%u refs no installed app uses", n_refs),
+                             n_refs);
       wrappy_repair_report_add (r->report, WRAPPY_PROBLEM_ORPHAN_REF, WRAPPY_PROBLEM_NOTE, NULL,
                                 "repo", detail, _ ("run 'wrappy gc' to free their objects"));
     }
@@ -1222,7 +1218,8 @@ wrappy_repair_run (gboolean fix, GCancellable *cancellable, GError **error)
 {
   g_autoptr (WrappyRepairReport) report = wrappy_repair_report_new ();
   g_autoptr (WrappyStore) store = NULL;
-  g_autoptr (GPtrArray) apps = g_ptr_array_new_with_free_func ((GDestroyNotify) wrappy_manifest_free);
+  g_autoptr (GPtrArray) apps
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)wrappy_manifest_free);
   g_autoptr (GHashTable) bad = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   Repair r = { 0 };
 

@@ -84,8 +84,7 @@ char *wrappy_repair_report_summary (const WrappyRepairReport *r);
 /* Adds a problem (takes copies). */
 WrappyProblem *wrappy_repair_report_add (WrappyRepairReport *r, WrappyProblemKind kind,
                                          WrappyProblemStatus status, const char *app_id,
-                                         const char *path, const char *detail,
-                                         const char *action);
+                                         const char *path, const char *detail, const char *action);
 WrappyRepairReport *wrappy_repair_report_new (void);
 
 G_END_DECLS

@@ -26,7 +26,7 @@ static void
 test_summary (void)
 {
   g_autoptr (WrappyRepairReport) r = wrappy_repair_report_new ();
-  g_autofree char *s1 = NULL, *s2 = NULL, *s3 = NULL;
+  g_autofree char *s1 = NULL, *s2 = NULL;
 
   g_assert_false (wrappy_repair_report_has_problems (r));
   g_assert_null (wrappy_repair_report_summary (r));
@@ -61,7 +61,6 @@ test_summary (void)
   g_assert_cmpstr (wrappy_problem_status_to_string (WRAPPY_PROBLEM_REMAINS), ==, "remains");
   for (int k = 0; k < WRAPPY_PROBLEM_N_KINDS; k++)
     g_assert_cmpstr (wrappy_problem_kind_to_string (k), !=, "unknown");
-  (void) s3;
 }
 
 static guint
@@ -92,14 +91,14 @@ test_broken_manifest_and_leftovers (void)
 {
   g_autoptr (WrappyTestDirs) dirs = wrappy_test_dirs_new ();
   g_autofree char *bad = g_build_filename (wrappy_dirs_data (), "apps", "org.x.Bad.manifest", NULL);
-  g_autofree char *wrong = g_build_filename (wrappy_dirs_data (), "apps", "org.x.Wrong.manifest",
-                                             NULL);
-  g_autofree char *tmp = g_build_filename (wrappy_dirs_data (), "apps", "org.x.Bad.manifest.Xy12Z9",
-                                           NULL);
-  g_autofree char *tmpdir = g_build_filename (wrappy_dirs_data (), "layers", ".tmp-abc-1", "files",
-                                              "f", NULL);
-  g_autofree char *moved = g_build_filename (wrappy_dirs_data (), "apps", "broken",
-                                             "org.x.Bad.manifest", NULL);
+  g_autofree char *wrong
+      = g_build_filename (wrappy_dirs_data (), "apps", "org.x.Wrong.manifest", NULL);
+  g_autofree char *tmp
+      = g_build_filename (wrappy_dirs_data (), "apps", "org.x.Bad.manifest.Xy12Z9", NULL);
+  g_autofree char *tmpdir
+      = g_build_filename (wrappy_dirs_data (), "layers", ".tmp-abc-1", "files", "f", NULL);
+  g_autofree char *moved
+      = g_build_filename (wrappy_dirs_data (), "apps", "broken", "org.x.Bad.manifest", NULL);
   g_autoptr (WrappyRepairReport) check = NULL;
   g_autoptr (WrappyRepairReport) fix = NULL;
   g_autoptr (WrappyRepairReport) again = NULL;
