@@ -48,6 +48,7 @@ static const WrappyCommand commands[] = {
   { "update", N_("Update installed apps to their newest version"), STORE_CMD (wrappy_builtin_update) },
   { "doctor", N_("Check what this host supports and what each isolation level can apply"),
     STORE_CMD (wrappy_builtin_doctor) },
+  { "repair", N_("Repair the store (the same as 'wrappy doctor --fix')"), STORE_CMD (wrappy_builtin_repair) },
   /* Hidden: the parts of `search` that need the network, run by it as child processes. */
   { "search-refresh", NULL, STORE_CMD (wrappy_builtin_search_refresh) },
   { "search-snap", NULL, STORE_CMD (wrappy_builtin_search_snap) },

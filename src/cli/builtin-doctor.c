@@ -1,7 +1,9 @@
 /* wrappy doctor: what this host supports, each feature found by trying it in a throwaway
  * child (a sysctl can say yes while a container's seccomp policy or an AppArmor rule says
  * no), and what each isolation level can and cannot apply here. A report: missing
- * features are not an error. The integration tests skip on exactly what this says. */
+ * features are not an error. The integration tests skip on exactly what this says.
+ * Then the store (wrappy-repair.h, docs/repair.md): checked, or with --fix (and as
+ * `wrappy repair`) repaired; problems that remain are the error. */
 #include "config.h"
 
 #include <errno.h>
@@ -22,11 +24,13 @@
 #include <json-glib/json-glib.h>
 
 #include "wrappy-builtins.h"
+#include "wrappy-dirs.h"
 #include "wrappy-error.h"
 #include "wrappy-fs.h"
 #include "wrappy-i18n.h"
 #include "wrappy-limits.h"
 #include "wrappy-output.h"
+#include "wrappy-repair.h"
 
 typedef enum
 {
@@ -405,6 +409,53 @@ report_level (LevelReport *r, WrappyIsolation level, const Check *checks,
     }
 }
 
+static const char *
+status_label (WrappyProblemStatus status)
+{
+  switch (status)
+    {
+    case WRAPPY_PROBLEM_FOUND:
+      return _ ("problem:");
+    case WRAPPY_PROBLEM_FIXED:
+      return _ ("fixed:");
+    case WRAPPY_PROBLEM_REMAINS:
+      return _ ("not fixed:");
+    case WRAPPY_PROBLEM_NOTE:
+    default:
+      return _ ("note:");
+    }
+}
+
+static void
+print_store_text (const WrappyRepairReport *store, gboolean fix)
+{
+  printf ("%s %s\n", _ ("Store:"), wrappy_dirs_data ());
+  printf ("  ");
+  printf (g_dngettext (GETTEXT_PACKAGE, "%u app", "%u apps", store->n_apps), store->n_apps);
+  printf (", ");
+  printf (g_dngettext (GETTEXT_PACKAGE, "%u layer", "%u layers", store->n_layers),
+          store->n_layers);
+  printf (", ");
+  printf (g_dngettext (GETTEXT_PACKAGE, "%u object verified", "%u objects verified",
+                       store->n_objects),
+          store->n_objects);
+  printf ("\n");
+  for (guint i = 0; i < store->problems->len; i++)
+    {
+      const WrappyProblem *p = store->problems->pdata[i];
+      printf ("  %s %s", status_label (p->status), p->detail);
+      if (p->action != NULL)
+        printf (" -> %s", p->action);
+      printf ("\n");
+    }
+  if (wrappy_repair_report_has_problems (store))
+    printf ("  %s\n", fix ? _ ("some problems need you (see above)")
+                          : _ ("the store has problems: 'wrappy doctor --fix' repairs what it can"));
+  else
+    printf ("  %s\n", fix && store->problems->len > 0 ? _ ("the store is repaired")
+                                                       : _ ("the store is healthy"));
+}
+
 static void
 print_text (const Check *checks, const LevelReport *levels)
 {
@@ -435,7 +486,57 @@ print_text (const Check *checks, const LevelReport *levels)
 }
 
 static void
-print_json (const Check *checks, const LevelReport *levels)
+add_json_string (JsonBuilder *b, const char *member, const char *value)
+{
+  json_builder_set_member_name (b, member);
+  if (value != NULL)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
+add_store_json (JsonBuilder *b, const WrappyRepairReport *store)
+{
+  g_autofree char *summary = wrappy_repair_report_summary (store);
+
+  json_builder_set_member_name (b, "store");
+  json_builder_begin_object (b);
+  add_json_string (b, "path", wrappy_dirs_data ());
+  json_builder_set_member_name (b, "healthy");
+  json_builder_add_boolean_value (b, !wrappy_repair_report_has_problems (store));
+  json_builder_set_member_name (b, "apps");
+  json_builder_add_int_value (b, store->n_apps);
+  json_builder_set_member_name (b, "layers");
+  json_builder_add_int_value (b, store->n_layers);
+  json_builder_set_member_name (b, "objects_verified");
+  json_builder_add_int_value (b, store->n_objects);
+  add_json_string (b, "action", summary);
+  json_builder_set_member_name (b, "problems");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < store->problems->len; i++)
+    {
+      const WrappyProblem *p = store->problems->pdata[i];
+      json_builder_begin_object (b);
+      add_json_string (b, "kind", wrappy_problem_kind_to_string (p->kind));
+      add_json_string (b, "status", wrappy_problem_status_to_string (p->status));
+      add_json_string (b, "app", p->app_id);
+      add_json_string (b, "path", p->path);
+      add_json_string (b, "detail", p->detail);
+      add_json_string (b, "action", p->action);
+      if (p->size > 0)
+        {
+          json_builder_set_member_name (b, "size");
+          json_builder_add_int_value (b, (gint64) p->size);
+        }
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
+
+static void
+print_json (const Check *checks, const LevelReport *levels, const WrappyRepairReport *store)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
 
@@ -469,20 +570,46 @@ print_json (const Check *checks, const LevelReport *levels)
       json_builder_end_object (b);
     }
   json_builder_end_object (b);
+  add_store_json (b, store);
   json_builder_end_object (b);
   wrappy_print_json (b);
+}
+
+static gboolean opt_fix;
+
+static GOptionEntry entries[] = {
+  { "fix", 0, 0, G_OPTION_ARG_NONE, &opt_fix,
+    N_ ("Repair the store: what can be fetched or checked out again is, nothing is lost"),
+    NULL },
+  { NULL },
+};
+
+/* Fails, with what the user must do, when store problems remain. */
+static gboolean
+store_verdict (const WrappyRepairReport *store, GError **error)
+{
+  g_autofree char *summary = NULL;
+
+  if (!wrappy_repair_report_has_problems (store))
+    return TRUE;
+  summary = wrappy_repair_report_summary (store);
+  g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_FAILED, _ ("the store has problems: %s"),
+               summary);
+  return FALSE;
 }
 
 WRAPPY_BUILTIN (doctor)
 {
   g_autoptr (GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr (WrappyRepairReport) store = NULL;
   Check checks[N_CHECKS];
   LevelReport levels[WRAPPY_ISOLATION_PARANOID + 1];
   WrappyLimitsFacts facts;
 
-  g_option_context_set_summary (context, _ ("Check what this host supports and what each isolation "
-                                            "level can apply here."));
-  if (!wrappy_parse_options (context, NULL, &argc, &argv, error))
+  g_option_context_set_summary (context, _ ("Check what this host supports, what each isolation "
+                                            "level can apply here, and the store (--fix "
+                                            "repairs it)."));
+  if (!wrappy_parse_options (context, entries, &argc, &argv, error))
     return FALSE;
   if (argc > 1)
     {
@@ -490,6 +617,9 @@ WRAPPY_BUILTIN (doctor)
                            _ ("doctor takes no arguments"));
       return FALSE;
     }
+  store = wrappy_repair_run (opt_fix, NULL, error);
+  if (store == NULL)
+    return FALSE;
   memset (checks, 0, sizeof checks);
   fflush (NULL);
   run_checks (checks, &facts);
@@ -497,14 +627,25 @@ WRAPPY_BUILTIN (doctor)
     report_level (&levels[l], l, checks, &facts);
 
   if (wrappy_output_json ())
-    print_json (checks, levels);
+    print_json (checks, levels, store);
   else
-    print_text (checks, levels);
+    {
+      print_text (checks, levels);
+      print_store_text (store, opt_fix);
+    }
 
   for (guint i = 0; i < N_CHECKS; i++)
     g_free (checks[i].detail);
   for (guint i = 0; i < G_N_ELEMENTS (levels); i++)
     g_ptr_array_unref (levels[i].cannot);
   wrappy_limits_facts_clear (&facts);
-  return TRUE;
+  fflush (stdout);
+  return store_verdict (store, error);
+}
+
+/* `wrappy repair`: `wrappy doctor --fix`. */
+WRAPPY_BUILTIN (repair)
+{
+  opt_fix = TRUE;
+  return wrappy_builtin_doctor (argc, argv, exit_code, error);
 }

@@ -26,6 +26,7 @@ WRAPPY_BUILTIN (clean);
 WRAPPY_BUILTIN (update);
 WRAPPY_BUILTIN (doctor);
 WRAPPY_BUILTIN (gc);
+WRAPPY_BUILTIN (repair);
 
 /* Shared by the builtins: a GOptionContext with the command's summary, parsed strictly. */
 gboolean wrappy_parse_options (GOptionContext *context, const GOptionEntry *entries,

@@ -65,6 +65,19 @@ test_doctor_leaves_nothing_behind() {
 
 test_doctor_usage() {
   assert_fails_with 2 "no arguments" wrappy doctor extra
+  assert_fails_with 2 "no arguments" wrappy repair extra
+  assert_fails_with 2 "" wrappy doctor --fixx
+}
+
+# The store section (tests/integration/test-repair.sh has the damaged stores).
+test_doctor_store_section() {
+  ok wrappy doctor
+  assert_contains "$OUT" "Store:"
+  assert_contains "$OUT" "the store is healthy"
+  ok wrappy doctor --json
+  assert_eq "True 0" "$(json "'%s %d' % (j['store']['healthy'], len(j['store']['problems']))")"
+  ok wrappy --help
+  assert_contains "$OUT" "repair"
 }
 
 run_tests "$@"
