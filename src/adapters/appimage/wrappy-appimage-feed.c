@@ -506,6 +506,20 @@ has_suffix_ci (const char *s, const char *suffix)
   return n >= m && g_ascii_strcasecmp (s + n - m, suffix) == 0;
 }
 
+/* The name and browser_download_url of a release's asset i, when it has both and the
+ * URL is one to download (http(s), no white space). */
+static gboolean
+asset_at (JsonArray *assets, guint i, const char **name, const char **url)
+{
+  JsonNode *n = json_array_get_element (assets, i);
+  JsonObject *a = JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+
+  *name = a ? member_string (a, "name") : NULL;
+  *url = a ? member_string (a, "browser_download_url") : NULL;
+  return *name != NULL && *url != NULL && wrappy_is_url (*url)
+         && strpbrk (*url, " \t\r\n") == NULL;
+}
+
 char *
 wrappy_appimage_pick_asset (GBytes *release_json, const char *arch, const char *what,
                             GError **error)
@@ -522,15 +536,11 @@ wrappy_appimage_pick_asset (GBytes *release_json, const char *arch, const char *
   assets = member_array (json_node_get_object (root), "assets");
   for (guint i = 0; assets != NULL && i < json_array_get_length (assets); i++)
     {
-      JsonNode *n = json_array_get_element (assets, i);
-      JsonObject *a = JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
-      const char *name = a ? member_string (a, "name") : NULL;
-      const char *url = a ? member_string (a, "browser_download_url") : NULL;
+      const char *name, *url;
       int score;
 
       /* Only .AppImage itself: not its .zsync or .sha256 beside it. */
-      if (name == NULL || url == NULL || !has_suffix_ci (name, ".AppImage") || !wrappy_is_url (url)
-          || strpbrk (url, " \t\r\n") != NULL)
+      if (!asset_at (assets, i, &name, &url) || !has_suffix_ci (name, ".AppImage"))
         continue;
       appimages++;
       score = asset_score (name, arch);
@@ -564,13 +574,9 @@ wrappy_appimage_pick_glob_asset (GBytes *release_json, const char *glob, const c
   assets = member_array (json_node_get_object (root), "assets");
   for (guint i = 0; assets != NULL && i < json_array_get_length (assets); i++)
     {
-      JsonNode *n = json_array_get_element (assets, i);
-      JsonObject *a = JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
-      const char *name = a ? member_string (a, "name") : NULL;
-      const char *url = a ? member_string (a, "browser_download_url") : NULL;
+      const char *name, *url;
 
-      if (name != NULL && url != NULL && g_pattern_spec_match_string (pattern, name)
-          && wrappy_is_url (url) && strpbrk (url, " \t\r\n") == NULL)
+      if (asset_at (assets, i, &name, &url) && g_pattern_spec_match_string (pattern, name))
         return g_strdup (url);
     }
   g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_FOUND, _ ("%s has no asset named like %s"),

@@ -12,6 +12,7 @@
 
 #include "wrappy-appimage-private.h"
 #include "wrappy-appimage.h"
+#include "wrappy-adapter.h"
 #include "wrappy-dirs.h"
 #include "wrappy-download.h"
 #include "wrappy-error.h"
@@ -509,23 +510,6 @@ wrappy_appimage_build (WrappyStore *store, const char *file, const char *origin,
   return m;
 }
 
-/* Launchers first, then the manifest: recovery removes the launchers of apps without a
- * manifest, so an installed app never lacks its launchers. */
-static gboolean
-export_and_save (WrappyManifest *m, const char *stage, GError **error)
-{
-  g_autofree char *wrappy_path = wrappy_export_front_path ();
-  g_autoptr (GError) export_error = NULL;
-
-  if (!wrappy_export_app (m->id, stage, wrappy_path, NULL, &export_error))
-    g_printerr (_ ("warning: %s is being installed, but its launchers were not exported: %s\n"),
-                m->id, export_error->message);
-  if (wrappy_manifest_save (m, error))
-    return TRUE;
-  wrappy_export_remove (m->id, NULL);
-  return FALSE;
-}
-
 static void
 forget_layers (WrappyStore *store, WrappyManifest *m)
 {
@@ -571,7 +555,7 @@ wrappy_appimage_install_full (WrappyStore *store, const char *file_or_url, const
   if (m != NULL && catalog_name != NULL)
     g_key_file_set_string (wrappy_manifest_adapter_keyfile (m), WRAPPY_APPIMAGE_CATALOG_GROUP,
                            WRAPPY_APPIMAGE_CATALOG_KEY, catalog_name);
-  if (m != NULL && !export_and_save (m, stage, error))
+  if (m != NULL && !wrappy_adapter_export_and_save (m, stage, error))
     {
       forget_layers (store, m);
       g_clear_pointer (&m, wrappy_manifest_free);

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "wrappy-adapter.h"
 #include "wrappy-appimage-feed.h"
 #include "wrappy-appimage-private.h"
 #include "wrappy-appimage.h"
@@ -316,27 +317,19 @@ build_update (WrappyStore *store, WrappyUpdate *u, const char *file, const char 
   g_autofree char *stage = g_dir_make_tmp ("wrappy-appimage-XXXXXX", error);
   g_autofree char *catalog = NULL;
 
+  g_autoptr (WrappyManifest) m = NULL;
+
   if (stage == NULL)
     return FALSE;
-  u->updated = wrappy_appimage_build (store, file, origin, u->current->id, stage, cancellable,
-                                      error);
-  if (u->updated == NULL)
-    {
-      wrappy_rm_rf_at (AT_FDCWD, stage, NULL);
-      return FALSE;
-    }
-  /* What the app was installed as stays: its catalog name and its own isolation level. */
-  if (u->current->keyfile != NULL
+  m = wrappy_appimage_build (store, file, origin, u->current->id, stage, cancellable, error);
+  /* What the app was installed as stays: its catalog name. */
+  if (m != NULL && u->current->keyfile != NULL
       && (catalog = g_key_file_get_string (u->current->keyfile, WRAPPY_APPIMAGE_CATALOG_GROUP,
                                            WRAPPY_APPIMAGE_CATALOG_KEY, NULL))
              != NULL)
-    g_key_file_set_string (wrappy_manifest_adapter_keyfile (u->updated),
-                           WRAPPY_APPIMAGE_CATALOG_GROUP, WRAPPY_APPIMAGE_CATALOG_KEY, catalog);
-  g_free (u->updated->isolation);
-  u->updated->isolation = g_strdup (u->current->isolation);
-  u->export_dir = g_steal_pointer (&stage);
-  u->export_dir_is_temp = TRUE;
-  return TRUE;
+    g_key_file_set_string (wrappy_manifest_adapter_keyfile (m), WRAPPY_APPIMAGE_CATALOG_GROUP,
+                           WRAPPY_APPIMAGE_CATALOG_KEY, catalog);
+  return wrappy_adapter_take_update (u, g_steal_pointer (&m), g_steal_pointer (&stage));
 }
 
 gboolean

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "wrappy-adapter.h"
 #include "wrappy-dirs.h"
 #include "wrappy-error.h"
 #include "wrappy-export.h"
@@ -477,23 +478,6 @@ fail:
   return NULL;
 }
 
-/* Launchers first, then the manifest: recovery removes the launchers of apps without a
- * manifest, so an installed app never lacks its launchers. */
-static gboolean
-export_and_save (WrappyManifest *m, const char *stage, GError **error)
-{
-  g_autofree char *wrappy_path = wrappy_export_front_path ();
-  g_autoptr (GError) export_error = NULL;
-
-  if (!wrappy_export_app (m->id, stage, wrappy_path, NULL, &export_error))
-    g_printerr (_ ("warning: %s is being installed, but its launchers were not exported: %s\n"),
-                m->id, export_error->message);
-  if (wrappy_manifest_save (m, error))
-    return TRUE;
-  wrappy_export_remove (m->id, NULL);
-  return FALSE;
-}
-
 /* The layers m's install made, when a last step fails: those no other app uses. */
 static void
 forget_layers (WrappyStore *store, WrappyManifest *m)
@@ -521,7 +505,7 @@ install_image (WrappyStore *store, const char *path, WrappySnapYaml *y, const ch
       || (stage = g_dir_make_tmp ("wrappy-snap-XXXXXX", error)) == NULL)
     return NULL;
   m = build_image (store, path, y, revision, origin, branch, NULL, stage, cancellable, error);
-  if (m != NULL && !export_and_save (m, stage, error))
+  if (m != NULL && !wrappy_adapter_export_and_save (m, stage, error))
     {
       forget_layers (store, m);
       g_clear_pointer (&m, wrappy_manifest_free);
@@ -625,6 +609,7 @@ build_update (WrappyStore *store, WrappyUpdate *u, const char *file,
   g_autoptr (WrappySnapYaml) y = read_snap_yaml (file, error);
   g_autofree char *id = NULL, *stage = NULL;
   g_autoptr (GError) base_error = NULL;
+  WrappyManifest *m;
   SnapLayer *base = NULL;
 
   if (y == NULL)
@@ -646,18 +631,9 @@ build_update (WrappyStore *store, WrappyUpdate *u, const char *file,
         snap_layer_free (base);
       return FALSE;
     }
-  u->updated = build_image (store, file, y, info->revision, cur->origin, cur->branch, base, stage,
-                            cancellable, error);
-  if (u->updated == NULL)
-    {
-      wrappy_rm_rf_at (AT_FDCWD, stage, NULL);
-      return FALSE;
-    }
-  g_free (u->updated->isolation);
-  u->updated->isolation = g_strdup (cur->isolation);
-  u->export_dir = g_steal_pointer (&stage);
-  u->export_dir_is_temp = TRUE;
-  return TRUE;
+  m = build_image (store, file, y, info->revision, cur->origin, cur->branch, base, stage,
+                   cancellable, error);
+  return wrappy_adapter_take_update (u, m, g_steal_pointer (&stage));
 }
 
 gboolean
