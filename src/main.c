@@ -43,7 +43,9 @@ static const WrappyCommand commands[] = {
   { "enter", N_("Start an interactive shell in an app's sandbox"), wrappy_builtin_enter },
   { "uninstall", N_("Remove an installed app (its data stays unless asked)"),
     STORE_CMD (wrappy_builtin_uninstall) },
+  { "gc", N_("Remove layers and stored content that no app uses"), STORE_CMD (wrappy_builtin_gc) },
   { "clean", N_("Delete apps' private data and writable layers"), STORE_CMD (wrappy_builtin_clean) },
+  { "update", N_("Update installed apps to their newest version"), STORE_CMD (wrappy_builtin_update) },
   { "doctor", N_("Check what this host supports and what each isolation level can apply"),
     STORE_CMD (wrappy_builtin_doctor) },
   /* Hidden: the parts of `search` that need the network, run by it as child processes. */

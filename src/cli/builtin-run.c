@@ -16,6 +16,7 @@
 #include "wrappy-id.h"
 #include "wrappy-launch-spec.h"
 #include "wrappy-launch.h"
+#include "wrappy-layer-lock.h"
 #include "wrappy-manifest.h"
 #include "wrappy-output.h"
 #include "wrappy-paths.h"
@@ -478,6 +479,7 @@ run_or_enter (gboolean enter, int argc, char **argv, int *exit_code, GError **er
   g_autoptr (WrappyManifest) manifest = NULL;
   g_autoptr (WrappyLaunchSpec) spec = NULL;
   g_autoptr (WrappyPlan) plan = NULL;
+  g_autoptr (WrappyLayerLocks) locks = NULL;
   WrappyHostFacts facts;
   WrappyIsolation level;
   WrappyHomeMode home;
@@ -528,7 +530,9 @@ run_or_enter (gboolean enter, int argc, char **argv, int *exit_code, GError **er
   if (opt_host)
     spec = spec_from_host_program (argv[1], opt_isolation ? &level : NULL,
                                    opt_home ? &home : NULL, app_args, error);
-  else if ((manifest = wrappy_manifest_load (argv[1], error)) != NULL)
+  else if ((manifest = wrappy_manifest_load (argv[1], error)) != NULL
+           /* Held until the sandbox is gone: gc keeps these layers meanwhile. */
+           && (locks = wrappy_layer_locks_acquire (manifest, error)) != NULL)
     spec = spec_from_manifest (manifest, opt_isolation ? &level : NULL, opt_home ? &home : NULL,
                                app_args, error);
   if (spec == NULL || !spec_add_config_paths (spec, error))

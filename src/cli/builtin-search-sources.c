@@ -43,6 +43,10 @@ refresh_flathub (const char *origin, GError **error)
     g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_FOUND, _("there is no remote '%s'"), origin);
   if (remote == NULL || (store = wrappy_store_open (error)) == NULL)
     return FALSE;
+  /* The appstream data lands in the store's repo, which a gc may be pruning: search does
+   * not wait for an install or gc, it searches the catalog it has. */
+  if (!wrappy_store_try_lock (store, error))
+    return FALSE;
   wrappy_info (_("Updating the catalog of remote '%s'…"), remote->name);
   return wrappy_flathub_appstream_refresh (store, remote, error);
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "wrappy-builtins.h"
+#include "wrappy-cli-common.h"
 #include "wrappy-dirs.h"
 #include "wrappy-error.h"
 #include "wrappy-fs.h"
@@ -12,13 +13,51 @@
 #include "wrappy-output.h"
 #include "wrappy-store.h"
 
-static gboolean opt_delete_data;
+static gboolean opt_delete_data, opt_yes;
 
 static GOptionEntry entries[] = {
   { "delete-data", 0, 0, G_OPTION_ARG_NONE, &opt_delete_data,
     N_ ("Also delete the app's private data and state"), NULL },
+  { "yes", 'y', 0, G_OPTION_ARG_NONE, &opt_yes,
+    N_ ("Also remove the runtimes and extensions no app uses any more, without asking"), NULL },
   { NULL },
 };
+
+/* What the uninstall left unused (the runtime and extensions only this app used) goes
+ * only when the user agrees: reinstalling would download it again. */
+static void
+offer_gc (WrappyStore *store)
+{
+  g_auto (WrappyGcResult) dry = { 0 };
+  g_auto (WrappyGcResult) r = { 0 };
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *size = NULL;
+  g_autofree char *question = NULL;
+
+  if (!wrappy_gc (store, WRAPPY_GC_DRY_RUN, &dry, NULL, &local_error))
+    {
+      wrappy_debug ("gc: %s", local_error->message);
+      return;
+    }
+  if (dry.removed->len == 0)
+    return;
+  size = g_format_size (dry.freed);
+  question = g_strdup_printf (ngettext ("%u layer that no app uses any more can go, freeing %s. "
+                                        "Remove it?",
+                                        "%u layers that no app uses any more can go, freeing %s. "
+                                        "Remove them?",
+                                        dry.removed->len),
+                              dry.removed->len, size);
+  if (!opt_yes && !wrappy_cli_ask (question))
+    {
+      wrappy_info (_ ("Run 'wrappy gc' to free %s that no app uses any more"), size);
+      return;
+    }
+  if (!wrappy_gc (store, WRAPPY_GC_NONE, &r, NULL, &local_error))
+    g_printerr (_ ("warning: %s\n"), local_error->message);
+  else
+    wrappy_cli_report_gc (&r);
+}
 
 WRAPPY_BUILTIN (uninstall)
 {
@@ -32,7 +71,7 @@ WRAPPY_BUILTIN (uninstall)
   if (argc != 2)
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
-                   _ ("usage: wrappy uninstall ID [--delete-data]"));
+                   _ ("usage: wrappy uninstall ID [--delete-data] [--yes]"));
       return FALSE;
     }
   id = argv[1];
@@ -63,5 +102,6 @@ WRAPPY_BUILTIN (uninstall)
       else
         wrappy_info (_ ("Uninstalled %s"), id);
     }
+  offer_gc (store);
   return TRUE;
 }

@@ -23,7 +23,9 @@ WRAPPY_BUILTIN (run);
 WRAPPY_BUILTIN (enter);
 WRAPPY_BUILTIN (uninstall);
 WRAPPY_BUILTIN (clean);
+WRAPPY_BUILTIN (update);
 WRAPPY_BUILTIN (doctor);
+WRAPPY_BUILTIN (gc);
 
 /* Shared by the builtins: a GOptionContext with the command's summary, parsed strictly. */
 gboolean wrappy_parse_options (GOptionContext *context, const GOptionEntry *entries,

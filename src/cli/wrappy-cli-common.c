@@ -1,5 +1,8 @@
 #include "config.h"
 
+#include <stdio.h>
+#include <unistd.h>
+
 #include "wrappy-cli-common.h"
 #include "wrappy-id.h"
 
@@ -81,4 +84,16 @@ wrappy_cli_add_app_json (JsonBuilder *b, WrappyManifest *m, gboolean with_layers
       json_builder_end_object (b);
     }
   json_builder_end_object (b);
+}
+
+gboolean
+wrappy_cli_ask (const char *question)
+{
+  char answer[16] = "";
+
+  if (!isatty (STDIN_FILENO))
+    return FALSE;
+  fprintf (stderr, "%s [y/N] ", question);
+  fflush (stderr);
+  return fgets (answer, sizeof answer, stdin) != NULL && (answer[0] == 'y' || answer[0] == 'Y');
 }

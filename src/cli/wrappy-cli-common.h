@@ -3,6 +3,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "wrappy-gc.h"
 #include "wrappy-manifest.h"
 
 G_BEGIN_DECLS
@@ -13,5 +14,12 @@ char *wrappy_cli_base_name (WrappyManifest *m);
 /* The object SPEC.md promises: id, name, version, source, origin, base, installed_size
  * (and with_layers, each layer with its kind, ref, commit, path and mount). */
 void wrappy_cli_add_app_json (JsonBuilder *b, WrappyManifest *m, gboolean with_layers);
+
+/* Prints what gc removed (or would) and freed, or its JSON object. */
+void wrappy_cli_report_gc (WrappyGcResult *r);
+
+/* Asks a yes/no question on the terminal (stderr), default no. FALSE without a terminal
+ * on stdin: the caller says what to add (--yes) instead of guessing. */
+gboolean wrappy_cli_ask (const char *question);
 
 G_END_DECLS

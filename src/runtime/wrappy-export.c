@@ -448,19 +448,25 @@ write_export (const char *path, const char *data, gsize len, GError **error)
   return TRUE;
 }
 
-/* Whether the desktop file at path is one wrappy exported for app_id. */
-static gboolean
-desktop_is_ours (int dfd, const char *name, const char *app_id)
+/* The app a desktop file was exported for (its X-Wrappy-App), or NULL. */
+static char *
+desktop_owner (int dfd, const char *name)
 {
   g_autoptr (GKeyFile) kf = g_key_file_new ();
   g_autofree char *data = NULL;
-  g_autofree char *owner = NULL;
   gsize len = 0;
 
   data = read_regular_at (dfd, name, WRAPPY_EXPORT_MAX_DESKTOP_SIZE, &len, NULL);
   if (data == NULL || !g_key_file_load_from_data (kf, data, len, G_KEY_FILE_NONE, NULL))
-    return FALSE;
-  owner = g_key_file_get_string (kf, DESKTOP_GROUP, WRAPPY_EXPORT_MARKER_KEY, NULL);
+    return NULL;
+  return g_key_file_get_string (kf, DESKTOP_GROUP, WRAPPY_EXPORT_MARKER_KEY, NULL);
+}
+
+/* Whether the desktop file at path is one wrappy exported for app_id. */
+static gboolean
+desktop_is_ours (int dfd, const char *name, const char *app_id)
+{
+  g_autofree char *owner = desktop_owner (dfd, name);
   return g_strcmp0 (owner, app_id) == 0;
 }
 
@@ -868,6 +874,33 @@ wrappy_export_remove (const char *app_id, GError **error)
   if (!ok)
     wrappy_prefix_error (error, _ ("Could not remove the launchers of %s"), app_id);
   return ok;
+}
+
+GPtrArray *
+wrappy_export_list_owners (void)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GDir) d = g_dir_open (wrappy_dirs_applications (), 0, NULL);
+  GPtrArray *owners = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+  int dfd;
+
+  if (d == NULL)
+    return owners;
+  dfd = open (wrappy_dirs_applications (), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  while (dfd >= 0 && (name = g_dir_read_name (d)) != NULL)
+    {
+      char *owner;
+      if (!g_str_has_suffix (name, ".desktop"))
+        continue;
+      owner = desktop_owner (dfd, name);
+      if (owner == NULL || !g_hash_table_add (seen, owner))
+        continue;
+      g_ptr_array_add (owners, g_strdup (owner));
+    }
+  if (dfd >= 0)
+    close (dfd);
+  return owners;
 }
 
 char *

@@ -30,6 +30,10 @@ gboolean wrappy_export_app (const char *app_id, const char *app_files_dir, const
  * another installed app, such as ID.Plugin). Nothing exported is not an error. */
 gboolean wrappy_export_remove (const char *app_id, GError **error);
 
+/* The app IDs that exported launchers in $XDG_DATA_HOME/applications belong to (their
+ * X-Wrappy-App), each once: for finding the launchers of apps no longer installed. */
+GPtrArray *wrappy_export_list_owners (void);
+
 /* The `wrappy` front binary for Exec= lines: next to the running binary in a build
  * tree, else the installed one. */
 char *wrappy_export_front_path (void);

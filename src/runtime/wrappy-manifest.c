@@ -6,6 +6,7 @@
 
 #include "wrappy-dirs.h"
 #include "wrappy-error.h"
+#include "wrappy-fault.h"
 #include "wrappy-fs.h"
 #include "wrappy-i18n.h"
 #include "wrappy-id.h"
@@ -367,8 +368,12 @@ wrappy_manifest_save (WrappyManifest *m, GError **error)
   if (!wrappy_dirs_ensure (dir, error))
     return FALSE;
   data = g_key_file_to_data (kf, &len, NULL);
+  wrappy_fault_point ("manifest-before-save");
   /* g_file_set_contents writes a temp file, fsyncs it and renames it over the target. */
-  return g_file_set_contents_full (path, data, len, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+  if (!g_file_set_contents_full (path, data, len, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error))
+    return FALSE;
+  wrappy_fault_point ("manifest-after-save");
+  return TRUE;
 }
 
 gboolean
@@ -389,8 +394,8 @@ compare_by_id (gconstpointer a, gconstpointer b)
   return strcmp (ma->id, mb->id);
 }
 
-GPtrArray *
-wrappy_manifest_list_installed (GError **error)
+static GPtrArray *
+list_installed (gboolean strict, GError **error)
 {
   g_autofree char *dir = g_build_filename (wrappy_dirs_data (), "apps", NULL);
   g_autoptr (GPtrArray) result = g_ptr_array_new_with_free_func ((GDestroyNotify) wrappy_manifest_free);
@@ -416,6 +421,13 @@ wrappy_manifest_list_installed (GError **error)
         continue;
       path = g_build_filename (dir, name, NULL);
       m = wrappy_manifest_load_file (path, &e);
+      if (m == NULL && strict)
+        {
+          g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
+                       _("cannot read %s (%s); run 'wrappy doctor --fix' first"), path,
+                       e->message);
+          return NULL;
+        }
       if (m == NULL)
         {
           g_printerr (_("warning: skipping %s: %s\n"), path, e->message);
@@ -425,4 +437,16 @@ wrappy_manifest_list_installed (GError **error)
     }
   g_ptr_array_sort (result, compare_by_id);
   return g_steal_pointer (&result);
+}
+
+GPtrArray *
+wrappy_manifest_list_installed (GError **error)
+{
+  return list_installed (FALSE, error);
+}
+
+GPtrArray *
+wrappy_manifest_list_installed_strict (GError **error)
+{
+  return list_installed (TRUE, error);
 }

@@ -83,5 +83,8 @@ gboolean wrappy_manifest_is_installed (const char *id);
 /* Every installed app's manifest, sorted by ID; unreadable ones are skipped with a
  * warning so that one broken file never hides the others. */
 GPtrArray *wrappy_manifest_list_installed (GError **error);
+/* The same, but an unreadable manifest is an error: for what must not mistake a broken
+ * app for an absent one (gc would remove its layers). */
+GPtrArray *wrappy_manifest_list_installed_strict (GError **error);
 
 G_END_DECLS

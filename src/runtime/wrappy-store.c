@@ -4,13 +4,16 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "wrappy-dirs.h"
 #include "wrappy-error.h"
 #include "wrappy-export.h"
+#include "wrappy-fault.h"
 #include "wrappy-fs.h"
+#include "wrappy-gc.h"
 #include "wrappy-i18n.h"
 #include "wrappy-id.h"
 #include "wrappy-manifest.h"
@@ -56,7 +59,36 @@ wrappy_store_lock (WrappyStore *store, GError **error)
   store->lock_fd = wrappy_lock_file (path, TRUE, error);
   if (store->lock_fd < 0)
     return FALSE;
-  wrappy_store_cleanup_tmp (store);
+  wrappy_store_recover (store);
+  return TRUE;
+}
+
+gboolean
+wrappy_store_try_lock (WrappyStore *store, GError **error)
+{
+  g_autofree char *path = g_build_filename (store->path, "lock", NULL);
+  int fd;
+
+  if (store->lock_fd >= 0)
+    return TRUE;
+  fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return wrappy_throw_errno (error, "open", path);
+  if (flock (fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      int errsv = errno;
+      close (fd);
+      if (errsv != EWOULDBLOCK)
+        {
+          errno = errsv;
+          return wrappy_throw_errno (error, "flock", path);
+        }
+      g_set_error_literal (error, WRAPPY_ERROR, WRAPPY_ERROR_BUSY,
+                           _ ("another wrappy command is changing the store"));
+      return FALSE;
+    }
+  store->lock_fd = fd;
+  wrappy_store_recover (store);
   return TRUE;
 }
 
@@ -140,6 +172,7 @@ wrappy_store_checkout_layer (WrappyStore *store, const char *ref, const char *co
       wrappy_rm_rf_at (store->dfd, tmp, NULL);
       return NULL;
     }
+  wrappy_fault_point ("checkout-before-rename");
   if (renameat (store->dfd, tmp, store->dfd, dir) != 0)
     {
       wrappy_throw_errno (error, "rename", dir);
@@ -229,6 +262,7 @@ wrappy_store_remove_layer_if_unused (WrappyStore *store, const char *layer_path,
 {
   g_autoptr (GPtrArray) apps = wrappy_manifest_list_installed (error);
   g_autofree char *root = layer_root (layer_path);
+  gboolean busy = FALSE;
 
   *removed = FALSE;
   if (apps == NULL)
@@ -248,9 +282,10 @@ wrappy_store_remove_layer_if_unused (WrappyStore *store, const char *layer_path,
             return TRUE;
         }
     }
-  if (!wrappy_rm_rf_at (store->dfd, root, error))
+  /* A sandbox still running on it keeps it; gc removes it once that has exited. */
+  if (!wrappy_gc_remove_layer (store, root, &busy, error))
     return FALSE;
-  *removed = TRUE;
+  *removed = !busy;
   return TRUE;
 }
 
@@ -259,18 +294,18 @@ wrappy_store_forget_ref (WrappyStore *store, const char *remote, const char *ref
                          guint64 *freed_out, GCancellable *cancellable, GError **error)
 {
   OstreeRepo *repo = wrappy_store_get_repo (store, error);
-  gint n_total = 0, n_pruned = 0;
-  guint64 freed = 0;
+  g_auto (WrappyGcResult) gc = { 0 };
 
   if (repo == NULL)
     return FALSE;
   if (!ostree_repo_set_ref_immediate (repo, remote, ref, NULL, cancellable, error))
     return FALSE;
-  if (!ostree_repo_prune (repo, OSTREE_REPO_PRUNE_FLAGS_REFS_ONLY, 0, &n_total, &n_pruned, &freed,
-                          cancellable, error))
+  /* Not ostree_repo_prune: the commits of snapshots' and running apps' layers have no
+   * ref and must stay. */
+  if (!wrappy_gc (store, WRAPPY_GC_PRUNE_ONLY, &gc, cancellable, error))
     return FALSE;
   if (freed_out)
-    *freed_out = freed;
+    *freed_out = gc.freed;
   return TRUE;
 }
 
@@ -297,22 +332,65 @@ wrappy_store_cleanup_tmp (WrappyStore *store)
       }
 }
 
+/* g_file_set_contents' temporary files (apps/ID.manifest.XXXXXX) of a killed save. */
+static void
+remove_manifest_temps (WrappyStore *store)
+{
+  g_autofree char *apps = g_build_filename (store->path, "apps", NULL);
+  g_autoptr (GDir) d = g_dir_open (apps, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      const char *dot = g_strrstr (name, ".manifest.");
+      if (dot != NULL && strlen (dot) == strlen (".manifest.XXXXXX"))
+        {
+          g_autofree char *rel = g_build_filename ("apps", name, NULL);
+          (void) unlinkat (store->dfd, rel, 0);
+        }
+    }
+}
+
+void
+wrappy_store_recover (WrappyStore *store)
+{
+  g_autoptr (GPtrArray) owners = wrappy_export_list_owners ();
+
+  wrappy_store_cleanup_tmp (store);
+  remove_manifest_temps (store);
+  /* Launchers are exported before an install saves the manifest and removed after an
+   * uninstall deletes it: launchers of an app with no manifest are a killed run's. */
+  for (guint i = 0; i < owners->len; i++)
+    {
+      const char *id = owners->pdata[i];
+      g_autoptr (GError) local_error = NULL;
+
+      if (!wrappy_validate_app_id (id, NULL) || wrappy_manifest_is_installed (id))
+        continue;
+      wrappy_debug ("removing the launchers of %s, which is not installed", id);
+      if (!wrappy_export_remove (id, &local_error))
+        wrappy_debug ("%s", local_error->message);
+    }
+}
+
 gboolean
 wrappy_store_uninstall_app (WrappyStore *store, WrappyManifest *m, GCancellable *cancellable,
                             GError **error)
 {
   g_autoptr (GError) local_error = NULL;
 
+  /* Deleting the manifest is the atomic step. What follows is cleanup that the next
+   * locked command redoes if this one is killed: launchers of an app with no manifest
+   * are removed (wrappy_store_recover), unused layers by gc. */
+  if (!wrappy_manifest_delete (m->id, error))
+    return FALSE;
+  wrappy_fault_point ("uninstall-after-manifest");
   if (!wrappy_export_remove (m->id, &local_error))
     {
       g_printerr (_ ("warning: could not remove the launchers of %s: %s\n"), m->id,
                   local_error->message);
       g_clear_error (&local_error);
     }
-  /* Deleting the manifest is the atomic step; the layer removal after it is cleanup that
-   * a later command would redo. */
-  if (!wrappy_manifest_delete (m->id, error))
-    return FALSE;
 
   for (guint i = 0; i < m->layers->len; i++)
     {

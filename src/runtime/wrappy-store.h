@@ -31,6 +31,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (WrappyStore, wrappy_store_free)
 /* Takes the store's exclusive lock (waiting, with a message, if another wrappy has it). */
 gboolean wrappy_store_lock (WrappyStore *store, GError **error);
 
+/* The same without waiting: BUSY when another wrappy has it. */
+gboolean wrappy_store_try_lock (WrappyStore *store, GError **error);
+
 /* The OSTree repository, created as bare-user-only on first use. */
 OstreeRepo *wrappy_store_get_repo (WrappyStore *store, GError **error);
 
@@ -65,9 +68,9 @@ gboolean wrappy_store_forget_ref (WrappyStore *store, const char *remote, const 
                                   guint64 *freed_out, GCancellable *cancellable,
                                   GError **error);
 
-/* Uninstalls an app of any source: its launchers, then its manifest (the atomic step),
- * then its own layer and ref unless another app uses them. Shared base and deps layers
- * stay for `wrappy gc`. */
+/* Uninstalls an app of any source: its manifest (the atomic step), then its launchers,
+ * then its own layer and ref unless another app or a running sandbox uses them. Shared
+ * base and deps layers stay for `wrappy gc`. */
 gboolean wrappy_store_uninstall_app (WrappyStore *store, WrappyManifest *m,
                                      GCancellable *cancellable, GError **error);
 
@@ -76,5 +79,10 @@ void wrappy_store_sync (WrappyStore *store);
 
 /* Removes leftovers of killed runs (layers/.tmp-*). Called with the lock held. */
 void wrappy_store_cleanup_tmp (WrappyStore *store);
+
+/* What every command that takes the lock does first, so that a killed install, update,
+ * uninstall or gc is completed or undone by the next one: removes layers/.tmp-*, temp
+ * files of manifest saves, and the launchers of apps that have no manifest. */
+void wrappy_store_recover (WrappyStore *store);
 
 G_END_DECLS

@@ -25,6 +25,9 @@ typedef struct
   char *export_dir;        /* owned, absolute; a tree with share/applications and
                             * share/icons to export the launchers from (NULL: none) */
   gboolean export_dir_is_temp; /* the caller removes export_dir when done */
+  char *skip_reason;  /* owned; set (with updated NULL) when the app cannot be updated
+                       * and that is no error, e.g. "installed from a bundle; nothing to
+                       * update from": said instead of "up to date" */
 } WrappyUpdate;
 
 void wrappy_update_clear (WrappyUpdate *u);
@@ -34,5 +37,15 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (WrappyUpdate, wrappy_update_clear)
  * The caller holds the store lock. */
 typedef gboolean (*WrappyPrepareUpdateFunc) (WrappyStore *store, WrappyUpdate *u,
                                              GCancellable *cancellable, GError **error);
+
+/* Pure: the permissions (Flatpak [Context] names: shared, sockets, devices,
+ * filesystems, features, persistent) that going from current to updated grants and
+ * takes away, as "KEY=VALUE" strings ("shared=network", "filesystems=home"), sorted.
+ * A filesystem grant counts as added when no current grant covers it: one that widens
+ * ("xdg-download:ro" → "xdg-download", "home" → "host", "~/a" → "~/") is added (and the
+ * narrower one is not reported as removed, since the wider one covers it). Either out
+ * may be NULL. */
+void wrappy_update_permission_diff (const WrappyManifest *current, const WrappyManifest *updated,
+                                    char ***added_out, char ***removed_out);
 
 G_END_DECLS

@@ -1,5 +1,5 @@
 /* The last step of every Flatpak install (remote, .flatpakref or bundle): layers, then
- * the manifest, then the desktop exports. */
+ * the desktop exports, then the manifest. The manifest building is shared with update. */
 #include "config.h"
 
 #include <string.h>
@@ -41,14 +41,19 @@ fill_from_metadata (WrappyManifest *m, WrappyFlatpakMetadata *md)
   m->env = g_strdupv (md->env);
 }
 
+char *
+wrappy_flathub_app_files (WrappyStore *store, WrappyManifest *m)
+{
+  WrappyManifestLayer *app = wrappy_manifest_get_layer (m, "app");
+  return app ? g_build_filename (store->path, app->path, NULL) : NULL;
+}
+
 WrappyManifest *
-wrappy_flathub_finish_install (WrappyStore *store, WrappyFlatpakMetadata *md, const char *origin,
+wrappy_flathub_build_manifest (WrappyStore *store, WrappyFlatpakMetadata *md, const char *origin,
                                GPtrArray *items, GCancellable *cancellable, GError **error)
 {
   g_autoptr (WrappyManifest) m = wrappy_manifest_new (md->name);
   g_autofree char *app_files = NULL;
-  g_autofree char *wrappy_path = NULL;
-  g_autoptr (GError) export_error = NULL;
 
   for (guint i = 0; i < items->len; i++)
     {
@@ -60,11 +65,9 @@ wrappy_flathub_finish_install (WrappyStore *store, WrappyFlatpakMetadata *md, co
       wrappy_manifest_add_layer (m, item->kind, item->name, item->ref, item->commit, path,
                                  item->mount);
       if (strcmp (item->kind, "app") == 0)
-        {
-          app_files = g_build_filename (store->path, path, NULL);
-          wrappy_parse_ref (item->ref, NULL, NULL, NULL, &m->branch, NULL);
-        }
+        wrappy_parse_ref (item->ref, NULL, NULL, NULL, &m->branch, NULL);
     }
+  app_files = wrappy_flathub_app_files (store, m);
   if (app_files == NULL)
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_FAILED, "no app layer");
@@ -78,15 +81,37 @@ wrappy_flathub_finish_install (WrappyStore *store, WrappyFlatpakMetadata *md, co
   if (m->name == NULL)
     m->name = g_strdup (strrchr (md->name, '.') + 1);
   m->installed_size = wrappy_disk_usage (app_files);
+  return g_steal_pointer (&m);
+}
 
-  /* Layers reach the disk before the manifest that points at them. */
-  wrappy_store_sync (store);
-  if (!wrappy_manifest_save (m, error))
+WrappyManifest *
+wrappy_flathub_finish_install (WrappyStore *store, WrappyFlatpakMetadata *md, const char *origin,
+                               GPtrArray *items, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (WrappyManifest) m = NULL;
+  g_autofree char *app_files = NULL;
+  g_autofree char *wrappy_path = NULL;
+  g_autoptr (GError) export_error = NULL;
+
+  m = wrappy_flathub_build_manifest (store, md, origin, items, cancellable, error);
+  if (m == NULL)
     return NULL;
+  app_files = wrappy_flathub_app_files (store, m);
 
+  /* Launchers before the manifest: recovery removes the launchers of apps that have no
+   * manifest, so a crash in between leaves nothing behind, while an installed app is
+   * never without its launchers. */
   wrappy_path = wrappy_export_front_path ();
   if (!wrappy_export_app (md->name, app_files, wrappy_path, NULL, &export_error))
     g_printerr (_ ("warning: %s was installed, but its launchers were not exported: %s\n"),
                 md->name, export_error->message);
+
+  /* Layers reach the disk before the manifest that points at them. */
+  wrappy_store_sync (store);
+  if (!wrappy_manifest_save (m, error))
+    {
+      (void) wrappy_export_remove (md->name, NULL);
+      return NULL;
+    }
   return g_steal_pointer (&m);
 }

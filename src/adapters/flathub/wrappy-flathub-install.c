@@ -152,8 +152,9 @@ on_pull_progress (OstreeAsyncProgress *progress, gpointer user_data)
 }
 
 gboolean
-wrappy_flathub_pull (OstreeRepo *repo, WrappyRemote *remote, const char *const *refs,
-                     gboolean commit_only, GCancellable *cancellable, GError **error)
+wrappy_flathub_pull_full (OstreeRepo *repo, WrappyRemote *remote, const char *const *refs,
+                          gboolean commit_only, gboolean no_deltas, guint64 *bytes_out,
+                          GCancellable *cancellable, GError **error)
 {
   g_auto (GVariantBuilder) opts;
   g_autoptr (OstreeAsyncProgress) progress = NULL;
@@ -165,6 +166,10 @@ wrappy_flathub_pull (OstreeRepo *repo, WrappyRemote *remote, const char *const *
   g_variant_builder_init (&opts, G_VARIANT_TYPE ("a{sv}"));
   g_variant_builder_add (&opts, "{sv}", "refs", g_variant_new_strv (refs, -1));
   g_variant_builder_add (&opts, "{sv}", "flags", g_variant_new_int32 (flags));
+  /* libostree fetches a static delta whenever the summary lists one from the commit we
+   * have; turning that off is only for comparing (bench/update). */
+  if (no_deltas)
+    g_variant_builder_add (&opts, "{sv}", "disable-static-deltas", g_variant_new_boolean (TRUE));
   if (!commit_only)
     {
       bar = wrappy_progress_new (_("Downloading"));
@@ -173,12 +178,24 @@ wrappy_flathub_pull (OstreeRepo *repo, WrappyRemote *remote, const char *const *
   ok = ostree_repo_pull_with_options (repo, remote->name, g_variant_builder_end (&opts), progress,
                                       cancellable, &local_error);
   if (progress)
-    ostree_async_progress_finish (progress);
+    {
+      if (bytes_out)
+        *bytes_out = ostree_async_progress_get_uint64 (progress, "bytes-transferred");
+      ostree_async_progress_finish (progress);
+    }
   if (bar)
     wrappy_progress_update (bar, 1, 1, NULL);
   if (!ok)
     return wrappy_flathub_remote_error (error, local_error, remote);
   return TRUE;
+}
+
+gboolean
+wrappy_flathub_pull (OstreeRepo *repo, WrappyRemote *remote, const char *const *refs,
+                     gboolean commit_only, GCancellable *cancellable, GError **error)
+{
+  return wrappy_flathub_pull_full (repo, remote, refs, commit_only, FALSE, NULL, cancellable,
+                                   error);
 }
 
 WrappyFlatpakMetadata *

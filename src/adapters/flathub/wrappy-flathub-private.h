@@ -27,6 +27,12 @@ gboolean wrappy_flathub_remote_error (GError **error, GError *ostree_error, Wrap
 GHashTable *wrappy_flathub_list_refs (OstreeRepo *repo, WrappyRemote *remote, GError **error);
 gboolean wrappy_flathub_pull (OstreeRepo *repo, WrappyRemote *remote, const char *const *refs,
                               gboolean commit_only, GCancellable *cancellable, GError **error);
+/* The same, with static deltas off when no_deltas, and the bytes fetched in *bytes_out
+ * (nullable; only for full pulls). */
+gboolean wrappy_flathub_pull_full (OstreeRepo *repo, WrappyRemote *remote,
+                                   const char *const *refs, gboolean commit_only,
+                                   gboolean no_deltas, guint64 *bytes_out,
+                                   GCancellable *cancellable, GError **error);
 WrappyFlatpakMetadata *wrappy_flathub_commit_metadata (OstreeRepo *repo, const char *commit,
                                                        const char *ref, GError **error);
 void wrappy_flathub_resolve_extensions (WrappyFlatpakMetadata *md, const char *mount_base,
@@ -35,7 +41,18 @@ gboolean wrappy_flathub_reuse_runtime (const char *runtime_ref, GPtrArray *items
 
 gboolean wrappy_flathub_check_not_installed (const char *app_id, GError **error);
 
-/* Checks out every item as a layer and writes the app's manifest: the commit point. */
+/* Checks out every item as a layer and builds the app's manifest from them and md
+ * (name, summary and version from the app layer's appdata); saves nothing. Shared by
+ * install and update. */
+WrappyManifest *wrappy_flathub_build_manifest (WrappyStore *store, WrappyFlatpakMetadata *md,
+                                               const char *origin, GPtrArray *items,
+                                               GCancellable *cancellable, GError **error);
+
+/* The app layer's files of m (absolute), or NULL. */
+char *wrappy_flathub_app_files (WrappyStore *store, WrappyManifest *m);
+
+/* Checks out every item as a layer, exports the launchers, then writes the app's
+ * manifest: the commit point. */
 WrappyManifest *wrappy_flathub_finish_install (WrappyStore *store, WrappyFlatpakMetadata *md,
                                                const char *origin, GPtrArray *items,
                                                GCancellable *cancellable, GError **error);

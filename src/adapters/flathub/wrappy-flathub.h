@@ -7,6 +7,7 @@
 #include "wrappy-manifest.h"
 #include "wrappy-remote.h"
 #include "wrappy-store.h"
+#include "wrappy-update.h"
 
 G_BEGIN_DECLS
 
@@ -20,6 +21,13 @@ WrappyManifest *wrappy_flathub_install_flatpakref (WrappyStore *store, const cha
 
 WrappyManifest *wrappy_flathub_install_bundle (WrappyStore *store, const char *path,
                                                GCancellable *cancellable, GError **error);
+
+/* WrappyPrepareUpdateFunc for apps of source "flathub": pulls the newer commits of the
+ * app, its runtime and their extensions from the app's origin remote (static deltas
+ * when the remote has them; WRAPPY_DISABLE_STATIC_DELTAS=1 turns them off) and checks
+ * them out. Apps installed from a bundle without a remote get u->skip_reason. */
+gboolean wrappy_flathub_prepare_update (WrappyStore *store, WrappyUpdate *u,
+                                        GCancellable *cancellable, GError **error);
 
 /* Pulls remote's appstream data and rewrites its search index (wrappy-catalog.h). */
 gboolean wrappy_flathub_appstream_refresh (WrappyStore *store, WrappyRemote *remote,

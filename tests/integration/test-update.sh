@@ -1,0 +1,193 @@
+#!/bin/bash
+# wrappy update: a Flatpak app from v1 to v2 (fixtures update/v1 and update/v2, served
+# under the same URL by swapping a symlink), the permission prompt, what survives, the
+# static deltas, and crash safety.
+. "$(dirname "$0")/lib.sh"
+
+UPD=org.wrappy.Upd
+
+# serve_update: a server whose /upd is update/v1 (swap_to v2 switches it) and /main the
+# whole fixture tree; remote "upd" points at /upd/repo. SERVER_LOG has the requests.
+serve_update() {
+  mkdir -p "$T_DIR/srv"
+  ln -sfn "$WRAPPY_FIXTURES/update/v1" "$T_DIR/srv/upd"
+  ln -sfn "$WRAPPY_FIXTURES" "$T_DIR/srv/main"
+  SERVER_LOG=$T_DIR/httpd.log
+  start_server --log "$SERVER_LOG" "$T_DIR/srv"
+  add_remote upd upd/repo
+}
+
+swap_to() {
+  ln -sfn "$WRAPPY_FIXTURES/update/$1" "$T_DIR/srv/upd.new"
+  mv -T "$T_DIR/srv/upd.new" "$T_DIR/srv/upd"
+}
+
+install_v1() {
+  serve_update
+  install_app "$UPD" upd
+  ok wrappy run "$UPD"
+  assert_contains "$OUT" "hello from $UPD 1.0"
+}
+
+app_commit() {
+  ok wrappy --json info "$UPD"
+  json '[l["commit"] for l in j["layers"] if l["kind"] == "app"][0]'
+}
+
+test_update_asks_before_new_permissions_then_updates() {
+  install_v1
+  local old
+  old=$(app_commit)
+  ok wrappy run "$UPD" -- --write note.txt kept-data
+  mkdir -p "$XDG_CONFIG_HOME/wrappy/overrides"
+  printf '[Wrappy]\nisolation=full\n' >"$XDG_CONFIG_HOME/wrappy/overrides/$UPD"
+  swap_to v2
+
+  # No terminal (stdin is /dev/null) and permissions added: refused, nothing changed.
+  assert_fails_with 1 "adds permissions.*shared=network.*--yes" wrappy update "$UPD"
+  assert_contains "$ERR" "filesystems=xdg-download"
+  ok wrappy list
+  assert_contains "$OUT" "1.0"
+  ok wrappy run "$UPD"
+  assert_contains "$OUT" "hello from $UPD 1.0"
+  assert_eq "$old" "$(app_commit)" "app commit after the refusal"
+
+  ok wrappy update --yes "$UPD"
+  assert_contains "$OUT" "1.0 → 2.0"
+  assert_contains "$OUT" "new permission: shared=network"
+  assert_contains "$OUT" "Updated 1 app(s), 0 up to date"
+  ok wrappy run "$UPD" -- --probe
+  assert_contains "$OUT" "runtime=org.wrappy.Test.Platform 1 v2" "the new runtime"
+  ok wrappy run "$UPD"
+  assert_contains "$OUT" "hello from $UPD 2.0"
+  [ "$(app_commit)" != "$old" ] || fail "info still shows the old commit"
+  ok wrappy info "$UPD"
+  assert_contains "$OUT" "2.0"
+  # Per-app data and the override are outside the layers: both survive.
+  ok wrappy run "$UPD" -- --read note.txt
+  assert_eq "kept-data" "$OUT" "per-app data"
+  assert_file "$XDG_CONFIG_HOME/wrappy/overrides/$UPD"
+  assert_contains "$(cat "$XDG_CONFIG_HOME/wrappy/overrides/$UPD")" "isolation=full"
+
+  ok wrappy update
+  assert_contains "$OUT" "$UPD is up to date (2.0)"
+  assert_contains "$OUT" "Updated 0 app(s), 1 up to date"
+}
+
+test_update_asks_on_a_terminal() {
+  command -v script >/dev/null || skip "no script(1) to give wrappy a terminal"
+  install_v1
+  swap_to v2
+  # script(1) runs it on a pseudo-terminal; the answer comes from its stdin.
+  run sh -c "printf 'n\\n' | script -qec '$WRAPPY update $UPD' /dev/null"
+  assert_eq 0 "$RC" "exit status after declining"
+  assert_contains "$OUT" "Grant $UPD these new permissions"
+  assert_contains "$OUT" "$UPD: not updated"
+  ok wrappy run "$UPD"
+  assert_contains "$OUT" "hello from $UPD 1.0"
+  run sh -c "printf 'y\\n' | script -qec '$WRAPPY update $UPD' /dev/null"
+  assert_eq 0 "$RC" "exit status after accepting"
+  ok wrappy run "$UPD"
+  assert_contains "$OUT" "hello from $UPD 2.0"
+}
+
+test_update_json() {
+  install_v1
+  swap_to v2
+  ok wrappy --json update --yes
+  assert_eq 1 "$(json 'len(j)')"
+  assert_eq "$UPD" "$(json 'j[0]["id"]')"
+  assert_eq "1.0" "$(json 'j[0]["from_version"]')"
+  assert_eq "2.0" "$(json 'j[0]["to_version"]')"
+  assert_eq True "$(json 'j[0]["updated"]')"
+  assert_eq True "$(json 'j[0]["downloaded"] > 0')"
+  assert_eq '["filesystems=xdg-download", "shared=network"]' "$(json 'j[0]["added_permissions"]')"
+  ok wrappy --json update
+  assert_eq False "$(json 'j[0]["updated"]')"
+  assert_eq '[]' "$(json 'j[0]["added_permissions"]')"
+}
+
+test_update_unknown_id_fails() {
+  assert_fails_with 1 "not installed" wrappy update org.wrappy.Nope
+  assert_fails_with 1 "" wrappy update 'not an id'
+}
+
+test_update_app_without_update_and_bundle() {
+  serve_update
+  add_remote main main/repo
+  install_app org.wrappy.Hello main
+  install_app "$UPD" upd
+  swap_to v2
+  ok wrappy update --yes
+  assert_contains "$OUT" "org.wrappy.Hello is up to date"
+  assert_contains "$OUT" "Updated 1 app(s), 1 up to date"
+  ok wrappy run org.wrappy.Hello
+  assert_contains "$OUT" "hello from org.wrappy.Hello"
+}
+
+test_update_bundle_has_nothing_to_update_from() {
+  serve_update
+  add_remote main main/repo # the bundle's runtime
+  ok wrappy install "$WRAPPY_FIXTURES/hello.flatpak"
+  ok wrappy update org.wrappy.Hello
+  assert_contains "$OUT" "installed from a bundle; nothing to update from"
+}
+
+test_update_remote_unreachable() {
+  install_v1
+  kill "$SERVER_PID"
+  wait "$SERVER_PID" 2>/dev/null || true
+  assert_fails_with 1 "cannot reach remote 'upd'" wrappy update "$UPD"
+  ok wrappy run "$UPD"
+  assert_contains "$OUT" "hello from $UPD 1.0"
+}
+
+test_update_killed_before_manifest_keeps_v1() {
+  install_v1
+  swap_to v2
+  run env WRAPPY_FAULT=update-before-manifest "$WRAPPY" update --yes "$UPD"
+  assert_eq 137 "$RC" "exit status of the killed update"
+  ok wrappy list
+  assert_contains "$OUT" "1.0"
+  ok wrappy run "$UPD"
+  assert_contains "$OUT" "hello from $UPD 1.0"
+  ok wrappy update --yes "$UPD"
+  ok wrappy run "$UPD"
+  assert_contains "$OUT" "hello from $UPD 2.0"
+}
+
+test_update_killed_after_manifest_is_updated() {
+  install_v1
+  swap_to v2
+  run env WRAPPY_FAULT=update-after-manifest "$WRAPPY" update --yes "$UPD"
+  assert_eq 137 "$RC" "exit status of the killed update"
+  ok wrappy run "$UPD"
+  assert_contains "$OUT" "hello from $UPD 2.0"
+  ok wrappy update "$UPD"
+  assert_contains "$OUT" "up to date"
+}
+
+test_update_uses_static_deltas() {
+  install_v1
+  swap_to v2
+  : >"$SERVER_LOG"
+  ok wrappy --json update --yes "$UPD"
+  local with without
+  with=$(json 'j[0]["downloaded"]')
+  grep -q '/deltas/' "$SERVER_LOG" || fail "no static delta was fetched: $(grep -c GET "$SERVER_LOG") requests"
+
+  # The same update in a second store, with deltas off.
+  export XDG_DATA_HOME=$HOME/second/data XDG_STATE_HOME=$HOME/second/state
+  mkdir -p "$XDG_DATA_HOME" "$XDG_STATE_HOME"
+  swap_to v1
+  install_app "$UPD" upd
+  swap_to v2
+  : >"$SERVER_LOG"
+  ok env WRAPPY_DISABLE_STATIC_DELTAS=1 "$WRAPPY" --json update --yes "$UPD"
+  without=$(json 'j[0]["downloaded"]')
+  if grep -q '/deltas/' "$SERVER_LOG"; then fail "deltas fetched although disabled"; fi
+  note "downloaded: $with bytes with static deltas, $without without"
+  [ "$with" -lt "$without" ] || fail "a delta update downloaded $with bytes, not less than $without"
+}
+
+run_tests "$@"
