@@ -133,7 +133,7 @@ test_appimage_from_file_without_update_info() {
   ok wrappy install "$AI_FIX/isotool.AppImage"
   cp "$(MANIFESTS)/org.example.IsoTool.manifest" "$T_DIR/before.manifest"
   ok wrappy update --yes org.example.IsoTool
-  assert_contains "$ERR" "nothing to update from"
+  assert_contains "$OUT" "nothing to update from"
   cmp -s "$T_DIR/before.manifest" "$(MANIFESTS)/org.example.IsoTool.manifest" ||
     fail "the manifest changed"
 }
@@ -179,7 +179,8 @@ test_snap_same_revision_up_to_date() {
   local downloads
   snap_setup
   downloads=$(grep -c "GET /download/" "$STORE_LOG")
-  ok wrappy update --yes "$SN"
+  ok wrappy --json update --yes "$SN"
+  assert_eq up-to-date "$(json '[a["status"] for a in j if a["id"] == "'$SN'"][0]')" "status"
   cmp -s "$T_DIR/before.manifest" "$(MANIFESTS)/$SN.manifest" || fail "the manifest changed"
   assert_eq "$downloads" "$(grep -c "GET /download/" "$STORE_LOG")" "downloads from the store"
 }
@@ -198,7 +199,7 @@ test_snap_from_file_up_to_date() {
   start_snapstore # for its base
   ok wrappy install "$SNAP_FIX/second-snap_3.snap"
   ok wrappy update --yes "$SN"
-  assert_contains "$ERR" "nothing to update from"
+  assert_contains "$OUT" "nothing to update from"
 }
 
 run_tests "$@"

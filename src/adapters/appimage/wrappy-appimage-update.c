@@ -350,7 +350,7 @@ wrappy_appimage_prepare_update (WrappyStore *store, WrappyUpdate *u, GCancellabl
     }
   else
     {
-      wrappy_info (_ ("%s: installed from a file; nothing to update from"), cur->id);
+      u->skip_reason = g_strdup (_ ("installed from a file; nothing to update from"));
       return TRUE;
     }
   if (local_error != NULL)

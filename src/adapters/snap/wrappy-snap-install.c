@@ -648,7 +648,7 @@ wrappy_snap_prepare_update (WrappyStore *store, WrappyUpdate *u, GCancellable *c
 
   if (g_strcmp0 (cur->origin, "snapstore") != 0 || app == NULL || app->name == NULL)
     {
-      wrappy_info (_ ("%s: installed from a file; nothing to update from"), cur->id);
+      u->skip_reason = g_strdup (_ ("installed from a file; nothing to update from"));
       return TRUE;
     }
   revision = cur->keyfile ? g_key_file_get_string (cur->keyfile, "Snap", "revision", NULL) : NULL;
