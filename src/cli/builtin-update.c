@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "wrappy-appimage.h"
 #include "wrappy-builtins.h"
 #include "wrappy-error.h"
 #include "wrappy-export.h"
@@ -21,6 +22,7 @@
 #include "wrappy-i18n.h"
 #include "wrappy-id.h"
 #include "wrappy-output.h"
+#include "wrappy-snap.h"
 #include "wrappy-store.h"
 #include "wrappy-update.h"
 #ifdef WRAPPY_HAVE_SNAPSHOTS
@@ -42,10 +44,8 @@ static const struct
   WrappyPrepareUpdateFunc prepare;
 } update_sources[] = {
   { "flathub", wrappy_flathub_prepare_update },
-  /* MERGE (branch upsrc): the AppImage and Snap entries go here:
-   *   { "appimage", wrappy_appimage_prepare_update },
-   *   { "snap", wrappy_snap_prepare_update },
-   * with #include "wrappy-appimage.h" and "wrappy-snap.h" above. */
+  { "appimage", wrappy_appimage_prepare_update },
+  { "snap", wrappy_snap_prepare_update },
   { NULL, NULL },
 };
 

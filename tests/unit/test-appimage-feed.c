@@ -284,6 +284,29 @@ test_pick_asset (void)
 }
 
 static void
+test_pick_glob_asset (void)
+{
+  g_autoptr (GBytes) release = bytes (
+      "{\"assets\":["
+      "{\"name\":\"App-x86_64.AppImage\",\"browser_download_url\":\"https://h/ai\"},"
+      "{\"name\":\"App-aarch64.AppImage.zsync\",\"browser_download_url\":\"https://h/arm\"},"
+      "{\"name\":\"App-x86_64.AppImage.zsync\",\"browser_download_url\":\"file:///x\"},"
+      "{\"name\":\"App-1-x86_64.AppImage.zsync\",\"browser_download_url\":\"https://h/z\"}]}");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *z = wrappy_appimage_pick_glob_asset (release, "App-*x86_64.AppImage.zsync",
+                                                        "release latest of o/r", &error);
+  g_autofree char *none = NULL;
+
+  /* The file: URL is passed over. */
+  g_assert_no_error (error);
+  g_assert_cmpstr (z, ==, "https://h/z");
+  none = wrappy_appimage_pick_glob_asset (release, "Other-*.zsync", "release latest of o/r",
+                                          &error);
+  g_assert_null (none);
+  assert_one_line_error (error, WRAPPY_ERROR_NOT_FOUND, "no asset named like Other-*.zsync");
+}
+
+static void
 test_resolve_direct (void)
 {
   g_autoptr (WrappyTestDirs) d = wrappy_test_dirs_new ();
@@ -427,6 +450,7 @@ main (int argc, char **argv)
   g_test_add_func ("/appimage-feed/huge", test_huge);
   g_test_add_func ("/appimage-feed/github-links", test_github_links);
   g_test_add_func ("/appimage-feed/pick-asset", test_pick_asset);
+  g_test_add_func ("/appimage-feed/pick-glob-asset", test_pick_glob_asset);
   g_test_add_func ("/appimage-feed/resolve-direct", test_resolve_direct);
   g_test_add_func ("/appimage-feed/resolve-github", test_resolve_github);
   g_test_add_func ("/appimage-feed/refresh", test_refresh);

@@ -124,11 +124,98 @@ test_derive_id (void)
   g_assert_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_ID);
 }
 
+static void
+test_update_info (void)
+{
+  g_auto (WrappyAppImageUpdateInfo) ui = { 0 };
+  g_autoptr (GError) error = NULL;
+  const char *bad[] = {
+    "zsync|ftp://example.org/a.zsync",       /* not http(s) */
+    "zsync|",                                /* empty field */
+    "zsync|https://a/b|extra",               /* too many fields */
+    "gh-releases-zsync|me|repo|latest",      /* too few */
+    "gh-releases-zsync|-bad|repo|latest|*.zsync",
+    "gh-releases-zsync|me|repo|latest|a b",  /* a space */
+    "bintray-zsync|a|b|c|d",                 /* unsupported type */
+    "zsync|https://a/\x01",
+    "",
+  };
+
+  g_assert_true (wrappy_appimage_parse_update_info ("zsync|https://example.org/App.AppImage.zsync",
+                                                    &ui, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (ui.kind, ==, WRAPPY_APPIMAGE_UPDATE_ZSYNC);
+  g_assert_cmpstr (ui.url, ==, "https://example.org/App.AppImage.zsync");
+
+  g_assert_true (wrappy_appimage_parse_update_info (
+      "gh-releases-zsync|octo|tool|latest|Tool-*x86_64.AppImage.zsync", &ui, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (ui.kind, ==, WRAPPY_APPIMAGE_UPDATE_GH_RELEASES);
+  g_assert_cmpstr (ui.owner, ==, "octo");
+  g_assert_cmpstr (ui.repo, ==, "tool");
+  g_assert_cmpstr (ui.tag, ==, "latest");
+  g_assert_cmpstr (ui.glob, ==, "Tool-*x86_64.AppImage.zsync");
+  g_assert_null (ui.url);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *text = g_strcompress (bad[i]);
+      g_assert_false (wrappy_appimage_parse_update_info (text, &ui, &error));
+      g_assert_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA);
+      g_assert_null (strchr (error->message, '\n'));
+      g_clear_error (&error);
+    }
+}
+
+#define SHA1 "0123456789ABCDEF0123456789abcdef01234567"
+
+static void
+test_zsync_header (void)
+{
+  g_auto (WrappyZsyncHeader) h = { 0 };
+  g_autoptr (GError) error = NULL;
+  const char *base = "https://example.org/dl/App.AppImage.zsync";
+  const char good[] = "zsync: 0.6.2\nFilename: App.AppImage\nBlocksize: 2048\nLength: 4096\n"
+                      "URL: ../v2/App.AppImage\nSHA-1: " SHA1 "\n\n\x01\x02\0binary";
+  struct
+  {
+    const char *data, *why;
+  } bad[] = {
+    { "<html>404</html>", "no header" },
+    { "Length: 1\nURL: a\nSHA-1: " SHA1 "\n\n", "no zsync: line" },
+    { "zsync: 1\nLength: 1\nURL: a\nSHA-1: 12345\n\n", "short SHA-1" },
+    { "zsync: 1\nLength: x\nURL: a\nSHA-1: " SHA1 "\n\n", "bad Length" },
+    { "zsync: 1\nLength: 0\nURL: a\nSHA-1: " SHA1 "\n\n", "zero Length" },
+    { "zsync: 1\nLength: 1\nSHA-1: " SHA1 "\n\n", "no URL" },
+    { "zsync: 1\nLength: 1\nURL: file:///etc/passwd\nSHA-1: " SHA1 "\n\n", "file URL" },
+    { "zsync: 1\nLength: 1\nURL: a\n\n", "no SHA-1" },
+    { "zsync: 1\ngarbage\n\n", "not Key: value" },
+  };
+
+  g_assert_true (wrappy_zsync_parse_header (good, sizeof good - 1, base, &h, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (h.sha1, ==, "0123456789abcdef0123456789abcdef01234567");
+  g_assert_cmpstr (h.url, ==, "https://example.org/v2/App.AppImage");
+  g_assert_cmpuint (h.length, ==, 4096);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_test_message ("%s", bad[i].why);
+      g_assert_false (wrappy_zsync_parse_header (bad[i].data, strlen (bad[i].data), base, &h,
+                                                 &error));
+      g_assert_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA);
+      g_assert_nonnull (strstr (error->message, base));
+      g_clear_error (&error);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/appimage/probe", test_probe);
   g_test_add_func ("/appimage/derive-id", test_derive_id);
+  g_test_add_func ("/appimage/update-info", test_update_info);
+  g_test_add_func ("/appimage/zsync-header", test_zsync_header);
   return g_test_run ();
 }

@@ -506,6 +506,20 @@ has_suffix_ci (const char *s, const char *suffix)
   return n >= m && g_ascii_strcasecmp (s + n - m, suffix) == 0;
 }
 
+/* The name and browser_download_url of a release's asset i, when it has both and the
+ * URL is one to download (http(s), no white space). */
+static gboolean
+asset_at (JsonArray *assets, guint i, const char **name, const char **url)
+{
+  JsonNode *n = json_array_get_element (assets, i);
+  JsonObject *a = JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+
+  *name = a ? member_string (a, "name") : NULL;
+  *url = a ? member_string (a, "browser_download_url") : NULL;
+  return *name != NULL && *url != NULL && wrappy_is_url (*url)
+         && strpbrk (*url, " \t\r\n") == NULL;
+}
+
 char *
 wrappy_appimage_pick_asset (GBytes *release_json, const char *arch, const char *what,
                             GError **error)
@@ -522,15 +536,11 @@ wrappy_appimage_pick_asset (GBytes *release_json, const char *arch, const char *
   assets = member_array (json_node_get_object (root), "assets");
   for (guint i = 0; assets != NULL && i < json_array_get_length (assets); i++)
     {
-      JsonNode *n = json_array_get_element (assets, i);
-      JsonObject *a = JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
-      const char *name = a ? member_string (a, "name") : NULL;
-      const char *url = a ? member_string (a, "browser_download_url") : NULL;
+      const char *name, *url;
       int score;
 
       /* Only .AppImage itself: not its .zsync or .sha256 beside it. */
-      if (name == NULL || url == NULL || !has_suffix_ci (name, ".AppImage") || !wrappy_is_url (url)
-          || strpbrk (url, " \t\r\n") != NULL)
+      if (!asset_at (assets, i, &name, &url) || !has_suffix_ci (name, ".AppImage"))
         continue;
       appimages++;
       score = asset_score (name, arch);
@@ -551,18 +561,55 @@ wrappy_appimage_pick_asset (GBytes *release_json, const char *arch, const char *
   return NULL;
 }
 
-static char *
-github_latest_asset (const char *owner, const char *repo, GError **error)
+char *
+wrappy_appimage_pick_glob_asset (GBytes *release_json, const char *glob, const char *what,
+                                 GError **error)
+{
+  g_autoptr (JsonNode) root = parse_json (release_json, MAX_RELEASE_SIZE, what, error);
+  g_autoptr (GPatternSpec) pattern = g_pattern_spec_new (glob);
+  JsonArray *assets;
+
+  if (root == NULL)
+    return NULL;
+  assets = member_array (json_node_get_object (root), "assets");
+  for (guint i = 0; assets != NULL && i < json_array_get_length (assets); i++)
+    {
+      const char *name, *url;
+
+      if (asset_at (assets, i, &name, &url) && g_pattern_spec_match_string (pattern, name))
+        return g_strdup (url);
+    }
+  g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_FOUND, _ ("%s has no asset named like %s"),
+               what, glob);
+  return NULL;
+}
+
+GBytes *
+wrappy_appimage_github_release (const char *owner, const char *repo, const char *tag,
+                                GError **error)
 {
   g_autofree char *base = g_strdup (github_api_url ());
   g_autofree char *url = NULL;
-  g_autofree char *what = g_strdup_printf ("github.com/%s/%s", owner, repo);
-  g_autoptr (GBytes) body = NULL;
+  g_autofree char *tag_q = NULL;
 
   while (g_str_has_suffix (base, "/"))
     base[strlen (base) - 1] = '\0';
-  url = g_strdup_printf ("%s/repos/%s/%s/releases/latest", base, owner, repo);
-  body = wrappy_http_get (url, MAX_RELEASE_SIZE, error);
+  if (tag == NULL || strcmp (tag, "latest") == 0)
+    url = g_strdup_printf ("%s/repos/%s/%s/releases/latest", base, owner, repo);
+  else
+    {
+      tag_q = g_uri_escape_string (tag, NULL, FALSE);
+      url = g_strdup_printf ("%s/repos/%s/%s/releases/tags/%s", base, owner, repo, tag_q);
+    }
+  return wrappy_http_get (url, MAX_RELEASE_SIZE, error);
+}
+
+static char *
+github_latest_asset (const char *owner, const char *repo, GError **error)
+{
+  g_autofree char *what = g_strdup_printf ("github.com/%s/%s", owner, repo);
+  g_autoptr (GBytes) body = wrappy_appimage_github_release (owner, repo, "latest", error);
+
   if (body == NULL)
     return NULL;
   return wrappy_appimage_pick_asset (body, wrappy_default_arch (), what, error);

@@ -55,6 +55,17 @@ char *wrappy_appimage_feed_resolve (const char *name, GError **error);
 char *wrappy_appimage_pick_asset (GBytes *release_json, const char *arch, const char *what,
                                   GError **error);
 
+/* The browser_download_url of the first asset of a GitHub release (its JSON) whose name
+ * matches glob (a GPatternSpec: '*' and '?'). NOT_FOUND when none does; what names the
+ * release in messages. */
+char *wrappy_appimage_pick_glob_asset (GBytes *release_json, const char *glob, const char *what,
+                                       GError **error);
+
+/* The JSON of release tag ("latest" or NULL: the latest; else a tag name) of OWNER/REPO,
+ * from WRAPPY_GITHUB_API_URL or api.github.com. */
+GBytes *wrappy_appimage_github_release (const char *owner, const char *repo, const char *tag,
+                                        GError **error);
+
 /* OWNER/REPO of a feed link ("OWNER/REPO" or https://github.com/OWNER/REPO[/…]), both
  * checked against GitHub's name rules; FALSE when it is neither. */
 gboolean wrappy_appimage_parse_github (const char *link, char **owner_out, char **repo_out);

@@ -12,6 +12,7 @@
 
 #include "wrappy-appimage-private.h"
 #include "wrappy-appimage.h"
+#include "wrappy-adapter.h"
 #include "wrappy-dirs.h"
 #include "wrappy-download.h"
 #include "wrappy-error.h"
@@ -23,7 +24,6 @@
 #include "wrappy-squashfs.h"
 
 #define APPDIR           "/app"
-#define MAX_DOWNLOAD     (G_GUINT64_CONSTANT (4) << 30)
 #define MAX_DESKTOP_SIZE (256 * 1024)
 #define MAX_ICON_SIZE    (4 * 1024 * 1024)
 
@@ -307,16 +307,14 @@ stage_file (const char *dir, const char *rel, const char *data, gsize len, GErro
   return wrappy_dirs_ensure (parent, error) && g_file_set_contents (path, data, len, error);
 }
 
-/* The payload's desktop file and icon, laid out as share/… in a staging dir for the
- * common export code, which validates, rewrites and installs them. */
+/* The payload's desktop file and icon, laid out as share/… in stage (a new directory)
+ * for the common export code, which validates, rewrites and installs them. */
 static gboolean
-export_launcher (Install *in, const char *id, GKeyFile *desktop, const char *command,
-                 GError **error)
+stage_launcher (Install *in, const char *stage, const char *id, GKeyFile *desktop,
+                const char *command, GError **error)
 {
-  g_autofree char *stage = g_build_filename (in->tmp_abs, "export", NULL);
   g_autofree char *desktop_rel = g_strdup_printf ("share/applications/%s.desktop", id);
   g_autofree char *icon = g_key_file_get_string (desktop, G_KEY_FILE_DESKTOP_GROUP, "Icon", NULL);
-  g_autofree char *wrappy_path = wrappy_export_front_path ();
   g_autofree char *data = NULL;
   gsize len = 0;
 
@@ -336,31 +334,36 @@ export_launcher (Install *in, const char *id, GKeyFile *desktop, const char *com
       if (size == NULL)
         continue;
       icon_rel = g_strdup_printf ("share/icons/hicolor/%s/apps/%s%s", size, id, ext);
-      if (!stage_file (stage, icon_rel, idata, len, error))
-        return FALSE;
-      break;
+      return stage_file (stage, icon_rel, idata, len, error);
     }
-  return wrappy_export_app (id, stage, wrappy_path, NULL, error);
+  return TRUE;
 }
 
 /* ---- The install ------------------------------------------------------------------- */
 
-static char *
-file_sha256 (const char *path, GError **error)
+gboolean
+wrappy_appimage_file_sums (const char *path, char **sha256_out, char **sha1_out, GError **error)
 {
   g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr (GChecksum) sum1 = g_checksum_new (G_CHECKSUM_SHA1);
   g_autofree char *buf = g_malloc (256 * 1024);
   ssize_t n;
   int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 
   if (fd < 0)
-    return wrappy_throw_errno (error, "open", path), NULL;
+    return wrappy_throw_errno (error, "open", path);
   while ((n = read (fd, buf, 256 * 1024)) > 0)
-    g_checksum_update (sum, (const guchar *)buf, n);
+    {
+      g_checksum_update (sum, (const guchar *)buf, n);
+      g_checksum_update (sum1, (const guchar *)buf, n);
+    }
   close (fd);
   if (n < 0)
-    return wrappy_throw_errno (error, "read", path), NULL;
-  return g_strdup (g_checksum_get_string (sum));
+    return wrappy_throw_errno (error, "read", path);
+  *sha256_out = g_strdup (g_checksum_get_string (sum));
+  if (sha1_out != NULL)
+    *sha1_out = g_strdup (g_checksum_get_string (sum1));
+  return TRUE;
 }
 
 static gboolean
@@ -430,16 +433,31 @@ check_not_installed (const char *id, GError **error)
   return FALSE;
 }
 
+/* The ID of the payload: an update must keep the installed app's, an install must not
+ * clash with one. */
+static gboolean
+check_id (const char *id, const char *expect_id, const char *file, GError **error)
+{
+  if (expect_id == NULL)
+    return check_not_installed (id, error);
+  if (strcmp (id, expect_id) == 0)
+    return TRUE;
+  g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
+               _ ("%s is an AppImage of %s, not of %s; refusing an update that changes the "
+                  "app's ID"),
+               file, id, expect_id);
+  return FALSE;
+}
+
 static WrappyManifest *
-install_file (Install *in, const char *file, const char *origin, const char *catalog_name,
-              GCancellable *cancellable, GError **error)
+build_file (Install *in, const char *file, const char *origin, const char *expect_id,
+            const char *stage, GCancellable *cancellable, GError **error)
 {
   g_auto (WrappyAppImageInfo) info = { 0 };
   g_autoptr (GKeyFile) desktop = NULL;
   g_autoptr (WrappyManifest) m = NULL;
-  g_autoptr (GError) export_error = NULL;
   g_autofree char *stem = NULL, *meta = NULL, *id = NULL, *command = NULL, *sha = NULL;
-  g_autofree char *subject = NULL, *app_files = NULL, *base = NULL;
+  g_autofree char *sha1 = NULL, *subject = NULL, *app_files = NULL, *base = NULL;
 
   if (!wrappy_appimage_probe (file, &info, error)
       || !extract_payload (in, file, &info, cancellable, error)
@@ -447,9 +465,9 @@ install_file (Install *in, const char *file, const char *origin, const char *cat
     return NULL;
   meta = find_metainfo_stem (in->payload_fd);
   if ((id = wrappy_appimage_derive_id (stem, meta, error)) == NULL
-      || !check_not_installed (id, error)
+      || !check_id (id, expect_id, file, error)
       || (command = find_command (in->payload_fd, desktop, file, error)) == NULL
-      || (sha = file_sha256 (file, error)) == NULL)
+      || !wrappy_appimage_file_sums (file, &sha, &sha1, error))
     return NULL;
 
   in->ref = g_strdup_printf ("appimage/%s/%s/%s", id, wrappy_default_arch (), sha);
@@ -469,20 +487,38 @@ install_file (Install *in, const char *file, const char *origin, const char *cat
     m->name = g_strdup (stem);
   app_files = g_build_filename (in->store->path, in->layer, NULL);
   m->installed_size = wrappy_disk_usage (app_files);
-
+  /* What a later update compares a .zsync file's SHA-1 with. */
+  g_key_file_set_string (wrappy_manifest_adapter_keyfile (m), WRAPPY_APPIMAGE_CATALOG_GROUP,
+                         WRAPPY_APPIMAGE_SHA1_KEY, sha1);
+  if (!stage_launcher (in, stage, id, desktop, command, error))
+    return NULL;
   /* The layer reaches the disk before the manifest that points at it. */
   wrappy_store_sync (in->store);
-  /* The catalog item it came from, for `search` to mark it installed. */
-  if (catalog_name != NULL)
-    g_key_file_set_string (wrappy_manifest_adapter_keyfile (m), WRAPPY_APPIMAGE_CATALOG_GROUP,
-                           WRAPPY_APPIMAGE_CATALOG_KEY, catalog_name);
-  if (!wrappy_manifest_save (m, error))
-    return NULL;
-  in->done = TRUE;
-  if (!export_launcher (in, id, desktop, command, &export_error))
-    g_printerr (_ ("warning: %s was installed, but its launchers were not exported: %s\n"), id,
-                export_error->message);
   return g_steal_pointer (&m);
+}
+
+WrappyManifest *
+wrappy_appimage_build (WrappyStore *store, const char *file, const char *origin,
+                       const char *expect_id, const char *stage, GCancellable *cancellable,
+                       GError **error)
+{
+  Install in = { .store = store, .payload_fd = -1 };
+  WrappyManifest *m = build_file (&in, file, origin, expect_id, stage, cancellable, error);
+
+  in.done = m != NULL;
+  install_clear (&in);
+  return m;
+}
+
+static void
+forget_layers (WrappyStore *store, WrappyManifest *m)
+{
+  WrappyManifestLayer *l = wrappy_manifest_get_layer (m, "app");
+  gboolean removed = FALSE;
+
+  if (l != NULL && wrappy_store_remove_layer_if_unused (store, l->path, NULL, &removed, NULL)
+      && removed)
+    wrappy_store_forget_ref (store, NULL, l->ref, NULL, NULL, NULL);
 }
 
 WrappyManifest *
@@ -496,15 +532,13 @@ WrappyManifest *
 wrappy_appimage_install_full (WrappyStore *store, const char *file_or_url, const char *catalog_name,
                               GCancellable *cancellable, GError **error)
 {
-  Install in = { .store = store, .payload_fd = -1 };
-  g_autofree char *file = NULL;
-  g_autofree char *origin = NULL;
-  WrappyManifest *m;
+  g_autofree char *file = NULL, *origin = NULL, *stage = NULL;
+  g_autoptr (WrappyManifest) m = NULL;
 
   if (wrappy_is_url (file_or_url))
     {
       g_autofree char *name = wrappy_download_name_for_url (file_or_url);
-      file = wrappy_download (file_or_url, name, MAX_DOWNLOAD, cancellable, error);
+      file = wrappy_download (file_or_url, name, WRAPPY_APPIMAGE_MAX_DOWNLOAD, cancellable, error);
       if (file == NULL)
         return NULL;
       origin = g_strdup (file_or_url);
@@ -514,10 +548,22 @@ wrappy_appimage_install_full (WrappyStore *store, const char *file_or_url, const
       file = g_canonicalize_filename (file_or_url, NULL);
       origin = g_strdup (file);
     }
-  m = install_file (&in, file, origin, catalog_name, cancellable, error);
-  install_clear (&in);
+  stage = g_dir_make_tmp ("wrappy-appimage-XXXXXX", error);
+  if (stage != NULL)
+    m = wrappy_appimage_build (store, file, origin, NULL, stage, cancellable, error);
+  /* The catalog item it came from, for `search` to mark it installed. */
+  if (m != NULL && catalog_name != NULL)
+    g_key_file_set_string (wrappy_manifest_adapter_keyfile (m), WRAPPY_APPIMAGE_CATALOG_GROUP,
+                           WRAPPY_APPIMAGE_CATALOG_KEY, catalog_name);
+  if (m != NULL && !wrappy_adapter_export_and_save (m, stage, error))
+    {
+      forget_layers (store, m);
+      g_clear_pointer (&m, wrappy_manifest_free);
+    }
+  if (stage != NULL)
+    wrappy_rm_rf_at (AT_FDCWD, stage, NULL);
   /* A downloaded file is only a means: the layer now holds its payload. */
   if (wrappy_is_url (file_or_url))
     unlink (file);
-  return m;
+  return g_steal_pointer (&m);
 }

@@ -6,6 +6,7 @@
 
 #include "wrappy-manifest.h"
 #include "wrappy-store.h"
+#include "wrappy-update.h"
 
 G_BEGIN_DECLS
 
@@ -37,10 +38,18 @@ WrappyManifest *wrappy_appimage_install (WrappyStore *store, const char *file_or
  * (`install --from-appimage NAME`), for `search` to mark it installed. */
 #define WRAPPY_APPIMAGE_CATALOG_GROUP "AppImage"
 #define WRAPPY_APPIMAGE_CATALOG_KEY   "catalog-name"
+/* The SHA-1 of the installed AppImage file, in the same group (what .zsync files name). */
+#define WRAPPY_APPIMAGE_SHA1_KEY "sha1"
 
 /* As wrappy_appimage_install; catalog_name (may be NULL) goes into the manifest. */
 WrappyManifest *wrappy_appimage_install_full (WrappyStore *store, const char *file_or_url,
                                               const char *catalog_name,
                                               GCancellable *cancellable, GError **error);
+
+/* WrappyPrepareUpdateFunc (wrappy-update.h) for apps of source "appimage": follows the
+ * app's update information (zsync, gh-releases-zsync) or downloads its origin URL again;
+ * an app installed from a file without update information is up to date. */
+gboolean wrappy_appimage_prepare_update (WrappyStore *store, WrappyUpdate *u,
+                                         GCancellable *cancellable, GError **error);
 
 G_END_DECLS

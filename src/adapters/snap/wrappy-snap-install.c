@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "wrappy-adapter.h"
 #include "wrappy-dirs.h"
 #include "wrappy-error.h"
 #include "wrappy-export.h"
@@ -185,34 +186,46 @@ reuse_layer (const char *kind, const char *name, const char *mount)
   return NULL;
 }
 
-/* Looks name up in the store, downloads and checks it; the download goes either way. */
+/* Downloads what info names and checks it; the download goes either way. */
+static SnapLayer *
+fetch_snap_info (WrappyStore *store, const WrappySnapStoreInfo *info, const char *kind,
+                 const char *mount, const char *want_type, WrappySnapYaml **yaml_out,
+                 GCancellable *cancellable, GError **error)
+{
+  g_autofree char *file = NULL;
+  g_autoptr (WrappySnapYaml) y = NULL;
+  SnapLayer *l = NULL;
+
+  if ((file = wrappy_snap_store_download (info, cancellable, error)) == NULL)
+    return NULL;
+  y = read_snap_yaml (file, error);
+  if (y != NULL && strcmp (y->name, info->name) != 0)
+    g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
+                 _ ("the store's %s is a snap named '%s'; refusing it"), info->name, y->name);
+  else if (y != NULL && want_type != NULL && strcmp (y->type, want_type) != 0)
+    g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
+                 _ ("%s is a snap of type '%s', not a %s"), info->name, y->type, want_type);
+  else if (y != NULL)
+    l = import_snap (store, file, kind, info->name, info->revision, mount, cancellable, error);
+  unlink (file);
+  if (l != NULL && yaml_out != NULL)
+    *yaml_out = g_steal_pointer (&y);
+  return l;
+}
+
+/* Looks name up in the store, then as fetch_snap_info. */
 static SnapLayer *
 fetch_snap (WrappyStore *store, const char *name, const char *channel, const char *kind,
             const char *mount, const char *want_type, WrappySnapYaml **yaml_out,
             GCancellable *cancellable, GError **error)
 {
   g_autoptr (WrappySnapStoreInfo) info = NULL;
-  g_autofree char *file = NULL;
-  g_autoptr (WrappySnapYaml) y = NULL;
-  SnapLayer *l = NULL;
 
   wrappy_info (_ ("Looking up %s in the Snap Store…"), name);
   info = wrappy_snap_store_lookup (name, channel, error);
-  if (info == NULL || (file = wrappy_snap_store_download (info, cancellable, error)) == NULL)
+  if (info == NULL)
     return NULL;
-  y = read_snap_yaml (file, error);
-  if (y != NULL && strcmp (y->name, name) != 0)
-    g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                 _ ("the store's %s is a snap named '%s'; refusing it"), name, y->name);
-  else if (y != NULL && want_type != NULL && strcmp (y->type, want_type) != 0)
-    g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                 _ ("%s is a snap of type '%s', not a %s"), name, y->type, want_type);
-  else if (y != NULL)
-    l = import_snap (store, file, kind, name, info->revision, mount, cancellable, error);
-  unlink (file);
-  if (l != NULL && yaml_out != NULL)
-    *yaml_out = g_steal_pointer (&y);
-  return l;
+  return fetch_snap_info (store, info, kind, mount, want_type, yaml_out, cancellable, error);
 }
 
 /* Content plugs with a default-provider: the provider at the plug's target in $SNAP. */
@@ -301,14 +314,6 @@ add_snap_groups (GKeyFile *kf, WrappySnapYaml *y, const char *revision, const ch
   g_key_file_set_string_list (kf, "Snap", "apps", (const char *const *)names->pdata, names->len);
 }
 
-static gboolean
-save_manifest (WrappyManifest *m, WrappySnapYaml *y, const char *revision, const char *default_app,
-               GError **error)
-{
-  add_snap_groups (wrappy_manifest_adapter_keyfile (m), y, revision, default_app);
-  return wrappy_manifest_save (m, error);
-}
-
 static char *
 replace_all (const char *s, const char *from, const char *to)
 {
@@ -317,23 +322,20 @@ replace_all (const char *s, const char *from, const char *to)
 }
 
 /* The .desktop files in meta/gui, read from the image (symlinks stay inside it), with ${SNAP} as
- * /snap/NAME/current, staged as share/applications/ID[-STEM].desktop for the exporter. */
+ * /snap/NAME/current, staged as stage/share/applications/ID[-STEM].desktop for the exporter. */
 static gboolean
-export_desktop_files (const char *snap_path, const char *id, const char *name, GError **error)
+stage_desktop_files (const char *snap_path, const char *id, const char *name, const char *stage,
+                     GError **error)
 {
   g_auto (GStrv) entries = wrappy_squashfs_list_dir (snap_path, 0, "meta/gui", NULL);
-  g_autofree char *stage = NULL, *apps_dir = NULL, *wrappy_path = wrappy_export_front_path ();
+  g_autofree char *apps_dir = g_build_filename (stage, "share", "applications", NULL);
   g_autofree char *snap_dir = g_strdup_printf ("/snap/%s/current", name);
-  gboolean ok;
 
   if (entries == NULL)
-    return wrappy_export_app (id, "/nonexistent", wrappy_path, NULL, error);
-  stage = g_dir_make_tmp ("wrappy-snap-XXXXXX", error);
-  if (stage == NULL)
+    return TRUE;
+  if (!wrappy_dirs_ensure (apps_dir, error))
     return FALSE;
-  apps_dir = g_build_filename (stage, "share", "applications", NULL);
-  ok = wrappy_dirs_ensure (apps_dir, error);
-  for (char **e = entries; ok && *e; e++)
+  for (char **e = entries; *e; e++)
     {
       g_autofree char *src = NULL, *stem = NULL, *dest = NULL, *text = NULL, *a = NULL;
       g_autoptr (GBytes) bytes = NULL;
@@ -351,11 +353,10 @@ export_desktop_files (const char *snap_path, const char *id, const char *name, G
       text = replace_all (a, "$SNAP", snap_dir);
       dest = strcmp (stem, name) == 0 ? g_strdup_printf ("%s/%s.desktop", apps_dir, id)
                                       : g_strdup_printf ("%s/%s-%s.desktop", apps_dir, id, stem);
-      ok = g_file_set_contents (dest, text, -1, error);
+      if (!g_file_set_contents (dest, text, -1, error))
+        return FALSE;
     }
-  ok = ok && wrappy_export_app (id, stage, wrappy_path, NULL, error);
-  wrappy_rm_rf_at (AT_FDCWD, stage, NULL);
-  return ok;
+  return TRUE;
 }
 
 static const char *
@@ -400,7 +401,7 @@ build_manifest (WrappyStore *store, WrappySnapYaml *y, const char *id, const cha
 }
 
 static gboolean
-check_installable (WrappySnapYaml *y, const char *id, GError **error)
+check_runnable (WrappySnapYaml *y, const char *id, GError **error)
 {
   if (strcmp (y->type, "app") != 0)
     return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
@@ -416,7 +417,13 @@ check_installable (WrappySnapYaml *y, const char *id, GError **error)
     return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA, _ ("%s has no apps to run"),
                         y->name),
            FALSE;
-  if (!wrappy_validate_app_id (id, error))
+  return wrappy_validate_app_id (id, error);
+}
+
+static gboolean
+check_installable (WrappySnapYaml *y, const char *id, GError **error)
+{
+  if (!check_runnable (y, id, error))
     return FALSE;
   if (wrappy_manifest_is_installed (id))
     return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_ALREADY_INSTALLED,
@@ -427,22 +434,25 @@ check_installable (WrappySnapYaml *y, const char *id, GError **error)
   return TRUE;
 }
 
-/* The common part: y was read from the image at path, which is the snap's revision. */
+/* What install and update share: y was read from the image at path, which is the
+ * snap's revision. base is the base's layer when the caller has it (taken), else it is
+ * reused from another snap or fetched; content snaps likewise. Returns the manifest with
+ * its [Snap] groups, not saved, the desktop files staged in stage; on failure the layers
+ * this made are removed again. */
 static WrappyManifest *
-install_image (WrappyStore *store, const char *path, WrappySnapYaml *y, const char *revision,
-               const char *origin, const char *branch, GCancellable *cancellable, GError **error)
+build_image (WrappyStore *store, const char *path, WrappySnapYaml *y, const char *revision,
+             const char *origin, const char *branch, SnapLayer *base, const char *stage,
+             GCancellable *cancellable, GError **error)
 {
   g_autofree char *id = wrappy_snap_app_id (y->name);
   g_autofree char *snap_dir = g_strdup_printf ("/snap/%s/%s", y->name, revision);
   g_autoptr (GPtrArray) layers = g_ptr_array_new_with_free_func ((GDestroyNotify)snap_layer_free);
   g_autoptr (WrappyManifest) m = NULL;
-  g_autoptr (GError) export_error = NULL;
-  SnapLayer *l;
+  SnapLayer *l = base;
 
-  if (!check_installable (y, id, error))
-    return NULL;
   /* One copy of a base for every snap on it, as with a Flatpak runtime. */
-  l = reuse_layer ("base", y->base, "/");
+  if (l == NULL)
+    l = reuse_layer ("base", y->base, "/");
   if (l == NULL)
     {
       g_autoptr (WrappySnapYaml) by = NULL;
@@ -456,20 +466,52 @@ install_image (WrappyStore *store, const char *path, WrappySnapYaml *y, const ch
     goto fail;
   g_ptr_array_add (layers, l);
   m = build_manifest (store, y, id, origin, branch, layers, cancellable, error);
-  if (m == NULL)
+  if (m == NULL || !stage_desktop_files (path, id, y->name, stage, error))
     goto fail;
+  add_snap_groups (wrappy_manifest_adapter_keyfile (m), y, revision, default_app_of (y));
   /* Layers reach the disk before the manifest that points at them. */
   wrappy_store_sync (store);
-  if (!save_manifest (m, y, revision, default_app_of (y), error))
-    goto fail;
-  if (!export_desktop_files (path, id, y->name, &export_error))
-    g_printerr (_ ("warning: %s was installed, but its launchers were not exported: %s\n"), id,
-                export_error->message);
   return g_steal_pointer (&m);
 
 fail:
   undo_layers (store, layers);
   return NULL;
+}
+
+/* The layers m's install made, when a last step fails: those no other app uses. */
+static void
+forget_layers (WrappyStore *store, WrappyManifest *m)
+{
+  for (guint i = 0; i < m->layers->len; i++)
+    {
+      WrappyManifestLayer *l = m->layers->pdata[i];
+      gboolean removed = FALSE;
+
+      if (l->ref != NULL
+          && wrappy_store_remove_layer_if_unused (store, l->path, NULL, &removed, NULL) && removed)
+        wrappy_store_forget_ref (store, NULL, l->ref, NULL, NULL, NULL);
+    }
+}
+
+static WrappyManifest *
+install_image (WrappyStore *store, const char *path, WrappySnapYaml *y, const char *revision,
+               const char *origin, const char *branch, GCancellable *cancellable, GError **error)
+{
+  g_autofree char *id = wrappy_snap_app_id (y->name);
+  g_autofree char *stage = NULL;
+  g_autoptr (WrappyManifest) m = NULL;
+
+  if (!check_installable (y, id, error)
+      || (stage = g_dir_make_tmp ("wrappy-snap-XXXXXX", error)) == NULL)
+    return NULL;
+  m = build_image (store, path, y, revision, origin, branch, NULL, stage, cancellable, error);
+  if (m != NULL && !wrappy_adapter_export_and_save (m, stage, error))
+    {
+      forget_layers (store, m);
+      g_clear_pointer (&m, wrappy_manifest_free);
+    }
+  wrappy_rm_rf_at (AT_FDCWD, stage, NULL);
+  return g_steal_pointer (&m);
 }
 
 WrappyManifest *
@@ -518,4 +560,112 @@ wrappy_snap_install_file (WrappyStore *store, const char *path, GCancellable *ca
     return NULL;
   /* snapd numbers unasserted local revisions x1, x2…; one per install here. */
   return install_image (store, path, y, "x1", abs, "local", cancellable, error);
+}
+
+/* ---- Update (docs/snap.md, "Updates") ------------------------------------------------- */
+
+/* The revision a layer of m was checked out from: the last element of its ref. */
+static const char *
+layer_revision (WrappyManifestLayer *l)
+{
+  const char *slash = l && l->ref ? strrchr (l->ref, '/') : NULL;
+  return slash ? slash + 1 : NULL;
+}
+
+/* The base for the new revision: the installed one while the store's latest/stable still
+ * has that revision (or cannot say: the app's update does not hang on it), else the
+ * store's. */
+static SnapLayer *
+update_base (WrappyStore *store, WrappyManifest *cur, WrappySnapYaml *y, guint64 *downloaded,
+             GCancellable *cancellable, GError **error)
+{
+  WrappyManifestLayer *old = wrappy_manifest_get_layer (cur, "base");
+  g_autoptr (WrappySnapStoreInfo) info = NULL;
+  g_autoptr (GError) local_error = NULL;
+  SnapLayer *l;
+
+  if (old == NULL || g_strcmp0 (old->name, y->base) != 0 || old->ref == NULL)
+    return NULL; /* another base: resolved as an install does */
+  info = wrappy_snap_store_lookup (y->base, NULL, &local_error);
+  if (info == NULL || g_strcmp0 (info->revision, layer_revision (old)) == 0)
+    {
+      if (info == NULL)
+        wrappy_debug ("keeping base %s: %s", y->base, local_error->message);
+      return snap_layer_new ("base", old->name, old->ref, old->commit, "/");
+    }
+  wrappy_info (_ ("Updating the base %s to revision %s…"), y->base, info->revision);
+  l = fetch_snap_info (store, info, "base", "/", "base", NULL, cancellable, error);
+  if (l != NULL)
+    *downloaded += info->size;
+  return l;
+}
+
+/* Builds u->updated from the downloaded revision at file. */
+static gboolean
+build_update (WrappyStore *store, WrappyUpdate *u, const char *file,
+              const WrappySnapStoreInfo *info, GCancellable *cancellable, GError **error)
+{
+  WrappyManifest *cur = u->current;
+  g_autoptr (WrappySnapYaml) y = read_snap_yaml (file, error);
+  g_autofree char *id = NULL, *stage = NULL;
+  g_autoptr (GError) base_error = NULL;
+  WrappyManifest *m;
+  SnapLayer *base = NULL;
+
+  if (y == NULL)
+    return FALSE;
+  id = wrappy_snap_app_id (y->name);
+  if (strcmp (y->name, info->name) != 0 || strcmp (id, cur->id) != 0)
+    return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
+                        _ ("the store's %s is a snap named '%s'; refusing it"), info->name,
+                        y->name),
+           FALSE;
+  if (!check_runnable (y, id, error))
+    return FALSE;
+  base = update_base (store, cur, y, &u->downloaded, cancellable, &base_error);
+  if (base_error != NULL)
+    return g_propagate_error (error, g_steal_pointer (&base_error)), FALSE;
+  if ((stage = g_dir_make_tmp ("wrappy-snap-XXXXXX", error)) == NULL)
+    {
+      if (base != NULL)
+        snap_layer_free (base);
+      return FALSE;
+    }
+  m = build_image (store, file, y, info->revision, cur->origin, cur->branch, base, stage,
+                   cancellable, error);
+  return wrappy_adapter_take_update (u, m, g_steal_pointer (&stage));
+}
+
+gboolean
+wrappy_snap_prepare_update (WrappyStore *store, WrappyUpdate *u, GCancellable *cancellable,
+                            GError **error)
+{
+  WrappyManifest *cur = u->current;
+  WrappyManifestLayer *app = wrappy_manifest_get_layer (cur, "app");
+  g_autoptr (WrappySnapStoreInfo) info = NULL;
+  g_autofree char *file = NULL, *revision = NULL;
+  gboolean ok;
+
+  if (g_strcmp0 (cur->origin, "snapstore") != 0 || app == NULL || app->name == NULL)
+    {
+      u->skip_reason = g_strdup (_ ("installed from a file; nothing to update from"));
+      return TRUE;
+    }
+  revision = cur->keyfile ? g_key_file_get_string (cur->keyfile, "Snap", "revision", NULL) : NULL;
+  wrappy_debug ("checking %s in channel %s", app->name, cur->branch ? cur->branch : "default");
+  info = wrappy_snap_store_lookup (app->name, cur->branch, error);
+  if (info == NULL)
+    return FALSE;
+  if (revision == NULL)
+    revision = g_strdup (layer_revision (app));
+  if (g_strcmp0 (info->revision, revision) == 0)
+    return TRUE;
+  wrappy_info (_ ("Updating %s from revision %s to %s…"), app->name, revision, info->revision);
+  file = wrappy_snap_store_download (info, cancellable, error);
+  if (file == NULL)
+    return FALSE;
+  u->downloaded += info->size;
+  ok = build_update (store, u, file, info, cancellable, error);
+  unlink (file);
+  return ok;
 }

@@ -7,6 +7,7 @@
 
 #include "wrappy-manifest.h"
 #include "wrappy-store.h"
+#include "wrappy-update.h"
 
 G_BEGIN_DECLS
 
@@ -19,6 +20,12 @@ WrappyManifest *wrappy_snap_install (WrappyStore *store, const char *name, const
 WrappyManifest *wrappy_snap_install_file (WrappyStore *store, const char *path,
                                           GCancellable *cancellable, GError **error);
 
+/* WrappyPrepareUpdateFunc (wrappy-update.h) for apps of source "snap": asks the store for
+ * the channel the app tracks; another revision than the installed one is downloaded and
+ * checked out (with the base's newer revision, if its latest/stable moved). A snap
+ * installed from a file is up to date. */
+gboolean wrappy_snap_prepare_update (WrappyStore *store, WrappyUpdate *u,
+                                     GCancellable *cancellable, GError **error);
 
 /* Plug interfaces as wrappy permissions (the table in docs/snap.md). */
 void wrappy_snap_plugs_to_permissions (char **interfaces, WrappyManifest *m);

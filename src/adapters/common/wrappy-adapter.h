@@ -1,0 +1,23 @@
+/* The last steps that the AppImage and Snap adapters share: making an install visible,
+ * and handing a prepared update to `wrappy update` (wrappy-update.h). */
+#pragma once
+
+#include <glib.h>
+
+#include "wrappy-manifest.h"
+#include "wrappy-update.h"
+
+G_BEGIN_DECLS
+
+/* Exports m's launchers from stage (a tree with share/applications and share/icons), then
+ * saves m; a failed export is a warning, a failed save removes the exports again. In
+ * that order because recovery removes the launchers of apps without a manifest: an
+ * installed app never lacks its launchers. */
+gboolean wrappy_adapter_export_and_save (WrappyManifest *m, const char *stage, GError **error);
+
+/* Fills u from a prepared update: updated (taken; NULL: the build failed, stage is
+ * removed and FALSE returned) keeps the current app's isolation level, stage (taken)
+ * becomes the temporary export_dir. */
+gboolean wrappy_adapter_take_update (WrappyUpdate *u, WrappyManifest *updated, char *stage);
+
+G_END_DECLS

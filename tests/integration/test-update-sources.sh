@@ -1,0 +1,205 @@
+#!/bin/bash
+# `wrappy update` of AppImages and snaps (the adapters' half; docs/appimage.md and
+# docs/snap.md, "Updates"): an AppImage follows its zsync update information to a new
+# file, is up to date when the .zsync names the installed file, and a malformed .zsync,
+# a short download or a file of another app change nothing; a snap takes a new revision
+# of its channel from the store stand-in, is up to date on the same revision, and a
+# store that is down is one clear error. Fixtures: make-appimage.sh (aitool-upd,
+# aitool-v2), make-snaps.sh (second-snap_4).
+source "$(dirname "$0")/lib.sh"
+
+AI_FIX=${WRAPPY_FIXTURES}-appimage
+"$LIB_DIR/../fixtures/make-appimage.sh" "$AI_FIX" ||
+  { echo "Bail out! could not build the AppImage fixtures" >&2; exit 1; }
+SNAP_FIX=$WRAPPY_FIXTURES-snaps
+"$TOP_DIR/tests/fixtures/make-snaps.sh" "$SNAP_FIX" ||
+  { echo "Bail out! could not build the snaps" >&2; exit 1; }
+
+AI=org.example.AiTool
+SN=io.snapcraft.second-snap
+MANIFESTS() { echo "$XDG_DATA_HOME/wrappy/apps"; }
+
+# set_update_url FILE URL: writes "zsync|URL" over the placeholder update information.
+set_update_url() {
+  "$PYTHON" - "$1" "zsync|$2" <<'EOF'
+import sys
+path, info = sys.argv[1], sys.argv[2].encode()
+old = b"zsync|@UPDATE_URL@"
+data = open(path, "rb").read()
+i = data.index(old)
+new = info.ljust(len(old) + 399, b"\0")  # the placeholder is followed by 400 NULs
+assert len(info) < len(new) and data[i + len(old):i + len(new)] == b"\0" * (len(new) - len(old))
+open(path, "wb").write(data[:i] + new + data[i + len(new):])
+EOF
+}
+
+# make_zsync FILE URL [LENGTH]: a .zsync header describing FILE at URL (block sums omitted:
+# wrappy reads only the header).
+make_zsync() {
+  "$PYTHON" - "$@" <<'EOF'
+import hashlib, os, sys
+path, url = sys.argv[1], sys.argv[2]
+data = open(path, "rb").read()
+length = sys.argv[3] if len(sys.argv) > 3 else str(len(data))
+sys.stdout.write("zsync: 0.6.2\nFilename: %s\nMTime: Tue, 01 Oct 2024 00:00:00 +0000\n"
+                 "Blocksize: 2048\nLength: %s\nHash-Lengths: 2,2,5\nURL: %s\nSHA-1: %s\n\n"
+                 % (os.path.basename(url), length, url, hashlib.sha1(data).hexdigest()))
+EOF
+}
+
+# ai_setup: a server dir (SRV) with v2 at aitool-2.AppImage, and aitool v1 installed from
+# a file whose update information points at SRV/aitool.AppImage.zsync.
+ai_setup() {
+  SRV=$T_DIR/srv
+  mkdir -p "$SRV"
+  start_server "$SRV"
+  cp "$AI_FIX/aitool-upd.AppImage" "$T_DIR/aitool.AppImage"
+  cp "$AI_FIX/aitool-v2.AppImage" "$SRV/aitool-2.AppImage"
+  set_update_url "$T_DIR/aitool.AppImage" "$SERVER_URL/aitool.AppImage.zsync"
+  set_update_url "$SRV/aitool-2.AppImage" "$SERVER_URL/aitool.AppImage.zsync"
+  ok wrappy install "$T_DIR/aitool.AppImage"
+  cp "$(MANIFESTS)/$AI.manifest" "$T_DIR/before.manifest"
+}
+
+# unchanged: the manifest is the one saved by the install, v1 still runs.
+ai_unchanged() {
+  cmp -s "$T_DIR/before.manifest" "$(MANIFESTS)/$AI.manifest" || fail "the manifest changed"
+  ok wrappy run "$AI"
+  assert_contains "$OUT" "payload data"
+  assert_not_contains "$OUT" "payload data v2"
+  [ -z "$(ls -A "$XDG_CACHE_HOME/wrappy/downloads" 2>/dev/null | grep -v '\.part$')" ] ||
+    fail "downloads left: $(ls -A "$XDG_CACHE_HOME/wrappy/downloads")"
+}
+
+test_appimage_zsync_update() {
+  ai_setup
+  make_zsync "$SRV/aitool-2.AppImage" aitool-2.AppImage >"$SRV/aitool.AppImage.zsync"
+  ok wrappy run --home=private --command=sh "$AI" -c 'echo mine >"$HOME/mine.txt"'
+  ok wrappy update --yes "$AI"
+  grep -q '^version=2.0.0$' "$(MANIFESTS)/$AI.manifest" || fail "the manifest is not v2's"
+  grep -q "^origin=$SERVER_URL/aitool-2.AppImage\$" "$(MANIFESTS)/$AI.manifest" ||
+    fail "the origin is not the new file's URL"
+  ok wrappy run "$AI"
+  assert_contains "$OUT" "payload data v2"
+  ok wrappy run --home=private --command=sh "$AI" -c 'cat "$HOME/mine.txt"'
+  assert_eq mine "$OUT" "private home data after the update"
+  assert_file "$XDG_DATA_HOME/applications/$AI.desktop"
+  # Once more: the .zsync names the file now installed.
+  cp "$(MANIFESTS)/$AI.manifest" "$T_DIR/v2.manifest"
+  ok wrappy update --yes "$AI"
+  cmp -s "$T_DIR/v2.manifest" "$(MANIFESTS)/$AI.manifest" || fail "an up-to-date app changed"
+}
+
+test_appimage_up_to_date() {
+  ai_setup
+  make_zsync "$T_DIR/aitool.AppImage" aitool-1.AppImage >"$SRV/aitool.AppImage.zsync"
+  ok wrappy update --yes "$AI"
+  ai_unchanged
+}
+
+test_appimage_malformed_zsync() {
+  ai_setup
+  printf 'zsync: 0.6.2\nSHA-1: nothex\nURL: aitool-2.AppImage\n\n' >"$SRV/aitool.AppImage.zsync"
+  assert_fails_with 1 "not a valid \.zsync file" wrappy update --yes "$AI"
+  ai_unchanged
+  printf '<html>not found</html>' >"$SRV/aitool.AppImage.zsync"
+  assert_fails_with 1 "not a valid \.zsync file" wrappy update --yes "$AI"
+  ai_unchanged
+}
+
+test_appimage_truncated_download() {
+  local size
+  ai_setup
+  make_zsync "$SRV/aitool-2.AppImage" aitool-short.AppImage >"$SRV/aitool.AppImage.zsync"
+  size=$(stat -c %s "$SRV/aitool-2.AppImage")
+  head -c $((size / 2)) "$SRV/aitool-2.AppImage" >"$SRV/aitool-short.AppImage"
+  assert_fails_with 1 "incomplete" wrappy update --yes "$AI"
+  ai_unchanged
+}
+
+test_appimage_update_changing_id_refused() {
+  ai_setup
+  cp "$AI_FIX/hello.AppImage" "$SRV/hello.AppImage"
+  make_zsync "$SRV/hello.AppImage" hello.AppImage >"$SRV/aitool.AppImage.zsync"
+  assert_fails_with 1 "changes the app's ID" wrappy update --yes "$AI"
+  ai_unchanged
+  ostree refs --repo="$XDG_DATA_HOME/wrappy/repo" | grep -q io.appimage.hello &&
+    fail "the refused file's layer was left"
+  return 0
+}
+
+test_appimage_from_file_without_update_info() {
+  # The type 1 fixture has no .upd_info section.
+  ok wrappy install "$AI_FIX/isotool.AppImage"
+  cp "$(MANIFESTS)/org.example.IsoTool.manifest" "$T_DIR/before.manifest"
+  ok wrappy update --yes org.example.IsoTool
+  assert_contains "$OUT" "nothing to update from"
+  cmp -s "$T_DIR/before.manifest" "$(MANIFESTS)/org.example.IsoTool.manifest" ||
+    fail "the manifest changed"
+}
+
+# ---- Snaps: SNAPS is this test's own store dir, its index.json rewritten as revisions move.
+
+snap_setup() {
+  SNAPS=$T_DIR/snaps
+  mkdir -p "$SNAPS"
+  ln -s "$SNAP_FIX"/*.snap "$SNAPS/"
+  cp "$SNAP_FIX/index.json" "$SNAPS/"
+  start_snapstore
+  ok wrappy install --from-snap second-snap
+  cp "$(MANIFESTS)/$SN.manifest" "$T_DIR/before.manifest"
+}
+
+# publish REVISION VERSION: the store's stable channel of second-snap now holds it.
+publish() {
+  "$PYTHON" - "$SNAPS/index.json" "$1" "$2" <<'EOF'
+import json, sys
+path, rev, version = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+j = json.load(open(path))
+j["second-snap"].update(file="second-snap_%d.snap" % rev, revision=rev, version=version)
+json.dump(j, open(path, "w"))
+EOF
+}
+
+test_snap_new_revision() {
+  snap_setup
+  ok wrappy run "$SN"
+  assert_contains "$OUT" "second-version=1.0"
+  publish 4 1.1
+  ok wrappy update --yes "$SN"
+  grep -q '^revision=4$' "$(MANIFESTS)/$SN.manifest" || fail "[Snap] revision is not 4"
+  grep -q '^version=1.1$' "$(MANIFESTS)/$SN.manifest" || fail "the manifest is not 1.1's"
+  ok wrappy run "$SN"
+  assert_contains "$OUT" "second-version=1.1"
+  assert_contains "$OUT" "SNAP=/snap/second-snap/4"
+  assert_contains "$OUT" "wrappy-core 1"
+}
+
+test_snap_same_revision_up_to_date() {
+  local downloads
+  snap_setup
+  downloads=$(grep -c "GET /download/" "$STORE_LOG")
+  ok wrappy --json update --yes "$SN"
+  assert_eq up-to-date "$(json '[a["status"] for a in j if a["id"] == "'$SN'"][0]')" "status"
+  cmp -s "$T_DIR/before.manifest" "$(MANIFESTS)/$SN.manifest" || fail "the manifest changed"
+  assert_eq "$downloads" "$(grep -c "GET /download/" "$STORE_LOG")" "downloads from the store"
+}
+
+test_snap_store_down() {
+  snap_setup
+  publish 4 1.1
+  WRAPPY_SNAP_STORE_URL=$(closed_port_url) assert_fails_with 1 "" wrappy update --yes "$SN"
+  cmp -s "$T_DIR/before.manifest" "$(MANIFESTS)/$SN.manifest" || fail "the manifest changed"
+  ok wrappy run "$SN"
+  assert_contains "$OUT" "second-version=1.0"
+}
+
+test_snap_from_file_up_to_date() {
+  SNAPS=$SNAP_FIX
+  start_snapstore # for its base
+  ok wrappy install "$SNAP_FIX/second-snap_3.snap"
+  ok wrappy update --yes "$SN"
+  assert_contains "$OUT" "nothing to update from"
+}
+
+run_tests "$@"
