@@ -331,8 +331,12 @@ report (GPtrArray *results, GError *last_error, guint failed, GError **error)
   else if (results->len == 0)
     say (_ ("No apps installed."));
   else
-    say (_ ("Updated %u app(s), %u up to date%s"), n[RESULT_UPDATED], n[RESULT_UP_TO_DATE],
-         n[RESULT_FAILED] ? _ (", some failed") : "");
+    {
+      g_autofree char *updated = g_strdup_printf (
+          ngettext ("Updated %u app", "Updated %u apps", n[RESULT_UPDATED]), n[RESULT_UPDATED]);
+      say (_ ("%s, %u up to date%s"), updated, n[RESULT_UP_TO_DATE],
+           n[RESULT_FAILED] ? _ (", some failed") : "");
+    }
   if (failed == 0)
     return TRUE;
   if (failed == 1)

@@ -55,7 +55,7 @@ test_update_asks_before_new_permissions_then_updates() {
   ok wrappy update --yes "$UPD"
   assert_contains "$OUT" "1.0 → 2.0"
   assert_contains "$OUT" "new permission: shared=network"
-  assert_contains "$OUT" "Updated 1 app(s), 0 up to date"
+  assert_contains "$OUT" "Updated 1 app, 0 up to date"
   ok wrappy run "$UPD" -- --probe
   assert_contains "$OUT" "runtime=org.wrappy.Test.Platform 1 v2" "the new runtime"
   ok wrappy run "$UPD"
@@ -71,7 +71,7 @@ test_update_asks_before_new_permissions_then_updates() {
 
   ok wrappy update
   assert_contains "$OUT" "$UPD is up to date (2.0)"
-  assert_contains "$OUT" "Updated 0 app(s), 1 up to date"
+  assert_contains "$OUT" "Updated 0 apps, 1 up to date"
 }
 
 test_update_asks_on_a_terminal() {
@@ -120,7 +120,7 @@ test_update_app_without_update_and_bundle() {
   swap_to v2
   ok wrappy update --yes
   assert_contains "$OUT" "org.wrappy.Hello is up to date"
-  assert_contains "$OUT" "Updated 1 app(s), 1 up to date"
+  assert_contains "$OUT" "Updated 1 app, 1 up to date"
   ok wrappy run org.wrappy.Hello
   assert_contains "$OUT" "hello from org.wrappy.Hello"
 }

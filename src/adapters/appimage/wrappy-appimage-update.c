@@ -6,6 +6,8 @@
  * compared by SHA-256. The new file goes through wrappy_appimage_build, as an install. */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -242,9 +244,9 @@ download_described (WrappyManifest *cur, const WrappyZsyncHeader *h, guint64 *do
   *downloaded += size;
   if (size != h->length)
     g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                 _ ("%s is %" G_GUINT64_FORMAT " bytes, but its .zsync file says %" G_GUINT64_FORMAT
+                 _ ("%s is %" PRIu64 " bytes, but its .zsync file says %" PRIu64
                     "; the download is incomplete or the file changed"),
-                 h->url, size, h->length);
+                 h->url, (uint64_t) size, (uint64_t) h->length);
   else if (!wrappy_appimage_file_sums (file, &sha256, &sha1, error))
     ;
   else if (strcmp (sha1, h->sha1) != 0)
