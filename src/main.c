@@ -44,6 +44,10 @@ static const WrappyCommand commands[] = {
   { "uninstall", N_("Remove an installed app (its data stays unless asked)"),
     STORE_CMD (wrappy_builtin_uninstall) },
   { "clean", N_("Delete apps' private data and writable layers"), STORE_CMD (wrappy_builtin_clean) },
+  { "snapshot", N_("Keep a copy of an app's data and version"), STORE_CMD (wrappy_builtin_snapshot) },
+  { "snapshots", N_("List an app's snapshots"), STORE_CMD (wrappy_builtin_snapshots) },
+  { "rollback", N_("Put an app's data and version back as a snapshot kept them"),
+    STORE_CMD (wrappy_builtin_rollback) },
   { "doctor", N_("Check what this host supports and what each isolation level can apply"),
     STORE_CMD (wrappy_builtin_doctor) },
   /* Hidden: the parts of `search` that need the network, run by it as child processes. */

@@ -23,6 +23,9 @@ WRAPPY_BUILTIN (run);
 WRAPPY_BUILTIN (enter);
 WRAPPY_BUILTIN (uninstall);
 WRAPPY_BUILTIN (clean);
+WRAPPY_BUILTIN (snapshot);
+WRAPPY_BUILTIN (snapshots);
+WRAPPY_BUILTIN (rollback);
 WRAPPY_BUILTIN (doctor);
 
 /* Shared by the builtins: a GOptionContext with the command's summary, parsed strictly. */
