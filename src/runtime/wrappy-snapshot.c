@@ -583,6 +583,18 @@ wrappy_snapshot_recover (const char *app_id, GError **error)
     }
   if (exists_at (snap_fd, TMP_OLD))
     {
+      g_autoptr (WrappyManifest) m = wrappy_manifest_load (app_id, NULL);
+      /* Never swap entries from under a sandbox that has them mounted. */
+      if (m != NULL && wrappy_layer_app_is_running (m))
+        {
+          close (snap_fd);
+          close (state_fd);
+          g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_BUSY,
+                       _ ("an interrupted rollback of %s is pending and the app is running; "
+                          "stop it first"),
+                       app_id);
+          return FALSE;
+        }
       wrappy_info (_ ("Finishing an interrupted rollback of %s"), app_id);
       ok = roll_forward (app_id, state_fd, snap_fd, error);
     }

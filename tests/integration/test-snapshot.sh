@@ -199,6 +199,25 @@ test_snapshot_keeps_symlinks_unfollowed() {
   assert_eq 640 "$(stat -c %a "$STATE/home/note.txt")"
 }
 
+# The writable layer comes back too: a file written to /usr, a file deleted from the base
+# (an overlayfs whiteout) and a directory replaced (opaque, marked by an xattr).
+test_rollback_restores_writable_layer() {
+  setup_app
+  ok wrappy run --command=sh "$APP" -- -c '
+    echo L1 >/usr/zz-layer && rm /usr/bin/basename && rm -r /usr/sbin && mkdir /usr/sbin &&
+    echo n >/usr/sbin/new'
+  [ -d "$STATE/upper/usr" ] || fail "no writable layer in $STATE/upper"
+  ok wrappy snapshot "$APP" layer
+  ok wrappy clean --yes "$APP"
+  ok wrappy run --command=sh "$APP" -- -c 'ls /usr/bin/basename /usr/sbin; cat /usr/zz-layer 2>&1; true'
+  assert_contains "$OUT" "/usr/bin/basename"
+  ok wrappy rollback --yes "$APP" layer
+  ok wrappy run --command=sh "$APP" -- -c 'cat /usr/zz-layer; ls -a /usr/sbin | tr "\n" " "; ls /usr/bin/basename 2>&1 || true'
+  assert_contains "$OUT" "L1"
+  assert_contains "$OUT" ". .. new "
+  assert_contains "$OUT" "No such file"
+}
+
 test_clean_keeps_snapshots() {
   setup_app
   write_state one
