@@ -301,8 +301,8 @@ wrappy_snapshot_create (WrappyManifest *m, const char *name, const char *reason,
       close (tmp_fd);
     }
   /* The one atomic step: the snapshot appears whole or not at all. */
-  if (ok && renameat (snap_fd, tmp, snap_fd, info->name) != 0)
-    ok = wrappy_throw_errno (error, "renameat", info->name);
+  if (ok && renameat2 (snap_fd, tmp, snap_fd, info->name, RENAME_NOREPLACE) != 0)
+    ok = wrappy_throw_errno (error, "renameat2", info->name);
   if (ok)
     (void) fsync (snap_fd);
   else

@@ -92,6 +92,18 @@ test_snapshot_errors() {
   assert_fails_with 1 "--yes" wrappy rollback "$APP" dup
 }
 
+test_rollback_asks_on_a_terminal() {
+  command -v script >/dev/null || skip "no script(1) to give wrappy a terminal"
+  setup_app
+  write_state one
+  ok wrappy snapshot "$APP" s1
+  write_state two
+  printf 'n\n' | script -qec "$WRAPPY rollback $APP s1" /dev/null >/dev/null 2>&1 || true
+  state_is two
+  printf 'y\n' | script -qec "$WRAPPY rollback $APP s1" /dev/null >/dev/null 2>&1 || true
+  state_is one
+}
+
 test_snapshot_delete() {
   setup_app
   write_state one
