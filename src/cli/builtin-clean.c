@@ -1,10 +1,12 @@
 /* wrappy clean [--yes] ID…|--host NAME…|--all: delete apps' per-app state
  * ($XDG_STATE_HOME/wrappy/ID: the private home and the writable layer), or host
  * programs' (`run --host`: $XDG_STATE_HOME/wrappy/host/NAME, id "host/NAME"). Installed
- * apps stay installed; the next run starts from an empty home. Asks first unless --yes;
+ * apps stay installed; the next run starts from an empty home. An app's snapshots/
+ * stay, so that a clean can be rolled back (docs/snapshots.md). Asks first unless --yes;
  * without a terminal to ask on it refuses rather than guess. */
 #include "config.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -85,6 +87,44 @@ state_id_for (const char *arg, GError **error)
       return NULL;
     }
   return g_build_filename (WRAPPY_HOST_STATE_DIR, name, NULL);
+}
+
+/* Bytes the state takes, its snapshots left out: they stay. */
+static guint64
+state_usage (const char *path)
+{
+  g_autofree char *snapshots = g_build_filename (path, "snapshots", NULL);
+  guint64 all = wrappy_disk_usage (path);
+  guint64 kept = is_real_dir (snapshots) ? wrappy_disk_usage (snapshots) : 0;
+
+  return all > kept ? all - kept : 0;
+}
+
+/* Removes the state dir, or everything in it but snapshots/ when it has some. */
+static gboolean
+remove_state (const char *path, GError **error)
+{
+  g_autofree char *snapshots = g_build_filename (path, "snapshots", NULL);
+  int fd;
+  DIR *d;
+  struct dirent *de;
+  gboolean ok = TRUE;
+
+  if (!is_real_dir (snapshots))
+    return wrappy_rm_rf_at (AT_FDCWD, path, error);
+  fd = open (path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0 || (d = fdopendir (fd)) == NULL)
+    {
+      if (fd >= 0)
+        close (fd);
+      return wrappy_throw_errno (error, "open", path);
+    }
+  while (ok && (de = readdir (d)) != NULL)
+    if (strcmp (de->d_name, ".") != 0 && strcmp (de->d_name, "..") != 0
+        && strcmp (de->d_name, "snapshots") != 0)
+      ok = wrappy_rm_rf_at (dirfd (d), de->d_name, error);
+  closedir (d);
+  return ok;
 }
 
 static gboolean
@@ -172,7 +212,7 @@ WRAPPY_BUILTIN (clean)
   for (guint i = 0; i < ids->len; i++)
     {
       g_autofree char *path = wrappy_dirs_app_state (ids->pdata[i]);
-      sizes[i] = wrappy_disk_usage (path);
+      sizes[i] = state_usage (path);
       total += sizes[i];
     }
   if (ids->len > 0 && !confirm (ids, total, error))
@@ -184,7 +224,7 @@ WRAPPY_BUILTIN (clean)
       g_autofree char *size = g_format_size (sizes[i]);
       /* Removed without following any symlink: the home belongs to the app, which may
        * have planted links to host files in it. */
-      if (!wrappy_rm_rf_at (AT_FDCWD, path, error))
+      if (!remove_state (path, error))
         return FALSE;
       wrappy_info (_ ("Deleted the data of %s (%s)"), (char *)ids->pdata[i], size);
     }

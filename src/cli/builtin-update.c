@@ -15,6 +15,7 @@
 
 #include "wrappy-appimage.h"
 #include "wrappy-builtins.h"
+#include "wrappy-cli-common.h"
 #include "wrappy-error.h"
 #include "wrappy-export.h"
 #include "wrappy-fault.h"
@@ -25,9 +26,7 @@
 #include "wrappy-snap.h"
 #include "wrappy-store.h"
 #include "wrappy-update.h"
-#ifdef WRAPPY_HAVE_SNAPSHOTS
 #include "wrappy-snapshot.h"
-#endif
 
 static gboolean opt_yes;
 
@@ -167,7 +166,7 @@ describe (WrappyUpdate *u, char **added, char **removed)
 static gboolean
 confirm (WrappyUpdate *u, char **added, GError **error)
 {
-  char answer[16] = "";
+  g_autofree char *question = NULL;
 
   if (opt_yes || added == NULL || added[0] == NULL)
     return TRUE;
@@ -180,9 +179,8 @@ confirm (WrappyUpdate *u, char **added, GError **error)
                    u->current->id, list);
       return FALSE;
     }
-  fprintf (stderr, _ ("Grant %s these new permissions and update it? [y/N] "), u->current->id);
-  fflush (stderr);
-  return fgets (answer, sizeof answer, stdin) != NULL && (answer[0] == 'y' || answer[0] == 'Y');
+  question = g_strdup_printf (_ ("Grant %s these new permissions and update it?"), u->current->id);
+  return wrappy_cli_ask (question);
 }
 
 /* The switch: snapshot, launchers, then the manifest (the atomic step). */
@@ -193,7 +191,6 @@ apply (WrappyStore *store, WrappyUpdate *u, GError **error)
   g_autoptr (GError) export_error = NULL;
 
   wrappy_fault_point ("update-before-snapshot");
-#ifdef WRAPPY_HAVE_SNAPSHOTS
   {
     g_autofree char *reason = g_strdup_printf ("before update to %s",
                                                u->updated->version ? u->updated->version : "?");
@@ -201,9 +198,10 @@ apply (WrappyStore *store, WrappyUpdate *u, GError **error)
         = wrappy_snapshot_create (u->current, NULL, reason, TRUE, error);
     if (snap == NULL)
       return FALSE;
+    wrappy_info (_ ("Took snapshot %s of %s; 'wrappy rollback %s %s' undoes the update"),
+                 snap->name, u->current->id, u->current->id, snap->name);
     (void) wrappy_snapshot_prune_auto (u->current->id, WRAPPY_SNAPSHOT_KEEP_AUTO, NULL);
   }
-#endif
   /* Launchers first: they run `wrappy run ID`, which is right for either version, and
    * recovery only removes launchers of apps without a manifest. */
   if (u->export_dir != NULL

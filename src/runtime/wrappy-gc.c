@@ -16,10 +16,6 @@
 #include "wrappy-output.h"
 #include "wrappy-snapshot.h"
 
-#ifndef WRAPPY_HAVE_SNAPSHOTS /* until the snapshot branch lands */
-#define wrappy_snapshot_pinned_manifests(e) g_ptr_array_new ()
-#endif
-
 /* layers/KIND/ID/ARCH/BRANCH/COMMIT: a layer's directory is five levels down. */
 #define LAYER_DEPTH 5
 

@@ -33,8 +33,9 @@ void wrappy_snapshot_info_free (WrappySnapshotInfo *info);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WrappySnapshotInfo, wrappy_snapshot_info_free)
 
 /* Takes a snapshot of the installed app m. name NULL picks an automatic name. Atomic:
- * the snapshot appears whole or not at all. ALREADY_INSTALLED-like refusal (USAGE) when
- * a snapshot of that name exists. The caller holds the store lock. */
+ * the snapshot appears whole or not at all. FAILED (exit 1) when a snapshot of that name
+ * exists; INVALID_ID for a bad name (or a user's name starting with "auto-"). The
+ * caller holds the store lock. */
 WrappySnapshotInfo *wrappy_snapshot_create (WrappyManifest *m, const char *name,
                                             const char *reason, gboolean automatic,
                                             GError **error);
@@ -43,9 +44,15 @@ WrappySnapshotInfo *wrappy_snapshot_create (WrappyManifest *m, const char *name,
 GPtrArray *wrappy_snapshot_list (const char *app_id, GError **error);
 
 /* Puts the app's state and manifest back as they were in the snapshot. The current state
- * is lost unless the caller took a snapshot of it first. The caller holds the store lock. */
+ * is lost unless the caller took a snapshot of it first. The caller holds the store lock.
+ * BUSY while the app runs, NOT_FOUND without such a snapshot. When a layer the snapshot's
+ * manifest names is gone from the store, only the data is restored (with a message). */
 gboolean wrappy_snapshot_rollback (WrappyStore *store, const char *app_id, const char *name,
                                    GError **error);
+
+/* Deletes one snapshot (NOT_FOUND when there is none of that name). It disappears in
+ * one rename before its files are removed. The caller holds the store lock. */
+gboolean wrappy_snapshot_delete (const char *app_id, const char *name, GError **error);
 
 /* Deletes all but the newest `keep` automatic snapshots of the app. */
 gboolean wrappy_snapshot_prune_auto (const char *app_id, guint keep, GError **error);

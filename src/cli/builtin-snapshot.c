@@ -1,0 +1,272 @@
+/* wrappy snapshot [--delete] ID [NAME], wrappy snapshots ID, wrappy rollback [--yes] ID
+ * SNAPSHOT: copies of an app's state and manifest, and going back to one
+ * (docs/snapshots.md). Every one of them holds the store lock, so that each finds the
+ * snapshots dir as the last one left it (or finishes what a killed one left). */
+#include "config.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include "wrappy-builtins.h"
+#include "wrappy-error.h"
+#include "wrappy-i18n.h"
+#include "wrappy-id.h"
+#include "wrappy-layer-lock.h"
+#include "wrappy-output.h"
+#include "wrappy-snapshot.h"
+#include "wrappy-snapshot-private.h"
+#include "wrappy-store.h"
+
+static gboolean opt_delete, opt_yes;
+
+static GOptionEntry snapshot_entries[] = {
+  { "delete", 0, 0, G_OPTION_ARG_NONE, &opt_delete, N_ ("Delete the snapshot NAME instead"), NULL },
+  { NULL },
+};
+
+static GOptionEntry rollback_entries[] = {
+  { "yes", 'y', 0, G_OPTION_ARG_NONE, &opt_yes, N_ ("Do not ask for confirmation"), NULL },
+  { NULL },
+};
+
+static GOptionEntry no_entries[] = { { NULL } };
+
+/* The store, locked, with what a killed snapshot command left of this app's cleared. */
+static WrappyStore *
+open_locked (const char *id, GError **error)
+{
+  g_autoptr (WrappyStore) store = NULL;
+
+  if (!wrappy_validate_app_id (id, error))
+    return NULL;
+  store = wrappy_store_open (error);
+  if (store == NULL || !wrappy_store_lock (store, error) || !wrappy_snapshot_recover (id, error))
+    return NULL;
+  return g_steal_pointer (&store);
+}
+
+static void
+add_info_json (JsonBuilder *b, const WrappySnapshotInfo *info)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, info->name);
+  json_builder_set_member_name (b, "app");
+  json_builder_add_string_value (b, info->app_id);
+  json_builder_set_member_name (b, "created");
+  json_builder_add_int_value (b, info->created);
+  json_builder_set_member_name (b, "version");
+  if (info->version)
+    json_builder_add_string_value (b, info->version);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "reason");
+  if (info->reason)
+    json_builder_add_string_value (b, info->reason);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "automatic");
+  json_builder_add_boolean_value (b, info->automatic);
+  json_builder_set_member_name (b, "size");
+  json_builder_add_int_value (b, (gint64) info->size);
+  json_builder_set_member_name (b, "method");
+  json_builder_add_string_value (b, info->method);
+  json_builder_end_object (b);
+}
+
+static gboolean
+delete_snapshot (int argc, char **argv, GError **error)
+{
+  g_autoptr (WrappyStore) store = NULL;
+
+  if (argc != 3)
+    {
+      g_set_error_literal (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
+                           _ ("usage: wrappy snapshot --delete ID NAME"));
+      return FALSE;
+    }
+  if ((store = open_locked (argv[1], error)) == NULL
+      || !wrappy_snapshot_delete (argv[1], argv[2], error))
+    return FALSE;
+  wrappy_info (_ ("Deleted the snapshot %s of %s"), argv[2], argv[1]);
+  return TRUE;
+}
+
+WRAPPY_BUILTIN (snapshot)
+{
+  g_autoptr (GOptionContext) ctx = g_option_context_new (_ ("ID [NAME]"));
+  g_autoptr (WrappyStore) store = NULL;
+  g_autoptr (WrappyManifest) m = NULL;
+  g_autoptr (WrappySnapshotInfo) info = NULL;
+  g_autofree char *size = NULL;
+
+  g_option_context_set_summary (ctx, _ ("Keep a copy of an app's data and version to roll back to."));
+  if (!wrappy_parse_options (ctx, snapshot_entries, &argc, &argv, error))
+    return FALSE;
+  if (opt_delete)
+    return delete_snapshot (argc, argv, error);
+  if (argc < 2 || argc > 3)
+    {
+      g_set_error_literal (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
+                           _ ("usage: wrappy snapshot ID [NAME] | --delete ID NAME"));
+      return FALSE;
+    }
+  if ((store = open_locked (argv[1], error)) == NULL || (m = wrappy_manifest_load (argv[1], error)) == NULL)
+    return FALSE;
+  if (wrappy_layer_app_is_running (m))
+    wrappy_info (_ ("Warning: %s is running; the snapshot may catch its files half-written"), m->id);
+  info = wrappy_snapshot_create (m, argc == 3 ? argv[2] : NULL, NULL, argc == 2, error);
+  if (info == NULL)
+    return FALSE;
+  if (wrappy_output_json ())
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      add_info_json (b, info);
+      wrappy_print_json (b);
+      return TRUE;
+    }
+  size = wrappy_format_size (info->size);
+  /* TRANSLATORS: snapshot name, app ID, method (reflink/copy), size */
+  printf (_ ("Snapshot %s of %s taken (%s, %s)\n"), info->name, m->id, info->method, size);
+  return TRUE;
+}
+
+static void
+print_table (GPtrArray *list)
+{
+  wrappy_print_padded (_ ("Name"), 28);
+  wrappy_print_padded (_ ("Created"), 20);
+  wrappy_print_padded (_ ("Version"), 12);
+  wrappy_print_padded (_ ("Size"), 11);
+  printf ("%s\n", _ ("Reason"));
+  for (guint i = 0; i < list->len; i++)
+    {
+      WrappySnapshotInfo *info = list->pdata[i];
+      g_autoptr (GDateTime) t = g_date_time_new_from_unix_local (info->created);
+      g_autofree char *created = t ? g_date_time_format (t, "%Y-%m-%d %H:%M:%S") : g_strdup ("?");
+      g_autofree char *size = wrappy_format_size (info->size);
+      g_autofree char *reason = info->automatic
+        ? g_strdup_printf ("%s%s%s", _ ("(automatic)"), info->reason ? " " : "",
+                           info->reason ? info->reason : "")
+        : g_strdup (info->reason ? info->reason : "");
+      wrappy_print_padded (info->name, 28);
+      wrappy_print_padded (created, 20);
+      wrappy_print_padded (info->version ? info->version : "-", 12);
+      wrappy_print_padded (size, 11);
+      printf ("%s\n", reason);
+    }
+}
+
+WRAPPY_BUILTIN (snapshots)
+{
+  g_autoptr (GOptionContext) ctx = g_option_context_new (_ ("ID"));
+  g_autoptr (WrappyStore) store = NULL;
+  g_autoptr (GPtrArray) list = NULL;
+
+  g_option_context_set_summary (ctx, _ ("List an app's snapshots, oldest first."));
+  if (!wrappy_parse_options (ctx, no_entries, &argc, &argv, error))
+    return FALSE;
+  if (argc != 2)
+    {
+      g_set_error_literal (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE, _ ("usage: wrappy snapshots ID"));
+      return FALSE;
+    }
+  if ((store = open_locked (argv[1], error)) == NULL
+      || (list = wrappy_snapshot_list (argv[1], error)) == NULL)
+    return FALSE;
+  if (wrappy_output_json ())
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      json_builder_begin_array (b);
+      for (guint i = 0; i < list->len; i++)
+        add_info_json (b, list->pdata[i]);
+      json_builder_end_array (b);
+      wrappy_print_json (b);
+    }
+  else if (list->len == 0)
+    wrappy_info (_ ("%s has no snapshots"), argv[1]);
+  else
+    print_table (list);
+  return TRUE;
+}
+
+static gboolean
+confirm (const char *id, const char *name, GError **error)
+{
+  char answer[16] = "";
+
+  if (opt_yes)
+    return TRUE;
+  if (!isatty (STDIN_FILENO))
+    {
+      g_set_error_literal (error, WRAPPY_ERROR, WRAPPY_ERROR_FAILED,
+                           _ ("not rolling back without confirmation; add --yes"));
+      return FALSE;
+    }
+  fprintf (stderr, _ ("Replace the data of %s with the snapshot %s? A snapshot of the "
+                      "current data is taken first. [y/N] "),
+           id, name);
+  fflush (stderr);
+  if (fgets (answer, sizeof answer, stdin) == NULL || (answer[0] != 'y' && answer[0] != 'Y'))
+    {
+      g_set_error_literal (error, WRAPPY_ERROR, WRAPPY_ERROR_FAILED, _ ("nothing changed"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+WRAPPY_BUILTIN (rollback)
+{
+  g_autoptr (GOptionContext) ctx = g_option_context_new (_ ("ID SNAPSHOT"));
+  g_autoptr (WrappyStore) store = NULL;
+  g_autoptr (WrappyManifest) m = NULL;
+  g_autoptr (WrappyManifest) after = NULL;
+  g_autoptr (WrappySnapshotInfo) before = NULL;
+  g_autoptr (GPtrArray) list = NULL;
+  g_autofree char *reason = NULL;
+  const char *id, *name;
+  gboolean found = FALSE;
+
+  g_option_context_set_summary (ctx, _ ("Put an app's data and version back as a snapshot kept them."));
+  if (!wrappy_parse_options (ctx, rollback_entries, &argc, &argv, error))
+    return FALSE;
+  if (argc != 3)
+    {
+      g_set_error_literal (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
+                           _ ("usage: wrappy rollback [--yes] ID SNAPSHOT"));
+      return FALSE;
+    }
+  id = argv[1];
+  name = argv[2];
+  if (!wrappy_snapshot_validate_name (name, error) || (store = open_locked (id, error)) == NULL
+      || (m = wrappy_manifest_load (id, error)) == NULL
+      || (list = wrappy_snapshot_list (id, error)) == NULL)
+    return FALSE;
+  for (guint i = 0; i < list->len; i++)
+    found |= g_strcmp0 (((WrappySnapshotInfo *) list->pdata[i])->name, name) == 0;
+  if (!found)
+    {
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_FOUND,
+                   _ ("%s has no snapshot named %s (see: wrappy snapshots %s)"), id, name, id);
+      return FALSE;
+    }
+  if (wrappy_layer_app_is_running (m))
+    {
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_BUSY, _ ("%s is running; stop it first"), id);
+      return FALSE;
+    }
+  if (!confirm (id, name, error))
+    return FALSE;
+  /* So that the rollback can itself be undone. */
+  reason = g_strdup_printf (_ ("before rollback to %s"), name);
+  before = wrappy_snapshot_create (m, NULL, reason, TRUE, error);
+  if (before == NULL)
+    return FALSE;
+  wrappy_info (_ ("Took the snapshot %s of the current data"), before->name);
+  if (!wrappy_snapshot_rollback (store, id, name, error))
+    return FALSE;
+  after = wrappy_manifest_load (id, NULL);
+  wrappy_info (_ ("Rolled %s back to the snapshot %s (version %s); undo with: wrappy rollback %s %s"),
+               id, name, after && after->version ? after->version : "-", id, before->name);
+  return TRUE;
+}
