@@ -8,7 +8,8 @@ BUILD_DEPS=(meson ninja-build gcc pkg-config libglib2.0-dev libostree-dev libfla
   clang-format libsquashfs-dev libappimage-dev libarchive-dev libyaml-dev nettle-dev)
 RUN_DEPS=(flatpak ostree bubblewrap gnupg python3 desktop-file-utils dbus hyperfine
   squashfs-tools uidmap passwd util-linux procps coreutils findutils ca-certificates curl
-  file locales xvfb xauth x11-utils snapd squashfs-tools-ng xorriso appstream-compose)
+  file locales xvfb xauth x11-utils snapd squashfs-tools-ng xorriso appstream-compose
+  xfsprogs)
 
 SUDO=()
 if [ "$(id -u)" != 0 ]; then

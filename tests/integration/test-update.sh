@@ -190,4 +190,40 @@ test_update_uses_static_deltas() {
   [ "$with" -lt "$without" ] || fail "a delta update downloaded $with bytes, not less than $without"
 }
 
+# The automatic snapshot before an update pins v1's layers: gc keeps them, rollback
+# brings v1 and its data back, and once the snapshots are gone gc frees v1.
+test_update_snapshot_rollback_and_gc() {
+  install_v1
+  local old
+  old=$(app_commit)
+  ok wrappy run "$UPD" -- --write note.txt v1-data
+  swap_to v2
+  ok wrappy update --yes "$UPD"
+  assert_contains "$ERR" "wrappy rollback $UPD auto-"
+  ok wrappy run "$UPD" -- --write note.txt v2-data
+  ok wrappy --json snapshots "$UPD"
+  local snap
+  snap=$(json "[s['name'] for s in j if s['automatic']][0]")
+  # v1's layers are no installed app's, but the snapshot names them.
+  ok wrappy --json gc
+  assert_not_contains "$(json "[l['commit'] for l in j['removed']]")" "$old"
+  ok wrappy rollback --yes "$UPD" "$snap"
+  ok wrappy run "$UPD"
+  assert_contains "$OUT" "hello from $UPD 1.0"
+  assert_eq "$old" "$(app_commit)" "app commit after the rollback"
+  ok wrappy run "$UPD" -- --read note.txt
+  assert_eq v1-data "$OUT"
+  # Back to v2 by updating again, then drop every snapshot: v1 has nothing left.
+  ok wrappy update --yes "$UPD"
+  ok wrappy --json snapshots "$UPD"
+  local n
+  for n in $(json "' '.join(s['name'] for s in j)"); do
+    ok wrappy snapshot --delete "$UPD" "$n"
+  done
+  ok wrappy --json gc
+  assert_contains "$(json "[l['commit'] for l in j['removed']]")" "$old"
+  ok wrappy run "$UPD"
+  assert_contains "$OUT" "hello from $UPD 2.0"
+}
+
 run_tests "$@"
