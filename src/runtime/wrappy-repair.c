@@ -17,6 +17,7 @@
 #include "wrappy-export.h"
 #include "wrappy-fault.h"
 #include "wrappy-fs.h"
+#include "wrappy-gc.h"
 #include "wrappy-i18n.h"
 #include "wrappy-id.h"
 #include "wrappy-layer-lock.h"
@@ -1103,109 +1104,42 @@ check_launchers (Repair *r)
 
 /* ---- 6. orphans: only reported, `wrappy gc` removes them ---- */
 
-static gboolean
-layer_in_use (Repair *r, const char *root)
-{
-  for (guint i = 0; i < r->apps->len; i++)
-    {
-      WrappyManifest *m = r->apps->pdata[i];
-      for (guint j = 0; j < m->layers->len; j++)
-        {
-          g_autofree char *other = layer_root (((WrappyManifestLayer *)m->layers->pdata[j])->path);
-          if (strcmp (other, root) == 0)
-            return TRUE;
-        }
-    }
-  return FALSE;
-}
-
-/* layers/KIND/ID/ARCH/BRANCH/COMMIT: directories at depth 5 below layers/. */
-static void
-find_orphan_layers (Repair *r, const char *rel, guint depth, guint *n, guint64 *size)
-{
-  g_autofree char *abs = g_build_filename (r->store->path, rel, NULL);
-  g_autoptr (GDir) d = g_dir_open (abs, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (rel, name, NULL);
-      struct stat st;
-
-      if (name[0] == '.' || fstatat (r->store->dfd, child, &st, AT_SYMLINK_NOFOLLOW) != 0
-          || !S_ISDIR (st.st_mode))
-        continue;
-      if (depth < 5)
-        find_orphan_layers (r, child, depth + 1, n, size);
-      else if (!layer_in_use (r, child))
-        {
-          g_autofree char *path = g_build_filename (r->store->path, child, NULL);
-          (*n)++;
-          *size += wrappy_disk_usage (path);
-        }
-    }
-}
-
-static gboolean
-ref_in_use (Repair *r, const char *refspec)
-{
-  const char *colon = strchr (refspec, ':');
-  const char *ref = colon ? colon + 1 : refspec;
-
-  for (guint i = 0; i < r->apps->len; i++)
-    {
-      WrappyManifest *m = r->apps->pdata[i];
-      for (guint j = 0; j < m->layers->len; j++)
-        if (g_strcmp0 (((WrappyManifestLayer *)m->layers->pdata[j])->ref, ref) == 0)
-          return TRUE;
-    }
-  return FALSE;
-}
-
+/* What gc would remove, in gc's own terms: layers that no installed app or snapshot
+ * names and no running app holds, refs no kept layer names. */
 static void
 check_orphans (Repair *r)
 {
-  g_autoptr (GHashTable) refs = NULL;
-  guint n_layers = 0, n_refs = 0;
-  guint64 size = 0;
+  g_auto (WrappyGcResult) dry = { 0 };
+  g_autoptr (GError) local_error = NULL;
 
-  find_orphan_layers (r, "layers", 1, &n_layers, &size);
-  if (r->repo != NULL
-      && ostree_repo_list_refs_ext (r->repo, NULL, &refs, OSTREE_REPO_LIST_REFS_EXT_NONE,
-                                    r->cancellable, NULL))
+  if (r->repo == NULL)
+    return;
+  if (!wrappy_gc (r->store, WRAPPY_GC_DRY_RUN, &dry, r->cancellable, &local_error))
     {
-      GHashTableIter it;
-      gpointer key;
-
-      g_hash_table_iter_init (&it, refs);
-      while (g_hash_table_iter_next (&it, &key, NULL))
-        {
-          const char *colon = strchr (key, ':');
-          /* Only layers' refs: a remote's appstream refs are the catalog's. */
-          if (wrappy_parse_layer_ref (colon ? colon + 1 : key, NULL, NULL, NULL, NULL, NULL)
-              && !ref_in_use (r, key))
-            n_refs++;
-        }
+      /* An unreadable manifest, reported above, stops gc too. */
+      g_debug ("gc --dry-run: %s", local_error->message);
+      return;
     }
-  if (n_layers > 0)
+  if (dry.removed->len > 0)
     {
-      g_autofree char *sz = wrappy_format_size (size);
+      g_autofree char *sz = wrappy_format_size (dry.freed);
       g_autofree char *detail
           = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u layer no installed app uses (%s)",
-                                          "%u layers no installed app uses (%s)", n_layers),
-                             n_layers, sz);
+                                          "%u layers no installed app uses (%s)",
+                                          dry.removed->len),
+                             dry.removed->len, sz);
       g_autofree char *action = g_strdup_printf (_ ("run 'wrappy gc' to free %s"), sz);
       WrappyProblem *p
           = wrappy_repair_report_add (r->report, WRAPPY_PROBLEM_ORPHAN_LAYER, WRAPPY_PROBLEM_NOTE,
                                       NULL, "layers", detail, action);
-      p->size = size;
+      p->size = dry.freed;
     }
-  if (n_refs > 0)
+  if (dry.refs->len > 0)
     {
       g_autofree char *detail
           = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u ref no installed app uses",
-                                          "%u refs no installed app uses", n_refs),
-                             n_refs);
+                                          "%u refs no installed app uses", dry.refs->len),
+                             dry.refs->len);
       wrappy_repair_report_add (r->report, WRAPPY_PROBLEM_ORPHAN_REF, WRAPPY_PROBLEM_NOTE, NULL,
                                 "repo", detail, _ ("run 'wrappy gc' to free their objects"));
     }
