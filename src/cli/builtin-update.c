@@ -227,7 +227,7 @@ update_one (WrappyStore *store, WrappyManifest *m, AppResult *r, GError **error)
   r->from_version = g_strdup (m->version);
   if (prepare == NULL)
     {
-      say (_ ("%s: updating %s apps is not supported yet"), m->id, m->source ? m->source : "?");
+      say (_ ("%s: wrappy cannot update apps from '%s'"), m->id, m->source ? m->source : "?");
       return RESULT_SKIPPED;
     }
   u.current = m;
