@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "wrappy-builtins.h"
+#include "wrappy-cli-common.h"
 #include "wrappy-dirs.h"
 #include "wrappy-error.h"
 #include "wrappy-fs.h"
@@ -131,27 +132,15 @@ static gboolean
 confirm (GPtrArray *ids, guint64 total, GError **error)
 {
   g_autofree char *size = g_format_size (total);
-  char answer[16] = "";
+  g_autofree char *question = NULL;
 
-  if (opt_yes)
-    return TRUE;
-  if (!isatty (STDIN_FILENO))
-    {
-      g_set_error_literal (error, WRAPPY_ERROR, WRAPPY_ERROR_FAILED,
-                           _ ("not deleting anything without confirmation; add --yes"));
-      return FALSE;
-    }
-  for (guint i = 0; i < ids->len; i++)
-    fprintf (stderr, "  %s\n", (char *)ids->pdata[i]);
-  fprintf (stderr, _ ("Delete the data of these apps (%s)? [y/N] "), size);
-  fflush (stderr);
-  if (fgets (answer, sizeof answer, stdin) == NULL
-      || (answer[0] != 'y' && answer[0] != 'Y'))
-    {
-      g_set_error_literal (error, WRAPPY_ERROR, WRAPPY_ERROR_FAILED, _ ("nothing deleted"));
-      return FALSE;
-    }
-  return TRUE;
+  if (!opt_yes && isatty (STDIN_FILENO))
+    for (guint i = 0; i < ids->len; i++)
+      fprintf (stderr, "  %s\n", (char *)ids->pdata[i]);
+  question = g_strdup_printf (_ ("Delete the data of these apps (%s)?"), size);
+  return wrappy_cli_confirm (opt_yes, question,
+                             _ ("not deleting anything without confirmation; add --yes"),
+                             _ ("nothing deleted"), error);
 }
 
 static void

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "wrappy-builtins.h"
+#include "wrappy-cli-common.h"
 #include "wrappy-error.h"
 #include "wrappy-i18n.h"
 #include "wrappy-id.h"
@@ -193,26 +194,14 @@ WRAPPY_BUILTIN (snapshots)
 static gboolean
 confirm (const char *id, const char *name, GError **error)
 {
-  char answer[16] = "";
+  g_autofree char *question = g_strdup_printf (
+      _ ("Replace the data of %s with the snapshot %s? A snapshot of the current data is "
+         "taken first."),
+      id, name);
 
-  if (opt_yes)
-    return TRUE;
-  if (!isatty (STDIN_FILENO))
-    {
-      g_set_error_literal (error, WRAPPY_ERROR, WRAPPY_ERROR_FAILED,
-                           _ ("not rolling back without confirmation; add --yes"));
-      return FALSE;
-    }
-  fprintf (stderr, _ ("Replace the data of %s with the snapshot %s? A snapshot of the "
-                      "current data is taken first. [y/N] "),
-           id, name);
-  fflush (stderr);
-  if (fgets (answer, sizeof answer, stdin) == NULL || (answer[0] != 'y' && answer[0] != 'Y'))
-    {
-      g_set_error_literal (error, WRAPPY_ERROR, WRAPPY_ERROR_FAILED, _ ("nothing changed"));
-      return FALSE;
-    }
-  return TRUE;
+  return wrappy_cli_confirm (opt_yes, question,
+                             _ ("not rolling back without confirmation; add --yes"),
+                             _ ("nothing changed"), error);
 }
 
 WRAPPY_BUILTIN (rollback)

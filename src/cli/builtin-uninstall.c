@@ -34,6 +34,14 @@ offer_gc (WrappyStore *store)
   g_autofree char *size = NULL;
   g_autofree char *question = NULL;
 
+  if (opt_yes)
+    {
+      if (!wrappy_gc (store, WRAPPY_GC_NONE, &r, NULL, &local_error))
+        g_printerr (_ ("warning: %s\n"), local_error->message);
+      else if (r.removed->len > 0)
+        wrappy_cli_report_gc (&r);
+      return;
+    }
   if (!wrappy_gc (store, WRAPPY_GC_DRY_RUN, &dry, NULL, &local_error))
     {
       wrappy_debug ("gc: %s", local_error->message);
@@ -48,7 +56,7 @@ offer_gc (WrappyStore *store)
                                         "Remove them?",
                                         dry.removed->len),
                               dry.removed->len, size);
-  if (!opt_yes && !wrappy_cli_ask (question))
+  if (!wrappy_cli_ask (question))
     {
       wrappy_info (_ ("Run 'wrappy gc' to free %s that no app uses any more"), size);
       return;

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "wrappy-cli-common.h"
+#include "wrappy-error.h"
 #include "wrappy-id.h"
 
 char *
@@ -96,4 +97,21 @@ wrappy_cli_ask (const char *question)
   fprintf (stderr, "%s [y/N] ", question);
   fflush (stderr);
   return fgets (answer, sizeof answer, stdin) != NULL && (answer[0] == 'y' || answer[0] == 'Y');
+}
+
+gboolean
+wrappy_cli_confirm (gboolean yes, const char *question, const char *no_terminal,
+                    const char *declined, GError **error)
+{
+  if (yes)
+    return TRUE;
+  if (!isatty (STDIN_FILENO))
+    {
+      g_set_error_literal (error, WRAPPY_ERROR, WRAPPY_ERROR_FAILED, no_terminal);
+      return FALSE;
+    }
+  if (wrappy_cli_ask (question))
+    return TRUE;
+  g_set_error_literal (error, WRAPPY_ERROR, WRAPPY_ERROR_FAILED, declined);
+  return FALSE;
 }

@@ -22,4 +22,9 @@ void wrappy_cli_report_gc (WrappyGcResult *r);
  * on stdin: the caller says what to add (--yes) instead of guessing. */
 gboolean wrappy_cli_ask (const char *question);
 
+/* TRUE when yes (--yes) or the user answers yes to question. Otherwise FALSE with error
+ * set: no_terminal when there is no terminal to ask on, declined when the answer is no. */
+gboolean wrappy_cli_confirm (gboolean yes, const char *question, const char *no_terminal,
+                             const char *declined, GError **error);
+
 G_END_DECLS

@@ -179,6 +179,12 @@ wrappy_disk_usage (const char *path)
 int
 wrappy_lock_file (const char *path, gboolean exclusive, GError **error)
 {
+  return wrappy_lock_file_full (path, exclusive, TRUE, error);
+}
+
+int
+wrappy_lock_file_full (const char *path, gboolean exclusive, gboolean wait, GError **error)
+{
   int fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   int op = exclusive ? LOCK_EX : LOCK_SH;
 
@@ -192,6 +198,13 @@ wrappy_lock_file (const char *path, gboolean exclusive, GError **error)
       if (errno != EWOULDBLOCK)
         {
           wrappy_throw_errno (error, "flock", path);
+          close (fd);
+          return -1;
+        }
+      if (!wait)
+        {
+          g_set_error_literal (error, WRAPPY_ERROR, WRAPPY_ERROR_BUSY,
+                               _ ("another wrappy command is changing the store"));
           close (fd);
           return -1;
         }

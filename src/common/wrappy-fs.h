@@ -20,6 +20,8 @@ guint64 wrappy_disk_usage (const char *path);
 
 /* An exclusive (or shared) flock on path, waiting for it; the fd is the lock. */
 int wrappy_lock_file (const char *path, gboolean exclusive, GError **error);
+/* The same; without wait, BUSY at once when another process holds it. */
+int wrappy_lock_file_full (const char *path, gboolean exclusive, gboolean wait, GError **error);
 
 /* No empty, "." or ".." component (a leading '/' is allowed): the check every path taken
  * from metadata or a manifest passes before it names a mount point or a file in a layer. */

@@ -12,6 +12,7 @@
 #include "wrappy-fs.h"
 #include "wrappy-gc.h"
 #include "wrappy-i18n.h"
+#include "wrappy-id.h"
 #include "wrappy-layer-lock.h"
 #include "wrappy-output.h"
 #include "wrappy-snapshot.h"
@@ -210,15 +211,6 @@ sweep_layers (WrappyStore *store, GHashTable *used_roots, GHashTable *kept_commi
   return TRUE;
 }
 
-/* A ref is a layer's when it names an app, runtime, AppImage or snap; others (appstream
- * data) are not gc's. */
-static gboolean
-is_layer_ref (const char *ref)
-{
-  return g_str_has_prefix (ref, "app/") || g_str_has_prefix (ref, "runtime/")
-         || g_str_has_prefix (ref, "appimage/") || g_str_has_prefix (ref, "snap/");
-}
-
 /* Drops the layer refs no kept layer names; the commits of the others are the roots of
  * what the prune keeps. */
 static gboolean
@@ -240,7 +232,9 @@ sweep_refs (OstreeRepo *repo, GHashTable *used_refs, GHashTable *kept_commits,
 
       if (!ostree_parse_refspec (refspec, &remote, &ref, error))
         return FALSE;
-      if (prune_only || !is_layer_ref (ref) || g_hash_table_contains (used_refs, ref))
+      /* Only layers' refs are gc's: appstream refs are the catalog's. */
+      if (prune_only || !wrappy_parse_layer_ref (ref, NULL, NULL, NULL, NULL, NULL)
+          || g_hash_table_contains (used_refs, ref))
         {
           g_hash_table_add (kept_commits, g_strdup (g_hash_table_lookup (refs, refspec)));
           continue;

@@ -191,13 +191,6 @@ is_store_layer (const WrappyManifestLayer *l)
   return !wrappy_manifest_layer_is_host (l) && l->ref != NULL && l->commit != NULL;
 }
 
-static char *
-layer_root (const char *layer_path)
-{
-  if (g_str_has_suffix (layer_path, "/files"))
-    return g_path_get_dirname (layer_path);
-  return g_strdup (layer_path);
-}
 
 static gint
 compare_strings (gconstpointer a, gconstpointer b)
@@ -463,7 +456,7 @@ collect_commits (Repair *r)
               g_ptr_array_add (commits, c);
             }
           add_unique (c->users, m, FALSE);
-          root = layer_root (l->path);
+          root = wrappy_layer_lock_root (l->path);
           add_unique (c->roots, root, TRUE);
           /* A Flatpak commit can be fetched again, by its checksum, from the app's
            * origin; an adapter's layer was made here and cannot. */
@@ -906,7 +899,7 @@ check_layers (Repair *r)
           if (wrappy_manifest_layer_is_host (l))
             continue;
           r->report->n_layers++;
-          root = layer_root (l->path);
+          root = wrappy_layer_lock_root (l->path);
           if (exists_at (r->store->dfd, l->path))
             continue;
           detail = g_strdup_printf (_ ("the layer %s is missing"), root);

@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,6 +15,7 @@
 #include "wrappy-gc.h"
 #include "wrappy-i18n.h"
 #include "wrappy-id.h"
+#include "wrappy-layer-lock.h"
 #include "wrappy-manifest.h"
 #include "wrappy-output.h"
 #include "wrappy-store.h"
@@ -49,14 +49,14 @@ wrappy_store_free (WrappyStore *store)
   g_free (store);
 }
 
-gboolean
-wrappy_store_lock (WrappyStore *store, GError **error)
+static gboolean
+lock_store (WrappyStore *store, gboolean wait, GError **error)
 {
   g_autofree char *path = g_build_filename (store->path, "lock", NULL);
 
   if (store->lock_fd >= 0)
     return TRUE;
-  store->lock_fd = wrappy_lock_file (path, TRUE, error);
+  store->lock_fd = wrappy_lock_file_full (path, TRUE, wait, error);
   if (store->lock_fd < 0)
     return FALSE;
   wrappy_store_recover (store);
@@ -64,32 +64,15 @@ wrappy_store_lock (WrappyStore *store, GError **error)
 }
 
 gboolean
+wrappy_store_lock (WrappyStore *store, GError **error)
+{
+  return lock_store (store, TRUE, error);
+}
+
+gboolean
 wrappy_store_try_lock (WrappyStore *store, GError **error)
 {
-  g_autofree char *path = g_build_filename (store->path, "lock", NULL);
-  int fd;
-
-  if (store->lock_fd >= 0)
-    return TRUE;
-  fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return wrappy_throw_errno (error, "open", path);
-  if (flock (fd, LOCK_EX | LOCK_NB) != 0)
-    {
-      int errsv = errno;
-      close (fd);
-      if (errsv != EWOULDBLOCK)
-        {
-          errno = errsv;
-          return wrappy_throw_errno (error, "flock", path);
-        }
-      g_set_error_literal (error, WRAPPY_ERROR, WRAPPY_ERROR_BUSY,
-                           _ ("another wrappy command is changing the store"));
-      return FALSE;
-    }
-  store->lock_fd = fd;
-  wrappy_store_recover (store);
-  return TRUE;
+  return lock_store (store, FALSE, error);
 }
 
 OstreeRepo *
@@ -248,20 +231,12 @@ fail:
   return FALSE;
 }
 
-static char *
-layer_root (const char *layer_path)
-{
-  if (g_str_has_suffix (layer_path, "/files"))
-    return g_path_get_dirname (layer_path);
-  return g_strdup (layer_path);
-}
-
 gboolean
 wrappy_store_remove_layer_if_unused (WrappyStore *store, const char *layer_path,
                                      const char *except_id, gboolean *removed, GError **error)
 {
   g_autoptr (GPtrArray) apps = wrappy_manifest_list_installed (error);
-  g_autofree char *root = layer_root (layer_path);
+  g_autofree char *root = wrappy_layer_lock_root (layer_path);
   gboolean busy = FALSE;
 
   *removed = FALSE;
@@ -277,7 +252,7 @@ wrappy_store_remove_layer_if_unused (WrappyStore *store, const char *layer_path,
       for (guint j = 0; j < m->layers->len; j++)
         {
           WrappyManifestLayer *l = m->layers->pdata[j];
-          g_autofree char *other = layer_root (l->path);
+          g_autofree char *other = wrappy_layer_lock_root (l->path);
           if (strcmp (other, root) == 0)
             return TRUE;
         }
