@@ -183,7 +183,8 @@ confirm (WrappyUpdate *u, char **added, GError **error)
   return wrappy_cli_ask (question);
 }
 
-/* The switch: snapshot, launchers, then the manifest (the atomic step). */
+/* The switch: snapshot, the adapter's step, launchers, then the manifest (the atomic
+ * step). */
 static gboolean
 apply (WrappyStore *store, WrappyUpdate *u, GError **error)
 {
@@ -202,6 +203,8 @@ apply (WrappyStore *store, WrappyUpdate *u, GError **error)
                  snap->name, u->current->id, u->current->id, snap->name);
     (void) wrappy_snapshot_prune_auto (u->current->id, WRAPPY_SNAPSHOT_KEEP_AUTO, NULL);
   }
+  if (u->before_switch != NULL && !u->before_switch (u, error))
+    return FALSE;
   /* Launchers first: they run `wrappy run ID`, which is right for either version, and
    * recovery only removes launchers of apps without a manifest. */
   if (u->export_dir != NULL

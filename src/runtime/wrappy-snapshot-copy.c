@@ -1,14 +1,15 @@
-/* The copy under a snapshot and a rollback: a directory tree copied between two fds,
- * never following a symlink (the tree is the app's, which may have planted links to
- * host files in it). Each regular file is cloned (FICLONE: btrfs, XFS with reflink=1,
- * bcachefs) when the filesystem can, else copied with copy_file_range, else with
- * read/write. See docs/snapshots.md. */
+/* The copy under a snapshot, a rollback and a snap update (its per-revision data): a
+ * directory tree copied between two fds, never following a symlink (the tree is the
+ * app's, which may have planted links to host files in it). Each regular file is cloned
+ * (FICLONE: btrfs, XFS with reflink=1, bcachefs) when the filesystem can, else copied
+ * with copy_file_range, else with read/write. See docs/snapshots.md. */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <dirent.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -18,9 +19,12 @@
 #include <linux/fs.h>
 
 #include "wrappy-error.h"
+#include "wrappy-fault.h"
+#include "wrappy-fs.h"
 #include "wrappy-i18n.h"
 #include "wrappy-output.h"
 #include "wrappy-snapshot-private.h"
+#include "wrappy-snapshot.h"
 
 #define OPEN_DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
 
@@ -281,4 +285,40 @@ const char *
 wrappy_copy_stats_method (const WrappyCopyStats *stats)
 {
   return stats->cloned > 0 && stats->copied == 0 ? "reflink" : "copy";
+}
+
+gboolean
+wrappy_copy_dir_new_at (int parent_fd, const char *src, const char *dst, GError **error)
+{
+  g_autofree char *tmp = g_strdup_printf (".%s.wrappy-copy", dst);
+  WrappyCopyStats stats = { 0 };
+  struct stat st;
+  int src_fd, tmp_fd;
+  gboolean ok;
+
+  /* What a killed copy left. */
+  if (!wrappy_rm_rf_at (parent_fd, tmp, error))
+    return FALSE;
+  if ((src_fd = openat (parent_fd, src, OPEN_DIR_FLAGS)) < 0)
+    return wrappy_throw_errno (error, "open", src);
+  if (fstat (src_fd, &st) != 0 || mkdirat (parent_fd, tmp, 0700) != 0
+      || (tmp_fd = openat (parent_fd, tmp, OPEN_DIR_FLAGS)) < 0)
+    {
+      close (src_fd);
+      return wrappy_throw_errno (error, "mkdirat", tmp);
+    }
+  ok = wrappy_snapshot_copy_tree (src_fd, tmp_fd, NULL, &stats, error);
+  if (ok)
+    {
+      copy_xattrs (src_fd, tmp_fd);
+      copy_owner_and_mode (tmp_fd, &st);
+    }
+  close (src_fd);
+  close (tmp_fd);
+  wrappy_fault_point ("copy-dir-before-rename");
+  if (ok && renameat2 (parent_fd, tmp, parent_fd, dst, RENAME_NOREPLACE) != 0)
+    ok = wrappy_throw_errno (error, "renameat2", dst);
+  if (!ok)
+    (void) wrappy_rm_rf_at (parent_fd, tmp, NULL);
+  return ok;
 }

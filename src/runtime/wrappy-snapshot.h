@@ -54,6 +54,13 @@ gboolean wrappy_snapshot_rollback (WrappyStore *store, const char *app_id, const
  * one rename before its files are removed. The caller holds the store lock. */
 gboolean wrappy_snapshot_delete (const char *app_id, const char *name, GError **error);
 
+/* Copies the directory src, a name in parent_fd that is never followed if a symlink, to
+ * the new name dst beside it, with the snapshot copier (symlinks inside copied as links,
+ * never followed): into ".DST.wrappy-copy" (a killed copy's leftover of that name is
+ * removed first), then renamed into place without replacing anything. All or nothing. */
+gboolean wrappy_copy_dir_new_at (int parent_fd, const char *src, const char *dst,
+                                 GError **error);
+
 /* Deletes all but the newest `keep` automatic snapshots of the app. */
 gboolean wrappy_snapshot_prune_auto (const char *app_id, guint keep, GError **error);
 

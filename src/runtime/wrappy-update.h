@@ -16,7 +16,13 @@
 
 G_BEGIN_DECLS
 
-typedef struct
+typedef struct _WrappyUpdate WrappyUpdate;
+
+/* What an adapter does between the automatic snapshot and the manifest save (Snap:
+ * carry the old revision's data to the new one). FALSE: the update stops, unsaved. */
+typedef gboolean (*WrappyUpdateSwitchFunc) (WrappyUpdate *u, GError **error);
+
+struct _WrappyUpdate
 {
   WrappyManifest *current; /* borrowed: the installed app */
   WrappyManifest *updated; /* owned; NULL when the app is up to date. Same id; its layers are
@@ -28,7 +34,8 @@ typedef struct
   char *skip_reason;  /* owned; set (with updated NULL) when the app cannot be updated
                        * and that is no error, e.g. "installed from a bundle; nothing to
                        * update from": said instead of "up to date" */
-} WrappyUpdate;
+  WrappyUpdateSwitchFunc before_switch; /* NULL: nothing */
+};
 
 void wrappy_update_clear (WrappyUpdate *u);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (WrappyUpdate, wrappy_update_clear)

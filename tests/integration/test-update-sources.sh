@@ -175,6 +175,70 @@ test_snap_new_revision() {
   assert_contains "$OUT" "wrappy-core 1"
 }
 
+# As snapd's refresh: SNAP_USER_DATA and SNAP_DATA of revision 3 are copied to 4, in the
+# private home and in the user's own (isolation none); the common dirs are per snap; the
+# old revision's dirs stay. A symlink the app planted inside is copied as a link.
+test_snap_data_carried_to_new_revision() {
+  local state=$XDG_STATE_HOME/wrappy/$SN
+  snap_setup
+  ok wrappy run --command=sh "$SN" -- -c '
+    echo user >"$SNAP_USER_DATA/settings" && echo sys >"$SNAP_DATA/db" &&
+    echo common >"$SNAP_USER_COMMON/c" && ln -s /etc/hostname "$SNAP_USER_DATA/link"'
+  ok wrappy run --isolation=none --command=sh "$SN" -- -c 'echo host >"$SNAP_USER_DATA/h"'
+  publish 4 1.1
+  ok wrappy update --yes "$SN"
+  assert_contains "$ERR" "Copied the data of second-snap revision 3 to revision 4"
+  ok wrappy run --command=sh "$SN" -- -c '
+    echo "rev=$SNAP_REVISION home=$HOME"; cat "$SNAP_USER_DATA/settings" "$SNAP_DATA/db" \
+      "$SNAP_USER_COMMON/c"; readlink "$SNAP_USER_DATA/link"'
+  assert_contains "$OUT" "rev=4 home=$HOME/snap/second-snap/4"
+  assert_contains "$OUT" "user
+sys
+common
+/etc/hostname"
+  ok wrappy run --isolation=none --command=sh "$SN" -- -c 'cat "$SNAP_USER_DATA/h"'
+  assert_contains "$OUT" "host"
+  [ -f "$state/home/snap/second-snap/3/settings" ] || fail "revision 3's user data is gone"
+  [ -f "$state/snap-data/3/db" ] || fail "revision 3's SNAP_DATA is gone"
+  [ -f "$HOME/snap/second-snap/3/h" ] || fail "revision 3's data in the home is gone"
+}
+
+# The app replaced ~/snap/second-snap in its private home with a link to a host
+# directory that has a "3": the update copies nothing through it, and says so.
+test_snap_data_carry_follows_no_symlink() {
+  local state=$XDG_STATE_HOME/wrappy/$SN
+  snap_setup
+  mkdir -p "$T_DIR/victim/3" && echo secret >"$T_DIR/victim/3/f"
+  ok wrappy run --command=sh "$SN" -- -c 'echo x >"$SNAP_USER_DATA/settings"'
+  ok wrappy run --command=sh "$SN" -- -c "
+    cd \"\$SNAP_REAL_HOME/snap\" && mv second-snap kept && ln -s '$T_DIR/victim' second-snap"
+  [ -L "$state/home/snap/second-snap" ] || fail "the app could not plant its link"
+  publish 4 1.1
+  ok wrappy update --yes "$SN"
+  assert_contains "$ERR" "was not carried to the new revision"
+  [ ! -e "$T_DIR/victim/4" ] || fail "the update wrote through the app's symlink"
+  grep -q '^revision=4$' "$(MANIFESTS)/$SN.manifest" || fail "[Snap] revision is not 4"
+}
+
+# Killed in the middle of the copy: the app stays at revision 3 with its data; the next
+# update removes the half copy and carries the data over.
+test_snap_data_carry_killed() {
+  local state=$XDG_STATE_HOME/wrappy/$SN
+  snap_setup
+  ok wrappy run --command=sh "$SN" -- -c 'echo user >"$SNAP_USER_DATA/settings"'
+  publish 4 1.1
+  run env WRAPPY_FAULT=copy-dir-before-rename "$WRAPPY" update --yes "$SN"
+  assert_eq 137 "$RC" "exit status of the killed update"
+  grep -q '^revision=3$' "$(MANIFESTS)/$SN.manifest" || fail "the manifest moved to 4"
+  [ ! -e "$state/snap-data/4" ] && [ ! -e "$state/home/snap/second-snap/4" ] ||
+    fail "a half copy is in place"
+  ok wrappy update --yes "$SN"
+  ok wrappy run --command=sh "$SN" -- -c '
+    cat "$SNAP_USER_DATA/settings"; ls -a "$SNAP_REAL_HOME/snap/second-snap" "$SNAP_DATA/.."'
+  assert_contains "$OUT" "user"
+  assert_not_contains "$OUT" "wrappy-copy"
+}
+
 test_snap_same_revision_up_to_date() {
   local downloads
   snap_setup

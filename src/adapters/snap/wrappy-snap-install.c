@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "wrappy-adapter.h"
@@ -21,6 +22,7 @@
 #include "wrappy-snap-launch.h"
 #include "wrappy-snap-store.h"
 #include "wrappy-snap-yaml.h"
+#include "wrappy-snapshot.h"
 #include "wrappy-snap.h"
 #include "wrappy-squashfs.h"
 
@@ -636,6 +638,79 @@ build_update (WrappyStore *store, WrappyUpdate *u, const char *file,
   return wrappy_adapter_take_update (u, m, g_steal_pointer (&stage));
 }
 
+/* Copies DIR/FROM to DIR/TO, DIR being sub under root, when FROM is a directory and TO
+ * is not there. A sub the app replaced with a symlink is left, with a warning. */
+static gboolean
+carry_revision (const char *root, const char *sub, const char *from, const char *to,
+                guint *carried, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  struct stat st;
+  int root_fd, dir_fd;
+  gboolean ok = TRUE;
+
+  if ((root_fd = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+    return errno == ENOENT ? TRUE : wrappy_throw_errno (error, "open", root);
+  dir_fd = wrappy_openat_beneath (root_fd, sub, O_RDONLY | O_DIRECTORY, 0, TRUE, &local);
+  close (root_fd);
+  if (dir_fd < 0)
+    {
+      if (g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return TRUE;
+      g_printerr (_ ("warning: %s/%s was not carried to the new revision: %s\n"), root, sub,
+                  local->message);
+      return TRUE;
+    }
+  if (fstatat (dir_fd, from, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR (st.st_mode)
+      && fstatat (dir_fd, to, &st, AT_SYMLINK_NOFOLLOW) != 0 && errno == ENOENT)
+    {
+      wrappy_debug ("copying %s/%s/%s to %s", root, sub, from, to);
+      ok = wrappy_copy_dir_new_at (dir_fd, from, to, error);
+      *carried += ok;
+    }
+  close (dir_fd);
+  return ok;
+}
+
+/* WrappyUpdateSwitchFunc: as snapd's refresh, the old revision's SNAP_USER_DATA
+ * (~/snap/NAME/REV in each home the app may have used: the private one, an overlay's
+ * upper layer, the user's own) and SNAP_DATA (the state's snap-data/REV) are copied to
+ * the new revision, unless it has its own already. The old ones stay, for a rollback. */
+static gboolean
+carry_data (WrappyUpdate *u, GError **error)
+{
+  GKeyFile *from_kf = u->current->keyfile, *to_kf = u->updated->keyfile;
+  g_autofree char *name = from_kf ? g_key_file_get_string (from_kf, "Snap", "name", NULL) : NULL;
+  g_autofree char *from = from_kf ? g_key_file_get_string (from_kf, "Snap", "revision", NULL) : NULL;
+  g_autofree char *to = to_kf ? g_key_file_get_string (to_kf, "Snap", "revision", NULL) : NULL;
+  g_autofree char *state = wrappy_dirs_app_state (u->current->id);
+  g_autofree char *home = g_canonicalize_filename (g_get_home_dir (), "/");
+  g_autofree char *in_home = NULL;
+  guint carried = 0;
+
+  if (name == NULL || from == NULL || to == NULL || strcmp (from, to) == 0
+      || !wrappy_validate_host_name (name, NULL) || !wrappy_validate_branch (from, NULL)
+      || !wrappy_validate_branch (to, NULL))
+    return TRUE;
+  in_home = g_build_filename ("snap", name, NULL);
+  {
+    g_autofree char *private_home = g_build_filename ("home", in_home, NULL);
+    g_autofree char *upper_home = g_build_filename ("home-upper", in_home, NULL);
+    if (!carry_revision (state, "snap-data", from, to, &carried, error)
+        || !carry_revision (state, private_home, from, to, &carried, error)
+        || !carry_revision (state, upper_home, from, to, &carried, error)
+        || !carry_revision (home, in_home, from, to, &carried, error))
+      {
+        g_prefix_error (error, _ ("cannot copy the data of %s revision %s to revision %s: "),
+                        name, from, to);
+        return FALSE;
+      }
+  }
+  if (carried > 0)
+    wrappy_info (_ ("Copied the data of %s revision %s to revision %s"), name, from, to);
+  return TRUE;
+}
+
 gboolean
 wrappy_snap_prepare_update (WrappyStore *store, WrappyUpdate *u, GCancellable *cancellable,
                             GError **error)
@@ -667,5 +742,6 @@ wrappy_snap_prepare_update (WrappyStore *store, WrappyUpdate *u, GCancellable *c
   u->downloaded += info->size;
   ok = build_update (store, u, file, info, cancellable, error);
   unlink (file);
+  u->before_switch = carry_data;
   return ok;
 }
