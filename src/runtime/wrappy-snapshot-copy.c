@@ -312,6 +312,9 @@ wrappy_copy_dir_new_at (int parent_fd, const char *src, const char *dst, GError 
     {
       copy_xattrs (src_fd, tmp_fd);
       copy_owner_and_mode (tmp_fd, &st);
+      /* The copy is on disk before the name that makes it real (as a snapshot's is). */
+      if (syncfs (tmp_fd) != 0)
+        ok = wrappy_throw_errno (error, "syncfs", tmp);
     }
   close (src_fd);
   close (tmp_fd);
