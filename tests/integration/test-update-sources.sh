@@ -150,13 +150,14 @@ snap_setup() {
   cp "$(MANIFESTS)/$SN.manifest" "$T_DIR/before.manifest"
 }
 
-# publish REVISION VERSION: the store's stable channel of second-snap now holds it.
+# publish REVISION VERSION [SNAP]: the store's stable channel of SNAP (second-snap) now
+# holds that revision.
 publish() {
-  "$PYTHON" - "$SNAPS/index.json" "$1" "$2" <<'EOF'
+  "$PYTHON" - "$SNAPS/index.json" "$1" "$2" "${3:-second-snap}" <<'EOF'
 import json, sys
-path, rev, version = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+path, rev, version, name = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 j = json.load(open(path))
-j["second-snap"].update(file="second-snap_%d.snap" % rev, revision=rev, version=version)
+j[name].update(file="%s_%d.snap" % (name, rev), revision=rev, version=version)
 json.dump(j, open(path, "w"))
 EOF
 }
@@ -237,6 +238,37 @@ test_snap_data_carry_killed() {
     cat "$SNAP_USER_DATA/settings"; ls -a "$SNAP_REAL_HOME/snap/second-snap" "$SNAP_DATA/.."'
   assert_contains "$OUT" "user"
   assert_not_contains "$OUT" "wrappy-copy"
+}
+
+# The base's latest/stable moved with the app's new revision: both come.
+test_snap_new_revision_with_new_base() {
+  snap_setup
+  publish 4 1.1
+  publish 2 2 wrappy-core
+  ok wrappy update --yes "$SN"
+  assert_contains "$ERR" "Updating the base wrappy-core to revision 2"
+  grep -q '^ref=snap/wrappy-core/.*/2$' "$(MANIFESTS)/$SN.manifest" || fail "the base is not 2"
+  ok wrappy run "$SN"
+  assert_contains "$OUT" "second-version=1.1"
+  assert_contains "$OUT" "wrappy-core 2"
+}
+
+# Only the base moved (a security fix in it): the app keeps its revision and data and
+# runs on the new base; the next update finds nothing.
+test_snap_base_moves_alone() {
+  snap_setup
+  ok wrappy run --command=sh "$SN" -- -c 'echo kept >"$SNAP_USER_DATA/f"'
+  publish 2 2 wrappy-core
+  ok wrappy --json update --yes "$SN"
+  assert_eq updated "$(json '[a["status"] for a in j if a["id"] == "'$SN'"][0]')" "status"
+  grep -q '^revision=3$' "$(MANIFESTS)/$SN.manifest" || fail "[Snap] revision is not 3"
+  ok wrappy run "$SN"
+  assert_contains "$OUT" "second-version=1.0"
+  assert_contains "$OUT" "wrappy-core 2"
+  ok wrappy run --command=sh "$SN" -- -c 'cat "$SNAP_USER_DATA/f"'
+  assert_contains "$OUT" "kept"
+  ok wrappy update "$SN"
+  assert_contains "$OUT" "up to date"
 }
 
 test_snap_same_revision_up_to_date() {

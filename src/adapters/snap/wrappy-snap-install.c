@@ -578,7 +578,7 @@ layer_revision (WrappyManifestLayer *l)
  * has that revision (or cannot say: the app's update does not hang on it), else the
  * store's. */
 static SnapLayer *
-update_base (WrappyStore *store, WrappyManifest *cur, WrappySnapYaml *y, guint64 *downloaded,
+update_base (WrappyStore *store, WrappyManifest *cur, const char *base, guint64 *downloaded,
              GCancellable *cancellable, GError **error)
 {
   WrappyManifestLayer *old = wrappy_manifest_get_layer (cur, "base");
@@ -586,16 +586,16 @@ update_base (WrappyStore *store, WrappyManifest *cur, WrappySnapYaml *y, guint64
   g_autoptr (GError) local_error = NULL;
   SnapLayer *l;
 
-  if (old == NULL || g_strcmp0 (old->name, y->base) != 0 || old->ref == NULL)
+  if (old == NULL || g_strcmp0 (old->name, base) != 0 || old->ref == NULL)
     return NULL; /* another base: resolved as an install does */
-  info = wrappy_snap_store_lookup (y->base, NULL, &local_error);
+  info = wrappy_snap_store_lookup (base, NULL, &local_error);
   if (info == NULL || g_strcmp0 (info->revision, layer_revision (old)) == 0)
     {
       if (info == NULL)
-        wrappy_debug ("keeping base %s: %s", y->base, local_error->message);
+        wrappy_debug ("keeping base %s: %s", base, local_error->message);
       return snap_layer_new ("base", old->name, old->ref, old->commit, "/");
     }
-  wrappy_info (_ ("Updating the base %s to revision %s…"), y->base, info->revision);
+  wrappy_info (_ ("Updating the base %s to revision %s…"), base, info->revision);
   l = fetch_snap_info (store, info, "base", "/", "base", NULL, cancellable, error);
   if (l != NULL)
     *downloaded += info->size;
@@ -624,7 +624,7 @@ build_update (WrappyStore *store, WrappyUpdate *u, const char *file,
            FALSE;
   if (!check_runnable (y, id, error))
     return FALSE;
-  base = update_base (store, cur, y, &u->downloaded, cancellable, &base_error);
+  base = update_base (store, cur, y->base, &u->downloaded, cancellable, &base_error);
   if (base_error != NULL)
     return g_propagate_error (error, g_steal_pointer (&base_error)), FALSE;
   if ((stage = g_dir_make_tmp ("wrappy-snap-XXXXXX", error)) == NULL)
@@ -636,6 +636,44 @@ build_update (WrappyStore *store, WrappyUpdate *u, const char *file,
   m = build_image (store, file, y, info->revision, cur->origin, cur->branch, base, stage,
                    cancellable, error);
   return wrappy_adapter_take_update (u, m, g_steal_pointer (&stage));
+}
+
+/* The app's revision is the channel's, but its base moved (snapd refreshes a base on its
+ * own too): the same manifest on the new base. */
+static gboolean
+update_base_only (WrappyStore *store, WrappyUpdate *u, GCancellable *cancellable,
+                  GError **error)
+{
+  WrappyManifestLayer *old = wrappy_manifest_get_layer (u->current, "base");
+  g_autoptr (GKeyFile) kf = NULL;
+  g_autofree char *path = NULL;
+  WrappyManifestLayer *nl;
+  WrappyManifest *m;
+  SnapLayer *base;
+
+  if (old == NULL || old->name == NULL)
+    return TRUE;
+  base = update_base (store, u->current, old->name, &u->downloaded, cancellable, error);
+  if (base == NULL || g_strcmp0 (base->commit, old->commit) == 0)
+    {
+      g_clear_pointer (&base, snap_layer_free);
+      return error == NULL || *error == NULL;
+    }
+  path = wrappy_store_checkout_layer (store, base->ref, base->commit, cancellable, error);
+  kf = wrappy_manifest_to_keyfile (u->current);
+  m = path != NULL ? wrappy_manifest_from_keyfile (kf, error) : NULL;
+  if (m != NULL && (nl = wrappy_manifest_get_layer (m, "base")) != NULL)
+    {
+      g_free (nl->ref);
+      nl->ref = g_strdup (base->ref);
+      g_free (nl->commit);
+      nl->commit = g_strdup (base->commit);
+      g_free (nl->path);
+      nl->path = g_steal_pointer (&path);
+      u->updated = m;
+    }
+  snap_layer_free (base);
+  return u->updated != NULL;
 }
 
 /* Copies DIR/FROM to DIR/TO, DIR being sub under root, when FROM is a directory and TO
@@ -734,7 +772,7 @@ wrappy_snap_prepare_update (WrappyStore *store, WrappyUpdate *u, GCancellable *c
   if (revision == NULL)
     revision = g_strdup (layer_revision (app));
   if (g_strcmp0 (info->revision, revision) == 0)
-    return TRUE;
+    return update_base_only (store, u, cancellable, error);
   wrappy_info (_ ("Updating %s from revision %s to %s…"), app->name, revision, info->revision);
   file = wrappy_snap_store_download (info, cancellable, error);
   if (file == NULL)

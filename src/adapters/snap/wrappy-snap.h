@@ -22,9 +22,10 @@ WrappyManifest *wrappy_snap_install_file (WrappyStore *store, const char *path,
 
 /* WrappyPrepareUpdateFunc (wrappy-update.h) for apps of source "snap": asks the store for
  * the channel the app tracks; another revision than the installed one is downloaded and
- * checked out (with the base's newer revision, if its latest/stable moved); before the
- * switch, the old revision's SNAP_DATA and SNAP_USER_DATA are copied to the new one
- * (docs/snap.md, "Updates"). A snap installed from a file is up to date. */
+ * checked out (with the base's newer revision, if its latest/stable moved; a base that
+ * moved alone is an update of the base layer only); before the switch, the old
+ * revision's SNAP_DATA and SNAP_USER_DATA are copied to the new one (docs/snap.md,
+ * "Updates"). A snap installed from a file is up to date. */
 gboolean wrappy_snap_prepare_update (WrappyStore *store, WrappyUpdate *u,
                                      GCancellable *cancellable, GError **error);
 
