@@ -662,6 +662,7 @@ update_base_only (WrappyStore *store, WrappyUpdate *u, GCancellable *cancellable
   path = wrappy_store_checkout_layer (store, base->ref, base->commit, cancellable, error);
   kf = wrappy_manifest_to_keyfile (u->current);
   m = path != NULL ? wrappy_manifest_from_keyfile (kf, error) : NULL;
+  /* Its base layer is there: current has one, and the keyfile carried it over. */
   if (m != NULL && (nl = wrappy_manifest_get_layer (m, "base")) != NULL)
     {
       g_free (nl->ref);
