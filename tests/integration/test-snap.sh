@@ -60,7 +60,10 @@ test_snap_other_app_and_paranoid() {
   start_snapstore
   ok wrappy install --from-snap hello-snap
   ok wrappy run --command=hello-snap.other "$ID" -- more
-  assert_eq "other app: first more SNAP_NAME=hello-snap OTHER=only-for-other" "$OUT" "the other app"
+  # Its command chain runs first, each link exec'ing the rest of the command line.
+  assert_eq "chain: launch
+chain: wrap /snap/hello-snap/7/bin/other
+other app: first more SNAP_NAME=hello-snap OTHER=only-for-other" "$OUT" "the other app"
   ok wrappy run --isolation=paranoid "$ID"
   assert_eq "/snap/hello-snap/7" "$(value SNAP)" "SNAP at paranoid"
   assert_eq "$HOME/snap/hello-snap/7" "$(value SNAP_USER_DATA)" "SNAP_USER_DATA at paranoid"

@@ -21,6 +21,7 @@ write_manifest (void)
   g_autofree char *data = NULL;
   const char *apps[] = { "hello", "tool" };
   const char *env[] = { "GREETING=hi $SNAP_NAME in ${SNAP}", "KEEP=$HOME_NOT_SNAP" };
+  const char *chain[] = { "snap/command-chain/desktop-launch", "bin/wrap" };
 
   m->source = g_strdup ("snap");
   wrappy_manifest_add_layer (m, "base", "core22", "snap/core22/x86_64/1", "0123",
@@ -34,6 +35,7 @@ write_manifest (void)
   g_key_file_set_string (kf, "Snap App hello", "command", "bin/hello --data $SNAP_DATA");
   g_key_file_set_string_list (kf, "Snap App hello", "environment", env, 2);
   g_key_file_set_string (kf, "Snap App tool", "command", "bin/tool");
+  g_key_file_set_string_list (kf, "Snap App tool", "command-chain", chain, 2);
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
   data = g_key_file_to_data (kf, NULL, NULL);
   g_assert_true (g_file_set_contents (path, data, -1, NULL));
@@ -109,7 +111,11 @@ test_pick_app (void)
   g_autoptr (WrappyLaunchSpec) bad = NULL;
 
   g_assert_no_error (error);
-  g_assert_cmpstr (tool->argv[0], ==, "/snap/hello/7/bin/tool");
+  /* The command chain first, in order; each link execs the rest. */
+  g_assert_cmpstr (tool->argv[0], ==, "/snap/hello/7/snap/command-chain/desktop-launch");
+  g_assert_cmpstr (tool->argv[1], ==, "/snap/hello/7/bin/wrap");
+  g_assert_cmpstr (tool->argv[2], ==, "/snap/hello/7/bin/tool");
+  g_assert_null (tool->argv[3]);
   g_assert_cmpstr (def->argv[0], ==, "/snap/hello/7/bin/hello");
   bad = snap_spec ("hello.nope", NULL, &error);
   g_assert_null (bad);

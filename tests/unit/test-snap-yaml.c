@@ -42,6 +42,7 @@ test_full (void)
                "  hello-app:\n    command: bin/hello\n    plugs: [network, home, gtk-3-themes]\n"
                "    environment:\n      GREETING: hi $SNAP_NAME\n"
                "  other:\n    command: bin/other --flag\n"
+               "    command-chain: [snap/command-chain/desktop-launch, bin/x]\n"
                "  daemon:\n    daemon: simple\n",
                &error);
   const WrappySnapApp *a;
@@ -64,6 +65,11 @@ test_full (void)
   g_assert_cmpuint (g_strv_length (a->plugs), ==, 3);
   g_assert_cmpstr (a->env[0], ==, "GREETING=hi $SNAP_NAME");
   g_assert_cmpstr (wrappy_snap_yaml_get_app (y, "other")->command, ==, "bin/other --flag");
+  g_assert_cmpstr (wrappy_snap_yaml_get_app (y, "other")->command_chain[0], ==,
+                   "snap/command-chain/desktop-launch");
+  g_assert_cmpstr (wrappy_snap_yaml_get_app (y, "other")->command_chain[1], ==, "bin/x");
+  g_assert_null (wrappy_snap_yaml_get_app (y, "other")->command_chain[2]);
+  g_assert_null (a->command_chain[0]);
   p = wrappy_snap_yaml_get_plug (y, "gtk-3-themes");
   g_assert_cmpstr (p->interface, ==, "content");
   g_assert_cmpstr (p->default_provider, ==, "gtk-common-themes");
@@ -123,6 +129,10 @@ test_malformed (void)
   assert_invalid ("name: ok\nbase: ../x\n", "base");
   assert_invalid ("name: ok\napps:\n  'a b': {command: x}\n", "app name");
   assert_invalid ("name: ok\n\tbad: tab\n", NULL);
+  assert_invalid ("name: ok\napps:\n  a: {command: x, command-chain: [/bin/sh]}\n", "command-chain");
+  assert_invalid ("name: ok\napps:\n  a: {command: x, command-chain: [../../x]}\n", "command-chain");
+  assert_invalid ("name: ok\napps:\n  a: {command: x, command-chain: ['bin/a b']}\n",
+                  "command-chain");
 }
 
 static void

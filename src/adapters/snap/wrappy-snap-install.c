@@ -304,6 +304,10 @@ add_snap_groups (GKeyFile *kf, WrappySnapYaml *y, const char *revision, const ch
 
       g_ptr_array_add (names, a->name);
       g_key_file_set_string (kf, group, "command", a->command);
+      if (a->command_chain[0] != NULL)
+        g_key_file_set_string_list (kf, group, "command-chain",
+                                    (const char *const *)a->command_chain,
+                                    g_strv_length (a->command_chain));
       /* The snap's environment, then the app's: the app's wins. */
       for (char **e = y->env; e && *e; e++)
         g_ptr_array_add (env, *e);

@@ -144,6 +144,7 @@ app_argv (GKeyFile *kf, const char *app, char **env, const char *snap_dir, char 
 {
   g_autofree char *group = g_strconcat ("Snap App ", app, NULL);
   g_autofree char *command = g_key_file_get_string (kf, group, "command", NULL);
+  g_auto (GStrv) chain = g_key_file_get_string_list (kf, group, "command-chain", NULL, NULL);
   g_auto (GStrv) words = NULL;
   g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
 
@@ -153,6 +154,17 @@ app_argv (GKeyFile *kf, const char *app, char **env, const char *snap_dir, char 
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
                    _ ("the snap has no usable command for its app '%s'"), app);
       return NULL;
+    }
+  /* snap-exec's order: the chain, then the command; each link execs what follows it. */
+  for (char **c = chain; c && *c; c++)
+    {
+      if ((*c)[0] == '/' || strstr (*c, "..") != NULL)
+        {
+          g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
+                       _ ("the snap has no usable command for its app '%s'"), app);
+          return NULL;
+        }
+      g_ptr_array_add (argv, g_build_filename (snap_dir, *c, NULL));
     }
   g_ptr_array_add (argv, g_build_filename (snap_dir, words[0], NULL));
   for (char **w = words + 1; *w; w++)

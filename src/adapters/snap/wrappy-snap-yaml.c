@@ -6,6 +6,7 @@
 #include <yaml.h>
 
 #include "wrappy-error.h"
+#include "wrappy-fs.h"
 #include "wrappy-i18n.h"
 #include "wrappy-snap-yaml.h"
 
@@ -233,6 +234,7 @@ app_free (WrappySnapApp *a)
 {
   g_free (a->name);
   g_free (a->command);
+  g_strfreev (a->command_chain);
   g_strfreev (a->plugs);
   g_strfreev (a->env);
   g_free (a);
@@ -311,6 +313,14 @@ read_apps (WrappySnapYaml *y, YNode *apps, GError **error)
       a = g_new0 (WrappySnapApp, 1);
       a->name = g_strdup (k->value);
       a->command = g_strdup (command);
+      a->command_chain = strv_from_seq (map_get (v, "command-chain"));
+      /* As snapd: paths inside the snap, no arguments. */
+      for (char **c = a->command_chain; *c; c++)
+        if ((*c)[0] == '/' || !wrappy_path_is_clean (*c) || strpbrk (*c, " \t\n") != NULL)
+          {
+            app_free (a);
+            return yaml_fail (error, _ ("invalid command-chain"));
+          }
       a->plugs = strv_from_seq (map_get (v, "plugs"));
       a->env = env_from (map_get (v, "environment"));
       g_ptr_array_add (y->apps, a);
