@@ -153,6 +153,9 @@ test_snap_desktop_export() {
   assert_contains "$(cat "$d/$ID.desktop")" "run --command=hello-snap $ID -- %U"
   assert_contains "$(cat "$d/$ID-other.desktop")" "run --command=hello-snap.other $ID"
   assert_not_contains "$(cat "$d"/*.desktop)" "SNAP"
+  # meta/gui/icon.png is the app's icon; Icon=${SNAP}/meta/gui/icon.png points at it.
+  assert_file "$XDG_DATA_HOME/icons/hicolor/48x48/apps/$ID.png"
+  assert_contains "$(cat "$d/$ID.desktop")" "Icon=$ID"
 }
 
 test_snap_unknown() {
@@ -218,6 +221,7 @@ test_snap_uninstall() {
   assert_no_file "$XDG_DATA_HOME/wrappy/apps/$ID.manifest"
   assert_no_file "$XDG_DATA_HOME/wrappy/$app_layer"
   assert_no_file "$XDG_DATA_HOME/applications/$ID.desktop"
+  assert_no_file "$XDG_DATA_HOME/icons/hicolor/48x48/apps/$ID.png"
   assert_not_contains "$(ostree refs --repo="$XDG_DATA_HOME/wrappy/repo")" "snap/hello-snap/"
   # The base stays for the other snap.
   ok wrappy run io.snapcraft.second-snap

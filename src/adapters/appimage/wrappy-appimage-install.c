@@ -25,7 +25,6 @@
 
 #define APPDIR           "/app"
 #define MAX_DESKTOP_SIZE (256 * 1024)
-#define MAX_ICON_SIZE    (4 * 1024 * 1024)
 
 /* What an install has made so far, for the cleanup when a later step fails. */
 typedef struct
@@ -274,30 +273,6 @@ point_exec_at_command (GKeyFile *kf, const char *command, const char *id)
   g_key_file_set_string (kf, G_KEY_FILE_DESKTOP_GROUP, "Icon", id);
 }
 
-/* The hicolor directory for an icon's data, or NULL when it is no usable icon. */
-static const char *
-icon_size_dir (const char *data, gsize len, char **ext)
-{
-  static char size[32];
-
-  if (len > 24 && memcmp (data, "\x89PNG\r\n\x1a\n", 8) == 0)
-    {
-      guint32 w = GUINT32_FROM_BE (*(const guint32 *)(data + 16));
-      guint32 h = GUINT32_FROM_BE (*(const guint32 *)(data + 20));
-      if (w != h || w < 16 || w > 1024)
-        return NULL;
-      g_snprintf (size, sizeof size, "%ux%u", w, h);
-      *ext = g_strdup (".png");
-      return size;
-    }
-  if (memchr (data, '\0', len) == NULL && g_strstr_len (data, len, "<svg") != NULL)
-    {
-      *ext = g_strdup (".svg");
-      return "scalable";
-    }
-  return NULL;
-}
-
 static gboolean
 stage_file (const char *dir, const char *rel, const char *data, gsize len, GError **error)
 {
@@ -326,15 +301,14 @@ stage_launcher (Install *in, const char *stage, const char *id, GKeyFile *deskto
     {
       const char *cand[] = { "%s.png", "%s.svg", ".DirIcon" };
       g_autofree char *rel = g_strdup_printf (cand[i], icon);
-      g_autofree char *idata = read_beneath (in->payload_fd, rel, MAX_ICON_SIZE, &len, NULL);
-      g_autofree char *ext = NULL;
-      const char *size = idata ? icon_size_dir (idata, len, &ext) : NULL;
-      g_autofree char *icon_rel = NULL;
+      g_autofree char *idata
+          = read_beneath (in->payload_fd, rel, WRAPPY_ADAPTER_MAX_ICON_SIZE, &len, NULL);
+      gboolean staged = FALSE;
 
-      if (size == NULL)
-        continue;
-      icon_rel = g_strdup_printf ("share/icons/hicolor/%s/apps/%s%s", size, id, ext);
-      return stage_file (stage, icon_rel, idata, len, error);
+      if (idata != NULL && !wrappy_adapter_stage_icon (stage, id, idata, len, &staged, error))
+        return FALSE;
+      if (staged)
+        return TRUE;
     }
   return TRUE;
 }

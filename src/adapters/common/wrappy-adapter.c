@@ -2,8 +2,10 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <string.h>
 
 #include "wrappy-adapter.h"
+#include "wrappy-dirs.h"
 #include "wrappy-export.h"
 #include "wrappy-fs.h"
 #include "wrappy-i18n.h"
@@ -38,5 +40,38 @@ wrappy_adapter_take_update (WrappyUpdate *u, WrappyManifest *updated, char *stag
   u->updated = updated;
   u->export_dir = stage;
   u->export_dir_is_temp = TRUE;
+  return TRUE;
+}
+
+gboolean
+wrappy_adapter_stage_icon (const char *stage, const char *id, const char *data, gsize len,
+                           gboolean *staged, GError **error)
+{
+  g_autofree char *size = NULL, *rel = NULL, *path = NULL, *parent = NULL;
+  const char *ext;
+
+  *staged = FALSE;
+  if (len > 24 && memcmp (data, "\x89PNG\r\n\x1a\n", 8) == 0)
+    {
+      guint32 w = GUINT32_FROM_BE (*(const guint32 *)(data + 16));
+      guint32 h = GUINT32_FROM_BE (*(const guint32 *)(data + 20));
+      if (w != h || w < 16 || w > 1024)
+        return TRUE;
+      size = g_strdup_printf ("%ux%u", w, h);
+      ext = ".png";
+    }
+  else if (memchr (data, '\0', len) == NULL && g_strstr_len (data, len, "<svg") != NULL)
+    {
+      size = g_strdup ("scalable");
+      ext = ".svg";
+    }
+  else
+    return TRUE;
+  rel = g_strdup_printf ("share/icons/hicolor/%s/apps/%s%s", size, id, ext);
+  path = g_build_filename (stage, rel, NULL);
+  parent = g_path_get_dirname (path);
+  if (!wrappy_dirs_ensure (parent, error) || !g_file_set_contents (path, data, len, error))
+    return FALSE;
+  *staged = TRUE;
   return TRUE;
 }

@@ -20,4 +20,13 @@ gboolean wrappy_adapter_export_and_save (WrappyManifest *m, const char *stage, G
  * becomes the temporary export_dir. */
 gboolean wrappy_adapter_take_update (WrappyUpdate *u, WrappyManifest *updated, char *stage);
 
+/* The most bytes an app's icon may have. */
+#define WRAPPY_ADAPTER_MAX_ICON_SIZE (4 * 1024 * 1024)
+
+/* Stages an icon from a package as stage/share/icons/hicolor/SIZE/apps/ID.png (a square
+ * PNG of 16 to 1024 pixels, SIZE from its header) or …/scalable/apps/ID.svg, for the
+ * exporter. Anything else is no usable icon: TRUE with *staged FALSE. */
+gboolean wrappy_adapter_stage_icon (const char *stage, const char *id, const char *data,
+                                    gsize len, gboolean *staged, GError **error);
+
 G_END_DECLS

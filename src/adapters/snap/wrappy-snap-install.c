@@ -327,6 +327,29 @@ replace_all (const char *s, const char *from, const char *to)
   return g_strjoinv (to, parts);
 }
 
+/* The snap's icon, meta/gui/icon.png or icon.svg (what snapd shows), as the app's: the
+ * exporter points the desktop files' Icon=${SNAP}/… paths at it. */
+static gboolean
+stage_icon (const char *snap_path, const char *id, const char *stage, GError **error)
+{
+  static const char *const names[] = { "meta/gui/icon.png", "meta/gui/icon.svg" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr (GBytes) bytes
+          = wrappy_squashfs_read_file (snap_path, 0, names[i], WRAPPY_ADAPTER_MAX_ICON_SIZE, NULL);
+      gboolean staged = FALSE;
+
+      if (bytes != NULL
+          && !wrappy_adapter_stage_icon (stage, id, g_bytes_get_data (bytes, NULL),
+                                         g_bytes_get_size (bytes), &staged, error))
+        return FALSE;
+      if (staged)
+        return TRUE;
+    }
+  return TRUE;
+}
+
 /* The .desktop files in meta/gui, read from the image (symlinks stay inside it), with ${SNAP} as
  * /snap/NAME/current, staged as stage/share/applications/ID[-STEM].desktop for the exporter. */
 static gboolean
@@ -472,7 +495,8 @@ build_image (WrappyStore *store, const char *path, WrappySnapYaml *y, const char
     goto fail;
   g_ptr_array_add (layers, l);
   m = build_manifest (store, y, id, origin, branch, layers, cancellable, error);
-  if (m == NULL || !stage_desktop_files (path, id, y->name, stage, error))
+  if (m == NULL || !stage_desktop_files (path, id, y->name, stage, error)
+      || !stage_icon (path, id, stage, error))
     goto fail;
   add_snap_groups (wrappy_manifest_adapter_keyfile (m), y, revision, default_app_of (y));
   /* Layers reach the disk before the manifest that points at them. */
