@@ -706,7 +706,8 @@ update_base_only (WrappyStore *store, WrappyUpdate *u, GCancellable *cancellable
 }
 
 /* Copies DIR/FROM to DIR/TO, DIR being sub under root, when FROM is a directory and TO
- * is not there. A sub the app replaced with a symlink is left, with a warning. */
+ * is not there. A sub that cannot be opened without following a symlink (the app may
+ * have planted one) is left, with a warning. */
 static gboolean
 carry_revision (const char *root, const char *sub, const char *from, const char *to,
                 guint *carried, GError **error)

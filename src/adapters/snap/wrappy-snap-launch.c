@@ -139,6 +139,14 @@ add_snap_data (WrappyLaunchSpec *spec, const char *name, const char *rev, GError
 }
 
 static char **
+no_usable_command (const char *app, GError **error)
+{
+  g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
+               _ ("the snap has no usable command for its app '%s'"), app);
+  return NULL;
+}
+
+static char **
 app_argv (GKeyFile *kf, const char *app, char **env, const char *snap_dir, char **app_args,
           GError **error)
 {
@@ -148,25 +156,21 @@ app_argv (GKeyFile *kf, const char *app, char **env, const char *snap_dir, char 
   g_auto (GStrv) words = NULL;
   g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
 
-  if (command == NULL || !g_shell_parse_argv (command, NULL, &words, NULL) || words[0][0] == '/'
-      || strstr (words[0], "..") != NULL)
-    {
-      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                   _ ("the snap has no usable command for its app '%s'"), app);
-      return NULL;
-    }
+  if (command == NULL || !g_shell_parse_argv (command, NULL, &words, NULL))
+    return no_usable_command (app, error);
   /* snap-exec's order: the chain, then the command; each link execs what follows it. */
   for (char **c = chain; c && *c; c++)
+    g_ptr_array_add (argv, g_strdup (*c));
+  g_ptr_array_add (argv, g_strdup (words[0]));
+  /* Each program is a path inside the snap. */
+  for (guint i = 0; i < argv->len; i++)
     {
-      if ((*c)[0] == '/' || strstr (*c, "..") != NULL)
-        {
-          g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                       _ ("the snap has no usable command for its app '%s'"), app);
-          return NULL;
-        }
-      g_ptr_array_add (argv, g_build_filename (snap_dir, *c, NULL));
+      char *rel = argv->pdata[i];
+      if (rel[0] == '/' || strstr (rel, "..") != NULL)
+        return no_usable_command (app, error);
+      argv->pdata[i] = g_build_filename (snap_dir, rel, NULL);
+      g_free (rel);
     }
-  g_ptr_array_add (argv, g_build_filename (snap_dir, words[0], NULL));
   for (char **w = words + 1; *w; w++)
     g_ptr_array_add (argv, expand_vars (*w, env));
   for (char **a = app_args; a && *a; a++)
