@@ -33,26 +33,31 @@ typedef struct
 #endif
 
 static const WrappyCommand commands[] = {
-  { "remote", N_("Add, list or remove Flatpak remotes"), STORE_CMD (wrappy_builtin_remote) },
-  { "search", N_("Search Flathub, the AppImage catalog and the Snap Store"), wrappy_builtin_search },
-  { "install", N_("Install an app from Flathub, a .flatpakref or a .flatpak bundle"),
+  { "remote", N_ ("Add, list or remove Flatpak remotes"), STORE_CMD (wrappy_builtin_remote) },
+  { "search", N_ ("Search Flathub, the AppImage catalog and the Snap Store"),
+    wrappy_builtin_search },
+  { "install", N_ ("Install an app from Flathub, a .flatpakref or a .flatpak bundle"),
     STORE_CMD (wrappy_builtin_install) },
-  { "list", N_("List installed apps (or runtimes)"), STORE_CMD (wrappy_builtin_list) },
-  { "info", N_("Show an installed app and the layers it uses"), STORE_CMD (wrappy_builtin_info) },
-  { "run", N_("Run an installed app in its sandbox"), wrappy_builtin_run },
-  { "enter", N_("Start an interactive shell in an app's sandbox"), wrappy_builtin_enter },
-  { "uninstall", N_("Remove an installed app (its data stays unless asked)"),
+  { "list", N_ ("List installed apps (or runtimes)"), STORE_CMD (wrappy_builtin_list) },
+  { "info", N_ ("Show an installed app and the layers it uses"), STORE_CMD (wrappy_builtin_info) },
+  { "run", N_ ("Run an installed app in its sandbox"), wrappy_builtin_run },
+  { "enter", N_ ("Start an interactive shell in an app's sandbox"), wrappy_builtin_enter },
+  { "uninstall", N_ ("Remove an installed app (its data stays unless asked)"),
     STORE_CMD (wrappy_builtin_uninstall) },
-  { "gc", N_("Remove layers and stored content that no app uses"), STORE_CMD (wrappy_builtin_gc) },
-  { "clean", N_("Delete apps' private data and writable layers"), STORE_CMD (wrappy_builtin_clean) },
-  { "update", N_("Update installed apps to their newest version"), STORE_CMD (wrappy_builtin_update) },
-  { "snapshot", N_("Keep a copy of an app's data and version"), STORE_CMD (wrappy_builtin_snapshot) },
-  { "snapshots", N_("List an app's snapshots"), STORE_CMD (wrappy_builtin_snapshots) },
-  { "rollback", N_("Put an app's data and version back as a snapshot kept them"),
+  { "gc", N_ ("Remove layers and stored content that no app uses"), STORE_CMD (wrappy_builtin_gc) },
+  { "clean", N_ ("Delete apps' private data and writable layers"),
+    STORE_CMD (wrappy_builtin_clean) },
+  { "update", N_ ("Update installed apps to their newest version"),
+    STORE_CMD (wrappy_builtin_update) },
+  { "snapshot", N_ ("Keep a copy of an app's data and version"),
+    STORE_CMD (wrappy_builtin_snapshot) },
+  { "snapshots", N_ ("List an app's snapshots"), STORE_CMD (wrappy_builtin_snapshots) },
+  { "rollback", N_ ("Put an app's data and version back as a snapshot kept them"),
     STORE_CMD (wrappy_builtin_rollback) },
-  { "doctor", N_("Check what this host supports and what each isolation level can apply"),
+  { "doctor", N_ ("Check what this host supports and what each isolation level can apply"),
     STORE_CMD (wrappy_builtin_doctor) },
-  { "repair", N_("Repair the store (the same as 'wrappy doctor --fix')"), STORE_CMD (wrappy_builtin_repair) },
+  { "repair", N_ ("Repair the store (the same as 'wrappy doctor --fix')"),
+    STORE_CMD (wrappy_builtin_repair) },
   /* Hidden: the parts of `search` that need the network, run by it as child processes. */
   { "search-refresh", NULL, STORE_CMD (wrappy_builtin_search_refresh) },
   { "search-snap", NULL, STORE_CMD (wrappy_builtin_search_snap) },
@@ -62,11 +67,11 @@ static const WrappyCommand commands[] = {
 static void
 usage (FILE *out)
 {
-  fprintf (out, _("Usage: wrappy [--verbose] [--json] COMMAND [OPTIONS] [ARGS]\n\nCommands:\n"));
+  fprintf (out, _ ("Usage: wrappy [--verbose] [--json] COMMAND [OPTIONS] [ARGS]\n\nCommands:\n"));
   for (const WrappyCommand *c = commands; c->name != NULL; c++)
     if (c->summary != NULL)
-      fprintf (out, "  %-12s %s\n", c->name, _(c->summary));
-  fprintf (out, _("\nRun 'wrappy COMMAND --help' for a command's options.\n"));
+      fprintf (out, "  %-12s %s\n", c->name, _ (c->summary));
+  fprintf (out, _ ("\nRun 'wrappy COMMAND --help' for a command's options.\n"));
 }
 
 #ifdef WRAPPY_FRONTEND
@@ -76,7 +81,7 @@ exec_backend (char **argv)
   g_autofree char *path = wrappy_backend_path ();
 
   execv (path, argv);
-  fprintf (stderr, _("error: cannot run %s: %s; reinstall wrappy\n"), path, g_strerror (errno));
+  fprintf (stderr, _ ("error: cannot run %s: %s; reinstall wrappy\n"), path, g_strerror (errno));
   return 1;
 }
 #endif
@@ -91,7 +96,7 @@ report (GError *error)
   msg = g_strdup (error->message);
   while ((nl = strchr (msg, '\n')) != NULL)
     *nl = ' ';
-  fprintf (stderr, "%s %s\n", _("error:"), msg);
+  fprintf (stderr, "%s %s\n", _ ("error:"), msg);
   if (g_error_matches (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE)
       || g_error_matches (error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION)
       || g_error_matches (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE)
@@ -116,8 +121,8 @@ main (int argc, char **argv)
 #else
   setlocale (LC_ALL, "");
 #endif
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("WRAPPY_LOCALEDIR") ? g_getenv ("WRAPPY_LOCALEDIR")
-                                                                  : LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE,
+                  g_getenv ("WRAPPY_LOCALEDIR") ? g_getenv ("WRAPPY_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("wrappy");
@@ -141,7 +146,7 @@ main (int argc, char **argv)
         }
       else
         {
-          fprintf (stderr, _("error: unknown option %s\n"), argv[i]);
+          fprintf (stderr, _ ("error: unknown option %s\n"), argv[i]);
           usage (stderr);
           return 2;
         }
@@ -157,7 +162,7 @@ main (int argc, char **argv)
       cmd = c;
   if (cmd == NULL)
     {
-      fprintf (stderr, _("error: unknown command '%s'; see 'wrappy --help'\n"), argv[i]);
+      fprintf (stderr, _ ("error: unknown command '%s'; see 'wrappy --help'\n"), argv[i]);
       return 2;
     }
 

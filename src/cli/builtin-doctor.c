@@ -433,12 +433,11 @@ print_store_text (const WrappyRepairReport *store, gboolean fix)
   printf ("  ");
   printf (g_dngettext (GETTEXT_PACKAGE, "%u app", "%u apps", store->n_apps), store->n_apps);
   printf (", ");
-  printf (g_dngettext (GETTEXT_PACKAGE, "%u layer", "%u layers", store->n_layers),
-          store->n_layers);
+  printf (g_dngettext (GETTEXT_PACKAGE, "%u layer", "%u layers", store->n_layers), store->n_layers);
   printf (", ");
-  printf (g_dngettext (GETTEXT_PACKAGE, "%u object verified", "%u objects verified",
-                       store->n_objects),
-          store->n_objects);
+  printf (
+      g_dngettext (GETTEXT_PACKAGE, "%u object verified", "%u objects verified", store->n_objects),
+      store->n_objects);
   printf ("\n");
   for (guint i = 0; i < store->problems->len; i++)
     {
@@ -449,11 +448,12 @@ print_store_text (const WrappyRepairReport *store, gboolean fix)
       printf ("\n");
     }
   if (wrappy_repair_report_has_problems (store))
-    printf ("  %s\n", fix ? _ ("some problems need you (see above)")
-                          : _ ("the store has problems: 'wrappy doctor --fix' repairs what it can"));
+    printf ("  %s\n",
+            fix ? _ ("some problems need you (see above)")
+                : _ ("the store has problems: 'wrappy doctor --fix' repairs what it can"));
   else
     printf ("  %s\n", fix && store->problems->len > 0 ? _ ("the store is repaired")
-                                                       : _ ("the store is healthy"));
+                                                      : _ ("the store is healthy"));
 }
 
 static void
@@ -527,7 +527,7 @@ add_store_json (JsonBuilder *b, const WrappyRepairReport *store)
       if (p->size > 0)
         {
           json_builder_set_member_name (b, "size");
-          json_builder_add_int_value (b, (gint64) p->size);
+          json_builder_add_int_value (b, (gint64)p->size);
         }
       json_builder_end_object (b);
     }
@@ -579,8 +579,7 @@ static gboolean opt_fix;
 
 static GOptionEntry entries[] = {
   { "fix", 0, 0, G_OPTION_ARG_NONE, &opt_fix,
-    N_ ("Repair the store: what can be fetched or checked out again is, nothing is lost"),
-    NULL },
+    N_ ("Repair the store: what can be fetched or checked out again is, nothing is lost"), NULL },
   { NULL },
 };
 
@@ -593,8 +592,7 @@ store_verdict (const WrappyRepairReport *store, GError **error)
   if (!wrappy_repair_report_has_problems (store))
     return TRUE;
   summary = wrappy_repair_report_summary (store);
-  g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_FAILED, _ ("the store has problems: %s"),
-               summary);
+  g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_FAILED, _ ("the store has problems: %s"), summary);
   return FALSE;
 }
 

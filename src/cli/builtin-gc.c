@@ -56,7 +56,7 @@ print_json (WrappyGcResult *r)
   json_builder_set_member_name (b, "objects");
   json_builder_add_int_value (b, r->objects);
   json_builder_set_member_name (b, "freed");
-  json_builder_add_int_value (b, (gint64) r->freed);
+  json_builder_add_int_value (b, (gint64)r->freed);
   json_builder_end_object (b);
   wrappy_print_json (b);
 }

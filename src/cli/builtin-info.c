@@ -33,7 +33,7 @@ print_field (const char *label, const char *value)
 
 WRAPPY_BUILTIN (info)
 {
-  g_autoptr (GOptionContext) ctx = g_option_context_new (_("ID"));
+  g_autoptr (GOptionContext) ctx = g_option_context_new (_ ("ID"));
   g_autoptr (WrappyManifest) m = NULL;
   g_autofree char *size = NULL;
   g_autofree char *state = NULL;
@@ -43,7 +43,7 @@ WRAPPY_BUILTIN (info)
     return FALSE;
   if (argc != 2)
     {
-      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE, _("usage: wrappy info ID"));
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE, _ ("usage: wrappy info ID"));
       return FALSE;
     }
   m = wrappy_manifest_load (argv[1], error);
@@ -62,19 +62,19 @@ WRAPPY_BUILTIN (info)
   state = wrappy_dirs_app_state (m->id);
   printf ("%s%s%s\n", m->name ? m->name : m->id, m->summary ? " - " : "",
           m->summary ? m->summary : "");
-  print_field (_("ID:"), m->id);
-  print_field (_("Version:"), m->version ? m->version : "-");
+  print_field (_ ("ID:"), m->id);
+  print_field (_ ("Version:"), m->version ? m->version : "-");
   source = g_strdup_printf ("%s (%s)", m->source, m->origin ? m->origin : "-");
-  print_field (_("Source:"), source);
-  print_field (_("Branch:"), m->branch ? m->branch : "-");
-  print_field (_("Command:"), m->command ? m->command : "-");
-  print_field (_("Size:"), size);
-  print_field (_("Data:"), state);
-  print_strv (_("Shares:"), m->shared);
-  print_strv (_("Sockets:"), m->sockets);
-  print_strv (_("Devices:"), m->devices);
-  print_strv (_("Files:"), m->filesystems);
-  printf (_("Layers:\n"));
+  print_field (_ ("Source:"), source);
+  print_field (_ ("Branch:"), m->branch ? m->branch : "-");
+  print_field (_ ("Command:"), m->command ? m->command : "-");
+  print_field (_ ("Size:"), size);
+  print_field (_ ("Data:"), state);
+  print_strv (_ ("Shares:"), m->shared);
+  print_strv (_ ("Sockets:"), m->sockets);
+  print_strv (_ ("Devices:"), m->devices);
+  print_strv (_ ("Files:"), m->filesystems);
+  printf (_ ("Layers:\n"));
   for (guint i = 0; i < m->layers->len; i++)
     {
       WrappyManifestLayer *l = m->layers->pdata[i];

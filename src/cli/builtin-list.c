@@ -15,7 +15,7 @@ static gboolean opt_runtimes;
 
 static GOptionEntry entries[] = {
   { "runtimes", 0, 0, G_OPTION_ARG_NONE, &opt_runtimes,
-    N_("List the shared base and deps layers instead, with the apps using them"), NULL },
+    N_ ("List the shared base and deps layers instead, with the apps using them"), NULL },
   { NULL },
 };
 
@@ -36,7 +36,7 @@ shared_layer_free (SharedLayer *s)
 static gint
 compare_shared (gconstpointer a, gconstpointer b)
 {
-  const SharedLayer *sa = *(SharedLayer **) a, *sb = *(SharedLayer **) b;
+  const SharedLayer *sa = *(SharedLayer **)a, *sb = *(SharedLayer **)b;
   return g_strcmp0 (sa->layer->ref, sb->layer->ref);
 }
 
@@ -44,7 +44,7 @@ static gboolean
 list_runtimes (GPtrArray *apps)
 {
   g_autoptr (GHashTable) by_path = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr (GPtrArray) layers = g_ptr_array_new_with_free_func ((GDestroyNotify) shared_layer_free);
+  g_autoptr (GPtrArray) layers = g_ptr_array_new_with_free_func ((GDestroyNotify)shared_layer_free);
 
   for (guint i = 0; i < apps->len; i++)
     {
@@ -89,7 +89,7 @@ list_runtimes (GPtrArray *apps)
           json_builder_set_member_name (b, "commit");
           json_builder_add_string_value (b, s->layer->commit);
           json_builder_set_member_name (b, "installed_size");
-          json_builder_add_int_value (b, (gint64) s->size);
+          json_builder_add_int_value (b, (gint64)s->size);
           json_builder_set_member_name (b, "used_by");
           json_builder_begin_array (b);
           for (guint k = 0; k < s->users->len; k++)
@@ -103,17 +103,17 @@ list_runtimes (GPtrArray *apps)
     }
   if (layers->len > 0)
     {
-      wrappy_print_padded (_("Kind"), 7);
-      wrappy_print_padded (_("Ref"), 49);
-      wrappy_print_padded (_("Size"), 12);
-      printf ("%s\n", _("Used by"));
+      wrappy_print_padded (_ ("Kind"), 7);
+      wrappy_print_padded (_ ("Ref"), 49);
+      wrappy_print_padded (_ ("Size"), 12);
+      printf ("%s\n", _ ("Used by"));
     }
   for (guint i = 0; i < layers->len; i++)
     {
       SharedLayer *s = layers->pdata[i];
       g_autofree char *size = g_format_size (s->size);
       g_ptr_array_add (s->users, NULL);
-      g_autofree char *users = g_strjoinv (",", (char **) s->users->pdata);
+      g_autofree char *users = g_strjoinv (",", (char **)s->users->pdata);
       wrappy_print_padded (s->layer->kind, 7);
       wrappy_print_padded (s->layer->ref, 49);
       wrappy_print_padded (size, 12);
@@ -131,7 +131,7 @@ WRAPPY_BUILTIN (list)
     return FALSE;
   if (argc != 1)
     {
-      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE, _("usage: wrappy list [--runtimes]"));
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE, _ ("usage: wrappy list [--runtimes]"));
       return FALSE;
     }
   apps = wrappy_manifest_list_installed (error);
@@ -152,15 +152,15 @@ WRAPPY_BUILTIN (list)
     }
   if (apps->len == 0)
     {
-      wrappy_info (_("No apps installed. Install one with 'wrappy install --from-flathub ID'."));
+      wrappy_info (_ ("No apps installed. Install one with 'wrappy install --from-flathub ID'."));
       return TRUE;
     }
-  wrappy_print_padded (_("ID"), 33);
-  wrappy_print_padded (_("Name"), 21);
-  wrappy_print_padded (_("Version"), 11);
-  wrappy_print_padded (_("Source"), 11);
-  wrappy_print_padded (_("Base"), 33);
-  printf ("%s\n", _("Size"));
+  wrappy_print_padded (_ ("ID"), 33);
+  wrappy_print_padded (_ ("Name"), 21);
+  wrappy_print_padded (_ ("Version"), 11);
+  wrappy_print_padded (_ ("Source"), 11);
+  wrappy_print_padded (_ ("Base"), 33);
+  printf ("%s\n", _ ("Size"));
   for (guint i = 0; i < apps->len; i++)
     {
       WrappyManifest *m = apps->pdata[i];

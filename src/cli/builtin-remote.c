@@ -15,11 +15,12 @@ static char *opt_gpg_import, *opt_title;
 
 static GOptionEntry add_entries[] = {
   { "no-gpg-verify", 0, 0, G_OPTION_ARG_NONE, &opt_no_gpg_verify,
-    N_("Do not verify signatures (only for repos you control)"), NULL },
-  { "replace", 0, 0, G_OPTION_ARG_NONE, &opt_replace, N_("Replace a remote of the same name"), NULL },
+    N_ ("Do not verify signatures (only for repos you control)"), NULL },
+  { "replace", 0, 0, G_OPTION_ARG_NONE, &opt_replace, N_ ("Replace a remote of the same name"),
+    NULL },
   { "gpg-import", 0, 0, G_OPTION_ARG_FILENAME, &opt_gpg_import,
-    N_("Trust the GPG key(s) in FILE for this remote"), N_("FILE") },
-  { "title", 0, 0, G_OPTION_ARG_STRING, &opt_title, N_("A title for the remote"), N_("TITLE") },
+    N_ ("Trust the GPG key(s) in FILE for this remote"), N_ ("FILE") },
+  { "title", 0, 0, G_OPTION_ARG_STRING, &opt_title, N_ ("A title for the remote"), N_ ("TITLE") },
   { NULL },
 };
 
@@ -47,9 +48,10 @@ remote_from_source (const char *name, const char *source, GError **error)
   if (!g_str_has_prefix (source, "http://") && !g_str_has_prefix (source, "https://")
       && !g_str_has_prefix (source, "file:///"))
     {
-      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
-                   _("'%s' is neither a URL (http://, https://, file:///) nor a .flatpakrepo file"),
-                   source);
+      g_set_error (
+          error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
+          _ ("'%s' is neither a URL (http://, https://, file:///) nor a .flatpakrepo file"),
+          source);
       return NULL;
     }
   return wrappy_remote_new (name, source);
@@ -58,7 +60,7 @@ remote_from_source (const char *name, const char *source, GError **error)
 static gboolean
 remote_add (int argc, char **argv, GError **error)
 {
-  g_autoptr (GOptionContext) ctx = g_option_context_new (_("NAME URL|FILE.flatpakrepo"));
+  g_autoptr (GOptionContext) ctx = g_option_context_new (_ ("NAME URL|FILE.flatpakrepo"));
   g_autoptr (WrappyRemote) r = NULL;
 
   if (!wrappy_parse_options (ctx, add_entries, &argc, &argv, error))
@@ -66,7 +68,7 @@ remote_add (int argc, char **argv, GError **error)
   if (argc != 3)
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
-                   _("usage: wrappy remote add NAME URL|FILE.flatpakrepo"));
+                   _ ("usage: wrappy remote add NAME URL|FILE.flatpakrepo"));
       return FALSE;
     }
   if (!wrappy_remote_validate_name (argv[1], error))
@@ -96,10 +98,10 @@ remote_add (int argc, char **argv, GError **error)
   if (!wrappy_remote_save (r, opt_replace, error))
     return FALSE;
   if (r->gpg_verify && r->gpg_key == NULL)
-    g_printerr (_("warning: remote '%s' has signature checks on but no key; installs from it "
-                  "will fail until you add one with --replace --gpg-import=FILE\n"),
+    g_printerr (_ ("warning: remote '%s' has signature checks on but no key; installs from it "
+                   "will fail until you add one with --replace --gpg-import=FILE\n"),
                 r->name);
-  wrappy_info (_("Added remote '%s' (%s)"), r->name, r->url);
+  wrappy_info (_ ("Added remote '%s' (%s)"), r->name, r->url);
   return TRUE;
 }
 
@@ -139,7 +141,7 @@ remote_list (int argc, char **argv, GError **error)
   for (guint i = 0; i < remotes->len; i++)
     {
       WrappyRemote *r = remotes->pdata[i];
-      printf ("%-16s %s%s\n", r->name, r->url, r->gpg_verify ? "" : _("  (no GPG verification)"));
+      printf ("%-16s %s%s\n", r->name, r->url, r->gpg_verify ? "" : _ ("  (no GPG verification)"));
     }
   return TRUE;
 }
@@ -147,18 +149,18 @@ remote_list (int argc, char **argv, GError **error)
 static gboolean
 remote_remove (int argc, char **argv, GError **error)
 {
-  g_autoptr (GOptionContext) ctx = g_option_context_new (_("NAME"));
+  g_autoptr (GOptionContext) ctx = g_option_context_new (_ ("NAME"));
 
   if (!wrappy_parse_options (ctx, NULL, &argc, &argv, error))
     return FALSE;
   if (argc != 2)
     {
-      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE, _("usage: wrappy remote remove NAME"));
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE, _ ("usage: wrappy remote remove NAME"));
       return FALSE;
     }
   if (!wrappy_remote_delete (argv[1], error))
     return FALSE;
-  wrappy_info (_("Removed remote '%s'"), argv[1]);
+  wrappy_info (_ ("Removed remote '%s'"), argv[1]);
   return TRUE;
 }
 
@@ -171,6 +173,6 @@ WRAPPY_BUILTIN (remote)
   if (argc >= 2 && (strcmp (argv[1], "remove") == 0 || strcmp (argv[1], "delete") == 0))
     return remote_remove (argc - 1, argv + 1, error);
   g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
-               _("usage: wrappy remote add|list|remove …"));
+               _ ("usage: wrappy remote add|list|remove …"));
   return FALSE;
 }

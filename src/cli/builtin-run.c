@@ -60,8 +60,7 @@ static GOptionEntry entries[] = {
   { "host", 0, 0, G_OPTION_ARG_NONE, &opt_host,
     N_ ("Run a host program from /usr instead of an app, on the host's /usr"), NULL },
   { "name", 0, 0, G_OPTION_ARG_STRING, &opt_name,
-    N_ ("With --host: name the program's state NAME (default: the program's name)"),
-    N_ ("NAME") },
+    N_ ("With --host: name the program's state NAME (default: the program's name)"), N_ ("NAME") },
   { NULL },
 };
 
@@ -442,8 +441,8 @@ spec_add_config_paths (WrappyLaunchSpec *spec, GError **error)
   if (run_dir != NULL && run_dir[0] == '/')
     host_run = g_canonicalize_filename (run_dir, "/");
   sandbox_run = g_strdup_printf ("/run/user/%u", (guint)getuid ());
-  wrappy_paths_add_binds (paths, spec->binds, spec->sockets, spec->devices, spec->shared,
-                          host_run, sandbox_run);
+  wrappy_paths_add_binds (paths, spec->binds, spec->sockets, spec->devices, spec->shared, host_run,
+                          sandbox_run);
   return TRUE;
 }
 
@@ -487,8 +486,9 @@ run_or_enter (gboolean enter, int argc, char **argv, int *exit_code, GError **er
   g_autofree char *limits_line = NULL;
   char **app_args;
 
-  g_option_context_set_summary (context, enter ? _ ("Start an interactive shell in an app's sandbox.")
-                                               : _ ("Run an installed app in its sandbox."));
+  g_option_context_set_summary (context, enter
+                                             ? _ ("Start an interactive shell in an app's sandbox.")
+                                             : _ ("Run an installed app in its sandbox."));
   /* Stop at the ID: "wrappy run ID --isolation=none" passes the option to the app. */
   g_option_context_set_strict_posix (context, TRUE);
   if (!wrappy_parse_options (context, entries, &argc, &argv, error))
@@ -500,9 +500,8 @@ run_or_enter (gboolean enter, int argc, char **argv, int *exit_code, GError **er
   if (opt_host && opt_command != NULL)
     return usage_error (error, _ ("--command cannot be used with --host"));
   if (argc < 2)
-    return usage_error (error, opt_host
-                                   ? _ ("run --host needs a program; see 'wrappy run --help'")
-                                   : _ ("run needs an app ID; see 'wrappy run --help'"));
+    return usage_error (error, opt_host ? _ ("run --host needs a program; see 'wrappy run --help'")
+                                        : _ ("run needs an app ID; see 'wrappy run --help'"));
   if (!check_env_options (error))
     return FALSE;
   /* Parsed before the app is looked up: a bad value is a usage error (exit 2) either way. */
@@ -528,8 +527,8 @@ run_or_enter (gboolean enter, int argc, char **argv, int *exit_code, GError **er
     }
 
   if (opt_host)
-    spec = spec_from_host_program (argv[1], opt_isolation ? &level : NULL,
-                                   opt_home ? &home : NULL, app_args, error);
+    spec = spec_from_host_program (argv[1], opt_isolation ? &level : NULL, opt_home ? &home : NULL,
+                                   app_args, error);
   else if ((manifest = wrappy_manifest_load (argv[1], error)) != NULL
            /* Held until the sandbox is gone: gc keeps these layers meanwhile. */
            && (locks = wrappy_layer_locks_acquire (manifest, error)) != NULL)

@@ -25,7 +25,7 @@
 static gboolean opt_force;
 
 static GOptionEntry refresh_entries[] = {
-  { "force", 0, 0, G_OPTION_ARG_NONE, &opt_force, N_("Refresh even fresh catalogs"), NULL },
+  { "force", 0, 0, G_OPTION_ARG_NONE, &opt_force, N_ ("Refresh even fresh catalogs"), NULL },
   { NULL },
 };
 
@@ -40,14 +40,15 @@ refresh_flathub (const char *origin, GError **error)
   else if (strcmp (origin, "flathub") == 0)
     remote = wrappy_remote_ensure_flathub (error);
   else
-    g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_FOUND, _("there is no remote '%s'"), origin);
+    g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_FOUND, _ ("there is no remote '%s'"),
+                 origin);
   if (remote == NULL || (store = wrappy_store_open (error)) == NULL)
     return FALSE;
   /* The appstream data lands in the store's repo, which a gc may be pruning: search does
    * not wait for an install or gc, it searches the catalog it has. */
   if (!wrappy_store_try_lock (store, error))
     return FALSE;
-  wrappy_info (_("Updating the catalog of remote '%s'…"), remote->name);
+  wrappy_info (_ ("Updating the catalog of remote '%s'…"), remote->name);
   return wrappy_flathub_appstream_refresh (store, remote, error);
 }
 
@@ -66,10 +67,10 @@ refresh_one (const char *spec, GError **error)
     return refresh_flathub (origin, error);
   if (strcmp (source, "appimage") == 0)
     {
-      wrappy_info (_("Updating the AppImage catalog…"));
+      wrappy_info (_ ("Updating the AppImage catalog…"));
       return wrappy_appimage_feed_refresh (TRUE, error);
     }
-  g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE, _("unknown catalog '%s'"), spec);
+  g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE, _ ("unknown catalog '%s'"), spec);
   return FALSE;
 }
 
@@ -90,13 +91,13 @@ WRAPPY_BUILTIN (search_refresh)
       g_strdelimit (local_error->message, "\r\n", ' ');
       if (source != NULL && wrappy_catalog_age (source, colon + 1) >= 0)
         {
-          int days = (int) MIN (wrappy_catalog_age (source, colon + 1) / 86400, G_MAXINT);
+          int days = (int)MIN (wrappy_catalog_age (source, colon + 1) / 86400, G_MAXINT);
           g_printerr (ngettext ("warning: %s; searching the catalog from %d day ago\n",
                                 "warning: %s; searching the catalog from %d days ago\n", days),
                       local_error->message, days);
         }
       else
-        g_printerr (_("warning: %s; skipping it\n"), local_error->message);
+        g_printerr (_ ("warning: %s; skipping it\n"), local_error->message);
       *exit_code = 1;
     }
   return TRUE;
@@ -119,7 +120,7 @@ WRAPPY_BUILTIN (search_snap)
   if (results == NULL)
     {
       g_strdelimit (local_error->message, "\r\n", ' ');
-      g_printerr (_("warning: %s; showing the other sources' results\n"), local_error->message);
+      g_printerr (_ ("warning: %s; showing the other sources' results\n"), local_error->message);
       *exit_code = 1;
       return TRUE;
     }

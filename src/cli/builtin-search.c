@@ -29,10 +29,10 @@ static char **opt_sources;
 
 static GOptionEntry entries[] = {
   { "refresh", 0, 0, G_OPTION_ARG_NONE, &opt_refresh,
-    N_("Download the catalogs again even if they are less than a day old"), NULL },
+    N_ ("Download the catalogs again even if they are less than a day old"), NULL },
   { "source", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_sources,
-    N_("Search only these sources: flathub, appimage, snap (comma-separated or repeated)"),
-    N_("SOURCE") },
+    N_ ("Search only these sources: flathub, appimage, snap (comma-separated or repeated)"),
+    N_ ("SOURCE") },
   { NULL },
 };
 
@@ -63,7 +63,7 @@ parse_sources (Sources *s, GError **error)
             s->snap = TRUE;
           else
             return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
-                                _("unknown source '%s'; use flathub, appimage or snap"), *n),
+                                _ ("unknown source '%s'; use flathub, appimage or snap"), *n),
                    FALSE;
         }
     }
@@ -130,7 +130,7 @@ refresh_catalogs (const Sources *s, GPtrArray *remotes)
   for (guint i = 0; s->flathub && i < remotes->len; i++)
     if (opt_refresh || is_stale ("flathub", remotes->pdata[i]))
       {
-        g_ptr_array_add (argv, g_strdup_printf ("flathub:%s", (char *) remotes->pdata[i]));
+        g_ptr_array_add (argv, g_strdup_printf ("flathub:%s", (char *)remotes->pdata[i]));
         any = TRUE;
       }
   if (s->appimage && (opt_refresh || is_stale ("appimage", "appimagehub")))
@@ -141,9 +141,9 @@ refresh_catalogs (const Sources *s, GPtrArray *remotes)
   if (!any)
     return;
   g_ptr_array_add (argv, NULL);
-  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_CHILD_INHERITS_STDIN,
+  if (!g_spawn_sync (NULL, (char **)argv->pdata, NULL, G_SPAWN_CHILD_INHERITS_STDIN,
                      stdout_to_stderr, NULL, NULL, NULL, &status, &error))
-    g_printerr (_("warning: cannot refresh the catalogs: %s\n"), error->message);
+    g_printerr (_ ("warning: cannot refresh the catalogs: %s\n"), error->message);
 }
 
 /* Starts `wrappy-backend search-snap QUERY` with its stdout piped to us; -1 on failure. */
@@ -159,10 +159,10 @@ start_snap_query (char **words, int *out_fd)
   for (char **w = words; *w; w++)
     g_ptr_array_add (argv, g_strdup (*w));
   g_ptr_array_add (argv, NULL);
-  if (!g_spawn_async_with_pipes (NULL, (char **) argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
-                                 NULL, NULL, &pid, NULL, out_fd, NULL, &error))
+  if (!g_spawn_async_with_pipes (NULL, (char **)argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL,
+                                 NULL, &pid, NULL, out_fd, NULL, &error))
     {
-      g_printerr (_("warning: cannot search the Snap Store: %s\n"), error->message);
+      g_printerr (_ ("warning: cannot search the Snap Store: %s\n"), error->message);
       return -1;
     }
   return pid;
@@ -180,7 +180,8 @@ finish_snap_query (GPid pid, int fd)
   int status = 0;
   GBytes *v;
 
-  while ((n = TEMP_FAILURE_RETRY (read (fd, chunk, sizeof chunk))) > 0 && buf->len <= SNAP_REPLY_MAX)
+  while ((n = TEMP_FAILURE_RETRY (read (fd, chunk, sizeof chunk))) > 0
+         && buf->len <= SNAP_REPLY_MAX)
     g_byte_array_append (buf, chunk, n);
   close (fd);
   if (TEMP_FAILURE_RETRY (waitpid (pid, &status, 0)) < 0 || !WIFEXITED (status)
@@ -189,7 +190,7 @@ finish_snap_query (GPid pid, int fd)
   bytes = g_byte_array_free_to_bytes (g_steal_pointer (&buf));
   v = wrappy_catalog_from_bytes (bytes, &error);
   if (v == NULL)
-    g_printerr (_("warning: Snap Store: %s\n"), error->message);
+    g_printerr (_ ("warning: Snap Store: %s\n"), error->message);
   return v;
 }
 
@@ -204,7 +205,7 @@ search_catalog (const char *source, const char *origin, const WrappyQuery *q, GP
     {
       /* A missing index was reported by the refresh that could not make it. */
       if (!g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        g_printerr (_("warning: skipping %s %s: %s; run 'wrappy search --refresh'\n"), source,
+        g_printerr (_ ("warning: skipping %s %s: %s; run 'wrappy search --refresh'\n"), source,
                     origin, error->message);
       return FALSE;
     }
@@ -229,7 +230,8 @@ installed_set (void)
         id += strlen ("io.snapcraft.");
       if (g_strcmp0 (m->source, "appimage") == 0 && m->keyfile != NULL)
         catalog_name = g_key_file_get_string (m->keyfile, "AppImage", "catalog-name", NULL);
-      g_hash_table_add (set, g_strdup_printf ("%s:%s", m->source, catalog_name ? catalog_name : id));
+      g_hash_table_add (set,
+                        g_strdup_printf ("%s:%s", m->source, catalog_name ? catalog_name : id));
     }
   return set;
 }
@@ -249,9 +251,10 @@ mark_installed (GPtrArray *hits)
 
 WRAPPY_BUILTIN (search)
 {
-  g_autoptr (GOptionContext) context = g_option_context_new (_("QUERY…"));
+  g_autoptr (GOptionContext) context = g_option_context_new (_ ("QUERY…"));
   g_autoptr (GPtrArray) remotes = NULL;
-  g_autoptr (GPtrArray) hits = g_ptr_array_new_with_free_func ((GDestroyNotify) wrappy_search_hit_free);
+  g_autoptr (GPtrArray) hits
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)wrappy_search_hit_free);
   g_autoptr (WrappyQuery) q = NULL;
   g_autoptr (GBytes) snap = NULL;
   Sources s;
@@ -259,17 +262,17 @@ WRAPPY_BUILTIN (search)
   int snap_fd = -1;
   guint searched = 0;
 
-  g_option_context_set_summary (context, _("Search Flathub, the AppImage catalog and the Snap "
-                                           "Store. Catalogs are kept for a day."));
+  g_option_context_set_summary (context, _ ("Search Flathub, the AppImage catalog and the Snap "
+                                            "Store. Catalogs are kept for a day."));
   if (!wrappy_parse_options (context, entries, &argc, &argv, error) || !parse_sources (&s, error))
     return FALSE;
   if (argc < 2)
     return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
-                        _("usage: wrappy search [--source=SOURCE] [--refresh] QUERY…")),
+                        _ ("usage: wrappy search [--source=SOURCE] [--refresh] QUERY…")),
            FALSE;
   q = wrappy_query_new (argv + 1);
   if (q->terms[0] == NULL)
-    return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE, _("the query is empty")), FALSE;
+    return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE, _ ("the query is empty")), FALSE;
 
   if (s.snap)
     snap_pid = start_snap_query (argv + 1, &snap_fd);
@@ -286,8 +289,8 @@ WRAPPY_BUILTIN (search)
     }
   if (searched == 0)
     return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NETWORK,
-                        _("no source could be searched; check your network and 'wrappy "
-                          "remote list', then try again")),
+                        _ ("no source could be searched; check your network and 'wrappy "
+                           "remote list', then try again")),
            FALSE;
 
   mark_installed (hits);
@@ -295,7 +298,7 @@ WRAPPY_BUILTIN (search)
   if (wrappy_output_json ())
     wrappy_search_print_json (hits);
   else if (hits->len == 0)
-    g_printerr (_("No apps match '%s'.\n"), q->text);
+    g_printerr (_ ("No apps match '%s'.\n"), q->text);
   else
     wrappy_search_print_table (hits);
   return TRUE;

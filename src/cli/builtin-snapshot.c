@@ -69,7 +69,7 @@ add_info_json (JsonBuilder *b, const WrappySnapshotInfo *info)
   json_builder_set_member_name (b, "automatic");
   json_builder_add_boolean_value (b, info->automatic);
   json_builder_set_member_name (b, "size");
-  json_builder_add_int_value (b, (gint64) info->size);
+  json_builder_add_int_value (b, (gint64)info->size);
   json_builder_set_member_name (b, "method");
   json_builder_add_string_value (b, info->method);
   json_builder_end_object (b);
@@ -101,7 +101,8 @@ WRAPPY_BUILTIN (snapshot)
   g_autoptr (WrappySnapshotInfo) info = NULL;
   g_autofree char *size = NULL;
 
-  g_option_context_set_summary (ctx, _ ("Keep a copy of an app's data and version to roll back to."));
+  g_option_context_set_summary (ctx,
+                                _ ("Keep a copy of an app's data and version to roll back to."));
   if (!wrappy_parse_options (ctx, snapshot_entries, &argc, &argv, error))
     return FALSE;
   if (opt_delete)
@@ -112,10 +113,12 @@ WRAPPY_BUILTIN (snapshot)
                            _ ("usage: wrappy snapshot ID [NAME] | --delete ID NAME"));
       return FALSE;
     }
-  if ((store = open_locked (argv[1], error)) == NULL || (m = wrappy_manifest_load (argv[1], error)) == NULL)
+  if ((store = open_locked (argv[1], error)) == NULL
+      || (m = wrappy_manifest_load (argv[1], error)) == NULL)
     return FALSE;
   if (wrappy_layer_app_is_running (m))
-    wrappy_info (_ ("Warning: %s is running; the snapshot may catch its files half-written"), m->id);
+    wrappy_info (_ ("Warning: %s is running; the snapshot may catch its files half-written"),
+                 m->id);
   info = wrappy_snapshot_create (m, argc == 3 ? argv[2] : NULL, NULL, argc == 2, error);
   if (info == NULL)
     return FALSE;
@@ -146,10 +149,10 @@ print_table (GPtrArray *list)
       g_autoptr (GDateTime) t = g_date_time_new_from_unix_local (info->created);
       g_autofree char *created = t ? g_date_time_format (t, "%Y-%m-%d %H:%M:%S") : g_strdup ("?");
       g_autofree char *size = wrappy_format_size (info->size);
-      g_autofree char *reason = info->automatic
-        ? g_strdup_printf ("%s%s%s", _ ("(automatic)"), info->reason ? " " : "",
-                           info->reason ? info->reason : "")
-        : g_strdup (info->reason ? info->reason : "");
+      g_autofree char *reason
+          = info->automatic ? g_strdup_printf ("%s%s%s", _ ("(automatic)"), info->reason ? " " : "",
+                                               info->reason ? info->reason : "")
+                            : g_strdup (info->reason ? info->reason : "");
       wrappy_print_padded (info->name, 28);
       wrappy_print_padded (created, 20);
       wrappy_print_padded (info->version ? info->version : "-", 12);
@@ -169,7 +172,8 @@ WRAPPY_BUILTIN (snapshots)
     return FALSE;
   if (argc != 2)
     {
-      g_set_error_literal (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE, _ ("usage: wrappy snapshots ID"));
+      g_set_error_literal (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
+                           _ ("usage: wrappy snapshots ID"));
       return FALSE;
     }
   if ((store = open_locked (argv[1], error)) == NULL
@@ -216,7 +220,8 @@ WRAPPY_BUILTIN (rollback)
   const char *id, *name;
   gboolean found = FALSE;
 
-  g_option_context_set_summary (ctx, _ ("Put an app's data and version back as a snapshot kept them."));
+  g_option_context_set_summary (ctx,
+                                _ ("Put an app's data and version back as a snapshot kept them."));
   if (!wrappy_parse_options (ctx, rollback_entries, &argc, &argv, error))
     return FALSE;
   if (argc != 3)
@@ -232,7 +237,7 @@ WRAPPY_BUILTIN (rollback)
       || (list = wrappy_snapshot_list (id, error)) == NULL)
     return FALSE;
   for (guint i = 0; i < list->len; i++)
-    found |= g_strcmp0 (((WrappySnapshotInfo *) list->pdata[i])->name, name) == 0;
+    found |= g_strcmp0 (((WrappySnapshotInfo *)list->pdata[i])->name, name) == 0;
   if (!found)
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_FOUND,
@@ -255,7 +260,8 @@ WRAPPY_BUILTIN (rollback)
   if (!wrappy_snapshot_rollback (store, id, name, error))
     return FALSE;
   after = wrappy_manifest_load (id, NULL);
-  wrappy_info (_ ("Rolled %s back to the snapshot %s (version %s); undo with: wrappy rollback %s %s"),
-               id, name, after && after->version ? after->version : "-", id, before->name);
+  wrappy_info (
+      _ ("Rolled %s back to the snapshot %s (version %s); undo with: wrappy rollback %s %s"), id,
+      name, after && after->version ? after->version : "-", id, before->name);
   return TRUE;
 }

@@ -80,8 +80,7 @@ app_result_free (AppResult *r)
 }
 
 /* Human output goes to stdout, or to stderr when stdout carries the JSON. */
-static void G_GNUC_PRINTF (1, 2)
-say (const char *fmt, ...)
+static void G_GNUC_PRINTF (1, 2) say (const char *fmt, ...)
 {
   FILE *out = wrappy_output_json () ? stderr : stdout;
   va_list args;
@@ -193,15 +192,15 @@ apply (WrappyStore *store, WrappyUpdate *u, GError **error)
 
   wrappy_fault_point ("update-before-snapshot");
   {
-    g_autofree char *reason = g_strdup_printf ("before update to %s",
-                                               u->updated->version ? u->updated->version : "?");
+    g_autofree char *reason
+        = g_strdup_printf ("before update to %s", u->updated->version ? u->updated->version : "?");
     g_autoptr (WrappySnapshotInfo) snap
         = wrappy_snapshot_create (u->current, NULL, reason, TRUE, error);
     if (snap == NULL)
       return FALSE;
     wrappy_info (_ ("Took snapshot %s of %s; 'wrappy rollback %s %s' undoes the update"),
                  snap->name, u->current->id, u->current->id, snap->name);
-    (void) wrappy_snapshot_prune_auto (u->current->id, WRAPPY_SNAPSHOT_KEEP_AUTO, NULL);
+    (void)wrappy_snapshot_prune_auto (u->current->id, WRAPPY_SNAPSHOT_KEEP_AUTO, NULL);
   }
   if (u->before_switch != NULL && !u->before_switch (u, error))
     return FALSE;
@@ -265,8 +264,7 @@ static void
 print_json (GPtrArray *results)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  static const char *const status[]
-      = { "up-to-date", "updated", "skipped", "declined", "failed" };
+  static const char *const status[] = { "up-to-date", "updated", "skipped", "declined", "failed" };
 
   json_builder_begin_array (b);
   for (guint i = 0; i < results->len; i++)
@@ -286,7 +284,7 @@ print_json (GPtrArray *results)
       json_builder_set_member_name (b, "status");
       json_builder_add_string_value (b, status[r->result]);
       json_builder_set_member_name (b, "downloaded");
-      json_builder_add_int_value (b, (gint64) r->downloaded);
+      json_builder_add_int_value (b, (gint64)r->downloaded);
       json_builder_set_member_name (b, "added_permissions");
       json_builder_begin_array (b);
       for (char **p = r->added; p && *p; p++)
@@ -306,7 +304,7 @@ load_apps (int argc, char **argv, GError **error)
 
   if (argc <= 1)
     return wrappy_manifest_list_installed (error);
-  apps = g_ptr_array_new_with_free_func ((GDestroyNotify) wrappy_manifest_free);
+  apps = g_ptr_array_new_with_free_func ((GDestroyNotify)wrappy_manifest_free);
   for (int i = 1; i < argc; i++)
     {
       WrappyManifest *m;
@@ -326,7 +324,7 @@ report (GPtrArray *results, GError *last_error, guint failed, GError **error)
   guint n[RESULT_FAILED + 1] = { 0 };
 
   for (guint i = 0; i < results->len; i++)
-    n[((AppResult *) results->pdata[i])->result]++;
+    n[((AppResult *)results->pdata[i])->result]++;
   if (wrappy_output_json ())
     print_json (results);
   else if (results->len == 0)
@@ -361,8 +359,7 @@ WRAPPY_BUILTIN (update)
   g_autoptr (GOptionContext) ctx = g_option_context_new (_ ("[ID…]"));
   g_autoptr (WrappyStore) store = NULL;
   g_autoptr (GPtrArray) apps = NULL;
-  g_autoptr (GPtrArray) results
-      = g_ptr_array_new_with_free_func ((GDestroyNotify) app_result_free);
+  g_autoptr (GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify)app_result_free);
   g_autoptr (GError) last_error = NULL;
   guint failed = 0;
 

@@ -9,7 +9,7 @@ G_BEGIN_DECLS
 
 typedef gboolean (*WrappyBuiltinFunc) (int argc, char **argv, int *exit_code, GError **error);
 
-#define WRAPPY_BUILTIN(name) \
+#define WRAPPY_BUILTIN(name)                                                                       \
   gboolean wrappy_builtin_##name (int argc, char **argv, int *exit_code, GError **error)
 
 WRAPPY_BUILTIN (remote);
@@ -32,7 +32,7 @@ WRAPPY_BUILTIN (gc);
 WRAPPY_BUILTIN (repair);
 
 /* Shared by the builtins: a GOptionContext with the command's summary, parsed strictly. */
-gboolean wrappy_parse_options (GOptionContext *context, const GOptionEntry *entries,
-                               int *argc, char ***argv, GError **error);
+gboolean wrappy_parse_options (GOptionContext *context, const GOptionEntry *entries, int *argc,
+                               char ***argv, GError **error);
 
 G_END_DECLS

@@ -56,7 +56,7 @@ wrappy_cli_add_app_json (JsonBuilder *b, WrappyManifest *m, gboolean with_layers
   add_string (b, "branch", m->branch);
   add_string (b, "base", base);
   json_builder_set_member_name (b, "installed_size");
-  json_builder_add_int_value (b, (gint64) m->installed_size);
+  json_builder_add_int_value (b, (gint64)m->installed_size);
   if (with_layers)
     {
       add_string (b, "command", m->command);

@@ -11,14 +11,14 @@
 static gboolean opt_json, opt_verbose;
 
 static GOptionEntry global_entries[] = {
-  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_("Print JSON for scripts"), NULL },
-  { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose, N_("Say more about what happens"), NULL },
+  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, N_ ("Print JSON for scripts"), NULL },
+  { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose, N_ ("Say more about what happens"), NULL },
   { NULL },
 };
 
 gboolean
-wrappy_parse_options (GOptionContext *context, const GOptionEntry *entries, int *argc,
-                      char ***argv, GError **error)
+wrappy_parse_options (GOptionContext *context, const GOptionEntry *entries, int *argc, char ***argv,
+                      GError **error)
 {
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   if (entries != NULL)

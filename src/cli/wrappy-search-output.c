@@ -10,10 +10,18 @@
 #include "wrappy-output.h"
 #include "wrappy-search-output.h"
 
-enum { COL_ID, COL_NAME, COL_SUMMARY, COL_VERSION, COL_SOURCE, N_COLS };
+enum
+{
+  COL_ID,
+  COL_NAME,
+  COL_SUMMARY,
+  COL_VERSION,
+  COL_SOURCE,
+  N_COLS
+};
 
-static const char *const headers[N_COLS] = { N_("ID"), N_("Name"), N_("Summary"),
-                                             N_("Version"), N_("Source") };
+static const char *const headers[N_COLS]
+    = { N_ ("ID"), N_ ("Name"), N_ ("Summary"), N_ ("Version"), N_ ("Source") };
 
 /* What a table row shows; the summary is the column that gives way on a narrow terminal. */
 static const int max_width[N_COLS] = { 45, 30, 0, 16, 0 };
@@ -92,7 +100,7 @@ print_cell (const char *s, glong len, int width, gboolean last)
   else
     fputs (s, stdout);
   if (!last)
-    printf ("%*s", (int) (width - len + 2), "");
+    printf ("%*s", (int)(width - len + 2), "");
 }
 
 typedef struct
@@ -110,7 +118,7 @@ wrappy_search_print_table (GPtrArray *hits)
 
   /* rows[0] is the header. Lengths are counted once: a broad query lists thousands. */
   for (int c = 0; c < N_COLS; c++)
-    rows[0].cell[c] = _(headers[c]);
+    rows[0].cell[c] = _ (headers[c]);
   for (guint i = 0; i < hits->len; i++)
     {
       const WrappySearchHit *h = hits->pdata[i];
@@ -123,7 +131,7 @@ wrappy_search_print_table (GPtrArray *hits)
       r->cell[COL_SOURCE] = h->source;
       if (h->installed)
         {
-          char *label = g_strdup_printf (_("%s (installed)"), h->source);
+          char *label = g_strdup_printf (_ ("%s (installed)"), h->source);
           g_ptr_array_add (labels, label);
           r->cell[COL_SOURCE] = label;
         }

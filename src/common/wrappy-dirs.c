@@ -19,7 +19,6 @@ xdg_dir (const char *var, const char *fallback_under_home)
   return g_build_filename (g_get_home_dir (), fallback_under_home, NULL);
 }
 
-
 const char *
 wrappy_dirs_data (void)
 {

@@ -6,7 +6,7 @@
 
 #include "wrappy-error.h"
 
-G_DEFINE_QUARK (wrappy-error-quark, wrappy_error)
+G_DEFINE_QUARK (wrappy - error - quark, wrappy_error)
 
 gboolean
 wrappy_throw_errno (GError **error, const char *call, const char *path)
@@ -14,8 +14,8 @@ wrappy_throw_errno (GError **error, const char *call, const char *path)
   int errsv = errno;
 
   if (errsv == ENOSPC || errsv == EDQUOT)
-    g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NO_SPACE, "%s(%s): %s", call,
-                 path ? path : "", g_strerror (errsv));
+    g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NO_SPACE, "%s(%s): %s", call, path ? path : "",
+                 g_strerror (errsv));
   else if (path != NULL)
     g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errsv), "%s(%s): %s", call, path,
                  g_strerror (errsv));

@@ -22,7 +22,7 @@ wrappy_fault_point (const char *name)
   if (points == NULL || *points == '\0')
     return;
   names = g_strsplit (points, ",", -1);
-  if (g_strv_contains ((const char *const *) names, name))
+  if (g_strv_contains ((const char *const *)names, name))
     {
       /* What a crash leaves: no atexit handlers, no buffered output flushed. */
       kill (getpid (), SIGKILL);

@@ -148,14 +148,14 @@ usage_at (int dfd, GHashTable *seen)
         }
       else if (S_ISREG (st.st_mode))
         {
-          guint64 key = ((guint64) st.st_dev << 40) ^ st.st_ino;
+          guint64 key = ((guint64)st.st_dev << 40) ^ st.st_ino;
           if (st.st_nlink > 1)
             {
               if (g_hash_table_contains (seen, &key))
                 continue;
               g_hash_table_add (seen, g_memdup2 (&key, sizeof key));
             }
-          total += (guint64) st.st_blocks * 512;
+          total += (guint64)st.st_blocks * 512;
         }
     }
   closedir (d);
@@ -208,7 +208,7 @@ wrappy_lock_file_full (const char *path, gboolean exclusive, gboolean wait, GErr
           close (fd);
           return -1;
         }
-      wrappy_info (_("Waiting for another wrappy to finish…"));
+      wrappy_info (_ ("Waiting for another wrappy to finish…"));
       if (TEMP_FAILURE_RETRY (flock (fd, op)) != 0)
         {
           wrappy_throw_errno (error, "flock", path);

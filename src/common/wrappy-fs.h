@@ -9,8 +9,8 @@ G_BEGIN_DECLS
 /* openat2 with RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS (and RESOLVE_NO_SYMLINKS when
  * no_symlinks): path may not leave dfd. Falls back to an O_NOFOLLOW component walk on
  * kernels without openat2. Returns an fd or -1 with error set. */
-int wrappy_openat_beneath (int dfd, const char *path, int flags, mode_t mode,
-                           gboolean no_symlinks, GError **error);
+int wrappy_openat_beneath (int dfd, const char *path, int flags, mode_t mode, gboolean no_symlinks,
+                           GError **error);
 
 /* Recursively removes name under dfd without following symlinks. ENOENT is success. */
 gboolean wrappy_rm_rf_at (int dfd, const char *name, GError **error);

@@ -23,8 +23,7 @@ invalid_id (GError **error, const char *id, const char *why)
 {
   g_autofree char *shown = g_strescape (id, NULL);
   g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_ID,
-               _("'%s' is not a valid app ID: %s (an ID looks like org.example.App)"), shown,
-               why);
+               _ ("'%s' is not a valid app ID: %s (an ID looks like org.example.App)"), shown, why);
   return FALSE;
 }
 
@@ -37,43 +36,42 @@ wrappy_validate_app_id (const char *id, GError **error)
   const char *p, *last_dot;
 
   if (id == NULL || *id == '\0')
-    return invalid_id (error, "", _("it is empty"));
+    return invalid_id (error, "", _ ("it is empty"));
   len = strlen (id);
   if (len > WRAPPY_ID_MAX)
-    return invalid_id (error, id, _("it is longer than 255 bytes"));
+    return invalid_id (error, id, _ ("it is longer than 255 bytes"));
   if (id[0] == '-')
-    return invalid_id (error, id, _("it starts with '-'"));
+    return invalid_id (error, id, _ ("it starts with '-'"));
   if (strchr (id, '/') != NULL)
-    return invalid_id (error, id, _("it contains '/'"));
+    return invalid_id (error, id, _ ("it contains '/'"));
   if (strstr (id, "..") != NULL)
-    return invalid_id (error, id, _("it contains '..'"));
+    return invalid_id (error, id, _ ("it contains '..'"));
 
   last_dot = strrchr (id, '.');
   for (p = id; *p != '\0'; p++)
     {
       char c = *p;
-      if ((unsigned char) c >= 0x80)
-        return invalid_id (error, id, _("it is not ASCII"));
+      if ((unsigned char)c >= 0x80)
+        return invalid_id (error, id, _ ("it is not ASCII"));
       if (c == '.')
         {
           if (at_start)
-            return invalid_id (error, id, _("it has an empty element"));
+            return invalid_id (error, id, _ ("it has an empty element"));
           elements++;
           at_start = TRUE;
           continue;
         }
       if (at_start && !is_ident_start (c))
-        return invalid_id (error, id,
-                           _("an element must start with a letter or '_'"));
+        return invalid_id (error, id, _ ("an element must start with a letter or '_'"));
       if (!is_ident_char (c, last_dot == NULL || p > last_dot))
-        return invalid_id (error, id,
-                           _("only letters, digits and '_' are allowed ('-' in the last element)"));
+        return invalid_id (
+            error, id, _ ("only letters, digits and '_' are allowed ('-' in the last element)"));
       at_start = FALSE;
     }
   if (at_start)
-    return invalid_id (error, id, _("it ends with '.'"));
+    return invalid_id (error, id, _ ("it ends with '.'"));
   if (elements < 3)
-    return invalid_id (error, id, _("it needs at least three elements"));
+    return invalid_id (error, id, _ ("it needs at least three elements"));
   return TRUE;
 }
 
@@ -97,7 +95,7 @@ bad:
   {
     g_autofree char *shown = g_strescape (branch ? branch : "", NULL);
     g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_ID,
-                 _("'%s' is not a valid branch name"), shown);
+                 _ ("'%s' is not a valid branch name"), shown);
   }
   return FALSE;
 }
@@ -118,7 +116,7 @@ bad:
   {
     g_autofree char *shown = g_strescape (arch ? arch : "", NULL);
     g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_ID,
-                 _("'%s' is not a valid architecture"), shown);
+                 _ ("'%s' is not a valid architecture"), shown);
   }
   return FALSE;
 }
@@ -129,25 +127,24 @@ wrappy_validate_host_name (const char *name, GError **error)
   const char *why = NULL;
 
   if (name == NULL || *name == '\0')
-    why = _("it is empty");
+    why = _ ("it is empty");
   else if (strlen (name) > WRAPPY_ID_MAX)
-    why = _("it is longer than 255 bytes");
+    why = _ ("it is longer than 255 bytes");
   else if (strchr (name, '/') != NULL)
-    why = _("it contains '/'");
+    why = _ ("it contains '/'");
   else if (name[0] == '.' || name[0] == '-')
-    why = _("it starts with '.' or '-'");
+    why = _ ("it starts with '.' or '-'");
   else
     for (const char *p = name; *p != '\0' && why == NULL; p++)
       if (!g_ascii_isalnum (*p) && strchr ("_-+.", *p) == NULL)
-        why = _("only letters, digits, '_', '-', '+' and '.' are allowed");
+        why = _ ("only letters, digits, '_', '-', '+' and '.' are allowed");
   if (why == NULL)
     return TRUE;
   {
     g_autofree char *shown = g_strescape (name ? name : "", NULL);
     /* One line: the caller prints it as the whole error. */
     g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_ID,
-                 _("'%s' is not a valid name for a host program's state: %s"),
-                 shown, why);
+                 _ ("'%s' is not a valid name for a host program's state: %s"), shown, why);
   }
   return FALSE;
 }
@@ -188,7 +185,7 @@ wrappy_parse_ref (const char *ref, char **kind_out, char **id_out, char **arch_o
     {
       g_autofree char *shown = g_strescape (ref, NULL);
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_ID,
-                   _("'%s' is not a valid ref (expected app/ID/ARCH/BRANCH)"), shown);
+                   _ ("'%s' is not a valid ref (expected app/ID/ARCH/BRANCH)"), shown);
       return FALSE;
     }
   if (!wrappy_validate_app_id (parts[1], error) || !wrappy_validate_arch (parts[2], error)
@@ -219,8 +216,7 @@ wrappy_parse_layer_ref (const char *ref, char **kind_out, char **id_out, char **
     ok = wrappy_validate_host_name (parts[1], error);
   else
     ok = wrappy_validate_app_id (parts[1], error);
-  if (!ok || !wrappy_validate_arch (parts[2], error)
-      || !wrappy_validate_branch (parts[3], error))
+  if (!ok || !wrappy_validate_arch (parts[2], error) || !wrappy_validate_branch (parts[3], error))
     return FALSE;
   if (kind_out)
     *kind_out = g_strdup (parts[0]);

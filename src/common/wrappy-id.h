@@ -22,8 +22,7 @@ gboolean wrappy_validate_arch (const char *arch, GError **error);
 gboolean wrappy_validate_host_name (const char *name, GError **error);
 
 /* "ID" or "ID//BRANCH"; branch_out is NULL when none was given. */
-gboolean wrappy_parse_app_spec (const char *spec, char **id_out, char **branch_out,
-                                GError **error);
+gboolean wrappy_parse_app_spec (const char *spec, char **id_out, char **branch_out, GError **error);
 
 /* A full ref "app/ID/ARCH/BRANCH" or "runtime/ID/ARCH/BRANCH". Outputs may be NULL. */
 gboolean wrappy_parse_ref (const char *ref, char **kind_out, char **id_out, char **arch_out,
@@ -32,8 +31,8 @@ gboolean wrappy_parse_ref (const char *ref, char **kind_out, char **id_out, char
 /* A ref the store can hold: a Flatpak ref as above, or a layer imported by an adapter:
  * "appimage/ID/ARCH/SHA256" (ID validated as an app ID) or "snap/NAME/ARCH/REVISION"
  * (NAME one safe path element; the snap adapter applies snapd's stricter rule). */
-gboolean wrappy_parse_layer_ref (const char *ref, char **kind_out, char **id_out,
-                                 char **arch_out, char **branch_out, GError **error);
+gboolean wrappy_parse_layer_ref (const char *ref, char **kind_out, char **id_out, char **arch_out,
+                                 char **branch_out, GError **error);
 
 /* The Flatpak arch name of this machine (x86_64, aarch64, …). */
 const char *wrappy_default_arch (void);

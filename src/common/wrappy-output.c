@@ -95,7 +95,7 @@ terminal_width (void)
 void
 wrappy_progress_update (WrappyProgress *p, guint64 done, guint64 total, const char *detail)
 {
-  int percent = total > 0 ? (int) MIN (100, done * 100 / total) : 0;
+  int percent = total > 0 ? (int)MIN (100, done * 100 / total) : 0;
 
   if (json)
     return;
@@ -109,7 +109,7 @@ wrappy_progress_update (WrappyProgress *p, guint64 done, guint64 total, const ch
         return;
       p->last_draw = now;
       width = terminal_width ();
-      bar = CLAMP (width - (int) strlen (p->label) - 30, 10, 40);
+      bar = CLAMP (width - (int)strlen (p->label) - 30, 10, 40);
       filled = bar * percent / 100;
       fprintf (stderr, "\r%s [", p->label);
       for (int i = 0; i < bar; i++)
@@ -121,7 +121,8 @@ wrappy_progress_update (WrappyProgress *p, guint64 done, guint64 total, const ch
   else if (percent / 25 != p->last_quarter)
     {
       p->last_quarter = percent / 25;
-      fprintf (stderr, "%s: %d%%%s%s\n", p->label, percent, detail ? " " : "", detail ? detail : "");
+      fprintf (stderr, "%s: %d%%%s%s\n", p->label, percent, detail ? " " : "",
+               detail ? detail : "");
     }
 }
 

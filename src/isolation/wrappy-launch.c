@@ -48,8 +48,8 @@ typedef struct
   const char *dest; /* dest as the app sees it, for messages */
   char *data;       /* filesystem mount options */
   guint mode;
-  char *state_rel;  /* a bind source or overlay upper/work dir in the app's state: */
-  char *upper_rel;  /* relative to it, opened beneath it with no symlink followed */
+  char *state_rel; /* a bind source or overlay upper/work dir in the app's state: */
+  char *upper_rel; /* relative to it, opened beneath it with no symlink followed */
   char *work_rel;
   int upper_fd, work_fd;
 } LaunchOp;
@@ -71,8 +71,8 @@ typedef struct
   struct sock_fprog seccomp;
   sigset_t forwarded; /* blocked in wrappy and pid 1; SIGCHLD included */
   sigset_t orig_mask;
-  int err_r, err_w;     /* the child's one-line failure report, CLOEXEC */
-  int alive_r, alive_w; /* EOF on alive_r: wrappy is gone */
+  int err_r, err_w;       /* the child's one-line failure report, CLOEXEC */
+  int alive_r, alive_w;   /* EOF on alive_r: wrappy is gone */
   int status_r, status_w; /* pid 1 sends the app's wait status before it exits */
   WrappyLimitsRuntime limits;
 } LaunchCtx;
@@ -572,8 +572,7 @@ child_open_sources (LaunchCtx *c)
     {
       LaunchOp *op = &c->ops[i];
       struct stat st;
-      gboolean nofollow
-          = (op->flags & WRAPPY_OP_FLAG_NOFOLLOW) != 0 && op->kind == WRAPPY_OP_BIND;
+      gboolean nofollow = (op->flags & WRAPPY_OP_FLAG_NOFOLLOW) != 0 && op->kind == WRAPPY_OP_BIND;
 
       if (op->host_src == NULL || op->src_fd >= 0)
         continue;
@@ -945,8 +944,7 @@ ensure_state_dir (const char *state_dir, int *state_fd, const char *path, guint 
 }
 
 static gboolean
-prepare_op (LaunchOp *lop, const WrappyOp *op, const char *state_dir, int *state_fd,
-            GError **error)
+prepare_op (LaunchOp *lop, const WrappyOp *op, const char *state_dir, int *state_fd, GError **error)
 {
   lop->kind = op->kind;
   lop->flags = op->flags;

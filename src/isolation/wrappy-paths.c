@@ -355,8 +355,7 @@ wrappy_paths_load (WrappyPaths *paths, const char *config_dir, const char *app_i
 }
 
 gboolean
-wrappy_path_rule_applies (const WrappyPathRule *rule, char **sockets, char **devices,
-                          char **shared)
+wrappy_path_rule_applies (const WrappyPathRule *rule, char **sockets, char **devices, char **shared)
 {
   char **have = NULL;
 
@@ -431,9 +430,8 @@ wrappy_path_rule_match (const WrappyPathRule *rule)
 }
 
 void
-wrappy_paths_add_binds (const WrappyPaths *paths, GPtrArray *binds, char **sockets,
-                        char **devices, char **shared, const char *host_run_dir,
-                        const char *sandbox_run_dir)
+wrappy_paths_add_binds (const WrappyPaths *paths, GPtrArray *binds, char **sockets, char **devices,
+                        char **shared, const char *host_run_dir, const char *sandbox_run_dir)
 {
   gsize run_len = host_run_dir ? strlen (host_run_dir) : 0;
 

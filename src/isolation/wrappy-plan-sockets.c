@@ -14,16 +14,16 @@
 
 /* Host variables naming a display server, sound server or bus. */
 static const char *const socket_env[] = {
-  "DISPLAY",     "XAUTHORITY",  "WAYLAND_DISPLAY",          "WAYLAND_SOCKET",
+  "DISPLAY",      "XAUTHORITY",   "WAYLAND_DISPLAY",          "WAYLAND_SOCKET",
   "PULSE_SERVER", "PULSE_COOKIE", "DBUS_SESSION_BUS_ADDRESS", "DBUS_SYSTEM_BUS_ADDRESS",
 };
 
 #define SANDBOX_X11_DISPLAY "99"
-#define SYSTEM_BUS_SOCKET "/run/dbus/system_bus_socket"
+#define SYSTEM_BUS_SOCKET   "/run/dbus/system_bus_socket"
 
 /* FamilyLocal and FamilyWild from X11/Xauth.h. */
 #define XAUTH_FAMILY_LOCAL 256
-#define XAUTH_FAMILY_WILD 65535
+#define XAUTH_FAMILY_WILD  65535
 
 typedef struct
 {
@@ -145,8 +145,8 @@ wrappy_plan_add_sockets (WrappyPlan *plan, const WrappyLaunchSpec *spec, const W
                          GPtrArray *notes)
 {
   g_autofree char *run_dir = g_strdup_printf ("/run/user/%u", (guint)f->uid);
-  gboolean x11 = granted (spec, "x11")
-                 || (granted (spec, "fallback-x11") && f->wayland_socket == NULL);
+  gboolean x11
+      = granted (spec, "x11") || (granted (spec, "fallback-x11") && f->wayland_socket == NULL);
 
   if (spec->isolation == WRAPPY_ISOLATION_NONE)
     return;
@@ -162,8 +162,8 @@ wrappy_plan_add_sockets (WrappyPlan *plan, const WrappyLaunchSpec *spec, const W
 
   for (char **s = spec->sockets; s && *s; s++)
     {
-      static const char *const known[] = { "x11",        "fallback-x11", "wayland",
-                                           "pulseaudio", "session-bus",  "system-bus" };
+      static const char *const known[]
+          = { "x11", "fallback-x11", "wayland", "pulseaudio", "session-bus", "system-bus" };
       gboolean is_known = FALSE;
       for (guint i = 0; i < G_N_ELEMENTS (known); i++)
         is_known |= strcmp (*s, known[i]) == 0;
@@ -217,8 +217,7 @@ wrappy_plan_socket_env (char **envp, const WrappyPlan *plan, const WrappyLaunchS
   }
   op = wrappy_plan_find_op (plan, SYSTEM_BUS_SOCKET);
   if (op != NULL)
-    envp = g_environ_setenv (envp, "DBUS_SYSTEM_BUS_ADDRESS", "unix:path=" SYSTEM_BUS_SOCKET,
-                             TRUE);
+    envp = g_environ_setenv (envp, "DBUS_SYSTEM_BUS_ADDRESS", "unix:path=" SYSTEM_BUS_SOCKET, TRUE);
   return envp;
 }
 
@@ -274,8 +273,7 @@ wrappy_host_facts_collect_sockets (WrappyHostFacts *f, const WrappyLaunchSpec *s
   const char *wayland = g_environ_getenv (f->env, "WAYLAND_DISPLAY");
   const char *xauth = g_environ_getenv (f->env, "XAUTHORITY");
 
-  if (spec->sockets == NULL || spec->sockets[0] == NULL
-      || spec->isolation == WRAPPY_ISOLATION_NONE)
+  if (spec->sockets == NULL || spec->sockets[0] == NULL || spec->isolation == WRAPPY_ISOLATION_NONE)
     return;
   f->x11_display_number = display_number (g_environ_getenv (f->env, "DISPLAY"));
   if (f->x11_display_number != NULL)
@@ -292,9 +290,8 @@ wrappy_host_facts_collect_sockets (WrappyHostFacts *f, const WrappyLaunchSpec *s
     {
       if (wayland == NULL)
         wayland = "wayland-0";
-      f->wayland_socket
-          = existing (wayland[0] == '/' ? g_strdup (wayland)
-                                        : g_build_filename (runtime_dir, wayland, NULL));
+      f->wayland_socket = existing (
+          wayland[0] == '/' ? g_strdup (wayland) : g_build_filename (runtime_dir, wayland, NULL));
     }
   f->session_bus_socket
       = existing (bus_path (g_environ_getenv (f->env, "DBUS_SESSION_BUS_ADDRESS")));

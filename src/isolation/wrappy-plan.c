@@ -101,8 +101,8 @@ static const char *const etc_not_from_host[]
 /* Where grants may not go: the layout the plan builds itself, and anything under it
  * (reserved_trees) or the mount points themselves (reserved_dirs). */
 static const char *const reserved_trees[] = {
-  "/usr", "/app",  "/etc", "/proc",  "/dev",   "/sys",
-  "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/run/host",
+  "/usr",  "/app", "/etc",   "/proc",  "/dev",    "/sys",      "/bin",
+  "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/run/host",
 };
 static const char *const reserved_dirs[] = { "/", "/tmp", "/run", "/run/user", "/var" };
 
@@ -270,8 +270,8 @@ add_layer (WrappyPlan *plan, const WrappyLaunchSpec *spec, const char *src, cons
  * what the sandbox makes itself (/etc from the host, /dev, /proc, /tmp, the home…) is
  * never taken from it. The app goes read-only at app_mount, app_link pointing to it. */
 static const char *const not_from_base[]
-    = { "etc", "dev", "proc", "sys", "tmp", "run", "var", "home", "root", "snap", "mnt",
-        "media", "boot", "lost+found", "app" };
+    = { "etc",  "dev",  "proc", "sys",   "tmp",  "run",        "var", "home",
+        "root", "snap", "mnt",  "media", "boot", "lost+found", "app" };
 
 /* Whether a base_is_root base provides the top-level entry name. */
 static gboolean
@@ -410,8 +410,7 @@ add_etc_entries (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHos
 }
 
 static void
-add_etc (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFacts *f,
-         gboolean network)
+add_etc (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFacts *f, gboolean network)
 {
   g_autofree char *user = sanitize_field (f->user_name);
   g_autofree char *real = sanitize_field (f->real_name);
@@ -645,10 +644,14 @@ static const struct
   const char *name;
   GUserDirectory dir;
 } xdg_grants[] = {
-  { "xdg-desktop", G_USER_DIRECTORY_DESKTOP },     { "xdg-documents", G_USER_DIRECTORY_DOCUMENTS },
-  { "xdg-download", G_USER_DIRECTORY_DOWNLOAD },   { "xdg-music", G_USER_DIRECTORY_MUSIC },
-  { "xdg-pictures", G_USER_DIRECTORY_PICTURES },   { "xdg-public-share", G_USER_DIRECTORY_PUBLIC_SHARE },
-  { "xdg-templates", G_USER_DIRECTORY_TEMPLATES }, { "xdg-videos", G_USER_DIRECTORY_VIDEOS },
+  { "xdg-desktop", G_USER_DIRECTORY_DESKTOP },
+  { "xdg-documents", G_USER_DIRECTORY_DOCUMENTS },
+  { "xdg-download", G_USER_DIRECTORY_DOWNLOAD },
+  { "xdg-music", G_USER_DIRECTORY_MUSIC },
+  { "xdg-pictures", G_USER_DIRECTORY_PICTURES },
+  { "xdg-public-share", G_USER_DIRECTORY_PUBLIC_SHARE },
+  { "xdg-templates", G_USER_DIRECTORY_TEMPLATES },
+  { "xdg-videos", G_USER_DIRECTORY_VIDEOS },
 };
 
 /* Flatpak's base-dir grants: the host's XDG base directory, from the caller's
@@ -759,8 +762,8 @@ grant_home (GPtrArray *binds, const WrappyLaunchSpec *spec, const WrappyHostFact
 static void
 grant_host_system (GPtrArray *binds, const WrappyLaunchSpec *spec, const char *which)
 {
-  static const char *const os_dirs[] = { "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64",
-                                         "/libx32" };
+  static const char *const os_dirs[]
+      = { "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32" };
   const WrappyOpFlags flags = WRAPPY_OP_FLAG_RO | WRAPPY_OP_FLAG_OPTIONAL;
 
   if (spec->host_base)
@@ -783,9 +786,9 @@ grant_host_system (GPtrArray *binds, const WrappyLaunchSpec *spec, const char *w
 /* Flatpak-style filesystem grants: "/abs/path", "~/dir", "home", "host", "host-os",
  * "host-etc", "xdg-NAME[/sub]" (user dirs and xdg-config, -data, -cache, -run), with an
  * optional ":ro", ":rw" or ":create" suffix; read-only at paranoid unless marked rw.
- * ":create" makes a missing directory under the home (only there) at launch. "host" is the home plus the removable-media and data trees (/media, /mnt,
- * /run/media, /srv); never the host's /usr, /etc or other system dirs. Anything else
- * ends up in plan->notes. */
+ * ":create" makes a missing directory under the home (only there) at launch. "host" is the home
+ * plus the removable-media and data trees (/media, /mnt, /run/media, /srv); never the host's /usr,
+ * /etc or other system dirs. Anything else ends up in plan->notes. */
 static void
 add_grants (GPtrArray *binds, const WrappyLaunchSpec *spec, const WrappyHostFacts *f,
             GPtrArray *notes)
@@ -817,9 +820,9 @@ add_grants (GPtrArray *binds, const WrappyLaunchSpec *spec, const WrappyHostFact
         {
           grant_home (binds, spec, f, *g, ro, notes);
           for (guint i = 0; strcmp (path, "host") == 0 && i < G_N_ELEMENTS (host_trees); i++)
-            g_ptr_array_add (binds, new_bind (host_trees[i], host_trees[i],
-                                              (ro ? WRAPPY_OP_FLAG_RO : 0)
-                                                  | WRAPPY_OP_FLAG_OPTIONAL));
+            g_ptr_array_add (binds,
+                             new_bind (host_trees[i], host_trees[i],
+                                       (ro ? WRAPPY_OP_FLAG_RO : 0) | WRAPPY_OP_FLAG_OPTIONAL));
           continue;
         }
       abs = grant_host_path (path, f);
@@ -836,12 +839,11 @@ add_grants (GPtrArray *binds, const WrappyLaunchSpec *spec, const WrappyHostFact
           g_autofree char *dest = g_canonicalize_filename (rest + 1, run_dir);
 
           if (path_is_under (dest, run_dir) && strcmp (dest, run_dir) != 0)
-            g_ptr_array_add (binds, new_bind (canon, dest,
-                                              (ro ? WRAPPY_OP_FLAG_RO : 0)
-                                                  | WRAPPY_OP_FLAG_OPTIONAL));
+            g_ptr_array_add (
+                binds,
+                new_bind (canon, dest, (ro ? WRAPPY_OP_FLAG_RO : 0) | WRAPPY_OP_FLAG_OPTIONAL));
           else
-            g_ptr_array_add (notes, g_strdup_printf (_ ("filesystem grant '%s' not applied"),
-                                                     *g));
+            g_ptr_array_add (notes, g_strdup_printf (_ ("filesystem grant '%s' not applied"), *g));
           continue;
         }
       if (is_reserved_dest (canon) || strcmp (canon, f->home) == 0)
@@ -850,11 +852,11 @@ add_grants (GPtrArray *binds, const WrappyLaunchSpec *spec, const WrappyHostFact
                            g_strdup_printf (_ ("filesystem grant '%s' not applied: reserved"), *g));
           continue;
         }
-      g_ptr_array_add (binds, new_bind (canon, canon,
-                                        (ro ? WRAPPY_OP_FLAG_RO : 0) | WRAPPY_OP_FLAG_OPTIONAL
-                                            | (create && path_is_under (canon, f->home)
-                                                   ? WRAPPY_OP_FLAG_CREATE
-                                                   : 0)));
+      g_ptr_array_add (
+          binds,
+          new_bind (canon, canon,
+                    (ro ? WRAPPY_OP_FLAG_RO : 0) | WRAPPY_OP_FLAG_OPTIONAL
+                        | (create && path_is_under (canon, f->home) ? WRAPPY_OP_FLAG_CREATE : 0)));
     }
 }
 
@@ -922,10 +924,9 @@ set_layout_env (char **envp, const WrappyLaunchSpec *spec, const WrappyHostFacts
   g_autofree char *cache = g_build_filename (var_app, app ? "cache" : ".cache", NULL);
   g_autofree char *state = g_build_filename (var_app, ".local/state", NULL);
 
-  envp = g_environ_setenv (envp, "PATH",
-                           app ? "/app/bin:/usr/bin"
-                               : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin",
-                           TRUE);
+  envp = g_environ_setenv (
+      envp, "PATH", app ? "/app/bin:/usr/bin" : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin",
+      TRUE);
   envp = g_environ_setenv (envp, "XDG_DATA_DIRS",
                            app ? "/app/share:/usr/share" : "/usr/local/share:/usr/share", TRUE);
   envp = g_environ_setenv (envp, "XDG_CONFIG_DIRS", app ? "/app/etc/xdg:/etc/xdg" : "/etc/xdg",

@@ -41,12 +41,12 @@ typedef struct
 {
   WrappyOpKind kind;
   WrappyOpFlags flags;
-  char *src;  /* host path, symlink target or file content, by kind */
+  char *src;     /* host path, symlink target or file content, by kind */
   gsize src_len; /* WRAPPY_OP_FILE: the content's length when it may hold NULs, else 0 */
-  char *dest; /* absolute path inside the sandbox */
-  guint mode; /* tmpfs, dir and file modes; overlay: the upper dir's mode */
-  char *upper; /* overlay: the upper and work dirs, under plan->state_dir; NULL for */
-  char *work;  /* a tmpfs upper that is gone when the sandbox exits */
+  char *dest;    /* absolute path inside the sandbox */
+  guint mode;    /* tmpfs, dir and file modes; overlay: the upper dir's mode */
+  char *upper;   /* overlay: the upper and work dirs, under plan->state_dir; NULL for */
+  char *work;    /* a tmpfs upper that is gone when the sandbox exits */
 } WrappyOp;
 
 typedef struct
@@ -58,8 +58,8 @@ typedef struct
   char **argv;
   char **envp;
   char *cwd;
-  char **notes; /* grants the plan could not apply, said under --verbose */
-  char *state_dir; /* the app's state: dirs under it are opened without following links */
+  char **notes;            /* grants the plan could not apply, said under --verbose */
+  char *state_dir;         /* the app's state: dirs under it are opened without following links */
   WrappyLimitsPlan limits; /* resource limits and how they are applied */
   /* The syscall filter the app runs under. */
   WrappySeccompLevel seccomp;
@@ -73,25 +73,25 @@ typedef struct
   gid_t gid;
   char *user_name;
   char *real_name;
-  char *home;               /* the user's home path on the host (and in the sandbox) */
-  char *cwd;                /* the caller's working directory, for --current-dir */
-  char **env;               /* the caller's environment */
-  char **base_entries;      /* names at the top of the base layer: bin, lib, etc, … */
-  char **base_etc_entries;  /* names in the base layer's etc/ (the host's /etc for a host
-                             * base) */
-  GHashTable *host_etc_links; /* host base only: name -> target of /etc's symlinks */
+  char *home;                  /* the user's home path on the host (and in the sandbox) */
+  char *cwd;                   /* the caller's working directory, for --current-dir */
+  char **env;                  /* the caller's environment */
+  char **base_entries;         /* names at the top of the base layer: bin, lib, etc, … */
+  char **base_etc_entries;     /* names in the base layer's etc/ (the host's /etc for a host
+                                * base) */
+  GHashTable *host_etc_links;  /* host base only: name -> target of /etc's symlinks */
   GHashTable *base_root_links; /* base_is_root: name -> target of the base's top symlinks */
-  char **host_root_entries; /* names in the host's /, for --isolation=none */
-  gboolean has_resolv_conf; /* /etc/resolv.conf */
-  gboolean has_hosts;       /* /etc/hosts */
-  gboolean has_localtime;   /* /etc/localtime */
-  gboolean has_machine_id;  /* /etc/machine-id */
-  gboolean has_dri;         /* /dev/dri */
+  char **host_root_entries;    /* names in the host's /, for --isolation=none */
+  gboolean has_resolv_conf;    /* /etc/resolv.conf */
+  gboolean has_hosts;          /* /etc/hosts */
+  gboolean has_localtime;      /* /etc/localtime */
+  gboolean has_machine_id;     /* /etc/machine-id */
+  gboolean has_dri;            /* /dev/dri */
   /* Desktop sockets, looked up only when the spec grants some (wrappy-plan-sockets.c). */
   char *x11_socket;         /* /tmp/.X11-unix/XN for the caller's DISPLAY */
   char *x11_display_number; /* N */
   GBytes *xauthority;       /* the caller's Xauthority file */
-  char *wayland_socket;      /* only to choose fallback-x11; the config binds it */
+  char *wayland_socket;     /* only to choose fallback-x11; the config binds it */
   char *session_bus_socket;
   char *system_bus_socket;
   char *user_dirs[G_USER_N_DIRECTORIES]; /* XDG user dirs, only when a grant names one */

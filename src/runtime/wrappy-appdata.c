@@ -36,8 +36,8 @@ read_beneath (const char *dir, const char *rel, gsize *len_out)
 }
 
 void
-wrappy_appdata_load (const char *files_dir, const char *app_id, char **name_out,
-                     char **summary_out, char **version_out)
+wrappy_appdata_load (const char *files_dir, const char *app_id, char **name_out, char **summary_out,
+                     char **version_out)
 {
   const char *patterns[][2] = { { "share/metainfo/", ".metainfo.xml" },
                                 { "share/metainfo/", ".appdata.xml" },

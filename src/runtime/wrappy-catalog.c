@@ -15,7 +15,7 @@
  * its time validating strings), and a damaged file cannot make a walk leave the mapping
  * because the last byte must be a NUL. */
 #define CATALOG_MAGIC "wrappy-catalog-1"
-#define NFIELDS 9
+#define NFIELDS       9
 
 WrappyCatalogEntry *
 wrappy_catalog_entry_new (const char *id, const char *name, const char *summary,
@@ -113,8 +113,8 @@ wrappy_catalog_serialize (GPtrArray *entries)
       g_autofree char *kw_lc = lower_text (e->keywords, 2000);
       g_autofree char *summary_lc = g_utf8_strdown (summary, -1);
       g_autofree char *desc_lc = lower_text (e->description, 8000);
-      const char *fields[NFIELDS] = { id, name, summary, version, id_lc,
-                                      name_lc, kw_lc, summary_lc, desc_lc };
+      const char *fields[NFIELDS]
+          = { id, name, summary, version, id_lc, name_lc, kw_lc, summary_lc, desc_lc };
 
       if (*id == '\0')
         continue;
@@ -181,7 +181,7 @@ wrappy_catalog_from_bytes (GBytes *bytes, GError **error)
   if (data == NULL || count_fields (data, len) < 0)
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                   _("the search index is damaged or from another version"));
+                   _ ("the search index is damaged or from another version"));
       return NULL;
     }
   return g_bytes_ref (bytes);
@@ -219,7 +219,7 @@ wrappy_query_new (char **words)
     if (**t != '\0')
       g_ptr_array_add (terms, g_strdup (*t));
   g_ptr_array_add (terms, NULL);
-  q->terms = (char **) g_ptr_array_free (g_steal_pointer (&terms), FALSE);
+  q->terms = (char **)g_ptr_array_free (g_steal_pointer (&terms), FALSE);
   return q;
 }
 
@@ -253,7 +253,7 @@ static gboolean
 has_word (const char *s, const char *term)
 {
   for (const char *p = strstr (s, term); p != NULL; p = strstr (p + 1, term))
-    if (p == s || !(g_ascii_isalnum (p[-1]) || (guchar) p[-1] >= 0x80))
+    if (p == s || !(g_ascii_isalnum (p[-1]) || (guchar)p[-1] >= 0x80))
       return TRUE;
   return FALSE;
 }
@@ -303,14 +303,14 @@ shown (const char *s)
 {
   char *v = g_utf8_make_valid (s, -1);
   for (char *p = v; *p; p++)
-    if ((guchar) *p < 0x20 || *p == 0x7f)
+    if ((guchar)*p < 0x20 || *p == 0x7f)
       *p = ' ';
   return v;
 }
 
 void
-wrappy_catalog_match (GBytes *catalog, const char *source, const char *origin,
-                      const WrappyQuery *q, gboolean keep_all, GPtrArray *hits)
+wrappy_catalog_match (GBytes *catalog, const char *source, const char *origin, const WrappyQuery *q,
+                      gboolean keep_all, GPtrArray *hits)
 {
   gsize len;
   const char *data = g_bytes_get_data (catalog, &len);
@@ -346,8 +346,8 @@ wrappy_catalog_match (GBytes *catalog, const char *source, const char *origin,
 static gint
 compare_hits (gconstpointer a, gconstpointer b)
 {
-  const WrappySearchHit *ha = *(WrappySearchHit **) a;
-  const WrappySearchHit *hb = *(WrappySearchHit **) b;
+  const WrappySearchHit *ha = *(WrappySearchHit **)a;
+  const WrappySearchHit *hb = *(WrappySearchHit **)b;
   int c;
 
   if (ha->score != hb->score)

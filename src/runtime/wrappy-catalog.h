@@ -22,8 +22,8 @@ typedef struct
   char *description; /* plain text, may be NULL */
 } WrappyCatalogEntry;
 
-WrappyCatalogEntry *wrappy_catalog_entry_new (const char *id, const char *name,
-                                              const char *summary, const char *version);
+WrappyCatalogEntry *wrappy_catalog_entry_new (const char *id, const char *name, const char *summary,
+                                              const char *version);
 void wrappy_catalog_entry_free (WrappyCatalogEntry *e);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WrappyCatalogEntry, wrappy_catalog_entry_free)
 

@@ -83,12 +83,11 @@ find_layers (WrappyStore *store, const char *rel, int depth, GPtrArray *out)
 static int
 compare_strings (gconstpointer a, gconstpointer b)
 {
-  return strcmp (*(char *const *) a, *(char *const *) b);
+  return strcmp (*(char *const *)a, *(char *const *)b);
 }
 
 static void
-add_manifest_layers (WrappyManifest *m, GHashTable *roots, GHashTable *refs,
-                     GHashTable *commits)
+add_manifest_layers (WrappyManifest *m, GHashTable *roots, GHashTable *refs, GHashTable *commits)
 {
   for (guint i = 0; i < m->layers->len; i++)
     {
@@ -214,8 +213,8 @@ sweep_layers (WrappyStore *store, GHashTable *used_roots, GHashTable *kept_commi
 /* Drops the layer refs no kept layer names; the commits of the others are the roots of
  * what the prune keeps. */
 static gboolean
-sweep_refs (OstreeRepo *repo, GHashTable *used_refs, GHashTable *kept_commits,
-            gboolean prune_only, WrappyGcResult *r, GCancellable *cancellable, GError **error)
+sweep_refs (OstreeRepo *repo, GHashTable *used_refs, GHashTable *kept_commits, gboolean prune_only,
+            WrappyGcResult *r, GCancellable *cancellable, GError **error)
 {
   g_autoptr (GHashTable) refs = NULL;
   g_autoptr (GList) names = NULL;
@@ -223,7 +222,7 @@ sweep_refs (OstreeRepo *repo, GHashTable *used_refs, GHashTable *kept_commits,
   if (!ostree_repo_list_refs_ext (repo, NULL, &refs, OSTREE_REPO_LIST_REFS_EXT_NONE, cancellable,
                                   error))
     return FALSE;
-  names = g_list_sort (g_hash_table_get_keys (refs), (GCompareFunc) strcmp);
+  names = g_list_sort (g_hash_table_get_keys (refs), (GCompareFunc)strcmp);
   for (GList *n = names; n != NULL; n = n->next)
     {
       const char *refspec = n->data;
@@ -264,18 +263,17 @@ prune (OstreeRepo *repo, GHashTable *kept_commits, WrappyGcResult *r, GCancellab
 
       if (!ostree_validate_checksum_string (commit, NULL))
         continue;
-      if (ostree_repo_traverse_commit_union (repo, commit, 0, reachable, cancellable,
-                                             &local_error))
+      if (ostree_repo_traverse_commit_union (repo, commit, 0, reachable, cancellable, &local_error))
         continue;
       /* A kept layer whose commit is gone from the repo (an old store) keeps its files
        * through its own hardlinks; anything else unreadable stops the prune. */
       if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
         {
           g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                      _ ("cannot read commit %s: "), (char *) commit);
+                                      _ ("cannot read commit %s: "), (char *)commit);
           return FALSE;
         }
-      wrappy_debug ("gc: commit %s is not in the repository", (char *) commit);
+      wrappy_debug ("gc: commit %s is not in the repository", (char *)commit);
     }
   opts.flags = r->dry_run ? OSTREE_REPO_PRUNE_FLAGS_NO_PRUNE : OSTREE_REPO_PRUNE_FLAGS_NONE;
   opts.reachable = reachable;
@@ -287,8 +285,8 @@ prune (OstreeRepo *repo, GHashTable *kept_commits, WrappyGcResult *r, GCancellab
 }
 
 gboolean
-wrappy_gc (WrappyStore *store, WrappyGcFlags flags, WrappyGcResult *r,
-           GCancellable *cancellable, GError **error)
+wrappy_gc (WrappyStore *store, WrappyGcFlags flags, WrappyGcResult *r, GCancellable *cancellable,
+           GError **error)
 {
   g_autoptr (GHashTable) used_roots = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr (GHashTable) used_refs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -299,8 +297,8 @@ wrappy_gc (WrappyStore *store, WrappyGcFlags flags, WrappyGcResult *r,
 
   memset (r, 0, sizeof *r);
   r->dry_run = (flags & WRAPPY_GC_DRY_RUN) != 0;
-  r->removed = g_ptr_array_new_with_free_func ((GDestroyNotify) gc_layer_free);
-  r->in_use = g_ptr_array_new_with_free_func ((GDestroyNotify) gc_layer_free);
+  r->removed = g_ptr_array_new_with_free_func ((GDestroyNotify)gc_layer_free);
+  r->in_use = g_ptr_array_new_with_free_func ((GDestroyNotify)gc_layer_free);
   r->refs = g_ptr_array_new_with_free_func (g_free);
   if (!collect_used (used_roots, used_refs, kept_commits, error))
     return FALSE;

@@ -22,9 +22,9 @@ typedef enum
 
 typedef struct
 {
-  char *ref;    /* KIND/ID/ARCH/BRANCH, from the layer's place in layers/ */
+  char *ref; /* KIND/ID/ARCH/BRANCH, from the layer's place in layers/ */
   char *commit;
-  char *path;   /* relative to the store */
+  char *path; /* relative to the store */
 } WrappyGcLayer;
 
 typedef struct

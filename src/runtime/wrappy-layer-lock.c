@@ -135,7 +135,7 @@ wrappy_layer_app_is_running (const WrappyManifest *m)
   int store_dfd, fd;
 
   for (guint i = 0; i < m->layers->len && l == NULL; i++)
-    if (strcmp (((WrappyManifestLayer *) m->layers->pdata[i])->kind, "app") == 0)
+    if (strcmp (((WrappyManifestLayer *)m->layers->pdata[i])->kind, "app") == 0)
       l = m->layers->pdata[i];
   for (guint i = 0; i < m->layers->len && l == NULL; i++)
     if (!wrappy_manifest_layer_is_host (m->layers->pdata[i]))

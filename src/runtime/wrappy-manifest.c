@@ -20,7 +20,7 @@ wrappy_manifest_new (const char *id)
   WrappyManifest *m = g_new0 (WrappyManifest, 1);
 
   m->id = g_strdup (id);
-  m->layers = g_ptr_array_new_with_free_func ((GDestroyNotify) wrappy_manifest_layer_free);
+  m->layers = g_ptr_array_new_with_free_func ((GDestroyNotify)wrappy_manifest_layer_free);
   return m;
 }
 
@@ -65,9 +65,8 @@ wrappy_manifest_free (WrappyManifest *m)
 }
 
 WrappyManifestLayer *
-wrappy_manifest_add_layer (WrappyManifest *m, const char *kind, const char *name,
-                           const char *ref, const char *commit, const char *path,
-                           const char *mount)
+wrappy_manifest_add_layer (WrappyManifest *m, const char *kind, const char *name, const char *ref,
+                           const char *commit, const char *path, const char *mount)
 {
   WrappyManifestLayer *l = g_new0 (WrappyManifestLayer, 1);
 
@@ -112,7 +111,7 @@ static void
 set_strv (GKeyFile *kf, const char *group, const char *key, char **v)
 {
   if (v != NULL && v[0] != NULL)
-    g_key_file_set_string_list (kf, group, key, (const char *const *) v, g_strv_length (v));
+    g_key_file_set_string_list (kf, group, key, (const char *const *)v, g_strv_length (v));
 }
 
 static void
@@ -214,8 +213,7 @@ wrappy_manifest_to_keyfile (WrappyManifest *m)
 static gboolean
 invalid (GError **error, const char *what)
 {
-  g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA, _("malformed manifest: %s"),
-               what);
+  g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA, _ ("malformed manifest: %s"), what);
   return FALSE;
 }
 
@@ -255,7 +253,7 @@ wrappy_manifest_from_keyfile (GKeyFile *kf, GError **error)
   g_autoptr (GPtrArray) env = NULL;
 
   if (id == NULL)
-    return invalid (error, _("no app ID")), NULL;
+    return invalid (error, _ ("no app ID")), NULL;
   if (!wrappy_validate_app_id (id, error))
     return NULL;
 
@@ -286,15 +284,16 @@ wrappy_manifest_from_keyfile (GKeyFile *kf, GError **error)
       commit = g_key_file_get_string (kf, *g, "commit", NULL);
       path = g_key_file_get_string (kf, *g, "path", NULL);
       mount = g_key_file_get_string (kf, *g, "mount", NULL);
-      if (kind == NULL || (strcmp (kind, "base") != 0 && strcmp (kind, "deps") != 0
-                           && strcmp (kind, "app") != 0))
-        return invalid (error, _("a layer has no valid kind")), NULL;
+      if (kind == NULL
+          || (strcmp (kind, "base") != 0 && strcmp (kind, "deps") != 0
+              && strcmp (kind, "app") != 0))
+        return invalid (error, _ ("a layer has no valid kind")), NULL;
       if (!(valid_layer_path (path) || host_base_layer (kind, path)) || !valid_mount (mount))
-        return invalid (error, _("a layer has an invalid path or mount point")), NULL;
+        return invalid (error, _ ("a layer has an invalid path or mount point")), NULL;
       wrappy_manifest_add_layer (m, kind, name, ref, commit, path, mount);
     }
   if (wrappy_manifest_get_layer (m, "base") == NULL)
-    return invalid (error, _("no base layer")), NULL;
+    return invalid (error, _ ("no base layer")), NULL;
 
   m->shared = g_key_file_get_string_list (kf, "Permissions", "shared", NULL, NULL);
   m->sockets = g_key_file_get_string_list (kf, "Permissions", "sockets", NULL, NULL);
@@ -311,7 +310,7 @@ wrappy_manifest_from_keyfile (GKeyFile *kf, GError **error)
       g_ptr_array_add (env, g_strdup_printf ("%s=%s", *k, v ? v : ""));
     }
   g_ptr_array_add (env, NULL);
-  m->env = (char **) g_ptr_array_free (g_steal_pointer (&env), FALSE);
+  m->env = (char **)g_ptr_array_free (g_steal_pointer (&env), FALSE);
   return g_steal_pointer (&m);
 }
 
@@ -324,7 +323,7 @@ wrappy_manifest_load_file (const char *path, GError **error)
   if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &local_error))
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                   _("cannot read manifest %s: %s"), path, local_error->message);
+                   _ ("cannot read manifest %s: %s"), path, local_error->message);
       return NULL;
     }
   return wrappy_manifest_from_keyfile (kf, error);
@@ -341,8 +340,8 @@ wrappy_manifest_load (const char *id, GError **error)
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_INSTALLED,
-                   _("%s is not installed; see 'wrappy list', or install it with "
-                     "'wrappy install --from-flathub %s'"),
+                   _ ("%s is not installed; see 'wrappy list', or install it with "
+                      "'wrappy install --from-flathub %s'"),
                    id, id);
       return NULL;
     }
@@ -389,8 +388,8 @@ wrappy_manifest_delete (const char *id, GError **error)
 static gint
 compare_by_id (gconstpointer a, gconstpointer b)
 {
-  const WrappyManifest *ma = *(WrappyManifest **) a;
-  const WrappyManifest *mb = *(WrappyManifest **) b;
+  const WrappyManifest *ma = *(WrappyManifest **)a;
+  const WrappyManifest *mb = *(WrappyManifest **)b;
   return strcmp (ma->id, mb->id);
 }
 
@@ -398,7 +397,8 @@ static GPtrArray *
 list_installed (gboolean strict, GError **error)
 {
   g_autofree char *dir = g_build_filename (wrappy_dirs_data (), "apps", NULL);
-  g_autoptr (GPtrArray) result = g_ptr_array_new_with_free_func ((GDestroyNotify) wrappy_manifest_free);
+  g_autoptr (GPtrArray) result
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)wrappy_manifest_free);
   g_autoptr (GDir) d = NULL;
   g_autoptr (GError) local_error = NULL;
   const char *name;
@@ -424,13 +424,13 @@ list_installed (gboolean strict, GError **error)
       if (m == NULL && strict)
         {
           g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                       _("cannot read %s (%s); run 'wrappy doctor --fix' first"), path,
+                       _ ("cannot read %s (%s); run 'wrappy doctor --fix' first"), path,
                        e->message);
           return NULL;
         }
       if (m == NULL)
         {
-          g_printerr (_("warning: skipping %s: %s\n"), path, e->message);
+          g_printerr (_ ("warning: skipping %s: %s\n"), path, e->message);
           continue;
         }
       g_ptr_array_add (result, m);

@@ -23,12 +23,12 @@ typedef struct
   char *name;
   char *version;
   char *summary;
-  char *source;  /* "flathub", "appimage", "snap" */
-  char *origin;  /* the remote (or file/URL) it was installed from */
+  char *source; /* "flathub", "appimage", "snap" */
+  char *origin; /* the remote (or file/URL) it was installed from */
   char *branch;
-  char *command; /* the default command, a name in PATH or an absolute path inside */
-  char *isolation; /* the app's default level, NULL for the global default */
-  char *update_info; /* AppImage: the runtime's .upd_info text, for `wrappy update` */
+  char *command;          /* the default command, a name in PATH or an absolute path inside */
+  char *isolation;        /* the app's default level, NULL for the global default */
+  char *update_info;      /* AppImage: the runtime's .upd_info text, for `wrappy update` */
   guint64 installed_size; /* bytes the app layer itself takes */
   GPtrArray *layers;      /* WrappyManifestLayer*; exactly one base, at most one app */
 

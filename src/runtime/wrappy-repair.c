@@ -191,7 +191,6 @@ is_store_layer (const WrappyManifestLayer *l)
   return !wrappy_manifest_layer_is_host (l) && l->ref != NULL && l->commit != NULL;
 }
 
-
 static gint
 compare_strings (gconstpointer a, gconstpointer b)
 {
@@ -1118,8 +1117,7 @@ check_orphans (Repair *r)
       g_autofree char *sz = wrappy_format_size (dry.freed);
       g_autofree char *detail
           = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u layer no installed app uses (%s)",
-                                          "%u layers no installed app uses (%s)",
-                                          dry.removed->len),
+                                          "%u layers no installed app uses (%s)", dry.removed->len),
                              dry.removed->len, sz);
       g_autofree char *action = g_strdup_printf (_ ("run 'wrappy gc' to free %s"), sz);
       WrappyProblem *p

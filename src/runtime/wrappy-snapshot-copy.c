@@ -52,7 +52,7 @@ copy_xattrs (int src_fd, int dst_fd)
     {
       ssize_t len = fgetxattr (src_fd, names + off, value, sizeof value);
       if (len >= 0)
-        (void) fsetxattr (dst_fd, names + off, value, len, 0);
+        (void)fsetxattr (dst_fd, names + off, value, len, 0);
     }
 }
 
@@ -61,9 +61,9 @@ copy_owner_and_mode (int dst_fd, const struct stat *st)
 {
   /* Only root can give files away; a user's copy is the user's. */
   if (geteuid () == 0)
-    (void) fchown (dst_fd, st->st_uid, st->st_gid);
+    (void)fchown (dst_fd, st->st_uid, st->st_gid);
   /* Without set-id bits: a snapshot is data, never a way to mint a set-id program. */
-  (void) fchmod (dst_fd, st->st_mode & 01777);
+  (void)fchmod (dst_fd, st->st_mode & 01777);
 }
 
 static gboolean
@@ -76,7 +76,8 @@ copy_bytes (CopyCtx *ctx, int in, int out, const char *rel, GError **error)
       ctx->stats->cloned++;
       return TRUE;
     }
-  if (errno == EOPNOTSUPP || errno == ENOTTY || errno == EXDEV || errno == EINVAL || errno == ENOSYS)
+  if (errno == EOPNOTSUPP || errno == ENOTTY || errno == EXDEV || errno == EINVAL
+      || errno == ENOSYS)
     ctx->no_clone = TRUE;
   ctx->stats->copied++;
   while (!ctx->no_copy_range)
@@ -126,7 +127,7 @@ copy_file (CopyCtx *ctx, int src_dfd, int dst_dfd, const char *name, const char 
 
   if (st->st_nlink > 1)
     {
-      key = g_strdup_printf ("%ju:%ju", (uintmax_t) st->st_dev, (uintmax_t) st->st_ino);
+      key = g_strdup_printf ("%ju:%ju", (uintmax_t)st->st_dev, (uintmax_t)st->st_ino);
       first = g_hash_table_lookup (ctx->links, key);
       if (first != NULL && linkat (ctx->dst_root, first, dst_dfd, name, 0) == 0)
         return TRUE;
@@ -145,7 +146,7 @@ copy_file (CopyCtx *ctx, int src_dfd, int dst_dfd, const char *name, const char 
     {
       copy_xattrs (in, out);
       copy_owner_and_mode (out, st);
-      (void) futimens (out, times);
+      (void)futimens (out, times);
       ctx->stats->bytes_total += st->st_size;
       if (key != NULL)
         g_hash_table_insert (ctx->links, g_steal_pointer (&key), g_strdup (rel));
@@ -156,8 +157,8 @@ copy_file (CopyCtx *ctx, int src_dfd, int dst_dfd, const char *name, const char 
 }
 
 static gboolean
-copy_special (CopyCtx *ctx, int dst_dfd, const char *name, const char *rel,
-              const struct stat *st, GError **error)
+copy_special (CopyCtx *ctx, int dst_dfd, const char *name, const char *rel, const struct stat *st,
+              GError **error)
 {
   /* A 0/0 character device is an overlayfs whiteout (a file the app deleted from a
    * lower layer): without it a rollback would bring the file back. Users may make
@@ -210,7 +211,7 @@ copy_entry (CopyCtx *ctx, int src_dfd, int dst_dfd, const char *name, const char
         {
           copy_xattrs (in, out);
           copy_owner_and_mode (out, &st);
-          (void) futimens (out, times);
+          (void)futimens (out, times);
         }
       close (in);
       close (out);
@@ -228,8 +229,8 @@ copy_entry (CopyCtx *ctx, int src_dfd, int dst_dfd, const char *name, const char
       if (symlinkat (target, dst_dfd, name) != 0)
         return wrappy_throw_errno (error, "symlinkat", rel);
       if (geteuid () == 0)
-        (void) fchownat (dst_dfd, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW);
-      (void) utimensat (dst_dfd, name, times, AT_SYMLINK_NOFOLLOW);
+        (void)fchownat (dst_dfd, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW);
+      (void)utimensat (dst_dfd, name, times, AT_SYMLINK_NOFOLLOW);
       return TRUE;
     }
   if (S_ISREG (st.st_mode))
@@ -238,8 +239,8 @@ copy_entry (CopyCtx *ctx, int src_dfd, int dst_dfd, const char *name, const char
 }
 
 static gboolean
-copy_dir_contents (CopyCtx *ctx, int src_dfd, int dst_dfd, const char *rel,
-                   const char *const *skip, GError **error)
+copy_dir_contents (CopyCtx *ctx, int src_dfd, int dst_dfd, const char *rel, const char *const *skip,
+                   GError **error)
 {
   int fd = fcntl (src_dfd, F_DUPFD_CLOEXEC, 3);
   DIR *d;
@@ -322,6 +323,6 @@ wrappy_copy_dir_new_at (int parent_fd, const char *src, const char *dst, GError 
   if (ok && renameat2 (parent_fd, tmp, parent_fd, dst, RENAME_NOREPLACE) != 0)
     ok = wrappy_throw_errno (error, "renameat2", dst);
   if (!ok)
-    (void) wrappy_rm_rf_at (parent_fd, tmp, NULL);
+    (void)wrappy_rm_rf_at (parent_fd, tmp, NULL);
   return ok;
 }

@@ -22,13 +22,13 @@
 #include "wrappy-snapshot.h"
 #include "wrappy-snapshot-private.h"
 
-#define SNAPSHOTS_DIR "snapshots"
-#define NAME_MAX_LEN 64
+#define SNAPSHOTS_DIR  "snapshots"
+#define NAME_MAX_LEN   64
 #define OPEN_DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
 /* The rollback's journal, in the snapshots dir (docs/snapshots.md, "Crash safety"). */
-#define TMP_RESTORE ".tmp-restore"
-#define TMP_NEW ".tmp-new"
-#define TMP_OLD ".tmp-old"
+#define TMP_RESTORE  ".tmp-restore"
+#define TMP_NEW      ".tmp-new"
+#define TMP_OLD      ".tmp-old"
 #define TMP_MANIFEST ".tmp-manifest"
 
 /* Not in a snapshot: the snapshots themselves, and overlayfs's work dirs, which hold
@@ -220,8 +220,8 @@ auto_name (int snap_dfd, GDateTime *now)
 
 /* Fills tmp (a new dir in the snapshots dir) with data/, manifest and info. */
 static gboolean
-fill_snapshot (int state_fd, int tmp_fd, WrappyManifest *m, WrappySnapshotInfo *info,
-               gint64 usec, GError **error)
+fill_snapshot (int state_fd, int tmp_fd, WrappyManifest *m, WrappySnapshotInfo *info, gint64 usec,
+               GError **error)
 {
   g_autoptr (GKeyFile) kf = wrappy_manifest_to_keyfile (m);
   g_autofree char *manifest = NULL, *data = NULL;
@@ -230,7 +230,8 @@ fill_snapshot (int state_fd, int tmp_fd, WrappyManifest *m, WrappySnapshotInfo *
   int data_fd;
   gboolean ok;
 
-  if (mkdirat (tmp_fd, "data", 0700) != 0 || (data_fd = openat (tmp_fd, "data", OPEN_DIR_FLAGS)) < 0)
+  if (mkdirat (tmp_fd, "data", 0700) != 0
+      || (data_fd = openat (tmp_fd, "data", OPEN_DIR_FLAGS)) < 0)
     return wrappy_throw_errno (error, "mkdirat", "data");
   ok = wrappy_snapshot_copy_tree (state_fd, data_fd, skip_in_copy, &stats, error);
   close (data_fd);
@@ -252,8 +253,8 @@ fill_snapshot (int state_fd, int tmp_fd, WrappyManifest *m, WrappySnapshotInfo *
 }
 
 WrappySnapshotInfo *
-wrappy_snapshot_create (WrappyManifest *m, const char *name, const char *reason,
-                        gboolean automatic, GError **error)
+wrappy_snapshot_create (WrappyManifest *m, const char *name, const char *reason, gboolean automatic,
+                        GError **error)
 {
   g_autoptr (WrappySnapshotInfo) info = g_new0 (WrappySnapshotInfo, 1);
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
@@ -288,25 +289,26 @@ wrappy_snapshot_create (WrappyManifest *m, const char *name, const char *reason,
       close (state_fd);
       return NULL;
     }
-  tmp = g_strdup_printf (".tmp-%s-%d", info->name, (int) getpid ());
+  tmp = g_strdup_printf (".tmp-%s-%d", info->name, (int)getpid ());
   ok = wrappy_rm_rf_at (snap_fd, tmp, error);
-  if (ok && (mkdirat (snap_fd, tmp, 0700) != 0 || (tmp_fd = openat (snap_fd, tmp, OPEN_DIR_FLAGS)) < 0))
+  if (ok
+      && (mkdirat (snap_fd, tmp, 0700) != 0
+          || (tmp_fd = openat (snap_fd, tmp, OPEN_DIR_FLAGS)) < 0))
     ok = wrappy_throw_errno (error, "mkdirat", tmp);
   else if (ok)
     {
-      ok = fill_snapshot (state_fd, tmp_fd, m, info,
-                          g_date_time_to_unix (now) * G_USEC_PER_SEC
-                            + g_date_time_get_microsecond (now),
-                          error);
+      ok = fill_snapshot (
+          state_fd, tmp_fd, m, info,
+          g_date_time_to_unix (now) * G_USEC_PER_SEC + g_date_time_get_microsecond (now), error);
       close (tmp_fd);
     }
   /* The one atomic step: the snapshot appears whole or not at all. */
   if (ok && renameat2 (snap_fd, tmp, snap_fd, info->name, RENAME_NOREPLACE) != 0)
     ok = wrappy_throw_errno (error, "renameat2", info->name);
   if (ok)
-    (void) fsync (snap_fd);
+    (void)fsync (snap_fd);
   else
-    (void) wrappy_rm_rf_at (snap_fd, tmp, NULL);
+    (void)wrappy_rm_rf_at (snap_fd, tmp, NULL);
   close (snap_fd);
   close (state_fd);
   return ok ? g_steal_pointer (&info) : NULL;
@@ -315,7 +317,7 @@ wrappy_snapshot_create (WrappyManifest *m, const char *name, const char *reason,
 static gint
 compare_created (gconstpointer a, gconstpointer b)
 {
-  const WrappySnapshotInfo *ia = *(WrappySnapshotInfo **) a, *ib = *(WrappySnapshotInfo **) b;
+  const WrappySnapshotInfo *ia = *(WrappySnapshotInfo **)a, *ib = *(WrappySnapshotInfo **)b;
 
   if (ia->created != ib->created)
     return ia->created < ib->created ? -1 : 1;
@@ -329,7 +331,7 @@ GPtrArray *
 wrappy_snapshot_list (const char *app_id, GError **error)
 {
   g_autoptr (GPtrArray) list
-    = g_ptr_array_new_with_free_func ((GDestroyNotify) wrappy_snapshot_info_free);
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)wrappy_snapshot_info_free);
   g_autoptr (GError) local_error = NULL;
   int fd = open_snapshots_dir (app_id, FALSE, NULL, &local_error);
   DIR *d;
@@ -389,9 +391,9 @@ wrappy_snapshot_delete (const char *app_id, const char *name, GError **error)
       return FALSE;
     }
   /* Gone in one step, then removed at leisure: never half a snapshot under its name. */
-  tmp = g_strdup_printf (".tmp-del-%s-%d", name, (int) getpid ());
+  tmp = g_strdup_printf (".tmp-del-%s-%d", name, (int)getpid ());
   ok = renameat (fd, name, fd, tmp) == 0 ? wrappy_rm_rf_at (fd, tmp, error)
-                                          : wrappy_throw_errno (error, "renameat", name);
+                                         : wrappy_throw_errno (error, "renameat", name);
   close (fd);
   return ok;
 }
@@ -408,7 +410,7 @@ wrappy_snapshot_prune_auto (const char *app_id, guint keep, GError **error)
   if (list == NULL)
     return FALSE;
   for (guint i = 0; i < list->len; i++)
-    automatic += ((WrappySnapshotInfo *) list->pdata[i])->automatic;
+    automatic += ((WrappySnapshotInfo *)list->pdata[i])->automatic;
   /* Oldest first: the first automatic ones beyond `keep` go; named ones never. */
   for (guint i = 0; i < list->len && automatic > keep; i++)
     {
@@ -441,10 +443,10 @@ wrappy_snapshot_pinned_manifests (GError **error)
 
   if (apps == NULL)
     return NULL;
-  pinned = g_ptr_array_new_with_free_func ((GDestroyNotify) wrappy_manifest_free);
+  pinned = g_ptr_array_new_with_free_func ((GDestroyNotify)wrappy_manifest_free);
   for (guint i = 0; i < apps->len; i++)
     {
-      const char *id = ((WrappyManifest *) apps->pdata[i])->id;
+      const char *id = ((WrappyManifest *)apps->pdata[i])->id;
       g_autoptr (GPtrArray) list = wrappy_snapshot_list (id, error);
       g_autoptr (WrappyManifest) pending = NULL;
       if (list == NULL)
@@ -453,7 +455,7 @@ wrappy_snapshot_pinned_manifests (GError **error)
         {
           g_autoptr (GError) e = NULL;
           g_autofree char *rel
-            = g_build_filename (((WrappySnapshotInfo *) list->pdata[j])->name, "manifest", NULL);
+              = g_build_filename (((WrappySnapshotInfo *)list->pdata[j])->name, "manifest", NULL);
           WrappyManifest *m = load_manifest_at (id, rel, &e);
           if (m != NULL)
             g_ptr_array_add (pinned, m);
@@ -535,12 +537,13 @@ roll_forward (const char *app_id, int state_fd, int snap_fd, GError **error)
       if (ok && renameat (snap_fd, TMP_RESTORE, snap_fd, TMP_NEW) != 0)
         ok = wrappy_throw_errno (error, "renameat", TMP_RESTORE);
       if (ok)
-        (void) fsync (snap_fd);
+        (void)fsync (snap_fd);
     }
   if (ok && exists_at (snap_fd, TMP_NEW))
     {
       int new_fd = open_sub (snap_fd, TMP_NEW, error);
-      ok = new_fd >= 0 && move_entries (new_fd, state_fd, NULL, old_fd, "rollback-mid-restore", error);
+      ok = new_fd >= 0
+           && move_entries (new_fd, state_fd, NULL, old_fd, "rollback-mid-restore", error);
       if (new_fd >= 0)
         close (new_fd);
       if (ok && unlinkat (snap_fd, TMP_NEW, AT_REMOVEDIR) != 0)
@@ -558,8 +561,8 @@ roll_forward (const char *app_id, int state_fd, int snap_fd, GError **error)
     close (old_fd);
   if (ok)
     {
-      (void) fsync (state_fd);
-      (void) fsync (snap_fd);
+      (void)fsync (state_fd);
+      (void)fsync (snap_fd);
       ok = wrappy_rm_rf_at (snap_fd, TMP_OLD, error);
     }
   return ok;
@@ -631,7 +634,8 @@ prepare_restore (const char *app_id, const char *name, int snap_fd, gboolean *da
 
   if ((src_fd = open_sub (snap_fd, data_rel, error)) < 0)
     return FALSE;
-  if (mkdirat (snap_fd, TMP_RESTORE, 0700) != 0 || (dst_fd = open_sub (snap_fd, TMP_RESTORE, error)) < 0)
+  if (mkdirat (snap_fd, TMP_RESTORE, 0700) != 0
+      || (dst_fd = open_sub (snap_fd, TMP_RESTORE, error)) < 0)
     {
       close (src_fd);
       return wrappy_throw_errno (error, "mkdirat", TMP_RESTORE);
@@ -663,8 +667,7 @@ prepare_restore (const char *app_id, const char *name, int snap_fd, gboolean *da
 }
 
 gboolean
-wrappy_snapshot_rollback (WrappyStore *store, const char *app_id, const char *name,
-                          GError **error)
+wrappy_snapshot_rollback (WrappyStore *store, const char *app_id, const char *name, GError **error)
 {
   g_autoptr (WrappyManifest) current = NULL;
   int state_fd = -1, snap_fd = -1;
@@ -677,8 +680,8 @@ wrappy_snapshot_rollback (WrappyStore *store, const char *app_id, const char *na
     return FALSE;
   if (wrappy_layer_app_is_running (current))
     {
-      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_BUSY,
-                   _ ("%s is running; stop it first"), app_id);
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_BUSY, _ ("%s is running; stop it first"),
+                   app_id);
       return FALSE;
     }
   snap_fd = open_snapshots_dir (app_id, TRUE, &state_fd, error);
@@ -702,13 +705,13 @@ wrappy_snapshot_rollback (WrappyStore *store, const char *app_id, const char *na
     ok = wrappy_throw_errno (error, "mkdirat", TMP_OLD);
   if (ok)
     {
-      (void) fsync (snap_fd);
+      (void)fsync (snap_fd);
       ok = roll_forward (app_id, state_fd, snap_fd, error);
     }
   else if (!exists_at (snap_fd, TMP_OLD))
     {
-      (void) wrappy_rm_rf_at (snap_fd, TMP_RESTORE, NULL);
-      (void) wrappy_rm_rf_at (snap_fd, TMP_MANIFEST, NULL);
+      (void)wrappy_rm_rf_at (snap_fd, TMP_RESTORE, NULL);
+      (void)wrappy_rm_rf_at (snap_fd, TMP_MANIFEST, NULL);
     }
   close (snap_fd);
   close (state_fd);

@@ -20,13 +20,13 @@ G_BEGIN_DECLS
 typedef struct
 {
   char *app_id;
-  char *name;        /* the user's NAME, or "auto-…" for automatic ones */
+  char *name; /* the user's NAME, or "auto-…" for automatic ones */
   gboolean automatic;
-  gint64 created;    /* seconds since the epoch */
-  char *version;     /* the app's version when it was taken (may be NULL) */
-  char *reason;      /* "before update to 2.0", or NULL */
-  guint64 size;      /* bytes its copy of the state takes on disk (0 when shared by reflink) */
-  char *method;      /* "btrfs-snapshot", "reflink" or "copy" */
+  gint64 created; /* seconds since the epoch */
+  char *version;  /* the app's version when it was taken (may be NULL) */
+  char *reason;   /* "before update to 2.0", or NULL */
+  guint64 size;   /* bytes its copy of the state takes on disk (0 when shared by reflink) */
+  char *method;   /* "btrfs-snapshot", "reflink" or "copy" */
 } WrappySnapshotInfo;
 
 void wrappy_snapshot_info_free (WrappySnapshotInfo *info);
@@ -36,9 +36,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (WrappySnapshotInfo, wrappy_snapshot_info_free)
  * the snapshot appears whole or not at all. FAILED (exit 1) when a snapshot of that name
  * exists; INVALID_ID for a bad name (or a user's name starting with "auto-"). The
  * caller holds the store lock. */
-WrappySnapshotInfo *wrappy_snapshot_create (WrappyManifest *m, const char *name,
-                                            const char *reason, gboolean automatic,
-                                            GError **error);
+WrappySnapshotInfo *wrappy_snapshot_create (WrappyManifest *m, const char *name, const char *reason,
+                                            gboolean automatic, GError **error);
 
 /* The app's snapshots, oldest first. */
 GPtrArray *wrappy_snapshot_list (const char *app_id, GError **error);
@@ -58,8 +57,7 @@ gboolean wrappy_snapshot_delete (const char *app_id, const char *name, GError **
  * the new name dst beside it, with the snapshot copier (symlinks inside copied as links,
  * never followed): into ".DST.wrappy-copy" (a killed copy's leftover of that name is
  * removed first), then renamed into place without replacing anything. All or nothing. */
-gboolean wrappy_copy_dir_new_at (int parent_fd, const char *src, const char *dst,
-                                 GError **error);
+gboolean wrappy_copy_dir_new_at (int parent_fd, const char *src, const char *dst, GError **error);
 
 /* Deletes all but the newest `keep` automatic snapshots of the app. */
 gboolean wrappy_snapshot_prune_auto (const char *app_id, guint keep, GError **error);

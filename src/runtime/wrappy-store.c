@@ -321,7 +321,7 @@ remove_manifest_temps (WrappyStore *store)
       if (dot != NULL && strlen (dot) == strlen (".manifest.XXXXXX"))
         {
           g_autofree char *rel = g_build_filename ("apps", name, NULL);
-          (void) unlinkat (store->dfd, rel, 0);
+          (void)unlinkat (store->dfd, rel, 0);
         }
     }
 }

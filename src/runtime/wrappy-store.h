@@ -65,8 +65,7 @@ gboolean wrappy_store_remove_layer_if_unused (WrappyStore *store, const char *la
 
 /* Drops the local ref and prunes objects no ref reaches any more. */
 gboolean wrappy_store_forget_ref (WrappyStore *store, const char *remote, const char *ref,
-                                  guint64 *freed_out, GCancellable *cancellable,
-                                  GError **error);
+                                  guint64 *freed_out, GCancellable *cancellable, GError **error);
 
 /* Uninstalls an app of any source: its manifest (the atomic step), then its launchers,
  * then its own layer and ref unless another app or a running sandbox uses them. Shared

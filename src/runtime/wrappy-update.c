@@ -15,7 +15,7 @@ wrappy_update_clear (WrappyUpdate *u)
   g_clear_pointer (&u->updated, wrappy_manifest_free);
   /* The caller normally removes it; a failed or declined update must not leave it. */
   if (u->export_dir != NULL && u->export_dir_is_temp)
-    (void) wrappy_rm_rf_at (AT_FDCWD, u->export_dir, NULL);
+    (void)wrappy_rm_rf_at (AT_FDCWD, u->export_dir, NULL);
   g_clear_pointer (&u->export_dir, g_free);
   g_clear_pointer (&u->skip_reason, g_free);
   u->current = NULL;
@@ -36,7 +36,7 @@ parse_fs (const char *s)
 {
   FsGrant g = { NULL, 1 };
   const char *colon = strrchr (s, ':');
-  gsize len = colon ? (gsize) (colon - s) : strlen (s);
+  gsize len = colon ? (gsize)(colon - s) : strlen (s);
 
   if (colon != NULL)
     {
@@ -112,7 +112,7 @@ diff_key (GPtrArray *out, const char *key, char **from, char **to, gboolean file
       if (filesystems)
         known = fs_covered_by (*t, from);
       else
-        known = from != NULL && g_strv_contains ((const char *const *) from, *t);
+        known = from != NULL && g_strv_contains ((const char *const *)from, *t);
       if (!known)
         g_ptr_array_add (out, g_strdup_printf ("%s=%s", key, *t));
     }
@@ -122,13 +122,13 @@ static char **
 finish (GPtrArray *a)
 {
   g_ptr_array_add (a, NULL);
-  return (char **) g_ptr_array_free (a, FALSE);
+  return (char **)g_ptr_array_free (a, FALSE);
 }
 
 static gint
 cmp_str_ptr (gconstpointer a, gconstpointer b)
 {
-  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
+  return g_strcmp0 (*(const char *const *)a, *(const char *const *)b);
 }
 
 /* The permissions b has and a does not: with a the current manifest and b the updated
@@ -145,7 +145,7 @@ diff_all (GPtrArray *out, const WrappyManifest *a, const WrappyManifest *b)
   /* A negation ("!home") restricts: one that a has and b drops widens b. */
   for (char **n = a->filesystems; n && *n; n++)
     if ((*n)[0] == '!'
-        && (b->filesystems == NULL || !g_strv_contains ((const char *const *) b->filesystems, *n)))
+        && (b->filesystems == NULL || !g_strv_contains ((const char *const *)b->filesystems, *n)))
       g_ptr_array_add (out, g_strdup_printf ("filesystems=%s", *n));
 }
 

@@ -24,16 +24,16 @@ typedef gboolean (*WrappyUpdateSwitchFunc) (WrappyUpdate *u, GError **error);
 
 struct _WrappyUpdate
 {
-  WrappyManifest *current; /* borrowed: the installed app */
-  WrappyManifest *updated; /* owned; NULL when the app is up to date. Same id; its layers are
-                            * checked out; adapter groups are in its keyfile */
-  guint64 downloaded;      /* bytes fetched for this update */
-  char *export_dir;        /* owned, absolute; a tree with share/applications and
-                            * share/icons to export the launchers from (NULL: none) */
+  WrappyManifest *current;     /* borrowed: the installed app */
+  WrappyManifest *updated;     /* owned; NULL when the app is up to date. Same id; its layers are
+                                * checked out; adapter groups are in its keyfile */
+  guint64 downloaded;          /* bytes fetched for this update */
+  char *export_dir;            /* owned, absolute; a tree with share/applications and
+                                * share/icons to export the launchers from (NULL: none) */
   gboolean export_dir_is_temp; /* the caller removes export_dir when done */
-  char *skip_reason;  /* owned; set (with updated NULL) when the app cannot be updated
-                       * and that is no error, e.g. "installed from a bundle; nothing to
-                       * update from": said instead of "up to date" */
+  char *skip_reason;           /* owned; set (with updated NULL) when the app cannot be updated
+                                * and that is no error, e.g. "installed from a bundle; nothing to
+                                * update from": said instead of "up to date" */
   WrappyUpdateSwitchFunc before_switch; /* NULL: nothing */
 };
 

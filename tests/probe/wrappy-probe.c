@@ -49,8 +49,7 @@
 static const char *cur_name = "?";
 static char **probe_argv;
 
-static void
-say (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
+static void say (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 
 static void
 say (const char *fmt, ...)
@@ -221,8 +220,7 @@ attack_loader_env (const char *arg)
 
   for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
     if (getenv (vars[i]) != NULL)
-      snprintf (out + strlen (out), sizeof out - strlen (out), " %s=%s", vars[i],
-                getenv (vars[i]));
+      snprintf (out + strlen (out), sizeof out - strlen (out), " %s=%s", vars[i], getenv (vars[i]));
   if (out[0] != '\0')
     say ("allowed%s", out);
   else
@@ -359,14 +357,13 @@ attack_newmount (const char *arg)
   report_as ("fsconfig", syscall (SYS_fsconfig, (int)fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0));
   mnt = syscall (SYS_fsmount, (int)fs, FSMOUNT_CLOEXEC, 0);
   report_as ("fsmount", mnt);
-  report_as ("move_mount", syscall (SYS_move_mount, (int)mnt, "", AT_FDCWD, "/tmp",
-                                    MOVE_MOUNT_F_EMPTY_PATH));
+  report_as ("move_mount",
+             syscall (SYS_move_mount, (int)mnt, "", AT_FDCWD, "/tmp", MOVE_MOUNT_F_EMPTY_PATH));
   tree = syscall (SYS_open_tree, AT_FDCWD, "/tmp", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
   report_as ("open_tree", tree);
   pick = syscall (SYS_fspick, AT_FDCWD, "/tmp", FSPICK_CLOEXEC);
   report_as ("fspick", pick);
-  report_as ("mount_setattr",
-             syscall (SYS_mount_setattr, AT_FDCWD, "/tmp", 0, &attr, sizeof attr));
+  report_as ("mount_setattr", syscall (SYS_mount_setattr, AT_FDCWD, "/tmp", 0, &attr, sizeof attr));
 }
 
 /* ---------------------------------------------------------------- kernel interfaces */
@@ -492,7 +489,7 @@ attack_int80 (const char *arg)
 {
   long r = 20;
 
-  __asm__ volatile ("int $0x80" : "+a"(r) : : "memory", "r8", "r9", "r10", "r11");
+  __asm__ volatile("int $0x80" : "+a"(r) : : "memory", "r8", "r9", "r10", "r11");
   if (r < 0 && r > -4096)
     {
       errno = (int)-r;

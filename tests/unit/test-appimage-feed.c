@@ -300,8 +300,8 @@ test_pick_glob_asset (void)
   /* The file: URL is passed over. */
   g_assert_no_error (error);
   g_assert_cmpstr (z, ==, "https://h/z");
-  none = wrappy_appimage_pick_glob_asset (release, "Other-*.zsync", "release latest of o/r",
-                                          &error);
+  none
+      = wrappy_appimage_pick_glob_asset (release, "Other-*.zsync", "release latest of o/r", &error);
   g_assert_null (none);
   assert_one_line_error (error, WRAPPY_ERROR_NOT_FOUND, "no asset named like Other-*.zsync");
 }

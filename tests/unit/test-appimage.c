@@ -130,13 +130,13 @@ test_update_info (void)
   g_auto (WrappyAppImageUpdateInfo) ui = { 0 };
   g_autoptr (GError) error = NULL;
   const char *bad[] = {
-    "zsync|ftp://example.org/a.zsync",       /* not http(s) */
-    "zsync|",                                /* empty field */
-    "zsync|https://a/b|extra",               /* too many fields */
-    "gh-releases-zsync|me|repo|latest",      /* too few */
+    "zsync|ftp://example.org/a.zsync",  /* not http(s) */
+    "zsync|",                           /* empty field */
+    "zsync|https://a/b|extra",          /* too many fields */
+    "gh-releases-zsync|me|repo|latest", /* too few */
     "gh-releases-zsync|-bad|repo|latest|*.zsync",
-    "gh-releases-zsync|me|repo|latest|a b",  /* a space */
-    "bintray-zsync|a|b|c|d",                 /* unsupported type */
+    "gh-releases-zsync|me|repo|latest|a b", /* a space */
+    "bintray-zsync|a|b|c|d",                /* unsupported type */
     "zsync|https://a/\x01",
     "",
   };
@@ -201,8 +201,8 @@ test_zsync_header (void)
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
       g_test_message ("%s", bad[i].why);
-      g_assert_false (wrappy_zsync_parse_header (bad[i].data, strlen (bad[i].data), base, &h,
-                                                 &error));
+      g_assert_false (
+          wrappy_zsync_parse_header (bad[i].data, strlen (bad[i].data), base, &h, &error));
       g_assert_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA);
       g_assert_nonnull (strstr (error->message, base));
       g_clear_error (&error);

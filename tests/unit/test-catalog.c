@@ -13,7 +13,7 @@
 static GPtrArray *
 sample_entries (void)
 {
-  GPtrArray *a = g_ptr_array_new_with_free_func ((GDestroyNotify) wrappy_catalog_entry_free);
+  GPtrArray *a = g_ptr_array_new_with_free_func ((GDestroyNotify)wrappy_catalog_entry_free);
   WrappyCatalogEntry *e;
 
   e = wrappy_catalog_entry_new ("org.example.Quill", "Quill", "Write plain text", "2.0");
@@ -36,7 +36,7 @@ query (GBytes *catalog, const char *text, gboolean keep_all)
 {
   g_auto (GStrv) words = g_strsplit (text, " ", 0);
   g_autoptr (WrappyQuery) q = wrappy_query_new (words);
-  GPtrArray *hits = g_ptr_array_new_with_free_func ((GDestroyNotify) wrappy_search_hit_free);
+  GPtrArray *hits = g_ptr_array_new_with_free_func ((GDestroyNotify)wrappy_search_hit_free);
 
   wrappy_catalog_match (catalog, "flathub", "test", q, keep_all, hits);
   wrappy_search_hits_sort (hits);
@@ -62,15 +62,15 @@ test_save_load_match (void)
   /* The exact ID first, then the exact name, then a word in a summary. */
   hits = query (catalog, "org.example.notes", FALSE);
   g_assert_cmpuint (hits->len, ==, 1);
-  g_assert_cmpstr (((WrappySearchHit *) hits->pdata[0])->name, ==, "Notes");
+  g_assert_cmpstr (((WrappySearchHit *)hits->pdata[0])->name, ==, "Notes");
   g_clear_pointer (&hits, g_ptr_array_unref);
   hits = query (catalog, "QUILL", FALSE);
   g_assert_cmpuint (hits->len, ==, 3);
-  g_assert_cmpstr (((WrappySearchHit *) hits->pdata[0])->id, ==, "org.example.Quill");
-  g_assert_cmpstr (((WrappySearchHit *) hits->pdata[1])->id, ==, "org.example.quill");
-  g_assert_cmpstr (((WrappySearchHit *) hits->pdata[2])->id, ==, "org.example.Notes");
-  g_assert_cmpstr (((WrappySearchHit *) hits->pdata[0])->version, ==, "2.0");
-  g_assert_cmpstr (((WrappySearchHit *) hits->pdata[0])->origin, ==, "test");
+  g_assert_cmpstr (((WrappySearchHit *)hits->pdata[0])->id, ==, "org.example.Quill");
+  g_assert_cmpstr (((WrappySearchHit *)hits->pdata[1])->id, ==, "org.example.quill");
+  g_assert_cmpstr (((WrappySearchHit *)hits->pdata[2])->id, ==, "org.example.Notes");
+  g_assert_cmpstr (((WrappySearchHit *)hits->pdata[0])->version, ==, "2.0");
+  g_assert_cmpstr (((WrappySearchHit *)hits->pdata[0])->origin, ==, "test");
   g_clear_pointer (&hits, g_ptr_array_unref);
 
   /* Keywords and description; every word must match somewhere. */
@@ -140,25 +140,25 @@ test_damaged_index_is_refused (void)
     }
 }
 
-static const char appstream_xml[] =
-  "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-  "<components version=\"0.8\" origin=\"flatpak\">\n"
-  "<component type=\"desktop-application\"><id>org.example.Quill</id><name>Quill</name>"
-  "<summary>Write</summary><description><p>A <em>fine</em> editor.</p></description>"
-  "<keywords><keyword>notepad</keyword></keywords>"
-  "<releases><release version=\"2.1\" timestamp=\"1700000000\"/>"
-  "<release version=\"2.0\" timestamp=\"1600000000\"/></releases>"
-  "<bundle type=\"flatpak\">app/org.example.Quill/x86_64/stable</bundle></component>\n"
-  "<component type=\"desktop-application\"><id>org.example.Legacy.desktop</id>"
-  "<name>Legacy</name><summary>Old ID</summary></component>\n"
-  "<component type=\"runtime\"><id>org.example.Platform</id><name>Platform</name>"
-  "<summary>A runtime</summary>"
-  "<bundle type=\"flatpak\">runtime/org.example.Platform/x86_64/1</bundle></component>\n"
-  "<component type=\"desktop-application\"><id>../../evil</id><name>Evil</name>"
-  "<summary>Bad ID</summary></component>\n"
-  "<component type=\"desktop-application\"><id>org.example.Quill</id><name>Again</name>"
-  "<summary>Duplicate</summary></component>\n"
-  "</components>\n";
+static const char appstream_xml[]
+    = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<components version=\"0.8\" origin=\"flatpak\">\n"
+      "<component type=\"desktop-application\"><id>org.example.Quill</id><name>Quill</name>"
+      "<summary>Write</summary><description><p>A <em>fine</em> editor.</p></description>"
+      "<keywords><keyword>notepad</keyword></keywords>"
+      "<releases><release version=\"2.1\" timestamp=\"1700000000\"/>"
+      "<release version=\"2.0\" timestamp=\"1600000000\"/></releases>"
+      "<bundle type=\"flatpak\">app/org.example.Quill/x86_64/stable</bundle></component>\n"
+      "<component type=\"desktop-application\"><id>org.example.Legacy.desktop</id>"
+      "<name>Legacy</name><summary>Old ID</summary></component>\n"
+      "<component type=\"runtime\"><id>org.example.Platform</id><name>Platform</name>"
+      "<summary>A runtime</summary>"
+      "<bundle type=\"flatpak\">runtime/org.example.Platform/x86_64/1</bundle></component>\n"
+      "<component type=\"desktop-application\"><id>../../evil</id><name>Evil</name>"
+      "<summary>Bad ID</summary></component>\n"
+      "<component type=\"desktop-application\"><id>org.example.Quill</id><name>Again</name>"
+      "<summary>Duplicate</summary></component>\n"
+      "</components>\n";
 
 static void
 test_appstream_parse (void)

@@ -20,7 +20,8 @@
 #define WRAPPY "/usr/bin/wrappy"
 
 static const char png_data[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR fake";
-static const char svg_data[] = "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n";
+static const char svg_data[]
+    = "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n";
 
 static const char good_desktop[] = "[Desktop Entry]\n"
                                    "Type=Application\n"
@@ -142,7 +143,7 @@ assert_validates (const char *path)
   if (tool == NULL)
     return; /* The export itself skips the check then too. */
   argv[0] = tool;
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL,
+  g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL,
                 &status, &error);
   g_assert_no_error (error);
   if (!g_spawn_check_wait_status (status, NULL))
@@ -232,12 +233,13 @@ test_rewrite_field_codes (void)
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *in = g_strdup_printf ("[Desktop Entry]\nType=Application\nName=A\n"
-                                             "Exec=%s\n", cases[i].exec);
+                                             "Exec=%s\n",
+                                             cases[i].exec);
       g_autofree char *out = rewrite_ok (in);
       g_autoptr (GKeyFile) kf = parse (out);
       g_autofree char *exec = get (kf, "Desktop Entry", "Exec");
-      g_autofree char *expected = g_strconcat (WRAPPY " run --command=app " APP, cases[i].args,
-                                               NULL);
+      g_autofree char *expected
+          = g_strconcat (WRAPPY " run --command=app " APP, cases[i].args, NULL);
       g_assert_cmpstr (exec, ==, expected);
       assert_validates_data (out);
     }
@@ -333,9 +335,9 @@ test_rewrite_invalid (void)
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr (GError) error = NULL;
-      gsize len = cases[i].len < 0 ? strlen (cases[i].data) : (gsize) cases[i].len;
-      g_autofree char *out = wrappy_export_rewrite_desktop (APP, cases[i].data, len, WRAPPY,
-                                                            &error);
+      gsize len = cases[i].len < 0 ? strlen (cases[i].data) : (gsize)cases[i].len;
+      g_autofree char *out
+          = wrappy_export_rewrite_desktop (APP, cases[i].data, len, WRAPPY, &error);
       g_assert_null (out);
       g_assert_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA);
     }
@@ -375,7 +377,7 @@ join (GPtrArray *a)
   g_autoptr (GString) s = g_string_new (NULL);
 
   for (guint i = 0; i < a->len; i++)
-    g_string_append_printf (s, "%s%s", i > 0 ? "," : "", (const char *) a->pdata[i]);
+    g_string_append_printf (s, "%s%s", i > 0 ? "," : "", (const char *)a->pdata[i]);
   return g_string_free (g_steal_pointer (&s), FALSE);
 }
 
@@ -424,8 +426,8 @@ test_export_basic (Fixture *f, gconstpointer data)
   g_assert_cmpint (g_stat (desktop, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 07777, ==, 0644);
   g_assert_true (g_file_get_contents (desktop, &contents, NULL, NULL));
-  g_assert_nonnull (strstr (contents, "Exec=" WRAPPY " run --command=app " APP
-                                      " -- --new-window %U\n"));
+  g_assert_nonnull (
+      strstr (contents, "Exec=" WRAPPY " run --command=app " APP " -- --new-window %U\n"));
   g_assert_null (strstr (contents, "TryExec"));
   g_assert_nonnull (strstr (contents, "X-Wrappy-App=" APP "\n"));
   for (guint i = 0; i < exported->len; i++)
@@ -500,8 +502,8 @@ static void
 test_export_malformed (Fixture *f, gconstpointer data)
 {
   g_autoptr (GPtrArray) exported = NULL;
-  g_autofree char *fifo = g_build_filename (f->files, "share/applications/org.x.App.Fifo.desktop",
-                                            NULL);
+  g_autofree char *fifo
+      = g_build_filename (f->files, "share/applications/org.x.App.Fifo.desktop", NULL);
   g_autofree char *big = g_malloc (WRAPPY_EXPORT_MAX_DESKTOP_SIZE + 100);
 
   memset (big, '#', WRAPPY_EXPORT_MAX_DESKTOP_SIZE + 100);
@@ -546,10 +548,14 @@ test_export_update (Fixture *f, gconstpointer data)
 {
   g_autoptr (GPtrArray) first = NULL;
   g_autoptr (GPtrArray) second = NULL;
-  g_autofree char *old_icon = g_build_filename (f->files, "share/icons/hicolor/48x48/apps/"
-                                                          "org.x.App.Old.png", NULL);
-  g_autofree char *old_desktop = g_build_filename (f->files, "share/applications/"
-                                                             "org.x.App.Old.desktop", NULL);
+  g_autofree char *old_icon = g_build_filename (f->files,
+                                                "share/icons/hicolor/48x48/apps/"
+                                                "org.x.App.Old.png",
+                                                NULL);
+  g_autofree char *old_desktop = g_build_filename (f->files,
+                                                   "share/applications/"
+                                                   "org.x.App.Old.desktop",
+                                                   NULL);
 
   put (f, "share/applications/org.x.App.desktop", good_desktop, -1);
   put (f, "share/applications/org.x.App.Old.desktop", good_desktop, -1);
@@ -578,8 +584,8 @@ test_remove (Fixture *f, gconstpointer data)
   g_autofree char *other_icon = data_path (f, "icons/hicolor/48x48/apps/org.y.Other.png");
   g_autofree char *plugin_icon = data_path (f, "icons/hicolor/48x48/apps/org.x.App.Plugin.png");
   g_autofree char *manifests = g_build_filename (f->data_home, "wrappy", "apps", NULL);
-  g_autofree char *plugin_manifest = g_build_filename (manifests, "org.x.App.Plugin.manifest",
-                                                       NULL);
+  g_autofree char *plugin_manifest
+      = g_build_filename (manifests, "org.x.App.Plugin.manifest", NULL);
 
   put (f, "share/applications/org.x.App.desktop", good_desktop, -1);
   put (f, "share/applications/org.x.App.Settings.desktop", good_desktop, -1);
@@ -592,8 +598,8 @@ test_remove (Fixture *f, gconstpointer data)
    * icon of another app, and one of an installed app whose ID extends ours. */
   g_assert_cmpint (g_mkdir_with_parents (apps, 0755), ==, 0);
   g_assert_true (g_file_set_contents (user_file, good_desktop, -1, NULL));
-  g_assert_true (g_file_set_contents (claimed, "[Desktop Entry]\nX-Wrappy-App=org.x.App.Claimed\n",
-                                      -1, NULL));
+  g_assert_true (
+      g_file_set_contents (claimed, "[Desktop Entry]\nX-Wrappy-App=org.x.App.Claimed\n", -1, NULL));
   g_assert_true (g_file_set_contents (other_icon, png_data, sizeof png_data, NULL));
   g_assert_true (g_file_set_contents (plugin_icon, png_data, sizeof png_data, NULL));
   g_assert_cmpint (g_mkdir_with_parents (manifests, 0755), ==, 0);

@@ -5,41 +5,39 @@
 #include "wrappy-error.h"
 #include "wrappy-flatpak-metadata.h"
 
-static const char app_md[] =
-  "[Application]\n"
-  "name=org.example.App\n"
-  "runtime=org.example.Platform/x86_64/23.08\n"
-  "sdk=org.example.Sdk/x86_64/23.08\n"
-  "command=example\n"
-  "\n[Context]\n"
-  "shared=network;ipc;\n"
-  "sockets=x11;wayland;\n"
-  "devices=dri;\n"
-  "filesystems=xdg-download;~/Music:ro;\n"
-  "\n[Environment]\n"
-  "GTK_THEME=Adwaita\n"
-  "\n[Extension org.example.App.Plugin]\n"
-  "directory=plugins\n"
-  "subdirectories=true\n"
-  "no-autodownload=true\n";
+static const char app_md[] = "[Application]\n"
+                             "name=org.example.App\n"
+                             "runtime=org.example.Platform/x86_64/23.08\n"
+                             "sdk=org.example.Sdk/x86_64/23.08\n"
+                             "command=example\n"
+                             "\n[Context]\n"
+                             "shared=network;ipc;\n"
+                             "sockets=x11;wayland;\n"
+                             "devices=dri;\n"
+                             "filesystems=xdg-download;~/Music:ro;\n"
+                             "\n[Environment]\n"
+                             "GTK_THEME=Adwaita\n"
+                             "\n[Extension org.example.App.Plugin]\n"
+                             "directory=plugins\n"
+                             "subdirectories=true\n"
+                             "no-autodownload=true\n";
 
-static const char runtime_md[] =
-  "[Runtime]\n"
-  "name=org.example.Platform\n"
-  "\n[Extension org.example.Platform.GL]\n"
-  "directory=lib/GL\n"
-  "versions=23.08;1.4\n"
-  "subdirectories=true\n"
-  "download-if=active-gl-driver\n"
-  "\n[Extension org.example.Platform.Locale]\n"
-  "directory=share/runtime/locale\n";
+static const char runtime_md[] = "[Runtime]\n"
+                                 "name=org.example.Platform\n"
+                                 "\n[Extension org.example.Platform.GL]\n"
+                                 "directory=lib/GL\n"
+                                 "versions=23.08;1.4\n"
+                                 "subdirectories=true\n"
+                                 "download-if=active-gl-driver\n"
+                                 "\n[Extension org.example.Platform.Locale]\n"
+                                 "directory=share/runtime/locale\n";
 
 static void
 test_app (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (WrappyFlatpakMetadata) md =
-    wrappy_flatpak_metadata_parse (app_md, strlen (app_md), "stable", &error);
+  g_autoptr (WrappyFlatpakMetadata) md
+      = wrappy_flatpak_metadata_parse (app_md, strlen (app_md), "stable", &error);
   WrappyExtensionPoint *ext;
 
   g_assert_no_error (error);
@@ -47,10 +45,10 @@ test_app (void)
   g_assert_cmpstr (md->name, ==, "org.example.App");
   g_assert_cmpstr (md->runtime, ==, "org.example.Platform/x86_64/23.08");
   g_assert_cmpstr (md->command, ==, "example");
-  g_assert_true (g_strv_contains ((const char *const *) md->shared, "network"));
-  g_assert_true (g_strv_contains ((const char *const *) md->sockets, "wayland"));
-  g_assert_true (g_strv_contains ((const char *const *) md->filesystems, "~/Music:ro"));
-  g_assert_true (g_strv_contains ((const char *const *) md->env, "GTK_THEME=Adwaita"));
+  g_assert_true (g_strv_contains ((const char *const *)md->shared, "network"));
+  g_assert_true (g_strv_contains ((const char *const *)md->sockets, "wayland"));
+  g_assert_true (g_strv_contains ((const char *const *)md->filesystems, "~/Music:ro"));
+  g_assert_true (g_strv_contains ((const char *const *)md->env, "GTK_THEME=Adwaita"));
   g_assert_cmpuint (md->extensions->len, ==, 1);
   ext = md->extensions->pdata[0];
   g_assert_true (ext->no_autodownload);
@@ -61,8 +59,8 @@ static void
 test_runtime (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (WrappyFlatpakMetadata) md =
-    wrappy_flatpak_metadata_parse (runtime_md, strlen (runtime_md), "23.08", &error);
+  g_autoptr (WrappyFlatpakMetadata) md
+      = wrappy_flatpak_metadata_parse (runtime_md, strlen (runtime_md), "23.08", &error);
   WrappyExtensionPoint *gl, *locale;
 
   g_assert_no_error (error);

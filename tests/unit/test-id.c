@@ -9,7 +9,7 @@ static void
 test_valid_ids (void)
 {
   const char *good[] = { "org.example.App", "org.example.App_2", "io.github.user.my-app",
-                         "_a._b._c", "com.x.y.z.w", NULL };
+                         "_a._b._c",        "com.x.y.z.w",       NULL };
   for (const char **id = good; *id; id++)
     {
       g_autoptr (GError) error = NULL;
@@ -23,9 +23,21 @@ test_invalid_ids (void)
 {
   g_autofree char *long_id = NULL;
   g_autoptr (GString) s = g_string_new ("org.example.");
-  const char *bad[] = { "", "a/b.c", "org.example/../etc", "..", "org..example.App", "org.x",
-                        "-org.x.y", "org.x.y.", ".org.x.y", "org.x-y.z", "org.1x.y",
-                        "org.ex ample.App", "org.exämple.App", "org.x.y\n", NULL };
+  const char *bad[] = { "",
+                        "a/b.c",
+                        "org.example/../etc",
+                        "..",
+                        "org..example.App",
+                        "org.x",
+                        "-org.x.y",
+                        "org.x.y.",
+                        ".org.x.y",
+                        "org.x-y.z",
+                        "org.1x.y",
+                        "org.ex ample.App",
+                        "org.exämple.App",
+                        "org.x.y\n",
+                        NULL };
 
   for (const char **id = bad; *id; id++)
     {
@@ -64,8 +76,8 @@ test_refs (void)
 {
   g_autofree char *kind = NULL, *id = NULL, *arch = NULL, *branch = NULL;
 
-  g_assert_true (wrappy_parse_ref ("runtime/org.x.Platform/x86_64/23.08", &kind, &id, &arch,
-                                   &branch, NULL));
+  g_assert_true (
+      wrappy_parse_ref ("runtime/org.x.Platform/x86_64/23.08", &kind, &id, &arch, &branch, NULL));
   g_assert_cmpstr (kind, ==, "runtime");
   g_assert_cmpstr (id, ==, "org.x.Platform");
   g_assert_cmpstr (arch, ==, "x86_64");
@@ -80,9 +92,10 @@ test_refs (void)
 static void
 test_host_names (void)
 {
-  static const char *const good[] = { "sh", "g++", "python3.11", "x-terminal-emulator", "_a", NULL };
-  static const char *const bad[] = { "", "..", ".hidden", "-v", "a/b", "../x", "caf\xc3\xa9", "a b",
-                                     "[", NULL };
+  static const char *const good[]
+      = { "sh", "g++", "python3.11", "x-terminal-emulator", "_a", NULL };
+  static const char *const bad[]
+      = { "", "..", ".hidden", "-v", "a/b", "../x", "caf\xc3\xa9", "a b", "[", NULL };
 
   for (guint i = 0; good[i]; i++)
     g_assert_true (wrappy_validate_host_name (good[i], NULL));

@@ -20,10 +20,11 @@ sample (void)
   m->origin = g_strdup ("flathub");
   m->command = g_strdup ("example");
   m->installed_size = 12345;
-  m->shared = g_strdupv ((char **) shared);
-  m->env = g_strdupv ((char **) env);
-  wrappy_manifest_add_layer (m, "base", "org.example.Platform", "runtime/org.example.Platform/x86_64/1",
-                             "aaaa", "layers/runtime/org.example.Platform/x86_64/1/aaaa/files", "/usr");
+  m->shared = g_strdupv ((char **)shared);
+  m->env = g_strdupv ((char **)env);
+  wrappy_manifest_add_layer (m, "base", "org.example.Platform",
+                             "runtime/org.example.Platform/x86_64/1", "aaaa",
+                             "layers/runtime/org.example.Platform/x86_64/1/aaaa/files", "/usr");
   wrappy_manifest_add_layer (m, "deps", "org.example.Platform.GL.default",
                              "runtime/org.example.Platform.GL.default/x86_64/1", "bbbb",
                              "layers/runtime/gl/files", "/usr/lib/GL/default");
@@ -55,9 +56,9 @@ test_roundtrip (void)
   g_assert_cmpuint (back->layers->len, ==, 3);
   g_assert_cmpstr (wrappy_manifest_get_layer (back, "base")->mount, ==, "/usr");
   g_assert_cmpstr (wrappy_manifest_get_layer (back, "deps")->mount, ==, "/usr/lib/GL/default");
-  g_assert_true (g_strv_contains ((const char *const *) back->shared, "ipc"));
-  g_assert_true (g_strv_contains ((const char *const *) back->env, "FOO=bar=baz"));
-  g_assert_true (g_strv_contains ((const char *const *) back->env, "EMPTY="));
+  g_assert_true (g_strv_contains ((const char *const *)back->shared, "ipc"));
+  g_assert_true (g_strv_contains ((const char *const *)back->env, "FOO=bar=baz"));
+  g_assert_true (g_strv_contains ((const char *const *)back->env, "EMPTY="));
   host = wrappy_manifest_layer_host_path (wrappy_manifest_get_layer (back, "app"));
   g_assert_true (g_str_has_prefix (host, wrappy_dirs_data ()));
 
@@ -131,7 +132,8 @@ test_malformed (void)
   /* No base layer. */
   expect_invalid ("[App]\nid=org.x.Y\n");
   /* A tampered mount point or layer path must not be accepted. */
-  expect_invalid ("[App]\nid=org.x.Y\n[Layer 0]\nkind=base\npath=layers/a/files\nmount=/usr/../proc\n");
+  expect_invalid (
+      "[App]\nid=org.x.Y\n[Layer 0]\nkind=base\npath=layers/a/files\nmount=/usr/../proc\n");
   expect_invalid ("[App]\nid=org.x.Y\n[Layer 0]\nkind=base\npath=/etc\nmount=/usr\n");
   expect_invalid ("[App]\nid=org.x.Y\n[Layer 0]\nkind=base\npath=layers/../../x\nmount=/usr\n");
   expect_invalid ("[App]\nid=org.x.Y\n[Layer 0]\nkind=weird\npath=layers/a\nmount=/usr\n");
@@ -144,7 +146,8 @@ test_list_skips_broken (void)
   g_autoptr (WrappyTestDirs) dirs = wrappy_test_dirs_new ();
   g_autoptr (WrappyManifest) m = sample ();
   g_autoptr (GPtrArray) all = NULL;
-  g_autofree char *broken = g_build_filename (wrappy_dirs_data (), "apps", "org.x.Broken.manifest", NULL);
+  g_autofree char *broken
+      = g_build_filename (wrappy_dirs_data (), "apps", "org.x.Broken.manifest", NULL);
 
   g_assert_true (wrappy_manifest_save (m, NULL));
   wrappy_test_write_file (broken, "not a key file\x01");

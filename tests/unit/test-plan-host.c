@@ -37,7 +37,7 @@ fake_facts (WrappyHostFacts *f)
 }
 
 #define plan_for(spec) wrappy_test_plan (spec, fake_facts, NULL)
-#define op_index wrappy_test_op_index
+#define op_index       wrappy_test_op_index
 
 static WrappyLaunchSpec *
 host_spec (WrappyIsolation level)

@@ -35,7 +35,7 @@ fake_facts (WrappyHostFacts *f)
 }
 
 #define plan_for(spec, error) wrappy_test_plan (spec, fake_facts, error)
-#define assert_op wrappy_test_assert_op
+#define assert_op             wrappy_test_assert_op
 
 static WrappyLaunchSpec *
 snap_spec (WrappyIsolation level)

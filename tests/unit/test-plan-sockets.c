@@ -176,8 +176,8 @@ test_runtime_dir_sockets_follow_the_config (void)
   g_assert_null (g_environ_getenv (unbound->envp, "WAYLAND_DISPLAY"));
   g_assert_null (g_environ_getenv (unbound->envp, "PULSE_SERVER"));
 
-  g_ptr_array_add (spec->binds, wrappy_bind_new ("/run/user/1000/wayland-1",
-                                                 "/run/user/1000/wayland-1", FALSE));
+  g_ptr_array_add (spec->binds,
+                   wrappy_bind_new ("/run/user/1000/wayland-1", "/run/user/1000/wayland-1", FALSE));
   g_ptr_array_add (spec->binds, wrappy_bind_new ("/run/user/1000/pulse/native",
                                                  "/run/user/1000/pulse/native", FALSE));
   plan = wrappy_plan_new (spec, &f, &error);

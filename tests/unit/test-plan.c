@@ -46,7 +46,7 @@ fake_facts (WrappyHostFacts *f)
 }
 
 #define plan_for(spec) wrappy_test_plan (spec, fake_facts, NULL)
-#define op_index wrappy_test_op_index
+#define op_index       wrappy_test_op_index
 #define assert_ro_bind wrappy_test_assert_ro_bind
 
 static WrappyLaunchSpec *
@@ -565,10 +565,9 @@ test_named_grants (void)
 static void
 test_system_and_base_dir_grants (void)
 {
-  const char *fs[] = { "host-os",       "xdg-config/app:ro", "xdg-data/app",
-                       "xdg-cache/app", "xdg-run/app.sock",  "xdg-run",
-                       "xdg-run/../x",  "~/made:create",     "/srv/made:create",
-                       NULL };
+  const char *fs[]
+      = { "host-os", "xdg-config/app:ro", "xdg-data/app",  "xdg-cache/app",    "xdg-run/app.sock",
+          "xdg-run", "xdg-run/../x",      "~/made:create", "/srv/made:create", NULL };
   g_autoptr (WrappyLaunchSpec) spec = fake_spec ();
   g_autoptr (WrappyPlan) plan = NULL;
   const WrappyOp *op;
@@ -656,8 +655,8 @@ test_binds (void)
 
   g_ptr_array_add (spec->binds, wrappy_bind_new ("/srv/src", "/opt/dst", FALSE));
   g_ptr_array_add (spec->binds, wrappy_bind_new ("/srv/ro", "/opt/dst/ro", TRUE));
-  g_ptr_array_add (spec->binds, wrappy_bind_new ("/host/run/wayland-1",
-                                                 "/run/user/1000/wayland-1", TRUE));
+  g_ptr_array_add (spec->binds,
+                   wrappy_bind_new ("/host/run/wayland-1", "/run/user/1000/wayland-1", TRUE));
   cfg = wrappy_bind_new ("/srv/x", "/etc/x", TRUE);
   cfg->optional = TRUE;
   g_ptr_array_add (spec->binds, cfg);

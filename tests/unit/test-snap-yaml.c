@@ -129,8 +129,10 @@ test_malformed (void)
   assert_invalid ("name: ok\nbase: ../x\n", "base");
   assert_invalid ("name: ok\napps:\n  'a b': {command: x}\n", "app name");
   assert_invalid ("name: ok\n\tbad: tab\n", NULL);
-  assert_invalid ("name: ok\napps:\n  a: {command: x, command-chain: [/bin/sh]}\n", "command-chain");
-  assert_invalid ("name: ok\napps:\n  a: {command: x, command-chain: [../../x]}\n", "command-chain");
+  assert_invalid ("name: ok\napps:\n  a: {command: x, command-chain: [/bin/sh]}\n",
+                  "command-chain");
+  assert_invalid ("name: ok\napps:\n  a: {command: x, command-chain: [../../x]}\n",
+                  "command-chain");
   assert_invalid ("name: ok\napps:\n  a: {command: x, command-chain: ['bin/a b']}\n",
                   "command-chain");
 }

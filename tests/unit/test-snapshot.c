@@ -62,7 +62,7 @@ make_socket (const char *path)
   g_assert_cmpint (fd, >=, 0);
   g_assert_cmpuint (strlen (path), <, sizeof sa.sun_path);
   strcpy (sa.sun_path, path);
-  g_assert_cmpint (bind (fd, (struct sockaddr *) &sa, sizeof sa), ==, 0);
+  g_assert_cmpint (bind (fd, (struct sockaddr *)&sa, sizeof sa), ==, 0);
   close (fd);
 }
 
@@ -99,7 +99,8 @@ test_copy_semantics (void)
   g_assert_cmpint (symlink ("file", g_build_filename (src, "home/rel-link", NULL)), ==, 0);
   g_assert_cmpint (mkfifo (g_build_filename (src, "home/fifo", NULL), 0600), ==, 0);
   make_socket (sock);
-  g_assert_cmpint (g_mkdir_with_parents (g_build_filename (src, "snapshots/old", NULL), 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (g_build_filename (src, "snapshots/old", NULL), 0700), ==,
+                   0);
 
   sfd = open (src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   dfd = open (dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -206,14 +207,15 @@ test_create_list_prune (void)
   g_clear_error (&error);
   for (guint i = 0; i < 4; i++)
     {
-      g_autoptr (WrappySnapshotInfo) a = wrappy_snapshot_create (m, NULL, "before update", TRUE, &error);
+      g_autoptr (WrappySnapshotInfo) a
+          = wrappy_snapshot_create (m, NULL, "before update", TRUE, &error);
       g_assert_no_error (error);
       g_assert_true (g_str_has_prefix (a->name, "auto-"));
     }
   list = wrappy_snapshot_list (ID, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (list->len, ==, 5);
-  g_assert_cmpstr (((WrappySnapshotInfo *) list->pdata[0])->name, ==, "mine");
+  g_assert_cmpstr (((WrappySnapshotInfo *)list->pdata[0])->name, ==, "mine");
   /* Never overlay's work dir, never the snapshots themselves. */
   {
     g_autofree char *state = wrappy_dirs_app_state (ID);
@@ -230,9 +232,9 @@ test_create_list_prune (void)
   g_clear_pointer (&list, g_ptr_array_unref);
   list = wrappy_snapshot_list (ID, &error);
   g_assert_cmpuint (list->len, ==, 3);
-  g_assert_cmpstr (((WrappySnapshotInfo *) list->pdata[0])->name, ==, "mine");
-  g_assert_true (((WrappySnapshotInfo *) list->pdata[1])->automatic);
-  g_assert_true (((WrappySnapshotInfo *) list->pdata[2])->automatic);
+  g_assert_cmpstr (((WrappySnapshotInfo *)list->pdata[0])->name, ==, "mine");
+  g_assert_true (((WrappySnapshotInfo *)list->pdata[1])->automatic);
+  g_assert_true (((WrappySnapshotInfo *)list->pdata[2])->automatic);
   /* The two kept are the newest: the -3 and -4 of this second (or later seconds). */
   g_assert_true (wrappy_snapshot_prune_auto (ID, 0, &error));
   g_clear_pointer (&list, g_ptr_array_unref);
@@ -313,8 +315,8 @@ test_rollback (void)
 
   /* Its layer gone: the data comes back, the manifest stays. */
   {
-    g_autofree char *layer = g_build_filename (wrappy_dirs_data (), "layers/app", ID,
-                                               "x86_64/stable/c1", NULL);
+    g_autofree char *layer
+        = g_build_filename (wrappy_dirs_data (), "layers/app", ID, "x86_64/stable/c1", NULL);
     g_autoptr (WrappyManifest) after = NULL;
     g_assert_true (wrappy_manifest_save (m2, NULL));
     write_state (ID, "home/a", "three");

@@ -36,8 +36,8 @@ mksquashfs (const char *src, const char *image, gboolean uncompressed)
   gint status = 0;
 
   g_ptr_array_add (argv, "mksquashfs");
-  g_ptr_array_add (argv, (char *) src);
-  g_ptr_array_add (argv, (char *) image);
+  g_ptr_array_add (argv, (char *)src);
+  g_ptr_array_add (argv, (char *)image);
   g_ptr_array_add (argv, "-noappend");
   g_ptr_array_add (argv, "-quiet");
   g_ptr_array_add (argv, "-no-progress");
@@ -51,9 +51,9 @@ mksquashfs (const char *src, const char *image, gboolean uncompressed)
       g_ptr_array_add (argv, "-noX");
     }
   g_ptr_array_add (argv, NULL);
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL,
-                               G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
-                               NULL, &err, &status, NULL));
+  g_assert_true (g_spawn_sync (NULL, (char **)argv->pdata, NULL,
+                               G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
+                               &err, &status, NULL));
   if (status != 0)
     g_error ("mksquashfs failed: %s", err);
 }
@@ -159,7 +159,7 @@ test_extract_offset (void)
   image = make_image (d->root, FALSE);
   g_assert_true (g_file_get_contents (image, &data, &len, NULL));
   for (guint i = 0; i < 12345; i++)
-    g_string_append_c (buf, (char) (i * 7));
+    g_string_append_c (buf, (char)(i * 7));
   g_string_append_len (buf, data, len);
   g_string_append (buf, "trailing bytes after the image");
   g_assert_true (g_file_set_contents (bigger, buf->str, buf->len, NULL));
@@ -424,15 +424,15 @@ test_import_tree (void)
   g_assert_true (g_file_test (abs, G_FILE_TEST_IS_DIR));
 
   /* Refs of other kinds, and bad ones. */
-  g_assert_true (wrappy_store_import_tree (store, "snap/hello-world/x86_64/29", dest, "s",
-                                           NULL, NULL, &error));
+  g_assert_true (wrappy_store_import_tree (store, "snap/hello-world/x86_64/29", dest, "s", NULL,
+                                           NULL, &error));
   g_assert_no_error (error);
-  g_assert_false (wrappy_store_import_tree (store, "appimage/../x86_64/1", dest, "s", NULL,
-                                            NULL, &error));
+  g_assert_false (
+      wrappy_store_import_tree (store, "appimage/../x86_64/1", dest, "s", NULL, NULL, &error));
   g_assert_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_ID);
   g_clear_error (&error);
-  g_assert_false (wrappy_store_import_tree (store, "snap/../x86_64/1", dest, "s", NULL,
-                                            NULL, &error));
+  g_assert_false (
+      wrappy_store_import_tree (store, "snap/../x86_64/1", dest, "s", NULL, NULL, &error));
   g_assert_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_ID);
 }
 
@@ -445,8 +445,7 @@ main (int argc, char **argv)
   g_test_add_func ("/squashfs/extract/truncated", test_extract_truncated);
   g_test_add_func ("/squashfs/extract/limits", test_extract_limits);
   g_test_add_func ("/squashfs/extract/dotdot-name", test_extract_dotdot_name);
-  g_test_add_func ("/squashfs/extract/through-symlinked-dir",
-                   test_extract_through_symlinked_dir);
+  g_test_add_func ("/squashfs/extract/through-symlinked-dir", test_extract_through_symlinked_dir);
   g_test_add_func ("/squashfs/read-file-and-list", test_read_file_and_list);
   g_test_add_func ("/squashfs/import-tree", test_import_tree);
   return g_test_run ();

@@ -54,11 +54,12 @@ static void
 test_kinds (void)
 {
   g_autoptr (WrappyManifest) a = ctx ("ipc", "x11;pulseaudio", NULL, NULL, NULL);
-  g_autoptr (WrappyManifest) b = ctx ("ipc;network", "wayland;pulseaudio", "all", "home", "bluetooth");
+  g_autoptr (WrappyManifest) b
+      = ctx ("ipc;network", "wayland;pulseaudio", "all", "home", "bluetooth");
   g_autofree char *added = joined (a, b, TRUE);
   g_autofree char *removed = joined (a, b, FALSE);
-  g_assert_cmpstr (added, ==,
-                   "devices=all features=bluetooth filesystems=home shared=network sockets=wayland");
+  g_assert_cmpstr (
+      added, ==, "devices=all features=bluetooth filesystems=home shared=network sockets=wayland");
   g_assert_cmpstr (removed, ==, "sockets=x11");
 }
 

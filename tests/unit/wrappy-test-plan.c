@@ -32,8 +32,7 @@ wrappy_test_op_index (const WrappyPlan *plan, const char *dest)
 }
 
 void
-wrappy_test_assert_op (const WrappyPlan *plan, const char *dest, WrappyOpKind kind,
-                       const char *src)
+wrappy_test_assert_op (const WrappyPlan *plan, const char *dest, WrappyOpKind kind, const char *src)
 {
   const WrappyOp *op = wrappy_plan_find_op (plan, dest);
 

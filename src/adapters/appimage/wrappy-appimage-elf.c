@@ -14,8 +14,8 @@
 #include "wrappy-error.h"
 #include "wrappy-i18n.h"
 
-#define MAX_SECTIONS 4096
-#define MAX_UPDATE_INFO 4096
+#define MAX_SECTIONS         4096
+#define MAX_UPDATE_INFO      4096
 #define ISO9660_MAGIC_OFFSET 32769
 
 #if defined(__x86_64__)
@@ -35,7 +35,7 @@ wrappy_appimage_info_clear (WrappyAppImageInfo *info)
 static gboolean
 bad (GError **error, const char *path, const char *why)
 {
-  g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA, _("%s: not a usable AppImage: %s"),
+  g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA, _ ("%s: not a usable AppImage: %s"),
                path, why);
   return FALSE;
 }
@@ -46,7 +46,7 @@ read_exact (int fd, guint64 offset, void *buf, gsize len)
   char *p = buf;
   while (len > 0)
     {
-      ssize_t n = pread (fd, p, len, (off_t) offset);
+      ssize_t n = pread (fd, p, len, (off_t)offset);
       if (n <= 0)
         return FALSE;
       p += n;
@@ -121,12 +121,12 @@ static gboolean
 check_header (const char *path, const unsigned char *ident, const Elf64_Ehdr *eh, GError **error)
 {
   if (memcmp (ident, ELFMAG, SELFMAG) != 0)
-    return bad (error, path, _("it is not an ELF file"));
+    return bad (error, path, _ ("it is not an ELF file"));
   if (ident[8] != 'A' || ident[9] != 'I' || (ident[10] != 1 && ident[10] != 2))
-    return bad (error, path, _("it is an ELF file without the AppImage type at byte 8"));
+    return bad (error, path, _ ("it is an ELF file without the AppImage type at byte 8"));
   if (ident[EI_CLASS] != ELFCLASS64 || ident[EI_DATA] != ELFDATA2LSB
       || eh->e_machine != HOST_MACHINE)
-    return bad (error, path, _("it is built for another architecture than this machine's"));
+    return bad (error, path, _ ("it is built for another architecture than this machine's"));
   return TRUE;
 }
 
@@ -146,10 +146,10 @@ wrappy_appimage_probe (const char *path, WrappyAppImageInfo *info, GError **erro
     return wrappy_throw_errno (error, "open", path);
   if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
     {
-      bad (error, path, _("it is not a regular file"));
+      bad (error, path, _ ("it is not a regular file"));
       goto out;
     }
-  size = (guint64) st.st_size;
+  size = (guint64)st.st_size;
   memset (&eh, 0, sizeof eh);
   if (!read_exact (fd, 0, &eh, MIN (size, sizeof eh)))
     {
@@ -158,12 +158,12 @@ wrappy_appimage_probe (const char *path, WrappyAppImageInfo *info, GError **erro
     }
   if (size < SELFMAG || memcmp (eh.e_ident, ELFMAG, SELFMAG) != 0)
     {
-      bad (error, path, _("it is not an ELF file"));
+      bad (error, path, _ ("it is not an ELF file"));
       goto out;
     }
   if (size < sizeof eh)
     {
-      bad (error, path, _("the file is truncated"));
+      bad (error, path, _ ("the file is truncated"));
       goto out;
     }
   if (!check_header (path, eh.e_ident, &eh, error))
@@ -172,10 +172,10 @@ wrappy_appimage_probe (const char *path, WrappyAppImageInfo *info, GError **erro
   if (info->type == 1)
     {
       /* Type 1 is an ISO 9660 image whose system area holds the ELF runtime. */
-      if (size < ISO9660_MAGIC_OFFSET + 5
-          || !read_exact (fd, ISO9660_MAGIC_OFFSET, magic, 5) || memcmp (magic, "CD001", 5) != 0)
+      if (size < ISO9660_MAGIC_OFFSET + 5 || !read_exact (fd, ISO9660_MAGIC_OFFSET, magic, 5)
+          || memcmp (magic, "CD001", 5) != 0)
         {
-          bad (error, path, _("the type 1 payload is not an ISO 9660 image"));
+          bad (error, path, _ ("the type 1 payload is not an ISO 9660 image"));
           goto out;
         }
       info->offset = 0;
@@ -185,19 +185,20 @@ wrappy_appimage_probe (const char *path, WrappyAppImageInfo *info, GError **erro
   if (eh.e_shnum == 0 || eh.e_shnum > MAX_SECTIONS || eh.e_shentsize < sizeof (Elf64_Shdr)
       || eh.e_shoff < sizeof eh)
     {
-      bad (error, path, _("the ELF section header table is missing or invalid"));
+      bad (error, path, _ ("the ELF section header table is missing or invalid"));
       goto out;
     }
-  end = eh.e_shoff + (guint64) eh.e_shentsize * eh.e_shnum;
+  end = eh.e_shoff + (guint64)eh.e_shentsize * eh.e_shnum;
   if (end < eh.e_shoff || end > size)
     {
-      bad (error, path, _("the payload offset lies past the end of the file"));
+      bad (error, path, _ ("the payload offset lies past the end of the file"));
       goto out;
     }
   if (size - end < 4 || !read_exact (fd, end, magic, 4) || memcmp (magic, "hsqs", 4) != 0)
     {
-      bad (error, path, size - end < 4 ? _("the file is truncated: there is no payload")
-                                       : _("the payload is not a squashfs image"));
+      bad (error, path,
+           size - end < 4 ? _ ("the file is truncated: there is no payload")
+                          : _ ("the payload is not a squashfs image"));
       goto out;
     }
   info->offset = end;

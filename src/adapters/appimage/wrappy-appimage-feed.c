@@ -516,8 +516,7 @@ asset_at (JsonArray *assets, guint i, const char **name, const char **url)
 
   *name = a ? member_string (a, "name") : NULL;
   *url = a ? member_string (a, "browser_download_url") : NULL;
-  return *name != NULL && *url != NULL && wrappy_is_url (*url)
-         && strpbrk (*url, " \t\r\n") == NULL;
+  return *name != NULL && *url != NULL && wrappy_is_url (*url) && strpbrk (*url, " \t\r\n") == NULL;
 }
 
 char *

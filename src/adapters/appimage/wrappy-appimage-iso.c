@@ -20,7 +20,7 @@
 #include "wrappy-i18n.h"
 
 #define MAX_TOTAL_BYTES (G_GUINT64_CONSTANT (8) << 30)
-#define MAX_ENTRIES 1000000
+#define MAX_ENTRIES     1000000
 
 typedef struct
 {
@@ -35,7 +35,7 @@ static gboolean
 invalid (GError **error, const char *image, const char *what)
 {
   g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-               _("%s: not a valid ISO 9660 image: %s"), image, what);
+               _ ("%s: not a valid ISO 9660 image: %s"), image, what);
   return FALSE;
 }
 
@@ -54,7 +54,7 @@ open_parent (Iso *iso, char **parts, guint n, GError **error)
       if (sub < 0)
         {
           /* ELOOP/ENOTDIR: a symlink or file where a directory should be. */
-          invalid (error, iso->image, _("an entry lies below a symbolic link or a file"));
+          invalid (error, iso->image, _ ("an entry lies below a symbolic link or a file"));
           close (fd);
           return -1;
         }
@@ -75,9 +75,9 @@ write_data (Iso *iso, int fd, const char *name, GError **error)
   while ((r = archive_read_data_block (iso->ar, &buf, &len, &off)) == ARCHIVE_OK)
     {
       if (len > iso->bytes_left)
-        return invalid (error, iso->image, _("the contents exceed the size limit"));
+        return invalid (error, iso->image, _ ("the contents exceed the size limit"));
       iso->bytes_left -= len;
-      if (pwrite (fd, buf, len, off) != (ssize_t) len)
+      if (pwrite (fd, buf, len, off) != (ssize_t)len)
         return wrappy_throw_errno (error, "write", name);
     }
   if (r != ARCHIVE_EOF)
@@ -97,22 +97,22 @@ extract_entry (Iso *iso, struct archive_entry *e, GError **error)
   gboolean ok = TRUE;
 
   if (name == NULL || name[0] == '/')
-    return invalid (error, iso->image, _("an entry has an absolute or no name"));
+    return invalid (error, iso->image, _ ("an entry has an absolute or no name"));
   raw = g_strsplit (name, "/", -1);
   for (char **p = raw; *p; p++)
     {
       if (**p == '\0' || strcmp (*p, ".") == 0)
         continue;
       if (strcmp (*p, "..") == 0 || strlen (*p) > NAME_MAX)
-        return invalid (error, iso->image, _("an entry has an unsafe name"));
+        return invalid (error, iso->image, _ ("an entry has an unsafe name"));
       g_ptr_array_add (parts, *p);
     }
   if (parts->len == 0)
     return TRUE; /* the root itself */
   if (iso->entries_left-- == 0)
-    return invalid (error, iso->image, _("too many entries"));
+    return invalid (error, iso->image, _ ("too many entries"));
   g_ptr_array_add (parts, NULL);
-  dfd = open_parent (iso, (char **) parts->pdata, parts->len - 1, error);
+  dfd = open_parent (iso, (char **)parts->pdata, parts->len - 1, error);
   if (dfd < 0)
     return FALSE;
   last = parts->pdata[parts->len - 2];
@@ -122,7 +122,7 @@ extract_entry (Iso *iso, struct archive_entry *e, GError **error)
       if (mkdirat (dfd, last, 0755) != 0 && errno != EEXIST)
         ok = wrappy_throw_errno (error, "mkdirat", last);
       else if ((fd = openat (dfd, last, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-        ok = invalid (error, iso->image, _("an entry appears twice"));
+        ok = invalid (error, iso->image, _ ("an entry appears twice"));
       else
         close (fd);
     }
@@ -130,9 +130,9 @@ extract_entry (Iso *iso, struct archive_entry *e, GError **error)
     {
       const char *target = archive_entry_symlink (e);
       if (target == NULL || *target == '\0' || strlen (target) >= PATH_MAX)
-        ok = invalid (error, iso->image, _("a symbolic link has an invalid target"));
+        ok = invalid (error, iso->image, _ ("a symbolic link has an invalid target"));
       else if (symlinkat (target, dfd, last) != 0)
-        ok = errno == EEXIST ? invalid (error, iso->image, _("an entry appears twice"))
+        ok = errno == EEXIST ? invalid (error, iso->image, _ ("an entry appears twice"))
                              : wrappy_throw_errno (error, "symlinkat", last);
     }
   else if (type == AE_IFREG && archive_entry_hardlink (e) == NULL)
@@ -140,7 +140,7 @@ extract_entry (Iso *iso, struct archive_entry *e, GError **error)
       mode_t mode = (archive_entry_perm (e) & 0111) ? 0755 : 0644;
       fd = openat (dfd, last, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
       if (fd < 0)
-        ok = errno == EEXIST ? invalid (error, iso->image, _("an entry appears twice"))
+        ok = errno == EEXIST ? invalid (error, iso->image, _ ("an entry appears twice"))
                              : wrappy_throw_errno (error, "openat", last);
       else
         {

@@ -47,10 +47,10 @@ typedef enum
 typedef struct
 {
   WrappyAppImageUpdateKind kind;
-  char *url;              /* ZSYNC: the .zsync file's http(s) URL */
-  char *owner, *repo;     /* GH_RELEASES */
-  char *tag;              /* GH_RELEASES: "latest" or a tag */
-  char *glob;             /* GH_RELEASES: the .zsync asset's name pattern */
+  char *url;          /* ZSYNC: the .zsync file's http(s) URL */
+  char *owner, *repo; /* GH_RELEASES */
+  char *tag;          /* GH_RELEASES: "latest" or a tag */
+  char *glob;         /* GH_RELEASES: the .zsync asset's name pattern */
 } WrappyAppImageUpdateInfo;
 
 void wrappy_appimage_update_info_clear (WrappyAppImageUpdateInfo *ui);
@@ -63,8 +63,8 @@ gboolean wrappy_appimage_parse_update_info (const char *text, WrappyAppImageUpda
 /* The header of a .zsync control file: what the file it describes is. */
 typedef struct
 {
-  char *sha1;   /* lower-case hex */
-  char *url;    /* absolute http(s), resolved against the .zsync file's URL */
+  char *sha1; /* lower-case hex */
+  char *url;  /* absolute http(s), resolved against the .zsync file's URL */
   guint64 length;
 } WrappyZsyncHeader;
 

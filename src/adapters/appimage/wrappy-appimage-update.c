@@ -25,7 +25,7 @@
 #include "wrappy-output.h"
 
 /* A .zsync file holds a checksum per block: some MiB for a large AppImage. */
-#define MAX_ZSYNC_SIZE  (64 * 1024 * 1024)
+#define MAX_ZSYNC_SIZE   (64 * 1024 * 1024)
 #define MAX_ZSYNC_HEADER 65536
 
 /* ---- Update information ------------------------------------------------------------- */
@@ -91,8 +91,7 @@ wrappy_appimage_parse_update_info (const char *text, WrappyAppImageUpdateInfo *u
     }
   if (n >= 1 && (strcmp (f[0], "zsync") == 0 || strcmp (f[0], "gh-releases-zsync") == 0))
     return bad_update_info (error, text, _ ("wrong number of fields"));
-  return bad_update_info (error, text,
-                          _ ("wrappy understands only zsync and gh-releases-zsync"));
+  return bad_update_info (error, text, _ ("wrappy understands only zsync and gh-releases-zsync"));
 }
 
 /* ---- The .zsync header -------------------------------------------------------------- */
@@ -148,8 +147,8 @@ header_line (WrappyZsyncHeader *h, const char *key, const char *value, const cha
 }
 
 gboolean
-wrappy_zsync_parse_header (const char *data, gsize len, const char *zsync_url,
-                           WrappyZsyncHeader *h, GError **error)
+wrappy_zsync_parse_header (const char *data, gsize len, const char *zsync_url, WrappyZsyncHeader *h,
+                           GError **error)
 {
   g_autofree char *head = NULL;
   const char *end = NULL;
@@ -208,8 +207,8 @@ current_sha1 (WrappyManifest *m)
 {
   if (m->keyfile == NULL)
     return NULL;
-  return g_key_file_get_string (m->keyfile, WRAPPY_APPIMAGE_CATALOG_GROUP,
-                                WRAPPY_APPIMAGE_SHA1_KEY, NULL);
+  return g_key_file_get_string (m->keyfile, WRAPPY_APPIMAGE_CATALOG_GROUP, WRAPPY_APPIMAGE_SHA1_KEY,
+                                NULL);
 }
 
 /* The SHA-256 the installed file had: the last element of its layer's ref. */
@@ -246,7 +245,7 @@ download_described (WrappyManifest *cur, const WrappyZsyncHeader *h, guint64 *do
     g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
                  _ ("%s is %" PRIu64 " bytes, but its .zsync file says %" PRIu64
                     "; the download is incomplete or the file changed"),
-                 h->url, (uint64_t) size, (uint64_t) h->length);
+                 h->url, (uint64_t)size, (uint64_t)h->length);
   else if (!wrappy_appimage_file_sums (file, &sha256, &sha1, error))
     ;
   else if (strcmp (sha1, h->sha1) != 0)
@@ -274,8 +273,8 @@ fetch_by_update_info (WrappyManifest *cur, char **origin_out, guint64 *downloade
       || (body = wrappy_http_get (zsync_url, MAX_ZSYNC_SIZE, error)) == NULL)
     return NULL;
   *downloaded += g_bytes_get_size (body);
-  if (!wrappy_zsync_parse_header (g_bytes_get_data (body, NULL), g_bytes_get_size (body),
-                                  zsync_url, &h, error))
+  if (!wrappy_zsync_parse_header (g_bytes_get_data (body, NULL), g_bytes_get_size (body), zsync_url,
+                                  &h, error))
     return NULL;
   if (installed_sha1 != NULL && strcmp (installed_sha1, h.sha1) == 0)
     return NULL;
@@ -289,8 +288,8 @@ fetch_origin_again (WrappyManifest *cur, guint64 *downloaded, GCancellable *canc
                     GError **error)
 {
   g_autofree char *name = g_strdup_printf ("%s-update.AppImage", cur->id);
-  char *file = wrappy_download (cur->origin, name, WRAPPY_APPIMAGE_MAX_DOWNLOAD, cancellable,
-                                error);
+  char *file
+      = wrappy_download (cur->origin, name, WRAPPY_APPIMAGE_MAX_DOWNLOAD, cancellable, error);
 
   if (file != NULL)
     *downloaded += file_size (file);

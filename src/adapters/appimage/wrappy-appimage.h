@@ -12,9 +12,9 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  int type;            /* 1 or 2 */
-  guint64 offset;      /* type 2: where the squashfs image starts; type 1: 0 */
-  char *update_info;   /* the .upd_info section's text, NULL when empty or absent */
+  int type;          /* 1 or 2 */
+  guint64 offset;    /* type 2: where the squashfs image starts; type 1: 0 */
+  char *update_info; /* the .upd_info section's text, NULL when empty or absent */
 } WrappyAppImageInfo;
 
 void wrappy_appimage_info_clear (WrappyAppImageInfo *info);
@@ -43,8 +43,8 @@ WrappyManifest *wrappy_appimage_install (WrappyStore *store, const char *file_or
 
 /* As wrappy_appimage_install; catalog_name (may be NULL) goes into the manifest. */
 WrappyManifest *wrappy_appimage_install_full (WrappyStore *store, const char *file_or_url,
-                                              const char *catalog_name,
-                                              GCancellable *cancellable, GError **error);
+                                              const char *catalog_name, GCancellable *cancellable,
+                                              GError **error);
 
 /* WrappyPrepareUpdateFunc (wrappy-update.h) for apps of source "appimage": follows the
  * app's update information (zsync, gh-releases-zsync) or downloads its origin URL again;

@@ -26,7 +26,7 @@ gboolean wrappy_adapter_take_update (WrappyUpdate *u, WrappyManifest *updated, c
 /* Stages an icon from a package as stage/share/icons/hicolor/SIZE/apps/ID.png (a square
  * PNG of 16 to 1024 pixels, SIZE from its header) or …/scalable/apps/ID.svg, for the
  * exporter. Anything else is no usable icon: TRUE with *staged FALSE. */
-gboolean wrappy_adapter_stage_icon (const char *stage, const char *id, const char *data,
-                                    gsize len, gboolean *staged, GError **error);
+gboolean wrappy_adapter_stage_icon (const char *stage, const char *id, const char *data, gsize len,
+                                    gboolean *staged, GError **error);
 
 G_END_DECLS

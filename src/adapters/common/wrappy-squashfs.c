@@ -30,10 +30,10 @@
 #include "wrappy-squashfs.h"
 
 #define DEFAULT_MAX_TOTAL_BYTES (G_GUINT64_CONSTANT (8) << 30)
-#define DEFAULT_MAX_ENTRIES 1000000
-#define MAX_DEPTH 256
-#define MAX_LINK_DEPTH 16
-#define COPY_CHUNK (256 * 1024)
+#define DEFAULT_MAX_ENTRIES     1000000
+#define MAX_DEPTH               256
+#define MAX_LINK_DEPTH          16
+#define COPY_CHUNK              (256 * 1024)
 
 /* A read-only view of [offset, end of file) of an fd: the image of an AppImage starts
  * after its ELF runtime, and libsquashfs reads at offsets relative to the superblock. */
@@ -48,14 +48,14 @@ typedef struct
 static int
 view_read_at (sqfs_file_t *file, sqfs_u64 offset, void *buffer, size_t size)
 {
-  ViewFile *v = (ViewFile *) file;
+  ViewFile *v = (ViewFile *)file;
   char *p = buffer;
 
   if (offset > v->size || size > v->size - offset)
     return SQFS_ERROR_OUT_OF_BOUNDS;
   while (size > 0)
     {
-      ssize_t n = pread (v->fd, p, size, (off_t) (v->offset + offset));
+      ssize_t n = pread (v->fd, p, size, (off_t)(v->offset + offset));
       if (n < 0 && errno == EINTR)
         continue;
       if (n <= 0)
@@ -76,7 +76,7 @@ view_write_at (sqfs_file_t *file, sqfs_u64 offset, const void *buffer, size_t si
 static sqfs_u64
 view_get_size (const sqfs_file_t *file)
 {
-  return ((const ViewFile *) file)->size;
+  return ((const ViewFile *)file)->size;
 }
 
 static int
@@ -88,7 +88,7 @@ view_truncate (sqfs_file_t *file, sqfs_u64 size)
 static void
 view_destroy (sqfs_object_t *obj)
 {
-  ViewFile *v = (ViewFile *) obj;
+  ViewFile *v = (ViewFile *)obj;
   if (v->fd >= 0)
     close (v->fd);
   g_free (v);
@@ -99,11 +99,11 @@ static ViewFile *view_new (int fd, guint64 offset, guint64 size);
 static sqfs_object_t *
 view_copy (const sqfs_object_t *obj)
 {
-  const ViewFile *v = (const ViewFile *) obj;
+  const ViewFile *v = (const ViewFile *)obj;
   int fd = fcntl (v->fd, F_DUPFD_CLOEXEC, 3);
   if (fd < 0)
     return NULL;
-  return (sqfs_object_t *) view_new (fd, v->offset, v->size);
+  return (sqfs_object_t *)view_new (fd, v->offset, v->size);
 }
 
 static ViewFile *
@@ -152,21 +152,36 @@ sqfs_strerror (int err)
 {
   switch (err)
     {
-    case SQFS_ERROR_ALLOC: return "out of memory";
-    case SQFS_ERROR_IO: return "read error";
-    case SQFS_ERROR_COMPRESSOR: return "cannot decompress";
-    case SQFS_ERROR_CORRUPTED: return "corrupted";
-    case SQFS_ERROR_UNSUPPORTED: return "unsupported feature";
-    case SQFS_ERROR_OVERFLOW: return "size overflow";
-    case SQFS_ERROR_OUT_OF_BOUNDS: return "data past the end of the image";
-    case SFQS_ERROR_SUPER_MAGIC: return "no squashfs magic";
-    case SFQS_ERROR_SUPER_VERSION: return "unsupported squashfs version";
-    case SQFS_ERROR_SUPER_BLOCK_SIZE: return "bad block size";
-    case SQFS_ERROR_NOT_DIR: return "not a directory";
-    case SQFS_ERROR_NO_ENTRY: return "no such entry";
-    case SQFS_ERROR_LINK_LOOP: return "link loop";
-    case SQFS_ERROR_NOT_FILE: return "not a regular file";
-    default: return "invalid data";
+    case SQFS_ERROR_ALLOC:
+      return "out of memory";
+    case SQFS_ERROR_IO:
+      return "read error";
+    case SQFS_ERROR_COMPRESSOR:
+      return "cannot decompress";
+    case SQFS_ERROR_CORRUPTED:
+      return "corrupted";
+    case SQFS_ERROR_UNSUPPORTED:
+      return "unsupported feature";
+    case SQFS_ERROR_OVERFLOW:
+      return "size overflow";
+    case SQFS_ERROR_OUT_OF_BOUNDS:
+      return "data past the end of the image";
+    case SFQS_ERROR_SUPER_MAGIC:
+      return "no squashfs magic";
+    case SFQS_ERROR_SUPER_VERSION:
+      return "unsupported squashfs version";
+    case SQFS_ERROR_SUPER_BLOCK_SIZE:
+      return "bad block size";
+    case SQFS_ERROR_NOT_DIR:
+      return "not a directory";
+    case SQFS_ERROR_NO_ENTRY:
+      return "no such entry";
+    case SQFS_ERROR_LINK_LOOP:
+      return "link loop";
+    case SQFS_ERROR_NOT_FILE:
+      return "not a regular file";
+    default:
+      return "invalid data";
     }
 }
 
@@ -174,7 +189,7 @@ static gboolean
 invalid (GError **error, const char *image, const char *what)
 {
   g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-               _("%s: not a valid squashfs image: %s"), image, what);
+               _ ("%s: not a valid squashfs image: %s"), image, what);
   return FALSE;
 }
 
@@ -199,23 +214,23 @@ image_open (const char *image_path, guint64 offset, GError **error)
   if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
     {
       close (fd);
-      return invalid (error, image_path, _("not a regular file")), NULL;
+      return invalid (error, image_path, _ ("not a regular file")), NULL;
     }
-  if (offset > (guint64) st.st_size)
+  if (offset > (guint64)st.st_size)
     {
       close (fd);
-      return invalid (error, image_path, _("the image offset lies past the end of the file")),
+      return invalid (error, image_path, _ ("the image offset lies past the end of the file")),
              NULL;
     }
-  img->file = view_new (fd, offset, (guint64) st.st_size - offset);
+  img->file = view_new (fd, offset, (guint64)st.st_size - offset);
   r = sqfs_super_read (&img->super, &img->file->base);
   if (r != 0)
     return sqfs_fail (error, image_path, r), NULL;
   /* The superblock says how long the image is: a shorter file was cut off. */
   if (img->super.bytes_used > img->file->size)
-    return invalid (error, image_path, _("the file is truncated")), NULL;
+    return invalid (error, image_path, _ ("the file is truncated")), NULL;
   if (img->super.bytes_used < sizeof (sqfs_super_t))
-    return invalid (error, image_path, _("bad image size")), NULL;
+    return invalid (error, image_path, _ ("bad image size")), NULL;
   img->file->size = img->super.bytes_used;
 
   r = sqfs_compressor_config_init (&cfg, img->super.compression_id, img->super.block_size,
@@ -223,7 +238,7 @@ image_open (const char *image_path, guint64 offset, GError **error)
   if (r == 0)
     r = sqfs_compressor_create (&cfg, &img->cmp);
   if (r != 0)
-    return invalid (error, image_path, _("unsupported compressor")), NULL;
+    return invalid (error, image_path, _ ("unsupported compressor")), NULL;
   img->dir = sqfs_dir_reader_create (&img->super, img->cmp, &img->file->base, 0);
   img->data = sqfs_data_reader_create (&img->file->base, img->super.block_size, img->cmp, 0);
   if (img->dir == NULL || img->data == NULL)
@@ -258,7 +273,7 @@ symlink_target (const sqfs_inode_generic_t *inode)
 {
   guint32 len = inode->base.type == SQFS_INODE_SLINK ? inode->data.slink.target_size
                                                      : inode->data.slink_ext.target_size;
-  const char *t = (const char *) inode->extra;
+  const char *t = (const char *)inode->extra;
 
   if (len == 0 || len >= PATH_MAX || len > inode->payload_bytes_used
       || memchr (t, '\0', len) != NULL)
@@ -292,8 +307,7 @@ entry_free (gpointer p)
 /* Reads a whole directory listing (names validated) so that the single directory
  * reader can then be moved into subdirectories. */
 static GPtrArray *
-read_dir_entries (Image *img, const sqfs_inode_generic_t *dir, guint64 *budget,
-                  GError **error)
+read_dir_entries (Image *img, const sqfs_inode_generic_t *dir, guint64 *budget, GError **error)
 {
   g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func (entry_free);
   int r = sqfs_dir_reader_open_dir (img->dir, dir, 0);
@@ -310,19 +324,19 @@ read_dir_entries (Image *img, const sqfs_inode_generic_t *dir, guint64 *budget,
         break;
       if (r < 0)
         return sqfs_fail (error, img->path, r), NULL;
-      if (!name_is_safe ((const char *) ent->name, (gsize) ent->size + 1))
+      if (!name_is_safe ((const char *)ent->name, (gsize)ent->size + 1))
         {
           sqfs_free (ent);
-          return invalid (error, img->path, _("an entry has an unsafe name")), NULL;
+          return invalid (error, img->path, _ ("an entry has an unsafe name")), NULL;
         }
       if (*budget == 0)
         {
           sqfs_free (ent);
-          return invalid (error, img->path, _("too many entries")), NULL;
+          return invalid (error, img->path, _ ("too many entries")), NULL;
         }
       (*budget)--;
       e = g_new0 (Entry, 1);
-      e->name = g_strndup ((const char *) ent->name, ent->size + 1);
+      e->name = g_strndup ((const char *)ent->name, ent->size + 1);
       sqfs_free (ent);
       g_ptr_array_add (out, e);
       r = sqfs_dir_reader_get_inode (img->dir, &e->inode);
@@ -346,7 +360,7 @@ static gboolean
 create_failed (Extract *x, const char *call, const char *name, GError **error)
 {
   if (errno == EEXIST)
-    return invalid (error, x->img->path, _("an entry appears twice"));
+    return invalid (error, x->img->path, _ ("an entry appears twice"));
   return wrappy_throw_errno (error, call, name);
 }
 
@@ -360,7 +374,7 @@ extract_file (Extract *x, int dfd, const Entry *e, GError **error)
 
   sqfs_inode_get_file_size (e->inode, &size);
   if (size > x->bytes_left)
-    return invalid (error, x->img->path, _("the contents exceed the size limit"));
+    return invalid (error, x->img->path, _ ("the contents exceed the size limit"));
   x->bytes_left -= size;
   fd = openat (dfd, e->name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0)
@@ -368,7 +382,7 @@ extract_file (Extract *x, int dfd, const Entry *e, GError **error)
   buf = g_malloc (COPY_CHUNK);
   while (pos < size)
     {
-      sqfs_u32 want = (sqfs_u32) MIN ((sqfs_u64) COPY_CHUNK, size - pos);
+      sqfs_u32 want = (sqfs_u32)MIN ((sqfs_u64)COPY_CHUNK, size - pos);
       sqfs_s32 n = sqfs_data_reader_read (x->img->data, e->inode, pos, buf, want);
       const char *p = buf;
       ssize_t left;
@@ -405,8 +419,8 @@ extract_file (Extract *x, int dfd, const Entry *e, GError **error)
   return TRUE;
 }
 
-static gboolean extract_dir (Extract *x, int dfd, const sqfs_inode_generic_t *dir,
-                             guint depth, GError **error);
+static gboolean extract_dir (Extract *x, int dfd, const sqfs_inode_generic_t *dir, guint depth,
+                             GError **error);
 
 static gboolean
 extract_entry (Extract *x, int dfd, const Entry *e, guint depth, GError **error)
@@ -435,7 +449,7 @@ extract_entry (Extract *x, int dfd, const Entry *e, guint depth, GError **error)
        * view (the app layer is mounted read-only), not ours. */
       g_autofree char *target = symlink_target (e->inode);
       if (target == NULL)
-        return invalid (error, x->img->path, _("a symbolic link has an invalid target"));
+        return invalid (error, x->img->path, _ ("a symbolic link has an invalid target"));
       if (symlinkat (target, dfd, e->name) != 0)
         return create_failed (x, "symlinkat", e->name, error);
       return TRUE;
@@ -445,13 +459,12 @@ extract_entry (Extract *x, int dfd, const Entry *e, guint depth, GError **error)
 }
 
 static gboolean
-extract_dir (Extract *x, int dfd, const sqfs_inode_generic_t *dir, guint depth,
-             GError **error)
+extract_dir (Extract *x, int dfd, const sqfs_inode_generic_t *dir, guint depth, GError **error)
 {
   g_autoptr (GPtrArray) entries = NULL;
 
   if (depth > MAX_DEPTH)
-    return invalid (error, x->img->path, _("directories are nested too deeply"));
+    return invalid (error, x->img->path, _ ("directories are nested too deeply"));
   entries = read_dir_entries (x->img, dir, &x->entries_left, error);
   if (entries == NULL)
     return FALSE;
@@ -485,8 +498,8 @@ wrappy_squashfs_extract (const char *image_path, guint64 offset, const char *des
     return FALSE;
   x.img = img;
   x.cancellable = cancellable;
-  x.bytes_left = limits && limits->max_total_bytes ? limits->max_total_bytes
-                                                    : DEFAULT_MAX_TOTAL_BYTES;
+  x.bytes_left
+      = limits && limits->max_total_bytes ? limits->max_total_bytes : DEFAULT_MAX_TOTAL_BYTES;
   x.entries_left = limits && limits->max_entries ? limits->max_entries : DEFAULT_MAX_ENTRIES;
 
   r = sqfs_dir_reader_get_root_inode (img->dir, &root);
@@ -495,7 +508,7 @@ wrappy_squashfs_extract (const char *image_path, guint64 offset, const char *des
   if (!is_dir (root))
     {
       sqfs_free (root);
-      return invalid (error, image_path, _("the root is not a directory"));
+      return invalid (error, image_path, _ ("the root is not a directory"));
     }
 
   pfd = open (parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -506,7 +519,7 @@ wrappy_squashfs_extract (const char *image_path, guint64 offset, const char *des
     }
   if (faccessat (pfd, base, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
     {
-      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_FAILED, _("%s already exists"), dest_dir);
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_FAILED, _ ("%s already exists"), dest_dir);
       goto out;
     }
   tmp = g_strdup_printf (".tmp-%s-%d-%08x", base, getpid (), g_random_int ());
@@ -579,13 +592,13 @@ resolve (Image *img, const char *path, gboolean follow_last, GError **error)
         }
       g_ptr_array_add (stack, g_steal_pointer (&c));
       g_ptr_array_add (stack, NULL);
-      joined = g_strjoinv ("/", (char **) stack->pdata);
+      joined = g_strjoinv ("/", (char **)stack->pdata);
       g_ptr_array_remove_index (stack, stack->len - 1);
       r = sqfs_dir_reader_find_by_path (img->dir, NULL, joined, &inode);
       if (r == SQFS_ERROR_NO_ENTRY || r == SQFS_ERROR_NOT_DIR)
         {
           g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_FOUND,
-                       _("%s: no file %s in the image"), img->path, path);
+                       _ ("%s: no file %s in the image"), img->path, path);
           goto fail;
         }
       if (r != 0)
@@ -620,8 +633,7 @@ resolve (Image *img, const char *path, gboolean follow_last, GError **error)
 
 escape:
   g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-               _("%s: %s leads outside the image or through too many links"), img->path,
-               path);
+               _ ("%s: %s leads outside the image or through too many links"), img->path, path);
 fail:
   g_queue_free_full (g_steal_pointer (&pending), g_free);
   sqfs_free (inode);
@@ -629,8 +641,8 @@ fail:
 }
 
 GBytes *
-wrappy_squashfs_read_file (const char *image_path, guint64 offset, const char *path,
-                           gsize max_size, GError **error)
+wrappy_squashfs_read_file (const char *image_path, guint64 offset, const char *path, gsize max_size,
+                           GError **error)
 {
   g_autoptr (Image) img = image_open (image_path, offset, error);
   sqfs_inode_generic_t *inode;
@@ -647,7 +659,7 @@ wrappy_squashfs_read_file (const char *image_path, guint64 offset, const char *p
     {
       sqfs_free (inode);
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                   _("%s: %s is not a regular file"), image_path, path);
+                   _ ("%s: %s is not a regular file"), image_path, path);
       return NULL;
     }
   sqfs_inode_get_file_size (inode, &size);
@@ -660,9 +672,9 @@ wrappy_squashfs_read_file (const char *image_path, guint64 offset, const char *p
       return NULL;
     }
   buf = g_malloc (size + 1);
-  n = size > 0 ? sqfs_data_reader_read (img->data, inode, 0, buf, (sqfs_u32) size) : 0;
+  n = size > 0 ? sqfs_data_reader_read (img->data, inode, 0, buf, (sqfs_u32)size) : 0;
   sqfs_free (inode);
-  if (n < 0 || (sqfs_u64) n != size)
+  if (n < 0 || (sqfs_u64)n != size)
     {
       g_free (buf);
       return sqfs_fail (error, image_path, n < 0 ? n : SQFS_ERROR_CORRUPTED), NULL;
@@ -674,12 +686,11 @@ static gint
 compare_names (gconstpointer a, gconstpointer b)
 {
   /* g_ptr_array_sort passes pointers to the elements. */
-  return strcmp (*(char *const *) a, *(char *const *) b);
+  return strcmp (*(char *const *)a, *(char *const *)b);
 }
 
 char **
-wrappy_squashfs_list_dir (const char *image_path, guint64 offset, const char *path,
-                          GError **error)
+wrappy_squashfs_list_dir (const char *image_path, guint64 offset, const char *path, GError **error)
 {
   g_autoptr (Image) img = image_open (image_path, offset, error);
   g_autoptr (GPtrArray) entries = NULL;
@@ -695,8 +706,8 @@ wrappy_squashfs_list_dir (const char *image_path, guint64 offset, const char *pa
   if (!is_dir (inode))
     {
       sqfs_free (inode);
-      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                   _("%s: %s is not a directory"), image_path, path);
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA, _ ("%s: %s is not a directory"),
+                   image_path, path);
       return NULL;
     }
   entries = read_dir_entries (img, inode, &budget, error);
@@ -704,8 +715,8 @@ wrappy_squashfs_list_dir (const char *image_path, guint64 offset, const char *pa
   if (entries == NULL)
     return NULL;
   for (guint i = 0; i < entries->len; i++)
-    g_ptr_array_add (names, g_strdup (((Entry *) entries->pdata[i])->name));
+    g_ptr_array_add (names, g_strdup (((Entry *)entries->pdata[i])->name));
   g_ptr_array_sort (names, compare_names);
   g_ptr_array_add (names, NULL);
-  return (char **) g_ptr_array_free (g_steal_pointer (&names), FALSE);
+  return (char **)g_ptr_array_free (g_steal_pointer (&names), FALSE);
 }

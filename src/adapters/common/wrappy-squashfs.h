@@ -23,8 +23,8 @@ typedef struct
  * `dest_dir` (absolute, must not exist). The image's end must lie inside the file
  * (a truncated image is an INVALID_DATA error naming the file). */
 gboolean wrappy_squashfs_extract (const char *image_path, guint64 offset, const char *dest_dir,
-                                  const WrappySquashfsLimits *limits,
-                                  GCancellable *cancellable, GError **error);
+                                  const WrappySquashfsLimits *limits, GCancellable *cancellable,
+                                  GError **error);
 
 /* Reads one regular file from the image without extracting the rest (e.g.
  * meta/snap.yaml, a .desktop file). Symlinks inside the image are followed only when

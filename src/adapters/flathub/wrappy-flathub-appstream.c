@@ -41,7 +41,7 @@ read_capped (GFile *file, gboolean gzipped, GError **error)
       if (buf->len + n > APPSTREAM_MAX)
         {
           g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                       _("its appstream data is larger than %d MiB"), APPSTREAM_MAX >> 20);
+                       _ ("its appstream data is larger than %d MiB"), APPSTREAM_MAX >> 20);
           return NULL;
         }
       g_byte_array_append (buf, chunk, n);
@@ -100,8 +100,8 @@ GPtrArray *
 wrappy_flathub_appstream_parse (GBytes *xml, GError **error)
 {
   g_autoptr (AsMetadata) md = as_metadata_new ();
-  g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func (
-      (GDestroyNotify) wrappy_catalog_entry_free);
+  g_autoptr (GPtrArray) entries
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)wrappy_catalog_entry_free);
   g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr (GError) local_error = NULL;
   gsize len;
@@ -113,7 +113,7 @@ wrappy_flathub_appstream_parse (GBytes *xml, GError **error)
   if (len == 0 || memchr (data, '\0', len) != NULL || !g_utf8_validate (data, len, NULL))
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                   _("its appstream data is empty or not UTF-8"));
+                   _ ("its appstream data is empty or not UTF-8"));
       return NULL;
     }
   as_metadata_set_format_style (md, AS_FORMAT_STYLE_CATALOG);
@@ -122,7 +122,7 @@ wrappy_flathub_appstream_parse (GBytes *xml, GError **error)
       /* libxml2's messages end in (and may hold) newlines; the user gets one line. */
       g_strstrip (g_strdelimit (local_error->message, "\r\n", ' '));
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                   _("its appstream data is malformed: %s"), local_error->message);
+                   _ ("its appstream data is malformed: %s"), local_error->message);
       return NULL;
     }
   cpts = as_metadata_get_components (md);
@@ -168,7 +168,7 @@ fetch_appstream (OstreeRepo *repo, WrappyRemote *remote, GError **error)
   else
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_FOUND,
-                   _("remote '%s' publishes no appstream data for %s"), remote->name, arch);
+                   _ ("remote '%s' publishes no appstream data for %s"), remote->name, arch);
       return NULL;
     }
   pull[0] = ref;
@@ -178,11 +178,12 @@ fetch_appstream (OstreeRepo *repo, WrappyRemote *remote, GError **error)
   if (ostree_repo_resolve_rev (repo, rev, FALSE, &commit, error)
       && ostree_repo_read_commit (repo, commit, &root, NULL, NULL, error))
     {
-      file = g_file_resolve_relative_path (root, ref == ref2 ? "appstream.xml" : "appstream.xml.gz");
+      file
+          = g_file_resolve_relative_path (root, ref == ref2 ? "appstream.xml" : "appstream.xml.gz");
       xml = read_capped (file, ref == ref1, error);
     }
   if (xml == NULL)
-    wrappy_prefix_error (error, _("remote '%s': "), remote->name);
+    wrappy_prefix_error (error, _ ("remote '%s': "), remote->name);
   return g_steal_pointer (&xml);
 }
 
@@ -201,7 +202,7 @@ wrappy_flathub_appstream_refresh (WrappyStore *store, WrappyRemote *remote, GErr
   entries = wrappy_flathub_appstream_parse (xml, error);
   if (entries == NULL)
     {
-      wrappy_prefix_error (error, _("remote '%s': "), remote->name);
+      wrappy_prefix_error (error, _ ("remote '%s': "), remote->name);
       return FALSE;
     }
   return wrappy_catalog_save ("flathub", remote->name, entries, error);

@@ -38,7 +38,7 @@ import_bundle (OstreeRepo *repo, GFile *file, const char *remote, const char *re
       || memcmp (xa, hdata, hlen) != 0)
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                   _("the bundle's header and its content disagree about its metadata"));
+                   _ ("the bundle's header and its content disagree about its metadata"));
       goto fail;
     }
   ostree_repo_transaction_set_ref (repo, remote, ref, commit);
@@ -76,7 +76,7 @@ runtime_remote (const char *runtime_ref, const char *runtime_repo_url, OstreeRep
   if (runtime_repo_url == NULL)
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_FOUND,
-                   _("no configured remote has the runtime %s; add one with 'wrappy remote add'"),
+                   _ ("no configured remote has the runtime %s; add one with 'wrappy remote add'"),
                    runtime_ref + strlen ("runtime/"));
       return NULL;
     }
@@ -93,7 +93,7 @@ runtime_remote (const char *runtime_ref, const char *runtime_repo_url, OstreeRep
   r = wrappy_remote_from_keyfile_data (name, data, len, FALSE, error);
   if (r == NULL || !wrappy_remote_save (r, TRUE, error))
     return NULL;
-  wrappy_info (_("Added remote '%s' (%s) for the runtime"), r->name, r->url);
+  wrappy_info (_ ("Added remote '%s' (%s) for the runtime"), r->name, r->url);
   *refs_out = wrappy_flathub_list_refs (repo, r, error);
   if (*refs_out == NULL)
     return NULL;
@@ -108,7 +108,8 @@ wrappy_flathub_install_bundle (WrappyStore *store, const char *path, GCancellabl
   g_autoptr (FlatpakBundleRef) bref = NULL;
   g_autoptr (GBytes) header_md = NULL;
   g_autoptr (WrappyFlatpakMetadata) md = NULL;
-  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) wrappy_install_item_free);
+  g_autoptr (GPtrArray) items
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)wrappy_install_item_free);
   g_autoptr (GError) local_error = NULL;
   g_autofree char *ref = NULL;
   g_autofree char *runtime_ref = NULL;
@@ -123,7 +124,7 @@ wrappy_flathub_install_bundle (WrappyStore *store, const char *path, GCancellabl
   if (bref == NULL)
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                   _("%s is not a valid .flatpak bundle: %s"), path, local_error->message);
+                   _ ("%s is not a valid .flatpak bundle: %s"), path, local_error->message);
       return NULL;
     }
   ref = flatpak_ref_format_ref (FLATPAK_REF (bref));
@@ -134,14 +135,14 @@ wrappy_flathub_install_bundle (WrappyStore *store, const char *path, GCancellabl
       || !wrappy_parse_ref (ref, NULL, NULL, NULL, NULL, error))
     {
       if (error && *error == NULL)
-        g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                     _("%s is not an app bundle"), path);
+        g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA, _ ("%s is not an app bundle"),
+                     path);
       return NULL;
     }
   if (strcmp (flatpak_ref_get_arch (FLATPAK_REF (bref)), wrappy_default_arch ()) != 0)
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                   _("%s is built for %s, not for this machine (%s)"), path,
+                   _ ("%s is built for %s, not for this machine (%s)"), path,
                    flatpak_ref_get_arch (FLATPAK_REF (bref)), wrappy_default_arch ());
       return NULL;
     }
@@ -153,7 +154,7 @@ wrappy_flathub_install_bundle (WrappyStore *store, const char *path, GCancellabl
   if (md->is_runtime || strcmp (md->name, flatpak_ref_get_name (FLATPAK_REF (bref))) != 0)
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                   _("malformed Flatpak metadata in bundle %s"), path);
+                   _ ("malformed Flatpak metadata in bundle %s"), path);
       return NULL;
     }
   if (!wrappy_flathub_check_not_installed (md->name, error))
@@ -168,7 +169,8 @@ wrappy_flathub_install_bundle (WrappyStore *store, const char *path, GCancellabl
   if (!wrappy_flathub_reuse_runtime (runtime_ref, items))
     {
       g_autoptr (GHashTable) refs = NULL;
-      g_autoptr (WrappyRemote) rremote = runtime_remote (runtime_ref, runtime_repo, repo, &refs, error);
+      g_autoptr (WrappyRemote) rremote
+          = runtime_remote (runtime_ref, runtime_repo, repo, &refs, error);
       g_autoptr (WrappyFlatpakMetadata) rmd = NULL;
       const char *rcommit;
       const char *one[] = { runtime_ref, NULL };
@@ -179,7 +181,7 @@ wrappy_flathub_install_bundle (WrappyStore *store, const char *path, GCancellabl
       if (rcommit == NULL)
         {
           g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_FOUND,
-                       _("%s needs the runtime %s, which remote '%s' does not have"), md->name,
+                       _ ("%s needs the runtime %s, which remote '%s' does not have"), md->name,
                        md->runtime, rremote->name);
           return NULL;
         }
@@ -188,14 +190,15 @@ wrappy_flathub_install_bundle (WrappyStore *store, const char *path, GCancellabl
       rmd = wrappy_flathub_commit_metadata (repo, rcommit, runtime_ref, error);
       if (rmd == NULL)
         return NULL;
-      g_ptr_array_add (items, wrappy_install_item_new ("base", rmd->name, runtime_ref, rcommit, "/usr"));
+      g_ptr_array_add (items,
+                       wrappy_install_item_new ("base", rmd->name, runtime_ref, rcommit, "/usr"));
       wrappy_flathub_resolve_extensions (rmd, "/usr", refs, items);
       {
         g_autoptr (GPtrArray) pull = g_ptr_array_new ();
         for (guint i = 0; i < items->len; i++)
-          g_ptr_array_add (pull, ((WrappyInstallItem *) items->pdata[i])->ref);
+          g_ptr_array_add (pull, ((WrappyInstallItem *)items->pdata[i])->ref);
         g_ptr_array_add (pull, NULL);
-        if (!wrappy_flathub_pull (repo, rremote, (const char *const *) pull->pdata, FALSE,
+        if (!wrappy_flathub_pull (repo, rremote, (const char *const *)pull->pdata, FALSE,
                                   cancellable, error))
           return NULL;
       }
@@ -203,10 +206,10 @@ wrappy_flathub_install_bundle (WrappyStore *store, const char *path, GCancellabl
 
   /* The app's ref lives under its origin's name, like flatpak's NAME-origin remotes. */
   origin_name = g_strconcat (md->name, "-origin", NULL);
-  wrappy_info (_("Importing %s from the bundle…"), md->name);
+  wrappy_info (_ ("Importing %s from the bundle…"), md->name);
   if (!import_bundle (repo, file, origin_name, ref, commit, header_md, cancellable, error))
     {
-      wrappy_prefix_error (error, _("cannot import bundle %s"), path);
+      wrappy_prefix_error (error, _ ("cannot import bundle %s"), path);
       return NULL;
     }
   if (origin != NULL && !wrappy_remote_exists (origin_name))

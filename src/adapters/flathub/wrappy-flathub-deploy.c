@@ -110,7 +110,7 @@ wrappy_flathub_finish_install (WrappyStore *store, WrappyFlatpakMetadata *md, co
   wrappy_store_sync (store);
   if (!wrappy_manifest_save (m, error))
     {
-      (void) wrappy_export_remove (md->name, NULL);
+      (void)wrappy_export_remove (md->name, NULL);
       return NULL;
     }
   return g_steal_pointer (&m);

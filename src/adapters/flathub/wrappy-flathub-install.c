@@ -50,30 +50,30 @@ wrappy_flathub_remote_error (GError **error, GError *ostree_error, WrappyRemote 
 
   if (strstr (msg, "no summary found") != NULL || strstr (msg, "Server returned HTTP 404") != NULL)
     g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_FOUND,
-                 _("remote '%s' has no Flatpak repository at %s; check the URL with 'wrappy "
-                   "remote list'"),
+                 _ ("remote '%s' has no Flatpak repository at %s; check the URL with 'wrappy "
+                    "remote list'"),
                  remote->name, remote->url);
   else if (remote->gpg_verify && remote->gpg_key == NULL
-      && (strstr (msg, "GPG") != NULL || strstr (msg, "signature") != NULL))
+           && (strstr (msg, "GPG") != NULL || strstr (msg, "signature") != NULL))
     g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_UNTRUSTED,
-                 _("remote '%s' checks signatures but has no key: add it with 'wrappy remote "
-                   "add --replace %s FILE.flatpakrepo' (or --gpg-import=KEY), or use "
-                   "--no-gpg-verify for a repo you control"),
+                 _ ("remote '%s' checks signatures but has no key: add it with 'wrappy remote "
+                    "add --replace %s FILE.flatpakrepo' (or --gpg-import=KEY), or use "
+                    "--no-gpg-verify for a repo you control"),
                  remote->name, remote->name);
   else if (ostree_error->domain == ostree_gpg_error_quark () || strstr (msg, "GPG") != NULL
            || strstr (msg, "signature") != NULL)
     g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_UNTRUSTED,
-                 _("remote '%s' failed signature verification (%s); its data may have been "
-                   "tampered with, so nothing was installed"),
+                 _ ("remote '%s' failed signature verification (%s); its data may have been "
+                    "tampered with, so nothing was installed"),
                  remote->name, msg);
   else if (g_error_matches (ostree_error, G_IO_ERROR, G_IO_ERROR_NO_SPACE)
            || strstr (msg, "No space") != NULL || strstr (msg, "min-free-space") != NULL)
-    g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NO_SPACE,
-                 _("not enough disk space in %s: %s"), wrappy_dirs_data (), msg);
+    g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NO_SPACE, _ ("not enough disk space in %s: %s"),
+                 wrappy_dirs_data (), msg);
   else
     g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NETWORK,
-                 _("cannot reach remote '%s' at %s: %s; check 'wrappy remote list' and your "
-                   "network"),
+                 _ ("cannot reach remote '%s' at %s: %s; check 'wrappy remote list' and your "
+                    "network"),
                  remote->name, remote->url, msg);
   return FALSE;
 }
@@ -111,7 +111,7 @@ pick_app_ref (GHashTable *refs, WrappyRemote *remote, const char *id, const char
       g_hash_table_iter_init (&it, refs);
       while (g_hash_table_iter_next (&it, &key, NULL))
         if (g_str_has_prefix (key, prefix))
-          g_ptr_array_add (branches, (char *) key + strlen (prefix));
+          g_ptr_array_add (branches, (char *)key + strlen (prefix));
       if (branches->len == 1)
         return g_strconcat (prefix, branches->pdata[0], NULL);
       for (guint i = 0; i < branches->len; i++)
@@ -120,17 +120,16 @@ pick_app_ref (GHashTable *refs, WrappyRemote *remote, const char *id, const char
       if (branches->len > 1)
         {
           g_ptr_array_add (branches, NULL);
-          g_autofree char *list = g_strjoinv (", ", (char **) branches->pdata);
+          g_autofree char *list = g_strjoinv (", ", (char **)branches->pdata);
           g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
-                       _("%s has several branches on '%s' (%s); pick one with %s//BRANCH"), id,
+                       _ ("%s has several branches on '%s' (%s); pick one with %s//BRANCH"), id,
                        remote->name, list, id);
           return NULL;
         }
     }
   g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_FOUND,
-               _("%s%s%s was not found on remote '%s' for %s; check the ID and the remote"),
-               id, branch ? "//" : "", branch ? branch : "", remote->name,
-               wrappy_default_arch ());
+               _ ("%s%s%s was not found on remote '%s' for %s; check the ID and the remote"), id,
+               branch ? "//" : "", branch ? branch : "", remote->name, wrappy_default_arch ());
   return NULL;
 }
 
@@ -172,7 +171,7 @@ wrappy_flathub_pull_full (OstreeRepo *repo, WrappyRemote *remote, const char *co
     g_variant_builder_add (&opts, "{sv}", "disable-static-deltas", g_variant_new_boolean (TRUE));
   if (!commit_only)
     {
-      bar = wrappy_progress_new (_("Downloading"));
+      bar = wrappy_progress_new (_ ("Downloading"));
       progress = ostree_async_progress_new_and_connect (on_pull_progress, bar);
     }
   ok = ostree_repo_pull_with_options (repo, remote->name, g_variant_builder_end (&opts), progress,
@@ -216,7 +215,7 @@ wrappy_flathub_commit_metadata (OstreeRepo *repo, const char *commit, const char
   if (!g_variant_lookup (meta, "xa.metadata", "&s", &xa))
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                   _("%s is not a Flatpak commit (it has no metadata)"), ref);
+                   _ ("%s is not a Flatpak commit (it has no metadata)"), ref);
       return NULL;
     }
   len = strlen (xa);
@@ -309,8 +308,8 @@ wrappy_flathub_reuse_runtime (const char *runtime_ref, GPtrArray *items)
           WrappyManifestLayer *l = m->layers->pdata[j];
           if (strcmp (l->kind, "base") == 0
               || (strcmp (l->kind, "deps") == 0 && g_str_has_prefix (l->mount, "/usr")))
-            g_ptr_array_add (items,
-                             wrappy_install_item_new (l->kind, l->name, l->ref, l->commit, l->mount));
+            g_ptr_array_add (
+                items, wrappy_install_item_new (l->kind, l->name, l->ref, l->commit, l->mount));
         }
       return TRUE;
     }
@@ -318,19 +317,19 @@ wrappy_flathub_reuse_runtime (const char *runtime_ref, GPtrArray *items)
 }
 
 static WrappyManifest *
-install_from_remote (WrappyStore *store, OstreeRepo *repo, WrappyRemote *remote,
-                     const char *app_id, const char *branch, GCancellable *cancellable,
-                     GError **error)
+install_from_remote (WrappyStore *store, OstreeRepo *repo, WrappyRemote *remote, const char *app_id,
+                     const char *branch, GCancellable *cancellable, GError **error)
 {
   g_autoptr (GHashTable) refs = NULL;
   g_autofree char *app_ref = NULL;
   g_autofree char *runtime_ref = NULL;
   g_autoptr (WrappyFlatpakMetadata) md = NULL;
-  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) wrappy_install_item_free);
+  g_autoptr (GPtrArray) items
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)wrappy_install_item_free);
   g_autoptr (GPtrArray) to_pull = g_ptr_array_new ();
   const char *app_commit;
 
-  wrappy_info (_("Looking up %s on remote '%s'…"), app_id, remote->name);
+  wrappy_info (_ ("Looking up %s on remote '%s'…"), app_id, remote->name);
   refs = wrappy_flathub_list_refs (repo, remote, error);
   if (refs == NULL)
     return NULL;
@@ -352,7 +351,7 @@ install_from_remote (WrappyStore *store, OstreeRepo *repo, WrappyRemote *remote,
   if (md->is_runtime || strcmp (md->name, app_id) != 0)
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                   _("malformed Flatpak metadata: %s describes '%s', not the app %s"), app_ref,
+                   _ ("malformed Flatpak metadata: %s describes '%s', not the app %s"), app_ref,
                    md->name, app_id);
       return NULL;
     }
@@ -367,8 +366,8 @@ install_from_remote (WrappyStore *store, OstreeRepo *repo, WrappyRemote *remote,
       if (runtime_commit == NULL)
         {
           g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_FOUND,
-                       _("%s needs the runtime %s, which remote '%s' does not have; add a "
-                         "remote that provides it"),
+                       _ ("%s needs the runtime %s, which remote '%s' does not have; add a "
+                          "remote that provides it"),
                        app_id, md->runtime, remote->name);
           return NULL;
         }
@@ -377,8 +376,8 @@ install_from_remote (WrappyStore *store, OstreeRepo *repo, WrappyRemote *remote,
       rmd = wrappy_flathub_commit_metadata (repo, runtime_commit, runtime_ref, error);
       if (rmd == NULL)
         return NULL;
-      g_ptr_array_add (items, wrappy_install_item_new ("base", rmd->name, runtime_ref,
-                                                       runtime_commit, "/usr"));
+      g_ptr_array_add (
+          items, wrappy_install_item_new ("base", rmd->name, runtime_ref, runtime_commit, "/usr"));
       wrappy_flathub_resolve_extensions (rmd, "/usr", refs, items);
     }
   wrappy_flathub_resolve_extensions (md, "/app", refs, items);
@@ -392,8 +391,8 @@ install_from_remote (WrappyStore *store, OstreeRepo *repo, WrappyRemote *remote,
         g_ptr_array_add (to_pull, item->ref);
     }
   g_ptr_array_add (to_pull, NULL);
-  wrappy_info (_("Installing %s with %u layer(s)…"), app_id, items->len);
-  if (!wrappy_flathub_pull (repo, remote, (const char *const *) to_pull->pdata, FALSE, cancellable,
+  wrappy_info (_ ("Installing %s with %u layer(s)…"), app_id, items->len);
+  if (!wrappy_flathub_pull (repo, remote, (const char *const *)to_pull->pdata, FALSE, cancellable,
                             error))
     return NULL;
   return wrappy_flathub_finish_install (store, md, remote->name, items, cancellable, error);
@@ -423,8 +422,8 @@ wrappy_flathub_install (WrappyStore *store, const char *remote_name, const char 
 }
 
 WrappyManifest *
-wrappy_flathub_install_flatpakref (WrappyStore *store, const char *path,
-                                   GCancellable *cancellable, GError **error)
+wrappy_flathub_install_flatpakref (WrappyStore *store, const char *path, GCancellable *cancellable,
+                                   GError **error)
 {
   g_autofree char *data = NULL;
   gsize len = 0;
@@ -444,8 +443,8 @@ wrappy_flathub_install_flatpakref (WrappyStore *store, const char *path,
   if (g_key_file_get_boolean (kf, "Flatpak Ref", "IsRuntime", NULL))
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                   _("%s describes a runtime; runtimes are installed with the apps that use "
-                     "them"),
+                   _ ("%s describes a runtime; runtimes are installed with the apps that use "
+                      "them"),
                    path);
       return NULL;
     }
@@ -455,7 +454,7 @@ wrappy_flathub_install_flatpakref (WrappyStore *store, const char *path,
     {
       if (error && *error == NULL)
         g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                     _("not a valid .flatpakref file: no Name="));
+                     _ ("not a valid .flatpakref file: no Name="));
       return NULL;
     }
   if (branch != NULL && !wrappy_validate_branch (branch, error))
@@ -481,7 +480,7 @@ wrappy_flathub_install_flatpakref (WrappyStore *store, const char *path,
       remote->name = g_strdup (remote_name);
       if (!wrappy_remote_save (remote, TRUE, error))
         return NULL;
-      wrappy_info (_("Added remote '%s' (%s)"), remote_name, remote->url);
+      wrappy_info (_ ("Added remote '%s' (%s)"), remote_name, remote->url);
     }
   return wrappy_flathub_install (store, remote_name, name, branch, cancellable, error);
 }

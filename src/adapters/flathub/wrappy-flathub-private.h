@@ -12,7 +12,7 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  char *kind;   /* base, deps, app */
+  char *kind; /* base, deps, app */
   char *name;
   char *ref;
   char *commit;
@@ -29,9 +29,8 @@ gboolean wrappy_flathub_pull (OstreeRepo *repo, WrappyRemote *remote, const char
                               gboolean commit_only, GCancellable *cancellable, GError **error);
 /* The same, with static deltas off when no_deltas, and the bytes fetched in *bytes_out
  * (nullable; only for full pulls). */
-gboolean wrappy_flathub_pull_full (OstreeRepo *repo, WrappyRemote *remote,
-                                   const char *const *refs, gboolean commit_only,
-                                   gboolean no_deltas, guint64 *bytes_out,
+gboolean wrappy_flathub_pull_full (OstreeRepo *repo, WrappyRemote *remote, const char *const *refs,
+                                   gboolean commit_only, gboolean no_deltas, guint64 *bytes_out,
                                    GCancellable *cancellable, GError **error);
 WrappyFlatpakMetadata *wrappy_flathub_commit_metadata (OstreeRepo *repo, const char *commit,
                                                        const char *ref, GError **error);

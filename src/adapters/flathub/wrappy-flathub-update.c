@@ -52,8 +52,8 @@ fetch_metadata (OstreeRepo *repo, WrappyRemote *remote, const char *ref, const c
       if (!wrappy_flathub_pull (repo, remote, one, TRUE, cancellable, error))
         return NULL;
       if (old_commit != NULL)
-        (void) ostree_repo_set_ref_immediate (repo, remote->name, ref, old_commit, cancellable,
-                                              NULL);
+        (void)ostree_repo_set_ref_immediate (repo, remote->name, ref, old_commit, cancellable,
+                                             NULL);
     }
   return wrappy_flathub_commit_metadata (repo, commit, ref, error);
 }
@@ -99,12 +99,12 @@ resolve_items (OstreeRepo *repo, WrappyRemote *remote, GHashTable *refs, WrappyM
                    m->id, md->runtime, remote->name);
       return FALSE;
     }
-  rmd = fetch_metadata (repo, remote, runtime_ref, runtime_commit,
-                        current_commit (m, runtime_ref), cancellable, error);
+  rmd = fetch_metadata (repo, remote, runtime_ref, runtime_commit, current_commit (m, runtime_ref),
+                        cancellable, error);
   if (rmd == NULL)
     return FALSE;
-  g_ptr_array_add (items,
-                   wrappy_install_item_new ("base", rmd->name, runtime_ref, runtime_commit, "/usr"));
+  g_ptr_array_add (
+      items, wrappy_install_item_new ("base", rmd->name, runtime_ref, runtime_commit, "/usr"));
   wrappy_flathub_resolve_extensions (rmd, "/usr", refs, items);
   wrappy_flathub_resolve_extensions (md, "/app", refs, items);
   g_ptr_array_add (items, wrappy_install_item_new ("app", m->id, app->ref, app_commit, "/app"));
@@ -136,7 +136,7 @@ wrappy_flathub_prepare_update (WrappyStore *store, WrappyUpdate *u, GCancellable
   g_autoptr (GHashTable) refs = NULL;
   g_autoptr (WrappyFlatpakMetadata) md = NULL;
   g_autoptr (GPtrArray) items
-      = g_ptr_array_new_with_free_func ((GDestroyNotify) wrappy_install_item_free);
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)wrappy_install_item_free);
   g_autoptr (GPtrArray) to_pull = g_ptr_array_new ();
   OstreeRepo *repo;
 
@@ -177,7 +177,7 @@ wrappy_flathub_prepare_update (WrappyStore *store, WrappyUpdate *u, GCancellable
   g_ptr_array_add (to_pull, NULL);
   wrappy_info (_ ("Downloading the update of %s…"), m->id);
   if (to_pull->len > 1
-      && !wrappy_flathub_pull_full (repo, remote, (const char *const *) to_pull->pdata, FALSE,
+      && !wrappy_flathub_pull_full (repo, remote, (const char *const *)to_pull->pdata, FALSE,
                                     deltas_disabled (), &u->downloaded, cancellable, error))
     return FALSE;
 

@@ -40,7 +40,7 @@ wrappy_flatpak_metadata_free (WrappyFlatpakMetadata *md)
 static gboolean
 bad (GError **error, const char *why)
 {
-  g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA, _("malformed Flatpak metadata: %s"),
+  g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA, _ ("malformed Flatpak metadata: %s"),
                why);
   return FALSE;
 }
@@ -53,21 +53,21 @@ is_safe_relative (const char *path)
 }
 
 static gboolean
-parse_extension (GKeyFile *kf, const char *group, const char *default_branch,
-                 GPtrArray *out, GError **error)
+parse_extension (GKeyFile *kf, const char *group, const char *default_branch, GPtrArray *out,
+                 GError **error)
 {
   WrappyExtensionPoint *ext;
   const char *name = group + strlen ("Extension ");
   g_autofree char *version = NULL;
 
   if (!wrappy_validate_app_id (name, NULL))
-    return bad (error, _("an extension has an invalid name"));
+    return bad (error, _ ("an extension has an invalid name"));
   ext = g_new0 (WrappyExtensionPoint, 1);
   g_ptr_array_add (out, ext);
   ext->name = g_strdup (name);
   ext->directory = g_key_file_get_string (kf, group, "directory", NULL);
   if (!is_safe_relative (ext->directory))
-    return bad (error, _("an extension directory is not a safe relative path"));
+    return bad (error, _ ("an extension directory is not a safe relative path"));
   ext->subdirectories = g_key_file_get_boolean (kf, group, "subdirectories", NULL);
   ext->no_autodownload = g_key_file_get_boolean (kf, group, "no-autodownload", NULL);
   ext->download_if = g_key_file_get_string (kf, group, "download-if", NULL);
@@ -80,7 +80,7 @@ parse_extension (GKeyFile *kf, const char *group, const char *default_branch,
     }
   for (char **v = ext->versions; *v; v++)
     if (!wrappy_validate_branch (*v, NULL))
-      return bad (error, _("an extension has an invalid version"));
+      return bad (error, _ ("an extension has an invalid version"));
   return TRUE;
 }
 
@@ -100,11 +100,11 @@ parse_environment (GKeyFile *kf, WrappyFlatpakMetadata *md, GError **error)
     {
       g_autofree char *v = g_key_file_get_value (kf, "Environment", *k, NULL);
       if (**k == '\0' || strchr (*k, '=') != NULL)
-        return bad (error, _("an environment variable has an invalid name"));
+        return bad (error, _ ("an environment variable has an invalid name"));
       g_ptr_array_add (env, g_strdup_printf ("%s=%s", *k, v ? v : ""));
     }
   g_ptr_array_add (env, NULL);
-  md->env = (char **) g_ptr_array_free (g_steal_pointer (&env), FALSE);
+  md->env = (char **)g_ptr_array_free (g_steal_pointer (&env), FALSE);
   return TRUE;
 }
 
@@ -118,11 +118,11 @@ wrappy_flatpak_metadata_parse (const char *data, gsize len, const char *default_
   g_auto (GStrv) groups = NULL;
   const char *group;
 
-  md->extensions = g_ptr_array_new_with_free_func ((GDestroyNotify) extension_point_free);
+  md->extensions = g_ptr_array_new_with_free_func ((GDestroyNotify)extension_point_free);
   if (memchr (data, '\0', len) != NULL)
-    return bad (error, _("it contains a NUL byte")), NULL;
+    return bad (error, _ ("it contains a NUL byte")), NULL;
   if (!g_utf8_validate (data, len, NULL))
-    return bad (error, _("it is not valid UTF-8")), NULL;
+    return bad (error, _ ("it is not valid UTF-8")), NULL;
   if (!g_key_file_load_from_data (kf, data, len, G_KEY_FILE_NONE, &local_error))
     return bad (error, local_error->message), NULL;
 
@@ -131,24 +131,24 @@ wrappy_flatpak_metadata_parse (const char *data, gsize len, const char *default_
   else if (g_key_file_has_group (kf, "Runtime"))
     group = "Runtime";
   else
-    return bad (error, _("no [Application] or [Runtime] group")), NULL;
+    return bad (error, _ ("no [Application] or [Runtime] group")), NULL;
   md->is_runtime = strcmp (group, "Runtime") == 0;
   md->name = g_key_file_get_string (kf, group, "name", NULL);
   if (md->name == NULL || !wrappy_validate_app_id (md->name, NULL))
-    return bad (error, _("missing or invalid name")), NULL;
+    return bad (error, _ ("missing or invalid name")), NULL;
   md->command = g_key_file_get_string (kf, group, "command", NULL);
   if (md->command != NULL && (md->command[0] == '\0' || strstr (md->command, "..") != NULL))
-    return bad (error, _("invalid command")), NULL;
+    return bad (error, _ ("invalid command")), NULL;
 
   if (!md->is_runtime)
     {
       g_autofree char *ref = NULL;
       md->runtime = g_key_file_get_string (kf, group, "runtime", NULL);
       if (md->runtime == NULL)
-        return bad (error, _("the app names no runtime")), NULL;
+        return bad (error, _ ("the app names no runtime")), NULL;
       ref = g_strconcat ("runtime/", md->runtime, NULL);
       if (!wrappy_parse_ref (ref, NULL, NULL, NULL, NULL, NULL))
-        return bad (error, _("the runtime is not of the form ID/ARCH/BRANCH")), NULL;
+        return bad (error, _ ("the runtime is not of the form ID/ARCH/BRANCH")), NULL;
     }
 
   md->shared = get_list (kf, "shared");

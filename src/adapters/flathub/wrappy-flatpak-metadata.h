@@ -8,9 +8,9 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  char *name;         /* the extension point, e.g. org.freedesktop.Platform.GL */
-  char *directory;    /* relative to /usr (runtime) or /app (app) */
-  char **versions;    /* branches to look for, in order */
+  char *name;      /* the extension point, e.g. org.freedesktop.Platform.GL */
+  char *directory; /* relative to /usr (runtime) or /app (app) */
+  char **versions; /* branches to look for, in order */
   gboolean subdirectories;
   gboolean no_autodownload;
   char *download_if;
@@ -36,8 +36,7 @@ typedef struct
  * extension directory that would escape its layer. default_branch is used for extension
  * points with no version (the parent's own branch). */
 WrappyFlatpakMetadata *wrappy_flatpak_metadata_parse (const char *data, gsize len,
-                                                      const char *default_branch,
-                                                      GError **error);
+                                                      const char *default_branch, GError **error);
 void wrappy_flatpak_metadata_free (WrappyFlatpakMetadata *md);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WrappyFlatpakMetadata, wrappy_flatpak_metadata_free)
 

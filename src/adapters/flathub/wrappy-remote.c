@@ -53,8 +53,7 @@ bad:
   {
     g_autofree char *shown = g_strescape (name ? name : "", NULL);
     g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_ID,
-                 _("'%s' is not a valid remote name (letters, digits, '_', '-' and '.')"),
-                 shown);
+                 _ ("'%s' is not a valid remote name (letters, digits, '_', '-' and '.')"), shown);
   }
   return FALSE;
 }
@@ -84,16 +83,16 @@ wrappy_remote_from_keyfile_data (const char *name, const char *data, gsize len, 
       || !g_key_file_load_from_data (kf, data, len, G_KEY_FILE_NONE, &local_error)
       || !g_key_file_has_group (kf, group))
     {
-      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                   _("not a valid %s file: %s"), what,
-                   local_error ? local_error->message : _("no [Flatpak] group or bad bytes"));
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA, _ ("not a valid %s file: %s"),
+                   what,
+                   local_error ? local_error->message : _ ("no [Flatpak] group or bad bytes"));
       return NULL;
     }
   url = g_key_file_get_string (kf, group, "Url", NULL);
   if (!valid_url (url))
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                   _("not a valid %s file: missing or invalid Url="), what);
+                   _ ("not a valid %s file: missing or invalid Url="), what);
       return NULL;
     }
   r = wrappy_remote_new (name, url);
@@ -109,7 +108,7 @@ wrappy_remote_from_keyfile_data (const char *name, const char *data, gsize len, 
         {
           g_free (raw);
           g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                       _("not a valid %s file: GPGKey= is not base64"), what);
+                       _ ("not a valid %s file: GPGKey= is not base64"), what);
           return NULL;
         }
       r->gpg_key = g_bytes_new_take (raw, key_len);
@@ -151,18 +150,18 @@ wrappy_remote_load (const char *name, GError **error)
     {
       if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_FOUND,
-                     _("no remote named '%s'; add it with 'wrappy remote add %s URL'"), name,
+                     _ ("no remote named '%s'; add it with 'wrappy remote add %s URL'"), name,
                      name);
       else
         g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                     _("cannot read remote '%s' (%s): %s"), name, path, local_error->message);
+                     _ ("cannot read remote '%s' (%s): %s"), name, path, local_error->message);
       return NULL;
     }
   url = g_key_file_get_string (kf, "Remote", "url", NULL);
   if (!valid_url (url))
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                   _("remote '%s' has no valid URL in %s"), name, path);
+                   _ ("remote '%s' has no valid URL in %s"), name, path);
       return NULL;
     }
   r = wrappy_remote_new (name, url);
@@ -182,14 +181,14 @@ wrappy_remote_load (const char *name, GError **error)
 static gint
 compare_names (gconstpointer a, gconstpointer b)
 {
-  return strcmp (*(const char *const *) a, *(const char *const *) b);
+  return strcmp (*(const char *const *)a, *(const char *const *)b);
 }
 
 GPtrArray *
 wrappy_remote_list (GError **error)
 {
   g_autofree char *dir = g_build_filename (wrappy_dirs_config (), "remotes", NULL);
-  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) wrappy_remote_free);
+  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify)wrappy_remote_free);
   g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
   g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   const char *name;
@@ -205,7 +204,7 @@ wrappy_remote_list (GError **error)
       g_autoptr (GError) e = NULL;
       WrappyRemote *r = wrappy_remote_load (names->pdata[i], &e);
       if (r == NULL)
-        g_printerr (_("warning: %s\n"), e->message);
+        g_printerr (_ ("warning: %s\n"), e->message);
       else
         g_ptr_array_add (out, r);
     }
@@ -227,8 +226,7 @@ wrappy_remote_save (WrappyRemote *r, gboolean replace, GError **error)
   if (!replace && g_file_test (path, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_ALREADY_INSTALLED,
-                   _("a remote named '%s' already exists; use --replace to change it"),
-                   r->name);
+                   _ ("a remote named '%s' already exists; use --replace to change it"), r->name);
       return FALSE;
     }
   g_key_file_set_string (kf, "Remote", "url", r->url);
@@ -237,8 +235,8 @@ wrappy_remote_save (WrappyRemote *r, gboolean replace, GError **error)
   g_key_file_set_boolean (kf, "Remote", "gpg-verify", r->gpg_verify);
   if (r->gpg_key)
     {
-      g_autofree char *b64 = g_base64_encode (g_bytes_get_data (r->gpg_key, NULL),
-                                              g_bytes_get_size (r->gpg_key));
+      g_autofree char *b64
+          = g_base64_encode (g_bytes_get_data (r->gpg_key, NULL), g_bytes_get_size (r->gpg_key));
       g_key_file_set_string (kf, "Remote", "gpg-key", b64);
     }
   dir = g_path_get_dirname (path);
@@ -261,7 +259,7 @@ wrappy_remote_delete (const char *name, GError **error)
       if (errno == ENOENT)
         {
           g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_FOUND,
-                       _("no remote named '%s'; see 'wrappy remote list'"), name);
+                       _ ("no remote named '%s'; see 'wrappy remote list'"), name);
           return FALSE;
         }
       return wrappy_throw_errno (error, "unlink", path);
@@ -312,7 +310,7 @@ wrappy_remote_sync_to_repo (WrappyRemote *r, OstreeRepo *repo, GError **error)
       guint imported = 0;
       if (!ostree_repo_remote_gpg_import (repo, r->name, in, NULL, &imported, NULL, error))
         {
-          wrappy_prefix_error (error, _("cannot import the GPG key of remote '%s'"), r->name);
+          wrappy_prefix_error (error, _ ("cannot import the GPG key of remote '%s'"), r->name);
           return FALSE;
         }
     }
@@ -332,11 +330,11 @@ wrappy_remote_ensure_flathub (GError **error)
     return wrappy_remote_load ("flathub", error);
   if (url == NULL || *url == '\0')
     url = WRAPPY_FLATHUB_REPO_URL;
-  wrappy_info (_("Adding the flathub remote from %s"), url);
+  wrappy_info (_ ("Adding the flathub remote from %s"), url);
   bytes = wrappy_http_get (url, 1024 * 1024, error);
   if (bytes == NULL)
     {
-      wrappy_prefix_error (error, _("cannot add the flathub remote"));
+      wrappy_prefix_error (error, _ ("cannot add the flathub remote"));
       return NULL;
     }
   data = g_bytes_get_data (bytes, &len);

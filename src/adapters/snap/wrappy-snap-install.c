@@ -669,8 +669,7 @@ build_update (WrappyStore *store, WrappyUpdate *u, const char *file,
 /* The app's revision is the channel's, but its base moved (snapd refreshes a base on its
  * own too): the same manifest on the new base. */
 static gboolean
-update_base_only (WrappyStore *store, WrappyUpdate *u, GCancellable *cancellable,
-                  GError **error)
+update_base_only (WrappyStore *store, WrappyUpdate *u, GCancellable *cancellable, GError **error)
 {
   WrappyManifestLayer *old = wrappy_manifest_get_layer (u->current, "base");
   g_autoptr (GKeyFile) kf = NULL;
@@ -709,8 +708,8 @@ update_base_only (WrappyStore *store, WrappyUpdate *u, GCancellable *cancellable
  * is not there. A sub that cannot be opened without following a symlink (the app may
  * have planted one) is left, with a warning. */
 static gboolean
-carry_revision (const char *root, const char *sub, const char *from, const char *to,
-                guint *carried, GError **error)
+carry_revision (const char *root, const char *sub, const char *from, const char *to, guint *carried,
+                GError **error)
 {
   g_autoptr (GError) local = NULL;
   struct stat st;
@@ -749,7 +748,8 @@ carry_data (WrappyUpdate *u, GError **error)
 {
   GKeyFile *from_kf = u->current->keyfile, *to_kf = u->updated->keyfile;
   g_autofree char *name = from_kf ? g_key_file_get_string (from_kf, "Snap", "name", NULL) : NULL;
-  g_autofree char *from = from_kf ? g_key_file_get_string (from_kf, "Snap", "revision", NULL) : NULL;
+  g_autofree char *from
+      = from_kf ? g_key_file_get_string (from_kf, "Snap", "revision", NULL) : NULL;
   g_autofree char *to = to_kf ? g_key_file_get_string (to_kf, "Snap", "revision", NULL) : NULL;
   g_autofree char *state = wrappy_dirs_app_state (u->current->id);
   g_autofree char *home = g_canonicalize_filename (g_get_home_dir (), "/");
@@ -769,8 +769,8 @@ carry_data (WrappyUpdate *u, GError **error)
         || !carry_revision (state, upper_home, from, to, &carried, error)
         || !carry_revision (home, in_home, from, to, &carried, error))
       {
-        g_prefix_error (error, _ ("cannot copy the data of %s revision %s to revision %s: "),
-                        name, from, to);
+        g_prefix_error (error, _ ("cannot copy the data of %s revision %s to revision %s: "), name,
+                        from, to);
         return FALSE;
       }
   }

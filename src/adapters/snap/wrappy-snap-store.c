@@ -278,7 +278,7 @@ clean_text (const char *s, gboolean paragraph)
   char *clean = wrappy_catalog_clean_text (s, G_MAXSIZE, paragraph);
 
   if (clean[0] == '\0')
-    return (void) g_free (clean), NULL;
+    return (void)g_free (clean), NULL;
   return clean;
 }
 

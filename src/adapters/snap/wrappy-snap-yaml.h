@@ -21,11 +21,11 @@ typedef struct
 typedef struct
 {
   char *name;
-  char *command; /* relative to $SNAP, may carry arguments */
+  char *command;        /* relative to $SNAP, may carry arguments */
   char **command_chain; /* programs relative to $SNAP run first, in order, each given the
                          * rest of the command line to exec (snapd's command-chain) */
-  char **plugs;  /* plug names */
-  char **env;    /* "VAR=VALUE", values unexpanded ($SNAP…) */
+  char **plugs;         /* plug names */
+  char **env;           /* "VAR=VALUE", values unexpanded ($SNAP…) */
 } WrappySnapApp;
 
 typedef struct

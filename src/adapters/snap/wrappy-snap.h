@@ -1,6 +1,6 @@
 /* The Snap source: install a snap (from the store or a local .snap file) with its base
- * and content snaps as layers (uninstall is wrappy_store_uninstall_app). Layout, IDs and the plug table are in
- * docs/snap.md. */
+ * and content snaps as layers (uninstall is wrappy_store_uninstall_app). Layout, IDs and the plug
+ * table are in docs/snap.md. */
 #pragma once
 
 #include <gio/gio.h>
@@ -26,8 +26,8 @@ WrappyManifest *wrappy_snap_install_file (WrappyStore *store, const char *path,
  * moved alone is an update of the base layer only); before the switch, the old
  * revision's SNAP_DATA and SNAP_USER_DATA are copied to the new one (docs/snap.md,
  * "Updates"). A snap installed from a file is up to date. */
-gboolean wrappy_snap_prepare_update (WrappyStore *store, WrappyUpdate *u,
-                                     GCancellable *cancellable, GError **error);
+gboolean wrappy_snap_prepare_update (WrappyStore *store, WrappyUpdate *u, GCancellable *cancellable,
+                                     GError **error);
 
 /* Plug interfaces as wrappy permissions (the table in docs/snap.md). */
 void wrappy_snap_plugs_to_permissions (char **interfaces, WrappyManifest *m);
