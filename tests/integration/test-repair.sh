@@ -90,13 +90,13 @@ test_repair_corrupted_file_repulled() {
 }
 
 test_repair_corrupted_server_down() {
+  use_own_server
   setup_hello
   corrupt_hello
   local f before
   f=$(app_layer org.wrappy.Hello)/files/bin/hello
   before=$(find "$(STORE)" -path "$(STORE)/repo/tmp" -prune -o -print | sort)
-  kill "$SERVER_PID"
-  wait "$SERVER_PID" 2>/dev/null || true
+  stop_server
   assert_fails_with 1 "reinstall org.wrappy.Hello" wrappy doctor --fix
   assert_contains "$OUT" "corrupted"
   assert_contains "$ERR" "make remote 'test' reachable"

@@ -135,8 +135,7 @@ test_update_bundle_has_nothing_to_update_from() {
 
 test_update_remote_unreachable() {
   install_v1
-  kill "$SERVER_PID"
-  wait "$SERVER_PID" 2>/dev/null || true
+  stop_server
   assert_fails_with 1 "cannot reach remote 'upd'" wrappy update "$UPD"
   ok wrappy run "$UPD"
   assert_contains "$OUT" "hello from $UPD 1.0"

@@ -13,15 +13,24 @@ need_x11() {
 }
 
 start_xvfb() {
-  # A display with a real cookie, so that the Xauthority path is exercised too.
-  local n
-  for n in $(seq 90 140); do
-    [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ] || break
-  done
-  export XAUTHORITY=$T_DIR/Xauthority DISPLAY=:$n
-  xauth -q -f "$XAUTHORITY" add ":$n" . "$(mcookie)" 2>/dev/null || fail "xauth add failed"
-  Xvfb ":$n" -auth "$XAUTHORITY" -nolisten tcp >"$T_DIR/xvfb.log" 2>&1 &
+  # A display with a real cookie, so that the Xauthority path is exercised too. Xvfb
+  # picks a free display number itself (-displayfd): files run side by side.
+  local n dfd=$T_DIR/displayfd cookie
+  export XAUTHORITY=$T_DIR/Xauthority
+  # The server takes every cookie of the file at start, whatever display it names; the
+  # clients look theirs up by display, added once Xvfb has said which.
+  cookie=$(mcookie)
+  xauth -q -f "$XAUTHORITY" add ":9999" . "$cookie" 2>/dev/null || fail "xauth add failed"
+  Xvfb -displayfd 3 -auth "$XAUTHORITY" -nolisten tcp 3>"$dfd" >"$T_DIR/xvfb.log" 2>&1 &
   echo $! >>"$T_DIR/.pids"
+  for _ in $(seq 100); do
+    [ -s "$dfd" ] && break
+    sleep 0.1
+  done
+  n=$(head -n 1 "$dfd" 2>/dev/null)
+  [ -n "$n" ] || fail "Xvfb did not start: $(cat "$T_DIR/xvfb.log")"
+  export DISPLAY=:$n
+  xauth -q -f "$XAUTHORITY" add ":$n" . "$cookie" 2>/dev/null || fail "xauth add failed"
   for _ in $(seq 100); do
     [ -S "/tmp/.X11-unix/X$n" ] && xwininfo -root >/dev/null 2>&1 && return 0
     sleep 0.1
