@@ -78,7 +78,7 @@ fi
 
 ensure_test_user || { echo "Bail out! cannot create the user $WRAPPY_TEST_USER"; exit 1; }
 ensure_system_bus || true
-build_fixtures >&2 || { echo "Bail out! could not build the fixtures"; exit 1; }
+build_fixtures >&2 || { echo "Bail out! could not build the fixtures (exit $?)"; exit 1; }
 if ! user_can_read "$file" "$WRAPPY" "$WRAPPY_PROBE"; then
   dir=$(stage)
   WRAPPY=$dir/build/src/wrappy WRAPPY_PROBE=$dir/build/tests/probe/wrappy-probe
