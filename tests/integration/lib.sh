@@ -253,9 +253,57 @@ add_signed_remote() {
   ok wrappy remote add "${1:-signed}" "$f"
 }
 
+# add_and_install ID: the remote "test" and ID from it.
+add_and_install() {
+  add_remote test
+  install_app "$1" test
+}
+
+# add_and_install ID: the remote "test" and ID from it.
+add_and_install() {
+  add_remote test
+  install_app "$1" test
+}
+
 install_app() {
   # install_app ID [REMOTE]
   ok wrappy install --from-flathub "$1" --remote "${2:-test}"
+}
+
+# cached_install NAME CMD…: CMD installs into this test's empty XDG dirs. The first test
+# of a file that asks runs it and keeps a copy of the four XDG dirs under NAME; the
+# others get a copy of that instead of installing again (the slowest part of a case). A
+# test whose XDG dirs are not empty any more runs CMD itself; the copy is kept per server,
+# whose URL the remotes name.
+cached_install() {
+  local name=$1 tmpl d tmp
+  tmpl=$_FILE_DIR/installed-$1-$(printf '%s' "${SERVER_URL:-}" | tr -c 'a-zA-Z0-9' _)
+  shift
+  for d in "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_STATE_HOME" "$XDG_CACHE_HOME"; do
+    [ -z "$(ls -A "$d")" ] || { "$@"; return; }
+  done
+  if [ -d "$tmpl" ]; then
+    for d in data config state cache; do
+      cp -a "$tmpl/$d/." "$(_xdg_dir "$d")/" || fail "could not copy the installed $name"
+    done
+    return 0
+  fi
+  "$@"
+  tmp=$tmpl.tmp.$BASHPID
+  mkdir "$tmp" || return 0
+  for d in data config state cache; do
+    cp -a "$(_xdg_dir "$d")" "$tmp/$d" || { rm -rf "$tmp"; return 0; }
+  done
+  mv "$tmp" "$tmpl"
+}
+
+_xdg_dir() {
+  case $1 in
+    data) echo "$XDG_DATA_HOME" ;;
+    config) echo "$XDG_CONFIG_HOME" ;;
+    state) echo "$XDG_STATE_HOME" ;;
+    cache) echo "$XDG_CACHE_HOME" ;;
+  esac
 }
 
 # home_snapshot FILE: every path under $HOME that is not one of wrappy's dirs.

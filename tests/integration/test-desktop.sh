@@ -4,8 +4,7 @@
 
 setup_gui() {
   start_server
-  add_remote test
-  install_app org.wrappy.Gui test
+  cached_install gui add_and_install org.wrappy.Gui
   DESKTOP=$XDG_DATA_HOME/applications/org.wrappy.Gui.desktop
   assert_file "$DESKTOP"
 }

@@ -7,8 +7,7 @@ STATE_ID=org.wrappy.Hello
 
 setup_hello() {
   start_server
-  add_remote test
-  install_app org.wrappy.Hello test
+  cached_install hello add_and_install org.wrappy.Hello
   STATE=$XDG_STATE_HOME/wrappy/$STATE_ID
 }
 

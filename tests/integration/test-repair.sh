@@ -17,8 +17,7 @@ app_layer() {
 
 setup_hello() {
   start_server
-  add_remote test
-  install_app org.wrappy.Hello test
+  cached_install hello add_and_install org.wrappy.Hello
 }
 
 # corrupt_hello: changes bin/hello in the app layer in place (the repo object is the

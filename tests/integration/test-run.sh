@@ -4,8 +4,7 @@
 
 setup_hello() {
   start_server
-  add_remote test
-  install_app org.wrappy.Hello test
+  cached_install hello add_and_install org.wrappy.Hello
 }
 
 test_run_passes_arguments() {
