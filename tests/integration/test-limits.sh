@@ -5,7 +5,7 @@
 
 setup_hello() {
   start_server
-  cached_install hello add_and_install org.wrappy.Hello
+  cached_install org.wrappy.Hello add_and_install org.wrappy.Hello
 }
 
 # The "limits:" line of the last run's stderr.

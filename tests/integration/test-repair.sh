@@ -17,7 +17,7 @@ app_layer() {
 
 setup_hello() {
   start_server
-  cached_install hello add_and_install org.wrappy.Hello
+  cached_install org.wrappy.Hello add_and_install org.wrappy.Hello
 }
 
 # corrupt_hello: changes bin/hello in the app layer in place (the repo object is the
@@ -224,8 +224,7 @@ test_repair_orphan_launcher() {
 
 test_repair_missing_launcher_reexported() {
   start_server
-  add_remote test
-  install_app org.wrappy.Gui test
+  cached_install org.wrappy.Gui add_and_install org.wrappy.Gui
   local d=$XDG_DATA_HOME/applications/org.wrappy.Gui.desktop
   assert_file "$d"
   rm -f "$d"

@@ -6,7 +6,7 @@
 
 setup_hello() {
   start_server
-  cached_install hello add_and_install org.wrappy.Hello
+  cached_install org.wrappy.Hello add_and_install org.wrappy.Hello
 }
 
 # seccomp_mode LEVEL: the Seccomp: line of /proc/self/status inside the sandbox.

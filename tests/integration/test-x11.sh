@@ -67,8 +67,7 @@ desktop_exec() {
 test_x11_window_from_desktop_file_at_full() {
   need_x11
   start_server
-  add_remote test
-  install_app org.wrappy.X11 test
+  cached_install org.wrappy.X11 add_and_install org.wrappy.X11
   start_xvfb
   local cmd
   cmd=$(desktop_exec)
@@ -83,8 +82,7 @@ test_x11_window_from_desktop_file_at_full() {
 test_x11_refused_at_paranoid_without_grant() {
   need_x11
   start_server
-  add_remote test
-  install_app org.wrappy.X11 test
+  cached_install org.wrappy.X11 add_and_install org.wrappy.X11
   start_xvfb
   run timeout 20 "$WRAPPY" run --isolation=paranoid org.wrappy.X11
   [ "$RC" != 0 ] || fail "xmessage ran at paranoid without the x11 grant"
@@ -95,8 +93,7 @@ test_x11_refused_at_paranoid_without_grant() {
 test_x11_granted_at_paranoid_on_the_command_line() {
   need_x11
   start_server
-  add_remote test
-  install_app org.wrappy.X11 test
+  cached_install org.wrappy.X11 add_and_install org.wrappy.X11
   start_xvfb
   window_appears "$WRAPPY" run --isolation=paranoid --socket=x11 org.wrappy.X11
 }
@@ -104,8 +101,7 @@ test_x11_granted_at_paranoid_on_the_command_line() {
 test_app_without_x11_sees_no_display() {
   need_x11
   start_server
-  add_remote test
-  install_app org.wrappy.Hello test
+  cached_install org.wrappy.Hello add_and_install org.wrappy.Hello
   start_xvfb
   ok wrappy run org.wrappy.Hello -- --env
   assert_not_contains "$OUT" "DISPLAY="
