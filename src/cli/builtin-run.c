@@ -17,6 +17,7 @@
 #include "wrappy-launch-spec.h"
 #include "wrappy-launch.h"
 #include "wrappy-layer-lock.h"
+#include "wrappy-ldcache.h"
 #include "wrappy-manifest.h"
 #include "wrappy-output.h"
 #include "wrappy-paths.h"
@@ -534,7 +535,7 @@ run_or_enter (gboolean enter, int argc, char **argv, int *exit_code, GError **er
            && (locks = wrappy_layer_locks_acquire (manifest, error)) != NULL)
     spec = spec_from_manifest (manifest, opt_isolation ? &level : NULL, opt_home ? &home : NULL,
                                app_args, error);
-  if (spec == NULL || !spec_add_config_paths (spec, error))
+  if (spec == NULL || !spec_add_config_paths (spec, error) || !wrappy_ldcache_prepare (spec, error))
     return FALSE;
   spec->limits = limits;
 
