@@ -146,12 +146,12 @@ bash_complete() {
     COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
     COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
     "$fn" wrappy "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
-    printf "%s\n" "${COMPREPLY[@]}"' bash "$GEN_DIR/wrappy.bash" wrappy "$@") ||
+    printf "%s\n" "${COMPREPLY[@]}"' bash "$GEN_DIR/wrappy" wrappy "$@") ||
     fail "bash completion failed for: wrappy $*"
 }
 
 test_bash_completion() {
-  need_generated wrappy.bash
+  need_generated wrappy
   local name opt
   bash_complete ""
   for name in $(table '[c["name"] for c in j["commands"]]'); do
