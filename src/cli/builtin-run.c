@@ -29,7 +29,7 @@ static char *opt_name;
 static char **opt_env, **opt_share, **opt_unshare, **opt_bind, **opt_ro_bind, **opt_socket;
 static gboolean opt_current_dir, opt_tmp_root, opt_host;
 
-static GOptionEntry entries[] = {
+const GOptionEntry wrappy_run_options[] = {
   { "isolation", 0, 0, G_OPTION_ARG_STRING, &opt_isolation,
     N_ ("Isolation level: none, partial, full or paranoid"), N_ ("LEVEL") },
   { "home", 0, 0, G_OPTION_ARG_STRING, &opt_home,
@@ -472,10 +472,9 @@ parse_limits (WrappyLimits *l, GError **error)
 
 /* run and enter: enter is run with a shell for command and no app arguments. */
 static gboolean
-run_or_enter (gboolean enter, int argc, char **argv, int *exit_code, GError **error)
+run_or_enter (const WrappyCommand *cmd, gboolean enter, int argc, char **argv, int *exit_code,
+              GError **error)
 {
-  g_autoptr (GOptionContext) context
-      = g_option_context_new (enter ? _ ("ID") : _ ("ID [-- ARGS…] | --host PROGRAM [ARGS…]"));
   g_autoptr (WrappyManifest) manifest = NULL;
   g_autoptr (WrappyLaunchSpec) spec = NULL;
   g_autoptr (WrappyPlan) plan = NULL;
@@ -487,12 +486,7 @@ run_or_enter (gboolean enter, int argc, char **argv, int *exit_code, GError **er
   g_autofree char *limits_line = NULL;
   char **app_args;
 
-  g_option_context_set_summary (context, enter
-                                             ? _ ("Start an interactive shell in an app's sandbox.")
-                                             : _ ("Run an installed app in its sandbox."));
-  /* Stop at the ID: "wrappy run ID --isolation=none" passes the option to the app. */
-  g_option_context_set_strict_posix (context, TRUE);
-  if (!wrappy_parse_options (context, entries, &argc, &argv, error))
+  if (!wrappy_parse_options (cmd, &argc, &argv, error))
     return FALSE;
   if (enter && opt_host)
     return usage_error (error, _ ("--host is for run, not enter"));
@@ -558,10 +552,10 @@ run_or_enter (gboolean enter, int argc, char **argv, int *exit_code, GError **er
 
 WRAPPY_BUILTIN (run)
 {
-  return run_or_enter (FALSE, argc, argv, exit_code, error);
+  return run_or_enter (cmd, FALSE, argc, argv, exit_code, error);
 }
 
 WRAPPY_BUILTIN (enter)
 {
-  return run_or_enter (TRUE, argc, argv, exit_code, error);
+  return run_or_enter (cmd, TRUE, argc, argv, exit_code, error);
 }
