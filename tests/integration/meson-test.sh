@@ -44,14 +44,14 @@ user_can_read() {
   done
 }
 
-# stage: copies the binaries (with wrappy-backend and the message catalogs found
-# relative to them), the probe and tests/ to a world-readable directory named after
-# their content; prints its path.
+# stage: copies the binaries (with wrappy-backend, and the message catalogs, man page and
+# completions found relative to them), the probe and tests/ to a world-readable directory
+# named after their content; prints its path.
 stage() {
   local bindir hash dir tmp
   bindir=$(dirname "$WRAPPY")
   hash=$({
-    cat "$WRAPPY" "$bindir"/wrappy-backend "$WRAPPY_PROBE" 2>/dev/null
+    cat "$WRAPPY" "$bindir"/wrappy-backend "$WRAPPY_PROBE" "$bindir"/../data/* 2>/dev/null
     tar -C "$TOP" -cf - tests/integration tests/fixtures 2>/dev/null
   } | sha256sum | cut -c1-16)
   dir=/tmp/wrappy-stage-$hash
@@ -61,6 +61,11 @@ stage() {
     mkdir -p "$tmp/build/src" "$tmp/build/tests/probe" "$tmp/tests"
     cp "$WRAPPY" "$bindir"/wrappy-backend "$tmp/build/src/"
     [ ! -f "$WRAPPY_PROBE" ] || cp "$WRAPPY_PROBE" "$tmp/build/tests/probe/"
+    # The man page and completions generated beside them (tests/integration/test-help.sh).
+    if [ -d "$bindir/../data" ]; then
+      mkdir -p "$tmp/build/data"
+      find "$bindir/../data" -maxdepth 1 -type f -exec cp {} "$tmp/build/data/" \;
+    fi
     if [ -d "$bindir/../po" ]; then
       (cd "$bindir/.." && find po -name '*.mo' -exec cp --parents {} "$tmp/build/" \;)
     fi
