@@ -312,6 +312,56 @@ home_snapshot() {
     -o -path ./.config/wrappy -o -path ./.cache/wrappy \) -prune -o -print) | sort >"$1"
 }
 
+# ---------------------------------------------------------------- X11
+# start_xvfb: an Xvfb of the test's own, stopped when the test ends; sets DISPLAY and
+# XAUTHORITY.
+start_xvfb() {
+  # A display with a real cookie, so that the Xauthority path is exercised too. Xvfb
+  # picks a free display number itself (-displayfd): files run side by side.
+  local n dfd=$T_DIR/displayfd cookie
+  export XAUTHORITY=$T_DIR/Xauthority
+  # The server takes every cookie of the file at start, whatever display it names; the
+  # clients look theirs up by display, added once Xvfb has said which.
+  cookie=$(mcookie)
+  xauth -q -f "$XAUTHORITY" add ":9999" . "$cookie" 2>/dev/null || fail "xauth add failed"
+  Xvfb -displayfd 3 -auth "$XAUTHORITY" -nolisten tcp 3>"$dfd" >"$T_DIR/xvfb.log" 2>&1 &
+  echo $! >>"$T_DIR/.pids"
+  for _ in $(seq 100); do
+    [ -s "$dfd" ] && break
+    sleep 0.1
+  done
+  n=$(head -n 1 "$dfd" 2>/dev/null)
+  [ -n "$n" ] || fail "Xvfb did not start: $(cat "$T_DIR/xvfb.log")"
+  export DISPLAY=:$n
+  xauth -q -f "$XAUTHORITY" add ":$n" . "$cookie" 2>/dev/null || fail "xauth add failed"
+  for _ in $(seq 100); do
+    [ -S "/tmp/.X11-unix/X$n" ] && xwininfo -root >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  fail "Xvfb did not start: $(cat "$T_DIR/xvfb.log")"
+}
+
+# screenshot_window NAME PNG: the window NAME as a PNG (kept in WRAPPY_TEST_SCREENSHOTS
+# when set, to look at); prints its number of distinct colours.
+screenshot_window() {
+  local xwd=$T_DIR/shot.xwd n
+  xwd -silent -name "$1" >"$xwd" 2>/dev/null || fail "xwd could not dump the window $1"
+  n=$("$PYTHON" "$LIB_DIR/xwd2png.py" "$xwd" "$2") || fail "the dump of $1 is not readable"
+  if [ -n "${WRAPPY_TEST_SCREENSHOTS:-}" ]; then
+    mkdir -p "$WRAPPY_TEST_SCREENSHOTS" && cp "$2" "$WRAPPY_TEST_SCREENSHOTS/" 2>/dev/null
+  fi
+  echo "$n"
+}
+
+# wait_window NAME: 0 once a top-level window NAME is on the display (10 s at most).
+wait_window() {
+  for _ in $(seq 100); do
+    xwininfo -root -tree 2>/dev/null | grep -q "\"$1\"" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
 # ---------------------------------------------------------------- users and services
 ensure_test_user() {
   [ "$(id -u)" = 0 ] || return 0

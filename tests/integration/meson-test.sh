@@ -33,7 +33,9 @@ fi
 build_fixtures() {
   "$TOP/tests/fixtures/make-repo.sh" "$WRAPPY_FIXTURES" &&
     "$TOP/tests/fixtures/make-appimage.sh" "$WRAPPY_FIXTURES-appimage" &&
-    "$TOP/tests/fixtures/make-snaps.sh" "$WRAPPY_FIXTURES-snaps"
+    "$TOP/tests/fixtures/make-snaps.sh" "$WRAPPY_FIXTURES-snaps" &&
+    { [ "$(basename "$file")" != test-realapp.sh ] ||
+      "$TOP/tests/fixtures/make-gtk-runtime.sh" "$WRAPPY_FIXTURES-gtk"; }
 }
 
 # user_can_read PATH…: the test user can reach every PATH.

@@ -12,41 +12,6 @@ need_x11() {
   command -v xmessage >/dev/null || skip "xmessage is not installed (package x11-utils)"
 }
 
-start_xvfb() {
-  # A display with a real cookie, so that the Xauthority path is exercised too. Xvfb
-  # picks a free display number itself (-displayfd): files run side by side.
-  local n dfd=$T_DIR/displayfd cookie
-  export XAUTHORITY=$T_DIR/Xauthority
-  # The server takes every cookie of the file at start, whatever display it names; the
-  # clients look theirs up by display, added once Xvfb has said which.
-  cookie=$(mcookie)
-  xauth -q -f "$XAUTHORITY" add ":9999" . "$cookie" 2>/dev/null || fail "xauth add failed"
-  Xvfb -displayfd 3 -auth "$XAUTHORITY" -nolisten tcp 3>"$dfd" >"$T_DIR/xvfb.log" 2>&1 &
-  echo $! >>"$T_DIR/.pids"
-  for _ in $(seq 100); do
-    [ -s "$dfd" ] && break
-    sleep 0.1
-  done
-  n=$(head -n 1 "$dfd" 2>/dev/null)
-  [ -n "$n" ] || fail "Xvfb did not start: $(cat "$T_DIR/xvfb.log")"
-  export DISPLAY=:$n
-  xauth -q -f "$XAUTHORITY" add ":$n" . "$cookie" 2>/dev/null || fail "xauth add failed"
-  for _ in $(seq 100); do
-    [ -S "/tmp/.X11-unix/X$n" ] && xwininfo -root >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  fail "Xvfb did not start: $(cat "$T_DIR/xvfb.log")"
-}
-
-# wait_window NAME: 0 once a top-level window NAME is on the display (10 s at most).
-wait_window() {
-  for _ in $(seq 100); do
-    xwininfo -root -tree 2>/dev/null | grep -q "\"$1\"" && return 0
-    sleep 0.1
-  done
-  return 1
-}
-
 # window_appears CMD…: CMD (in the background) puts a window wrappy-x11 on the display;
 # it is stopped afterwards.
 window_appears() {
