@@ -21,6 +21,9 @@ TOP=$(cd "$HERE/../.." && pwd)
 WRAPPY_FIXTURES=${WRAPPY_FIXTURES_DIR:-/var/tmp/wrappy-fixtures}/$(
   WRAPPY_PROBE=$WRAPPY_PROBE "$TOP/tests/fixtures/make-repo.sh" --print-hash)
 export WRAPPY_FIXTURES
+WRAPPY_GTK_FIXTURES=$(dirname "$WRAPPY_FIXTURES")/wrappy-gtk-$(
+  "$TOP/tests/fixtures/make-gtk-runtime.sh" --print-hash)
+export WRAPPY_GTK_FIXTURES
 
 if [ "$who" = user ] && [ "$(id -u)" != 0 ]; then
   echo "1..0 # SKIP only root can run the tests as the unprivileged user"
@@ -35,7 +38,7 @@ build_fixtures() {
     "$TOP/tests/fixtures/make-appimage.sh" "$WRAPPY_FIXTURES-appimage" &&
     "$TOP/tests/fixtures/make-snaps.sh" "$WRAPPY_FIXTURES-snaps" &&
     { [ "$(basename "$file")" != test-realapp.sh ] ||
-      "$TOP/tests/fixtures/make-gtk-runtime.sh" "$WRAPPY_FIXTURES-gtk"; }
+      "$TOP/tests/fixtures/make-gtk-runtime.sh" "$WRAPPY_GTK_FIXTURES"; }
 }
 
 # user_can_read PATH…: the test user can reach every PATH.

@@ -9,7 +9,11 @@
 APP=org.wrappy.GtkHello
 TITLE="wrappy gtkhello"
 GREETING="Hello from a library in /app/lib"
-GTK_FIX=${WRAPPY_FIXTURES}-gtk
+# Keyed by its own content hash beside the other fixtures: a new probe or fixture script
+# does not rebuild 500 MB.
+: "${WRAPPY_GTK_FIXTURES:=$(dirname "$WRAPPY_FIXTURES")/wrappy-gtk-$(
+  "$LIB_DIR/../fixtures/make-gtk-runtime.sh" --print-hash)}"
+GTK_FIX=$WRAPPY_GTK_FIXTURES
 "$LIB_DIR/../fixtures/make-gtk-runtime.sh" "$GTK_FIX" ||
   { echo "Bail out! could not build the GTK fixture" >&2; exit 1; }
 
