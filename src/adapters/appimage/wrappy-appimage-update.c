@@ -168,7 +168,8 @@ wrappy_zsync_parse_header (const char *data, gsize len, const char *zsync_url, W
   if (strlen (head) != (gsize)(end - data) || !g_utf8_validate (head, -1, NULL))
     return bad_zsync (error, zsync_url, _ ("its header is not text"));
   lines = g_strsplit (head, "\n", -1);
-  if (!g_str_has_prefix (lines[0], "zsync:"))
+  /* An empty header (the file starts with "\n\n") splits into no lines at all. */
+  if (lines[0] == NULL || !g_str_has_prefix (lines[0], "zsync:"))
     return bad_zsync (error, zsync_url, _ ("it does not start with a zsync: line"));
   for (char **l = lines + 1; *l; l++)
     {
