@@ -15,63 +15,93 @@
 #include "wrappy-i18n.h"
 #include "wrappy-output.h"
 
-typedef struct
-{
-  const char *name;
-  const char *summary;
-  WrappyBuiltinFunc fn;
-} WrappyCommand;
-
 /* The `wrappy` binary itself links only what starting an app needs (GLib alone); every
  * other command (libostree, libflatpak, libcurl, libappstream, GIO, json-glib: some 75
  * shared libraries, ~30 ms of dynamic loading) lives in wrappy-backend, built from this
- * same file, which `wrappy` execs for them. */
+ * same file, which `wrappy` execs for them. Their handlers and options are left out of
+ * `wrappy` (STORE), which needs only their names for its errors. */
 #ifdef WRAPPY_FRONTEND
-#define STORE_CMD(fn) NULL
+#define STORE(x) NULL
 #else
-#define STORE_CMD(fn) fn
+#define STORE(x) x
 #endif
 
-static const WrappyCommand commands[] = {
-  { "remote", N_ ("Add, list or remove Flatpak remotes"), STORE_CMD (wrappy_builtin_remote) },
-  { "search", N_ ("Search Flathub, the AppImage catalog and the Snap Store"),
-    wrappy_builtin_search },
-  { "install", N_ ("Install an app from Flathub, a .flatpakref or a .flatpak bundle"),
-    STORE_CMD (wrappy_builtin_install) },
-  { "list", N_ ("List installed apps (or runtimes)"), STORE_CMD (wrappy_builtin_list) },
-  { "info", N_ ("Show an installed app and the layers it uses"), STORE_CMD (wrappy_builtin_info) },
-  { "run", N_ ("Run an installed app in its sandbox"), wrappy_builtin_run },
-  { "enter", N_ ("Start an interactive shell in an app's sandbox"), wrappy_builtin_enter },
-  { "uninstall", N_ ("Remove an installed app (its data stays unless asked)"),
-    STORE_CMD (wrappy_builtin_uninstall) },
-  { "gc", N_ ("Remove layers and stored content that no app uses"), STORE_CMD (wrappy_builtin_gc) },
-  { "clean", N_ ("Delete apps' private data and writable layers"),
-    STORE_CMD (wrappy_builtin_clean) },
-  { "update", N_ ("Update installed apps to their newest version"),
-    STORE_CMD (wrappy_builtin_update) },
-  { "snapshot", N_ ("Keep a copy of an app's data and version"),
-    STORE_CMD (wrappy_builtin_snapshot) },
-  { "snapshots", N_ ("List an app's snapshots"), STORE_CMD (wrappy_builtin_snapshots) },
-  { "rollback", N_ ("Put an app's data and version back as a snapshot kept them"),
-    STORE_CMD (wrappy_builtin_rollback) },
-  { "doctor", N_ ("Check what this host supports and what each isolation level can apply"),
-    STORE_CMD (wrappy_builtin_doctor) },
-  { "repair", N_ ("Repair the store (the same as 'wrappy doctor --fix')"),
-    STORE_CMD (wrappy_builtin_repair) },
-  /* Hidden: the parts of `search` that need the network, run by it as child processes. */
-  { "search-refresh", NULL, STORE_CMD (wrappy_builtin_search_refresh) },
-  { "search-snap", NULL, STORE_CMD (wrappy_builtin_search_snap) },
+static const WrappyCommand remote_commands[] = {
+  { "add", N_ ("NAME URL|FILE.flatpakrepo"),
+    N_ ("Add (or with --replace, replace) a Flatpak remote"), NULL,
+    STORE (wrappy_remote_add_options), STORE (wrappy_builtin_remote_add), WRAPPY_OPERAND_FILE },
+  { "list", NULL, N_ ("List the Flatpak remotes"), NULL, NULL, STORE (wrappy_builtin_remote_list),
+    WRAPPY_OPERAND_NONE },
+  { "remove", N_ ("NAME"), N_ ("Remove a Flatpak remote"), NULL, NULL,
+    STORE (wrappy_builtin_remote_remove), WRAPPY_OPERAND_REMOTE },
+  { NULL },
+};
+
+/* The single source of wrappy's command line: see wrappy-builtins.h. */
+const WrappyCommand wrappy_commands[] = {
+  { "remote", N_ ("add|list|remove …"), N_ ("Add, list or remove Flatpak remotes"), NULL, NULL,
+    STORE (wrappy_builtin_remote), WRAPPY_OPERAND_NONE, 0, remote_commands },
+  { "search", N_ ("QUERY…"), N_ ("Search Flathub, the AppImage catalog and the Snap Store"),
+    N_ ("Catalogs are kept for a day; --refresh fetches them again."), wrappy_search_options,
+    wrappy_builtin_search, WRAPPY_OPERAND_TEXT },
+  { "install",
+    N_ ("--from-flathub ID[//BRANCH] [--remote NAME] | --from-appimage FILE|URL|NAME | "
+        "--from-snap NAME|FILE.snap [--channel CHANNEL] | FILE"),
+    N_ ("Install an app from a Flatpak remote, an AppImage or a snap"),
+    N_ ("FILE is a .flatpakref, a .flatpak bundle, an AppImage or a .snap; its format is "
+        "detected."),
+    STORE (wrappy_install_options), STORE (wrappy_builtin_install), WRAPPY_OPERAND_FILE },
+  { "list", NULL, N_ ("List installed apps (or runtimes)"), NULL, STORE (wrappy_list_options),
+    STORE (wrappy_builtin_list), WRAPPY_OPERAND_NONE },
+  { "info", N_ ("ID"), N_ ("Show an installed app and the layers it uses"), NULL, NULL,
+    STORE (wrappy_builtin_info), WRAPPY_OPERAND_APP },
+  { "run", N_ ("ID [-- ARGS…] | --host PROGRAM [ARGS…]"),
+    N_ ("Run an installed app in its sandbox"),
+    N_ ("Options stop at the ID: what follows it is passed to the app. The exit status is the "
+        "app's own."),
+    wrappy_run_options, wrappy_builtin_run, WRAPPY_OPERAND_APP, WRAPPY_COMMAND_OPTIONS_FIRST },
+  { "enter", N_ ("ID"), N_ ("Start an interactive shell in an app's sandbox"), NULL,
+    wrappy_run_options, wrappy_builtin_enter, WRAPPY_OPERAND_APP, WRAPPY_COMMAND_OPTIONS_FIRST },
+  { "uninstall", N_ ("ID"), N_ ("Remove an installed app (its data stays unless asked)"), NULL,
+    STORE (wrappy_uninstall_options), STORE (wrappy_builtin_uninstall), WRAPPY_OPERAND_APP },
+  { "gc", NULL, N_ ("Remove layers and stored content that no app uses"),
+    N_ ("Nothing that an installed app, a snapshot or a running app uses is removed."),
+    STORE (wrappy_gc_options), STORE (wrappy_builtin_gc), WRAPPY_OPERAND_NONE },
+  { "clean", N_ ("ID…|--host NAME…|--all"), N_ ("Delete apps' private data and writable layers"),
+    NULL, STORE (wrappy_clean_options), STORE (wrappy_builtin_clean), WRAPPY_OPERAND_APP },
+  { "update", N_ ("[ID…]"), N_ ("Update installed apps to their newest version"),
+    N_ ("Without an ID every installed app is updated; each app's data is kept."),
+    STORE (wrappy_update_options), STORE (wrappy_builtin_update), WRAPPY_OPERAND_APP },
+  { "snapshot", N_ ("ID [NAME]"), N_ ("Keep a copy of an app's data and version"), NULL,
+    STORE (wrappy_snapshot_options), STORE (wrappy_builtin_snapshot), WRAPPY_OPERAND_APP },
+  { "snapshots", N_ ("ID"), N_ ("List an app's snapshots"), NULL, NULL,
+    STORE (wrappy_builtin_snapshots), WRAPPY_OPERAND_APP },
+  { "rollback", N_ ("ID SNAPSHOT"),
+    N_ ("Put an app's data and version back as a snapshot kept them"), NULL,
+    STORE (wrappy_rollback_options), STORE (wrappy_builtin_rollback), WRAPPY_OPERAND_APP },
+  { "doctor", NULL, N_ ("Check what this host supports and what each isolation level can apply"),
+    N_ ("It also checks the store; --fix repairs what it finds."), STORE (wrappy_doctor_options),
+    STORE (wrappy_builtin_doctor), WRAPPY_OPERAND_NONE },
+  { "repair", NULL, N_ ("Repair the store (the same as 'wrappy doctor --fix')"), NULL, NULL,
+    STORE (wrappy_builtin_repair), WRAPPY_OPERAND_NONE },
+  { "help", N_ ("[COMMAND]"), N_ ("Show the commands, or a command's options"), NULL, NULL,
+    STORE (wrappy_builtin_help), WRAPPY_OPERAND_COMMAND },
+  /* Hidden: the parts of `search` that need the network, run by it as child processes;
+   * what the shell completions ask at completion time; the table as JSON for the build
+   * (man page and completions). */
+  { "search-refresh", "SOURCE:ORIGIN…", NULL, NULL, STORE (wrappy_search_refresh_options),
+    STORE (wrappy_builtin_search_refresh) },
+  { "search-snap", "QUERY…", NULL, NULL, NULL, STORE (wrappy_builtin_search_snap) },
+  { "complete", "apps|remotes", NULL, NULL, NULL, STORE (wrappy_builtin_complete) },
+  { "dump-commands", NULL, NULL, NULL, NULL, STORE (wrappy_builtin_dump_commands) },
   { NULL },
 };
 
 static void
 usage (FILE *out)
 {
-  fprintf (out, _ ("Usage: wrappy [--verbose] [--json] COMMAND [OPTIONS] [ARGS]\n\nCommands:\n"));
-  for (const WrappyCommand *c = commands; c->name != NULL; c++)
-    if (c->summary != NULL)
-      fprintf (out, "  %-12s %s\n", c->name, _ (c->summary));
-  fprintf (out, _ ("\nRun 'wrappy COMMAND --help' for a command's options.\n"));
+  g_autofree char *text = wrappy_commands_usage ();
+  fputs (text, out);
 }
 
 #ifdef WRAPPY_FRONTEND
@@ -157,13 +187,11 @@ main (int argc, char **argv)
       return 2;
     }
 
-  for (const WrappyCommand *c = commands; c->name != NULL; c++)
-    if (strcmp (c->name, argv[i]) == 0)
-      cmd = c;
+  cmd = wrappy_command_find (wrappy_commands, argv[i]);
   if (cmd == NULL)
     {
-      fprintf (stderr, _ ("error: unknown command '%s'; see 'wrappy --help'\n"), argv[i]);
-      return 2;
+      wrappy_command_unknown (NULL, argv[i], &error);
+      return report (error);
     }
 
 #ifdef WRAPPY_FRONTEND
@@ -172,7 +200,7 @@ main (int argc, char **argv)
 #endif
 
   /* Commands after the first also accept --json/--verbose (e.g. `wrappy list --json`). */
-  if (!cmd->fn (argc - i, argv + i, &exit_code, &error))
+  if (!cmd->fn (cmd, argc - i, argv + i, &exit_code, &error))
     return report (error);
   return exit_code;
 }

@@ -23,7 +23,7 @@
 
 static gboolean opt_all, opt_yes, opt_host;
 
-static GOptionEntry entries[] = {
+const GOptionEntry wrappy_clean_options[] = {
   { "all", 0, 0, G_OPTION_ARG_NONE, &opt_all, N_ ("Clean every app's state"), NULL },
   { "yes", 'y', 0, G_OPTION_ARG_NONE, &opt_yes, N_ ("Do not ask for confirmation"), NULL },
   { "host", 0, 0, G_OPTION_ARG_NONE, &opt_host,
@@ -164,13 +164,11 @@ print_json (GPtrArray *ids, const guint64 *sizes)
 
 WRAPPY_BUILTIN (clean)
 {
-  g_autoptr (GOptionContext) ctx = g_option_context_new (_ ("ID…|--host NAME…|--all"));
   g_autoptr (GPtrArray) ids = NULL;
   g_autofree guint64 *sizes = NULL;
   guint64 total = 0;
 
-  g_option_context_set_summary (ctx, _ ("Delete apps' private data and writable layers."));
-  if (!wrappy_parse_options (ctx, entries, &argc, &argv, error))
+  if (!wrappy_parse_options (cmd, &argc, &argv, error))
     return FALSE;
   if (opt_all == (argc > 1) || (opt_all && opt_host))
     {

@@ -577,7 +577,7 @@ print_json (const Check *checks, const LevelReport *levels, const WrappyRepairRe
 
 static gboolean opt_fix;
 
-static GOptionEntry entries[] = {
+const GOptionEntry wrappy_doctor_options[] = {
   { "fix", 0, 0, G_OPTION_ARG_NONE, &opt_fix,
     N_ ("Repair the store: what can be fetched or checked out again is, nothing is lost"), NULL },
   { NULL },
@@ -598,16 +598,12 @@ store_verdict (const WrappyRepairReport *store, GError **error)
 
 WRAPPY_BUILTIN (doctor)
 {
-  g_autoptr (GOptionContext) context = g_option_context_new (NULL);
   g_autoptr (WrappyRepairReport) store = NULL;
   Check checks[N_CHECKS];
   LevelReport levels[WRAPPY_ISOLATION_PARANOID + 1];
   WrappyLimitsFacts facts;
 
-  g_option_context_set_summary (context, _ ("Check what this host supports, what each isolation "
-                                            "level can apply here, and the store (--fix "
-                                            "repairs it)."));
-  if (!wrappy_parse_options (context, entries, &argc, &argv, error))
+  if (!wrappy_parse_options (cmd, &argc, &argv, error))
     return FALSE;
   if (argc > 1)
     {
@@ -645,5 +641,5 @@ WRAPPY_BUILTIN (doctor)
 WRAPPY_BUILTIN (repair)
 {
   opt_fix = TRUE;
-  return wrappy_builtin_doctor (argc, argv, exit_code, error);
+  return wrappy_builtin_doctor (cmd, argc, argv, exit_code, error);
 }

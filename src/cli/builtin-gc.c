@@ -12,7 +12,7 @@
 
 static gboolean opt_dry_run;
 
-static GOptionEntry entries[] = {
+const GOptionEntry wrappy_gc_options[] = {
   { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &opt_dry_run,
     N_ ("Only say what would be removed and freed"), NULL },
   { NULL },
@@ -94,13 +94,10 @@ wrappy_cli_report_gc (WrappyGcResult *r)
 
 WRAPPY_BUILTIN (gc)
 {
-  g_autoptr (GOptionContext) ctx = g_option_context_new (NULL);
   g_autoptr (WrappyStore) store = NULL;
   g_auto (WrappyGcResult) r = { 0 };
 
-  g_option_context_set_summary (ctx, _ ("Remove the layers and stored content that no "
-                                        "installed app, snapshot or running app uses."));
-  if (!wrappy_parse_options (ctx, entries, &argc, &argv, error))
+  if (!wrappy_parse_options (cmd, &argc, &argv, error))
     return FALSE;
   if (argc != 1)
     {

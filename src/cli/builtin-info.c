@@ -33,13 +33,12 @@ print_field (const char *label, const char *value)
 
 WRAPPY_BUILTIN (info)
 {
-  g_autoptr (GOptionContext) ctx = g_option_context_new (_ ("ID"));
   g_autoptr (WrappyManifest) m = NULL;
   g_autofree char *size = NULL;
   g_autofree char *state = NULL;
   g_autofree char *source = NULL;
 
-  if (!wrappy_parse_options (ctx, NULL, &argc, &argv, error))
+  if (!wrappy_parse_options (cmd, &argc, &argv, error))
     return FALSE;
   if (argc != 2)
     {

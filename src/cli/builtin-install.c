@@ -18,7 +18,7 @@
 static char *opt_from_flathub, *opt_remote, *opt_from_appimage;
 static char *opt_from_snap, *opt_channel;
 
-static GOptionEntry entries[] = {
+const GOptionEntry wrappy_install_options[] = {
   { "from-flathub", 0, 0, G_OPTION_ARG_STRING, &opt_from_flathub,
     N_ ("Install the Flatpak app ID (optionally ID//BRANCH)"), N_ ("ID") },
   { "from-appimage", 0, 0, G_OPTION_ARG_STRING, &opt_from_appimage,
@@ -93,14 +93,12 @@ report_installed (WrappyManifest *m)
 
 WRAPPY_BUILTIN (install)
 {
-  g_autoptr (GOptionContext) ctx = g_option_context_new (
-      _ ("[--from-flathub ID[//BRANCH] | --from-appimage FILE|URL|NAME | FILE]"));
   g_autoptr (WrappyStore) store = NULL;
   g_autoptr (WrappyManifest) m = NULL;
   g_autofree char *id = NULL;
   g_autofree char *branch = NULL;
 
-  if (!wrappy_parse_options (ctx, entries, &argc, &argv, error))
+  if (!wrappy_parse_options (cmd, &argc, &argv, error))
     return FALSE;
   if (opt_from_snap != NULL || opt_channel != NULL)
     {

@@ -13,7 +13,7 @@
 
 static gboolean opt_runtimes;
 
-static GOptionEntry entries[] = {
+const GOptionEntry wrappy_list_options[] = {
   { "runtimes", 0, 0, G_OPTION_ARG_NONE, &opt_runtimes,
     N_ ("List the shared base and deps layers instead, with the apps using them"), NULL },
   { NULL },
@@ -124,10 +124,9 @@ list_runtimes (GPtrArray *apps)
 
 WRAPPY_BUILTIN (list)
 {
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("");
   g_autoptr (GPtrArray) apps = NULL;
 
-  if (!wrappy_parse_options (ctx, entries, &argc, &argv, error))
+  if (!wrappy_parse_options (cmd, &argc, &argv, error))
     return FALSE;
   if (argc != 1)
     {

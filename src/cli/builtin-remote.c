@@ -13,7 +13,7 @@
 static gboolean opt_no_gpg_verify, opt_replace;
 static char *opt_gpg_import, *opt_title;
 
-static GOptionEntry add_entries[] = {
+const GOptionEntry wrappy_remote_add_options[] = {
   { "no-gpg-verify", 0, 0, G_OPTION_ARG_NONE, &opt_no_gpg_verify,
     N_ ("Do not verify signatures (only for repos you control)"), NULL },
   { "replace", 0, 0, G_OPTION_ARG_NONE, &opt_replace, N_ ("Replace a remote of the same name"),
@@ -57,13 +57,11 @@ remote_from_source (const char *name, const char *source, GError **error)
   return wrappy_remote_new (name, source);
 }
 
-static gboolean
-remote_add (int argc, char **argv, GError **error)
+WRAPPY_BUILTIN (remote_add)
 {
-  g_autoptr (GOptionContext) ctx = g_option_context_new (_ ("NAME URL|FILE.flatpakrepo"));
   g_autoptr (WrappyRemote) r = NULL;
 
-  if (!wrappy_parse_options (ctx, add_entries, &argc, &argv, error))
+  if (!wrappy_parse_options (cmd, &argc, &argv, error))
     return FALSE;
   if (argc != 3)
     {
@@ -105,13 +103,11 @@ remote_add (int argc, char **argv, GError **error)
   return TRUE;
 }
 
-static gboolean
-remote_list (int argc, char **argv, GError **error)
+WRAPPY_BUILTIN (remote_list)
 {
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("");
   g_autoptr (GPtrArray) remotes = NULL;
 
-  if (!wrappy_parse_options (ctx, NULL, &argc, &argv, error))
+  if (!wrappy_parse_options (cmd, &argc, &argv, error))
     return FALSE;
   remotes = wrappy_remote_list (error);
   if (remotes == NULL)
@@ -146,12 +142,10 @@ remote_list (int argc, char **argv, GError **error)
   return TRUE;
 }
 
-static gboolean
-remote_remove (int argc, char **argv, GError **error)
+WRAPPY_BUILTIN (remote_remove)
 {
-  g_autoptr (GOptionContext) ctx = g_option_context_new (_ ("NAME"));
 
-  if (!wrappy_parse_options (ctx, NULL, &argc, &argv, error))
+  if (!wrappy_parse_options (cmd, &argc, &argv, error))
     return FALSE;
   if (argc != 2)
     {
@@ -166,13 +160,27 @@ remote_remove (int argc, char **argv, GError **error)
 
 WRAPPY_BUILTIN (remote)
 {
-  if (argc >= 2 && strcmp (argv[1], "add") == 0)
-    return remote_add (argc - 1, argv + 1, error);
-  if (argc >= 2 && strcmp (argv[1], "list") == 0)
-    return remote_list (argc - 1, argv + 1, error);
-  if (argc >= 2 && (strcmp (argv[1], "remove") == 0 || strcmp (argv[1], "delete") == 0))
-    return remote_remove (argc - 1, argv + 1, error);
-  g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
-               _ ("usage: wrappy remote add|list|remove …"));
-  return FALSE;
+  const WrappyCommand *sub;
+
+  if (argc >= 2 && (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0))
+    {
+      g_autofree char *help = wrappy_command_help (cmd);
+      fputs (help, stdout);
+      return TRUE;
+    }
+  if (argc < 2 || argv[1][0] == '-')
+    {
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
+                   _ ("usage: wrappy remote add|list|remove …"));
+      return FALSE;
+    }
+  /* flatpak calls it remote-delete. */
+  sub = wrappy_command_find (cmd->subcommands,
+                             strcmp (argv[1], "delete") == 0 ? "remove" : argv[1]);
+  if (sub == NULL)
+    {
+      wrappy_command_unknown (cmd, argv[1], error);
+      return FALSE;
+    }
+  return sub->fn (sub, argc - 1, argv + 1, exit_code, error);
 }

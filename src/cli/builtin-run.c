@@ -17,6 +17,7 @@
 #include "wrappy-launch-spec.h"
 #include "wrappy-launch.h"
 #include "wrappy-layer-lock.h"
+#include "wrappy-ldcache.h"
 #include "wrappy-manifest.h"
 #include "wrappy-output.h"
 #include "wrappy-paths.h"
@@ -28,7 +29,7 @@ static char *opt_name;
 static char **opt_env, **opt_share, **opt_unshare, **opt_bind, **opt_ro_bind, **opt_socket;
 static gboolean opt_current_dir, opt_tmp_root, opt_host;
 
-static GOptionEntry entries[] = {
+const GOptionEntry wrappy_run_options[] = {
   { "isolation", 0, 0, G_OPTION_ARG_STRING, &opt_isolation,
     N_ ("Isolation level: none, partial, full or paranoid"), N_ ("LEVEL") },
   { "home", 0, 0, G_OPTION_ARG_STRING, &opt_home,
@@ -432,10 +433,9 @@ parse_limits (WrappyLimits *l, GError **error)
 
 /* run and enter: enter is run with a shell for command and no app arguments. */
 static gboolean
-run_or_enter (gboolean enter, int argc, char **argv, int *exit_code, GError **error)
+run_or_enter (const WrappyCommand *cmd, gboolean enter, int argc, char **argv, int *exit_code,
+              GError **error)
 {
-  g_autoptr (GOptionContext) context
-      = g_option_context_new (enter ? _ ("ID") : _ ("ID [-- ARGS…] | --host PROGRAM [ARGS…]"));
   g_autoptr (WrappyManifest) manifest = NULL;
   g_autoptr (WrappyLaunchSpec) spec = NULL;
   g_autoptr (WrappyPlan) plan = NULL;
@@ -447,12 +447,7 @@ run_or_enter (gboolean enter, int argc, char **argv, int *exit_code, GError **er
   g_autofree char *limits_line = NULL;
   char **app_args;
 
-  g_option_context_set_summary (context, enter
-                                             ? _ ("Start an interactive shell in an app's sandbox.")
-                                             : _ ("Run an installed app in its sandbox."));
-  /* Stop at the ID: "wrappy run ID --isolation=none" passes the option to the app. */
-  g_option_context_set_strict_posix (context, TRUE);
-  if (!wrappy_parse_options (context, entries, &argc, &argv, error))
+  if (!wrappy_parse_options (cmd, &argc, &argv, error))
     return FALSE;
   if (enter && opt_host)
     return usage_error (error, _ ("--host is for run, not enter"));
@@ -495,7 +490,7 @@ run_or_enter (gboolean enter, int argc, char **argv, int *exit_code, GError **er
            && (locks = wrappy_layer_locks_acquire (manifest, error)) != NULL)
     spec = spec_from_manifest (manifest, opt_isolation ? &level : NULL, opt_home ? &home : NULL,
                                app_args, error);
-  if (spec == NULL || !spec_add_config_paths (spec, error))
+  if (spec == NULL || !spec_add_config_paths (spec, error) || !wrappy_ldcache_prepare (spec, error))
     return FALSE;
   spec->limits = limits;
 
@@ -518,10 +513,10 @@ run_or_enter (gboolean enter, int argc, char **argv, int *exit_code, GError **er
 
 WRAPPY_BUILTIN (run)
 {
-  return run_or_enter (FALSE, argc, argv, exit_code, error);
+  return run_or_enter (cmd, FALSE, argc, argv, exit_code, error);
 }
 
 WRAPPY_BUILTIN (enter)
 {
-  return run_or_enter (TRUE, argc, argv, exit_code, error);
+  return run_or_enter (cmd, TRUE, argc, argv, exit_code, error);
 }

@@ -24,7 +24,7 @@
 
 static gboolean opt_force;
 
-static GOptionEntry refresh_entries[] = {
+const GOptionEntry wrappy_search_refresh_options[] = {
   { "force", 0, 0, G_OPTION_ARG_NONE, &opt_force, N_ ("Refresh even fresh catalogs"), NULL },
   { NULL },
 };
@@ -76,9 +76,8 @@ refresh_one (const char *spec, GError **error)
 
 WRAPPY_BUILTIN (search_refresh)
 {
-  g_autoptr (GOptionContext) context = g_option_context_new ("SOURCE:ORIGIN…");
 
-  if (!wrappy_parse_options (context, refresh_entries, &argc, &argv, error))
+  if (!wrappy_parse_options (cmd, &argc, &argv, error))
     return FALSE;
   for (int i = 1; i < argc; i++)
     {
@@ -105,7 +104,6 @@ WRAPPY_BUILTIN (search_refresh)
 
 WRAPPY_BUILTIN (search_snap)
 {
-  g_autoptr (GOptionContext) context = g_option_context_new ("QUERY…");
   g_autoptr (GError) local_error = NULL;
   g_autoptr (GPtrArray) results = NULL;
   g_autofree char *query = NULL;
@@ -113,7 +111,7 @@ WRAPPY_BUILTIN (search_snap)
   const guint8 *data;
   gsize len, done = 0;
 
-  if (!wrappy_parse_options (context, NULL, &argc, &argv, error))
+  if (!wrappy_parse_options (cmd, &argc, &argv, error))
     return FALSE;
   query = g_strjoinv (" ", argv + 1);
   results = wrappy_snap_store_find (query, &local_error);

@@ -27,7 +27,7 @@
 static gboolean opt_refresh;
 static char **opt_sources;
 
-static GOptionEntry entries[] = {
+const GOptionEntry wrappy_search_options[] = {
   { "refresh", 0, 0, G_OPTION_ARG_NONE, &opt_refresh,
     N_ ("Download the catalogs again even if they are less than a day old"), NULL },
   { "source", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_sources,
@@ -251,7 +251,6 @@ mark_installed (GPtrArray *hits)
 
 WRAPPY_BUILTIN (search)
 {
-  g_autoptr (GOptionContext) context = g_option_context_new (_ ("QUERY…"));
   g_autoptr (GPtrArray) remotes = NULL;
   g_autoptr (GPtrArray) hits
       = g_ptr_array_new_with_free_func ((GDestroyNotify)wrappy_search_hit_free);
@@ -262,9 +261,7 @@ WRAPPY_BUILTIN (search)
   int snap_fd = -1;
   guint searched = 0;
 
-  g_option_context_set_summary (context, _ ("Search Flathub, the AppImage catalog and the Snap "
-                                            "Store. Catalogs are kept for a day."));
-  if (!wrappy_parse_options (context, entries, &argc, &argv, error) || !parse_sources (&s, error))
+  if (!wrappy_parse_options (cmd, &argc, &argv, error) || !parse_sources (&s, error))
     return FALSE;
   if (argc < 2)
     return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,

@@ -20,17 +20,15 @@
 
 static gboolean opt_delete, opt_yes;
 
-static GOptionEntry snapshot_entries[] = {
+const GOptionEntry wrappy_snapshot_options[] = {
   { "delete", 0, 0, G_OPTION_ARG_NONE, &opt_delete, N_ ("Delete the snapshot NAME instead"), NULL },
   { NULL },
 };
 
-static GOptionEntry rollback_entries[] = {
+const GOptionEntry wrappy_rollback_options[] = {
   { "yes", 'y', 0, G_OPTION_ARG_NONE, &opt_yes, N_ ("Do not ask for confirmation"), NULL },
   { NULL },
 };
-
-static GOptionEntry no_entries[] = { { NULL } };
 
 /* The store, locked, with what a killed snapshot command left of this app's cleared. */
 static WrappyStore *
@@ -95,15 +93,12 @@ delete_snapshot (int argc, char **argv, GError **error)
 
 WRAPPY_BUILTIN (snapshot)
 {
-  g_autoptr (GOptionContext) ctx = g_option_context_new (_ ("ID [NAME]"));
   g_autoptr (WrappyStore) store = NULL;
   g_autoptr (WrappyManifest) m = NULL;
   g_autoptr (WrappySnapshotInfo) info = NULL;
   g_autofree char *size = NULL;
 
-  g_option_context_set_summary (ctx,
-                                _ ("Keep a copy of an app's data and version to roll back to."));
-  if (!wrappy_parse_options (ctx, snapshot_entries, &argc, &argv, error))
+  if (!wrappy_parse_options (cmd, &argc, &argv, error))
     return FALSE;
   if (opt_delete)
     return delete_snapshot (argc, argv, error);
@@ -163,12 +158,10 @@ print_table (GPtrArray *list)
 
 WRAPPY_BUILTIN (snapshots)
 {
-  g_autoptr (GOptionContext) ctx = g_option_context_new (_ ("ID"));
   g_autoptr (WrappyStore) store = NULL;
   g_autoptr (GPtrArray) list = NULL;
 
-  g_option_context_set_summary (ctx, _ ("List an app's snapshots, oldest first."));
-  if (!wrappy_parse_options (ctx, no_entries, &argc, &argv, error))
+  if (!wrappy_parse_options (cmd, &argc, &argv, error))
     return FALSE;
   if (argc != 2)
     {
@@ -210,7 +203,6 @@ confirm (const char *id, const char *name, GError **error)
 
 WRAPPY_BUILTIN (rollback)
 {
-  g_autoptr (GOptionContext) ctx = g_option_context_new (_ ("ID SNAPSHOT"));
   g_autoptr (WrappyStore) store = NULL;
   g_autoptr (WrappyManifest) m = NULL;
   g_autoptr (WrappyManifest) after = NULL;
@@ -220,9 +212,7 @@ WRAPPY_BUILTIN (rollback)
   const char *id, *name;
   gboolean found = FALSE;
 
-  g_option_context_set_summary (ctx,
-                                _ ("Put an app's data and version back as a snapshot kept them."));
-  if (!wrappy_parse_options (ctx, rollback_entries, &argc, &argv, error))
+  if (!wrappy_parse_options (cmd, &argc, &argv, error))
     return FALSE;
   if (argc != 3)
     {

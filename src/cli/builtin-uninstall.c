@@ -15,7 +15,7 @@
 
 static gboolean opt_delete_data, opt_yes;
 
-static GOptionEntry entries[] = {
+const GOptionEntry wrappy_uninstall_options[] = {
   { "delete-data", 0, 0, G_OPTION_ARG_NONE, &opt_delete_data,
     N_ ("Also delete the app's private data and state"), NULL },
   { "yes", 'y', 0, G_OPTION_ARG_NONE, &opt_yes,
@@ -69,12 +69,11 @@ offer_gc (WrappyStore *store)
 
 WRAPPY_BUILTIN (uninstall)
 {
-  g_autoptr (GOptionContext) ctx = g_option_context_new (_ ("ID"));
   g_autoptr (WrappyStore) store = NULL;
   g_autoptr (WrappyManifest) m = NULL;
   const char *id;
 
-  if (!wrappy_parse_options (ctx, entries, &argc, &argv, error))
+  if (!wrappy_parse_options (cmd, &argc, &argv, error))
     return FALSE;
   if (argc != 2)
     {
@@ -84,7 +83,10 @@ WRAPPY_BUILTIN (uninstall)
     }
   id = argv[1];
   if (!wrappy_validate_app_id (id, error))
-    return FALSE;
+    {
+      wrappy_manifest_suggest_id (id, error);
+      return FALSE;
+    }
   store = wrappy_store_open (error);
   if (store == NULL || !wrappy_store_lock (store, error))
     return FALSE;

@@ -30,7 +30,7 @@
 
 static gboolean opt_yes;
 
-static GOptionEntry entries[] = {
+const GOptionEntry wrappy_update_options[] = {
   { "yes", 'y', 0, G_OPTION_ARG_NONE, &opt_yes,
     N_ ("Do not ask before granting the permissions an update adds"), NULL },
   { NULL },
@@ -356,15 +356,13 @@ report (GPtrArray *results, GError *last_error, guint failed, GError **error)
 
 WRAPPY_BUILTIN (update)
 {
-  g_autoptr (GOptionContext) ctx = g_option_context_new (_ ("[ID…]"));
   g_autoptr (WrappyStore) store = NULL;
   g_autoptr (GPtrArray) apps = NULL;
   g_autoptr (GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify)app_result_free);
   g_autoptr (GError) last_error = NULL;
   guint failed = 0;
 
-  g_option_context_set_summary (ctx, _ ("Update installed apps (all of them without IDs)."));
-  if (!wrappy_parse_options (ctx, entries, &argc, &argv, error))
+  if (!wrappy_parse_options (cmd, &argc, &argv, error))
     return FALSE;
   store = wrappy_store_open (error);
   if (store == NULL || !wrappy_store_lock (store, error))

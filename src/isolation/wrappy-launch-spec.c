@@ -38,6 +38,8 @@ wrappy_launch_spec_free (WrappyLaunchSpec *spec)
   g_strfreev (spec->filesystems);
   g_free (spec->state_dir);
   g_free (spec->cwd);
+  g_free (spec->ld_cache);
+  g_free (spec->ld_cache_dir);
   g_clear_pointer (&spec->binds, g_ptr_array_unref);
   g_free (spec);
 }

@@ -75,7 +75,13 @@ typedef struct
   GPtrArray *binds;      /* WrappyBind*: explicit binds, applied after the grants */
   gboolean tmp_root;     /* the writable upper layer is a tmpfs, gone at exit */
   WrappyLimits limits;   /* asked for; the level may add defaults */
+  char *ld_cache;        /* a loader cache made for this layout (wrappy-ldcache.h), bound
+                          * read-only at /etc/ld.so.cache in place of the base's */
+  char *ld_cache_dir;    /* making one: this host dir, writable at WRAPPY_LD_CACHE_DIR */
 } WrappyLaunchSpec;
+
+/* Where a sandbox that makes a loader cache writes it. */
+#define WRAPPY_LD_CACHE_DIR "/run/wrappy-ld-cache"
 
 WrappyLaunchSpec *wrappy_launch_spec_new (void);
 void wrappy_launch_spec_free (WrappyLaunchSpec *spec);

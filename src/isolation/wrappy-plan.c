@@ -399,7 +399,8 @@ add_etc_entries (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHos
       const char *link = NULL;
 
       if (TABLE_HAS (etc_not_from_base, *e) || strchr (*e, '/') != NULL
-          || (host_etc && TABLE_HAS (etc_not_from_host, *e)))
+          || (host_etc && TABLE_HAS (etc_not_from_host, *e))
+          || (spec->ld_cache != NULL && strcmp (*e, "ld.so.cache") == 0))
         continue;
       if (host_etc && f->host_etc_links != NULL)
         link = g_hash_table_lookup (f->host_etc_links, *e);
@@ -446,6 +447,11 @@ add_etc (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFacts *
   if (f->has_machine_id)
     add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO | WRAPPY_OP_FLAG_OPTIONAL, "/etc/machine-id",
             "/etc/machine-id", 0);
+  /* The loader cache made for this app's layout: it knows /app/lib (issue 17). */
+  if (spec->ld_cache != NULL)
+    add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO, spec->ld_cache, "/etc/ld.so.cache", 0);
+  if (spec->ld_cache_dir != NULL)
+    add_op (plan, WRAPPY_OP_BIND, 0, spec->ld_cache_dir, WRAPPY_LD_CACHE_DIR, 0);
 }
 
 static void

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include "wrappy-i18n.h"
 #include "wrappy-id.h"
 #include "wrappy-manifest.h"
+#include "wrappy-suggest.h"
 
 #define MANIFEST_SUFFIX ".manifest"
 
@@ -329,23 +331,77 @@ wrappy_manifest_load_file (const char *path, GError **error)
   return wrappy_manifest_from_keyfile (kf, error);
 }
 
+static int
+compare_strings (const void *a, const void *b)
+{
+  return strcmp (*(char *const *)a, *(char *const *)b);
+}
+
 WrappyManifest *
 wrappy_manifest_load (const char *id, GError **error)
 {
   g_autofree char *path = NULL;
 
   if (!wrappy_validate_app_id (id, error))
-    return NULL;
+    {
+      wrappy_manifest_suggest_id (id, error);
+      return NULL;
+    }
   path = wrappy_manifest_path (id);
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     {
-      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_INSTALLED,
-                   _ ("%s is not installed; see 'wrappy list', or install it with "
-                      "'wrappy install --from-flathub %s'"),
-                   id, id);
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_INSTALLED, _ ("%s is not installed"), id);
+      if (!wrappy_manifest_suggest_id (id, error))
+        {
+          g_clear_error (error);
+          g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_INSTALLED,
+                       _ ("%s is not installed; see 'wrappy list', or install it with "
+                          "'wrappy install --from-flathub %s'"),
+                       id, id);
+        }
       return NULL;
     }
   return wrappy_manifest_load_file (path, error);
+}
+
+gboolean
+wrappy_manifest_suggest_id (const char *id, GError **error)
+{
+  g_auto (GStrv) ids = NULL;
+  const char *guess;
+  char *message;
+
+  if (error == NULL || *error == NULL)
+    return FALSE;
+  ids = wrappy_manifest_installed_ids ();
+  guess = wrappy_suggest (id, (const char *const *)ids);
+  if (guess == NULL)
+    return FALSE;
+  message = g_strdup_printf (_ ("%s; did you mean '%s'?"), (*error)->message, guess);
+  g_free ((*error)->message);
+  (*error)->message = message;
+  return TRUE;
+}
+
+char **
+wrappy_manifest_installed_ids (void)
+{
+  g_autofree char *dir = g_build_filename (wrappy_dirs_data (), "apps", NULL);
+  g_autoptr (GStrvBuilder) ids = g_strv_builder_new ();
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  g_auto (GStrv) result = NULL;
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_suffix (name, MANIFEST_SUFFIX) && name[0] != '.')
+      {
+        g_autofree char *id = g_strndup (name, strlen (name) - strlen (MANIFEST_SUFFIX));
+        if (wrappy_validate_app_id (id, NULL))
+          g_strv_builder_add (ids, id);
+      }
+  result = g_strv_builder_end (ids);
+  qsort (result, g_strv_length (result), sizeof (char *), compare_strings);
+  return g_steal_pointer (&result);
 }
 
 gboolean

@@ -66,7 +66,8 @@ gboolean wrappy_manifest_layer_is_host (const WrappyManifestLayer *l);
 char *wrappy_manifest_layer_host_path (const WrappyManifestLayer *l);
 
 char *wrappy_manifest_path (const char *id);
-/* NOT_INSTALLED when there is none; INVALID_DATA when it cannot be read. */
+/* NOT_INSTALLED when there is none (naming the closest installed ID when one is close);
+ * INVALID_DATA when it cannot be read. */
 WrappyManifest *wrappy_manifest_load (const char *id, GError **error);
 WrappyManifest *wrappy_manifest_load_file (const char *path, GError **error);
 /* The key file of m; groups of m->keyfile other than the ones the struct holds (an
@@ -79,6 +80,12 @@ WrappyManifest *wrappy_manifest_from_keyfile (GKeyFile *kf, GError **error);
 gboolean wrappy_manifest_save (WrappyManifest *m, GError **error);
 gboolean wrappy_manifest_delete (const char *id, GError **error);
 gboolean wrappy_manifest_is_installed (const char *id);
+/* The IDs of the installed apps, sorted, from the manifests' names alone (without reading
+ * them): for completion and "did you mean". Empty when there are none or no store. */
+char **wrappy_manifest_installed_ids (void);
+/* Adds "; did you mean 'ID'?" to error (about id) when an installed app's ID is close to
+ * id; FALSE when none is. */
+gboolean wrappy_manifest_suggest_id (const char *id, GError **error);
 
 /* Every installed app's manifest, sorted by ID; unreadable ones are skipped with a
  * warning so that one broken file never hides the others. */

@@ -23,10 +23,18 @@ set -o pipefail
 
 LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP_DIR=$(cd "$LIB_DIR/../.." && pwd)
-: "${WRAPPY:=$TOP_DIR/build/src/wrappy}"
+# Run by hand, a file finds the binary in build/ or else in the newest build directory
+# of this checkout (meson setup other-dir); meson test passes WRAPPY itself.
+if [ -z "${WRAPPY:-}" ]; then
+  WRAPPY=$TOP_DIR/build/src/wrappy
+  [ -x "$WRAPPY" ] || WRAPPY=$(ls -t "$TOP_DIR"/*/src/wrappy 2>/dev/null | head -n 1)
+  : "${WRAPPY:=$TOP_DIR/build/src/wrappy}"
+fi
+# The escape suite's probe is built beside the binary (BUILD/tests/probe).
+: "${WRAPPY_PROBE:=$(dirname "$WRAPPY")/../tests/probe/wrappy-probe}"
 : "${WRAPPY_TEST_USER:=wrappy-test}"
 : "${WRAPPY_FIXTURES:=${TMPDIR:-/var/tmp}/wrappy-fixtures-$(id -u)}"
-export WRAPPY WRAPPY_TEST_USER WRAPPY_FIXTURES
+export WRAPPY WRAPPY_PROBE WRAPPY_TEST_USER WRAPPY_FIXTURES
 
 if [ -x /usr/bin/python3 ]; then PYTHON=/usr/bin/python3; else PYTHON=python3; fi
 
@@ -149,28 +157,55 @@ ensure_fixtures() {
   "$LIB_DIR/../fixtures/make-repo.sh" "$WRAPPY_FIXTURES"
 }
 
-# start_server [--delay S] [--rate B/S] [--log FILE] [ROOT]: serves ROOT (default the fixtures) on a
-# free loopback port; sets SERVER_URL and SERVER_PID; stopped when the test ends.
+# start_server [--own] [--delay S] [--rate B/S] [--log FILE] [ROOT]: serves ROOT (default
+# the fixtures) on a free loopback port; sets SERVER_URL and SERVER_PID; stopped when the
+# test ends. The plain form reuses the one server of the whole file (started by
+# run_tests); a test that stops its server with stop_server asks for its own with --own.
 start_server() {
-  local args=() root=$WRAPPY_FIXTURES portfile
+  local args=() root=$WRAPPY_FIXTURES portfile own=0
   while [ $# -gt 0 ]; do
     case "$1" in
-      --delay | --rate | --log) args+=("$1" "$2"); shift 2 ;;
-      *) root=$1; shift ;;
+      --delay | --rate | --log) args+=("$1" "$2"); own=1; shift 2 ;;
+      --own) own=1; shift ;;
+      *) root=$1; own=1; shift ;;
     esac
   done
-  portfile=$(mktemp -u "$T_DIR/port.XXXXXX")
-  "$PYTHON" "$LIB_DIR/httpd.py" "$root" "$portfile" --lifetime 900 "${args[@]}" \
+  if [ "$own" = 0 ] && [ -n "${_FILE_SERVER_URL:-}" ]; then
+    SERVER_URL=$_FILE_SERVER_URL SERVER_PID=$_FILE_SERVER_PID
+    return 0
+  fi
+  _spawn_httpd "$root" "$T_DIR" 900 "${args[@]}" || fail "HTTP server did not start"
+  echo "$SERVER_PID" >>"$T_DIR/.pids"
+}
+
+# _spawn_httpd ROOT DIR LIFETIME [ARGS…]: httpd.py on a free port; sets SERVER_PID and
+# SERVER_URL once it listens.
+_spawn_httpd() {
+  local root=$1 dir=$2 lifetime=$3 portfile i
+  shift 3
+  portfile=$(mktemp -u "$dir/port.XXXXXX")
+  "$PYTHON" "$LIB_DIR/httpd.py" "$root" "$portfile" --lifetime "$lifetime" "$@" \
     >/dev/null 2>&1 &
   SERVER_PID=$!
-  echo "$SERVER_PID" >>"$T_DIR/.pids"
-  local i
-  for i in $(seq 100); do
+  for i in $(seq 200); do
     [ -s "$portfile" ] && break
-    sleep 0.05
+    sleep 0.02
   done
-  [ -s "$portfile" ] || fail "HTTP server did not start"
+  [ -s "$portfile" ] || return 1
   SERVER_URL="http://127.0.0.1:$(cat "$portfile")"
+}
+
+# use_own_server: start_server in this test starts a server of its own (call it first).
+use_own_server() {
+  _FILE_SERVER_URL="" _FILE_SERVER_PID=""
+}
+
+# stop_server: the test's own server (start_server --own) goes away, for tests of an
+# unreachable remote.
+stop_server() {
+  [ "$SERVER_PID" != "${_FILE_SERVER_PID:-}" ] || fail "stop_server needs use_own_server or start_server --own"
+  kill "$SERVER_PID"
+  wait "$SERVER_PID" 2>/dev/null || true
 }
 
 # start_snapstore [--mode M] [--hang S]: the Snap Store stand-in (snapstore.py, modes
@@ -218,9 +253,57 @@ add_signed_remote() {
   ok wrappy remote add "${1:-signed}" "$f"
 }
 
+# add_and_install ID: the remote "test" and ID from it.
+add_and_install() {
+  add_remote test
+  install_app "$1" test
+}
+
+# add_and_install ID: the remote "test" and ID from it.
+add_and_install() {
+  add_remote test
+  install_app "$1" test
+}
+
 install_app() {
   # install_app ID [REMOTE]
   ok wrappy install --from-flathub "$1" --remote "${2:-test}"
+}
+
+# cached_install NAME CMD…: CMD installs into this test's empty XDG dirs. The first test
+# of a file that asks runs it and keeps a copy of the four XDG dirs under NAME; the
+# others get a copy of that instead of installing again (the slowest part of a case). A
+# test whose XDG dirs are not empty any more runs CMD itself; the copy is kept per server,
+# whose URL the remotes name.
+cached_install() {
+  local name=$1 tmpl d tmp
+  tmpl=$_FILE_DIR/installed-$1-$(printf '%s' "${SERVER_URL:-}" | tr -c 'a-zA-Z0-9' _)
+  shift
+  for d in "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_STATE_HOME" "$XDG_CACHE_HOME"; do
+    [ -z "$(ls -A "$d")" ] || { "$@"; return; }
+  done
+  if [ -d "$tmpl" ]; then
+    for d in data config state cache; do
+      cp -a "$tmpl/$d/." "$(_xdg_dir "$d")/" || fail "could not copy the installed $name"
+    done
+    return 0
+  fi
+  "$@"
+  tmp=$tmpl.tmp.$BASHPID
+  mkdir "$tmp" || return 0
+  for d in data config state cache; do
+    cp -a "$(_xdg_dir "$d")" "$tmp/$d" || { rm -rf "$tmp"; return 0; }
+  done
+  mv "$tmp" "$tmpl"
+}
+
+_xdg_dir() {
+  case $1 in
+    data) echo "$XDG_DATA_HOME" ;;
+    config) echo "$XDG_CONFIG_HOME" ;;
+    state) echo "$XDG_STATE_HOME" ;;
+    cache) echo "$XDG_CACHE_HOME" ;;
+  esac
 }
 
 # home_snapshot FILE: every path under $HOME that is not one of wrappy's dirs.
@@ -254,13 +337,19 @@ ensure_system_bus() {
 as_test_user() {
   runuser -u "$WRAPPY_TEST_USER" -- env -i \
     PATH=/usr/local/bin:/usr/bin:/bin HOME="$(getent passwd "$WRAPPY_TEST_USER" | cut -d: -f6)" \
-    LANG=C.UTF-8 WRAPPY="$WRAPPY" WRAPPY_FIXTURES="$WRAPPY_FIXTURES" \
+    LANG=C.UTF-8 WRAPPY="$WRAPPY" WRAPPY_PROBE="$WRAPPY_PROBE" WRAPPY_FIXTURES="$WRAPPY_FIXTURES" \
     WRAPPY_TEST_USER="$WRAPPY_TEST_USER" WRAPPY_TEST_FILTER="${WRAPPY_TEST_FILTER:-}" \
     WRAPPY_TEST_VERBOSE="${WRAPPY_TEST_VERBOSE:-0}" WRAPPY_TEST_AS=caller TMPDIR=/tmp \
     "$@"
 }
 
 # ---------------------------------------------------------------- the runner
+_cleanup_file() {
+  [ -z "${_FILE_SERVER_PID:-}" ] || kill "$_FILE_SERVER_PID" 2>/dev/null || true
+  chmod -R u+rwX "$_FILE_DIR" 2>/dev/null || true
+  rm -rf "$_FILE_DIR"
+}
+
 _cleanup_test() {
   local p
   if [ -f "$T_DIR/.pids" ]; then
@@ -312,8 +401,17 @@ run_tests() {
     while read -r n; do names+=("$n"); done < <(declare -F | awk '{print $3}' | grep '^test_')
   fi
   local who passed=0 failed=0 skipped=0 i=0 rc
-  _SKIPFILE=$(mktemp "${TMPDIR:-/tmp}/wrappy-skip.XXXXXX")
-  trap 'rm -f "$_SKIPFILE"' EXIT
+  _FILE_DIR=$(mktemp -d "${TMPDIR:-/tmp}/wrappy-file.XXXXXX")
+  chmod 0755 "$_FILE_DIR"
+  _SKIPFILE=$_FILE_DIR/skip
+  trap _cleanup_file EXIT
+  # One fixture server for the whole file (start_server without arguments reuses it).
+  if grep -q 'start_server' "$self"; then
+    _spawn_httpd "$WRAPPY_FIXTURES" "$_FILE_DIR" 7200 ||
+      { echo "Bail out! the HTTP server did not start" >&2; exit 1; }
+    _FILE_SERVER_URL=$SERVER_URL _FILE_SERVER_PID=$SERVER_PID
+    unset SERVER_URL SERVER_PID
+  fi
   who=$(id -un)
   echo "# $(basename "$0") as $who"
   for n in "${names[@]}"; do

@@ -5,8 +5,7 @@
 
 test_clean_removes_state_keeps_app() {
   start_server
-  add_remote test
-  install_app org.wrappy.Hello test
+  cached_install org.wrappy.Hello add_and_install org.wrappy.Hello
   install_app org.wrappy.Other test
   ok wrappy run org.wrappy.Hello -- --write note.txt hello
   ok wrappy run org.wrappy.Other -- --write note.txt other
@@ -21,8 +20,7 @@ test_clean_removes_state_keeps_app() {
 
 test_clean_without_yes_refuses_off_terminal() {
   start_server
-  add_remote test
-  install_app org.wrappy.Hello test
+  cached_install org.wrappy.Hello add_and_install org.wrappy.Hello
   ok wrappy run org.wrappy.Hello -- --write note.txt keep
   assert_fails_with 1 "--yes" wrappy clean org.wrappy.Hello </dev/null
   ok wrappy run org.wrappy.Hello -- --read note.txt
@@ -32,8 +30,7 @@ test_clean_without_yes_refuses_off_terminal() {
 test_clean_asks_on_a_terminal() {
   command -v script >/dev/null || skip "no script(1) to give wrappy a terminal"
   start_server
-  add_remote test
-  install_app org.wrappy.Hello test
+  cached_install org.wrappy.Hello add_and_install org.wrappy.Hello
   ok wrappy run org.wrappy.Hello -- --write note.txt keep
   printf 'n\n' | script -qec "$WRAPPY clean org.wrappy.Hello" /dev/null >/dev/null 2>&1 || true
   [ -d "$XDG_STATE_HOME/wrappy/org.wrappy.Hello" ] || fail "deleted after answering n"
@@ -43,8 +40,7 @@ test_clean_asks_on_a_terminal() {
 
 test_clean_all_and_json() {
   start_server
-  add_remote test
-  install_app org.wrappy.Hello test
+  cached_install org.wrappy.Hello add_and_install org.wrappy.Hello
   install_app org.wrappy.Other test
   ok wrappy run org.wrappy.Hello -- --write a.txt a
   ok wrappy run org.wrappy.Other -- --write b.txt b
@@ -62,8 +58,7 @@ test_clean_all_and_json() {
 
 test_clean_does_not_follow_links_out() {
   start_server
-  add_remote test
-  install_app org.wrappy.Hello test
+  cached_install org.wrappy.Hello add_and_install org.wrappy.Hello
   ok wrappy run org.wrappy.Hello -- --write x.txt x
   local outside=$T_DIR/outside
   mkdir -p "$outside" && echo precious >"$outside/keep"

@@ -4,8 +4,7 @@
 
 setup_gui() {
   start_server
-  add_remote test
-  install_app org.wrappy.Gui test
+  cached_install org.wrappy.Gui add_and_install org.wrappy.Gui
   DESKTOP=$XDG_DATA_HOME/applications/org.wrappy.Gui.desktop
   assert_file "$DESKTOP"
 }
@@ -51,8 +50,7 @@ test_desktop_icons_exported() {
 
 test_desktop_none_for_cli_app() {
   start_server
-  add_remote test
-  install_app org.wrappy.Hello test
+  cached_install org.wrappy.Hello add_and_install org.wrappy.Hello
   [ -z "$(ls -A "$XDG_DATA_HOME/applications" 2>/dev/null | grep -v mimeinfo.cache)" ] ||
     fail "an app without a launcher exported: $(ls "$XDG_DATA_HOME/applications")"
 }

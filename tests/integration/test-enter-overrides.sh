@@ -16,8 +16,7 @@ write_override() {
 
 test_overrides_choose_the_level() {
   start_server
-  add_remote test
-  install_app org.wrappy.Hello test
+  cached_install org.wrappy.Hello add_and_install org.wrappy.Hello
   namespaces
   assert_contains "$NS" " ipc"                    # full, the default
   write_override global partial
@@ -32,8 +31,7 @@ test_overrides_choose_the_level() {
 
 test_bad_override_is_one_clear_error() {
   start_server
-  add_remote test
-  install_app org.wrappy.Hello test
+  cached_install org.wrappy.Hello add_and_install org.wrappy.Hello
   write_override org.wrappy.Hello sideways
   assert_fails_with 1 "overrides/org.wrappy.Hello" wrappy run org.wrappy.Hello
   printf 'not a key file [' >"$XDG_CONFIG_HOME/wrappy/overrides/org.wrappy.Hello"
@@ -42,8 +40,7 @@ test_bad_override_is_one_clear_error() {
 
 test_enter_runs_a_shell_inside() {
   start_server
-  add_remote test
-  install_app org.wrappy.Hello test
+  cached_install org.wrappy.Hello add_and_install org.wrappy.Hello
   cat >"$T_DIR/in.sh" <<'SH'
 echo "inside=$FLATPAK_ID app=$(cat /app/share/wrappy-app-id)"
 exit 3
@@ -56,8 +53,7 @@ SH
 test_enter_usage() {
   assert_fails_with 2 "" wrappy enter
   start_server
-  add_remote test
-  install_app org.wrappy.Hello test
+  cached_install org.wrappy.Hello add_and_install org.wrappy.Hello
   assert_fails_with 2 "enter" wrappy enter org.wrappy.Hello extra
 }
 

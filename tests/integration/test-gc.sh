@@ -24,8 +24,7 @@ start_sleeper() {
 
 test_gc_after_uninstall_frees_runtime() {
   start_server
-  add_remote test
-  install_app org.wrappy.Hello test
+  cached_install org.wrappy.Hello add_and_install org.wrappy.Hello
   local before
   before=$(layer_count)
   [ "$before" -ge 3 ] || fail "expected app, runtime and locale layers, got $before"
@@ -58,8 +57,7 @@ test_gc_after_uninstall_frees_runtime() {
 
 test_gc_keeps_what_installed_apps_use() {
   start_server
-  add_remote test
-  install_app org.wrappy.Hello test
+  cached_install org.wrappy.Hello add_and_install org.wrappy.Hello
   install_app org.wrappy.Other test
   ok wrappy uninstall org.wrappy.Hello
   ok wrappy gc
@@ -72,8 +70,7 @@ test_gc_keeps_what_installed_apps_use() {
 
 test_uninstall_yes_collects() {
   start_server
-  add_remote test
-  install_app org.wrappy.Hello test
+  cached_install org.wrappy.Hello add_and_install org.wrappy.Hello
   ok wrappy uninstall --yes org.wrappy.Hello
   assert_contains "$ERR" "Freed"
   [ "$(layer_count)" = 0 ] || fail "layers left: $(layer_count)"
@@ -81,8 +78,7 @@ test_uninstall_yes_collects() {
 
 test_gc_keeps_layers_of_a_running_app() {
   start_server
-  add_remote test
-  install_app org.wrappy.Hello test
+  cached_install org.wrappy.Hello add_and_install org.wrappy.Hello
   start_sleeper org.wrappy.Hello
   # Uninstalled while running: its files stay until it exits.
   ok wrappy uninstall org.wrappy.Hello
@@ -103,8 +99,7 @@ test_gc_keeps_layers_of_a_running_app() {
 
 test_running_app_survives_gc() {
   start_server
-  add_remote test
-  install_app org.wrappy.Hello test
+  cached_install org.wrappy.Hello add_and_install org.wrappy.Hello
   install_app org.wrappy.Other test
   start_sleeper org.wrappy.Other
   ok wrappy uninstall org.wrappy.Other
@@ -119,8 +114,7 @@ test_running_app_survives_gc() {
 
 test_gc_refuses_with_unreadable_manifest() {
   start_server
-  add_remote test
-  install_app org.wrappy.Hello test
+  cached_install org.wrappy.Hello add_and_install org.wrappy.Hello
   local n
   n=$(layer_count)
   printf 'not a key file\n\0' >"$XDG_DATA_HOME/wrappy/apps/org.wrappy.Broken.manifest"

@@ -7,8 +7,7 @@ STATE_ID=org.wrappy.Hello
 
 setup_hello() {
   start_server
-  add_remote test
-  install_app org.wrappy.Hello test
+  cached_install org.wrappy.Hello add_and_install org.wrappy.Hello
   STATE=$XDG_STATE_HOME/wrappy/$STATE_ID
 }
 
@@ -218,8 +217,7 @@ test_home_paths_conf_socket_section() {
 # ":create" dir made in the home, an xdg-config subdir read-only.
 test_home_metadata_grants() {
   start_server
-  add_remote test
-  install_app org.wrappy.Grants test
+  cached_install org.wrappy.Grants add_and_install org.wrappy.Grants
   mkdir -p "$HOME/.config/wrappy-grants"
   echo from-host >"$HOME/.config/wrappy-grants/f"
   rm -rf "$HOME/wrappy-made"

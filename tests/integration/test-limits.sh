@@ -5,8 +5,7 @@
 
 setup_hello() {
   start_server
-  add_remote test
-  install_app org.wrappy.Hello test
+  cached_install org.wrappy.Hello add_and_install org.wrappy.Hello
 }
 
 # The "limits:" line of the last run's stderr.

@@ -11,8 +11,7 @@ test_list_empty() {
 
 test_list_json_fields() {
   start_server
-  add_remote test
-  install_app org.wrappy.Hello test
+  cached_install org.wrappy.Hello add_and_install org.wrappy.Hello
   ok wrappy list --json
   assert_eq 1 "$(json 'len(j)')" "apps listed"
   assert_eq org.wrappy.Hello "$(json 'j[0]["id"]')"
@@ -29,16 +28,14 @@ test_list_json_fields() {
 
 test_list_runtimes() {
   start_server
-  add_remote test
-  install_app org.wrappy.Hello test
+  cached_install org.wrappy.Hello add_and_install org.wrappy.Hello
   ok wrappy list --runtimes
   assert_contains "$OUT" "org.wrappy.Test.Platform"
 }
 
 test_info_plain_and_json() {
   start_server
-  add_remote test
-  install_app org.wrappy.Hello test
+  cached_install org.wrappy.Hello add_and_install org.wrappy.Hello
   ok wrappy info org.wrappy.Hello
   assert_contains "$OUT" "org.wrappy.Hello"
   assert_contains "$OUT" "org.wrappy.Test.Platform"

@@ -17,8 +17,7 @@ app_layer() {
 
 setup_hello() {
   start_server
-  add_remote test
-  install_app org.wrappy.Hello test
+  cached_install org.wrappy.Hello add_and_install org.wrappy.Hello
 }
 
 # corrupt_hello: changes bin/hello in the app layer in place (the repo object is the
@@ -90,13 +89,13 @@ test_repair_corrupted_file_repulled() {
 }
 
 test_repair_corrupted_server_down() {
+  use_own_server
   setup_hello
   corrupt_hello
   local f before
   f=$(app_layer org.wrappy.Hello)/files/bin/hello
   before=$(find "$(STORE)" -path "$(STORE)/repo/tmp" -prune -o -print | sort)
-  kill "$SERVER_PID"
-  wait "$SERVER_PID" 2>/dev/null || true
+  stop_server
   assert_fails_with 1 "reinstall org.wrappy.Hello" wrappy doctor --fix
   assert_contains "$OUT" "corrupted"
   assert_contains "$ERR" "make remote 'test' reachable"
@@ -225,8 +224,7 @@ test_repair_orphan_launcher() {
 
 test_repair_missing_launcher_reexported() {
   start_server
-  add_remote test
-  install_app org.wrappy.Gui test
+  cached_install org.wrappy.Gui add_and_install org.wrappy.Gui
   local d=$XDG_DATA_HOME/applications/org.wrappy.Gui.desktop
   assert_file "$d"
   rm -f "$d"

@@ -4,8 +4,7 @@
 
 setup_hello() {
   start_server
-  add_remote test
-  install_app org.wrappy.Hello test
+  cached_install org.wrappy.Hello add_and_install org.wrappy.Hello
 }
 
 test_run_passes_arguments() {
@@ -183,8 +182,7 @@ test_run_no_network_without_permission() {
 test_run_network_with_permission() {
   host_has_network
   start_server
-  add_remote test
-  install_app org.wrappy.Net test
+  cached_install org.wrappy.Net add_and_install org.wrappy.Net
   ok wrappy run org.wrappy.Net -- --file /proc/net/dev
   assert_eq "$(interfaces "$(cat /proc/net/dev)")" "$(interfaces "$OUT")" "interfaces seen by org.wrappy.Net"
 }
@@ -192,8 +190,7 @@ test_run_network_with_permission() {
 test_run_share_and_unshare_network() {
   host_has_network
   start_server
-  add_remote test
-  install_app org.wrappy.Hello test
+  cached_install org.wrappy.Hello add_and_install org.wrappy.Hello
   install_app org.wrappy.Net test
   ok wrappy run --share=network org.wrappy.Hello -- --file /proc/net/dev
   assert_eq "$(interfaces "$(cat /proc/net/dev)")" "$(interfaces "$OUT")" "--share=network"
@@ -203,8 +200,7 @@ test_run_share_and_unshare_network() {
 
 test_run_paranoid_has_no_network() {
   start_server
-  add_remote test
-  install_app org.wrappy.Net test
+  cached_install org.wrappy.Net add_and_install org.wrappy.Net
   ok wrappy run --isolation=paranoid org.wrappy.Net -- --file /proc/net/dev
   assert_eq "lo " "$(interfaces "$OUT")" "paranoid, declared network"
 }

@@ -53,21 +53,21 @@ test_search_json_shape() {
 }
 
 test_search_warm_query_uses_the_index() {
+  use_own_server
   catalog_remote
   ok wrappy search --source=flathub quill
   assert_file "$XDG_CACHE_HOME/wrappy/catalog/flathub-cat.idx"
-  kill "$SERVER_PID"
-  wait "$SERVER_PID" 2>/dev/null
+  stop_server
   ok wrappy search --source=flathub quill
   assert_contains "$OUT" "org.wrappy.Editor"
   assert_eq "" "$ERR" "stderr of a warm query"
 }
 
 test_search_stale_index_unreachable_remote_warns_and_answers() {
+  use_own_server
   catalog_remote
   ok wrappy search --source=flathub quill
-  kill "$SERVER_PID"
-  wait "$SERVER_PID" 2>/dev/null
+  stop_server
   touch -d '3 days ago' "$XDG_CACHE_HOME/wrappy/catalog/flathub-cat.idx"
   ok wrappy search --source=flathub quill
   assert_contains "$OUT" "org.wrappy.Editor"

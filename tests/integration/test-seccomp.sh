@@ -6,8 +6,7 @@
 
 setup_hello() {
   start_server
-  add_remote test
-  install_app org.wrappy.Hello test
+  cached_install org.wrappy.Hello add_and_install org.wrappy.Hello
 }
 
 # seccomp_mode LEVEL: the Seccomp: line of /proc/self/status inside the sandbox.

@@ -8,8 +8,7 @@ APP=org.wrappy.Hello
 
 setup_app() {
   start_server
-  add_remote test
-  install_app "$APP" test
+  cached_install app add_and_install "$APP"
   STATE=$XDG_STATE_HOME/wrappy/$APP
 }
 

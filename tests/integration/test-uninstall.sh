@@ -4,8 +4,7 @@
 
 test_uninstall_keeps_data() {
   start_server
-  add_remote test
-  install_app org.wrappy.Hello test
+  cached_install org.wrappy.Hello add_and_install org.wrappy.Hello
   ok wrappy run org.wrappy.Hello -- --write keep.txt precious
   ok wrappy uninstall org.wrappy.Hello
   ok wrappy list
@@ -20,8 +19,7 @@ test_uninstall_keeps_data() {
 
 test_uninstall_delete_data() {
   start_server
-  add_remote test
-  install_app org.wrappy.Hello test
+  cached_install org.wrappy.Hello add_and_install org.wrappy.Hello
   ok wrappy run org.wrappy.Hello -- --write gone.txt x
   ok wrappy uninstall --delete-data org.wrappy.Hello
   assert_no_file "$XDG_STATE_HOME/wrappy/org.wrappy.Hello"
@@ -29,8 +27,7 @@ test_uninstall_delete_data() {
 
 test_uninstall_keeps_runtime_in_use() {
   start_server
-  add_remote test
-  install_app org.wrappy.Hello test
+  cached_install org.wrappy.Hello add_and_install org.wrappy.Hello
   install_app org.wrappy.Other test
   ok wrappy uninstall org.wrappy.Hello
   ok wrappy list --runtimes
@@ -43,8 +40,7 @@ test_uninstall_keeps_runtime_in_use() {
 
 test_uninstall_removes_exports() {
   start_server
-  add_remote test
-  install_app org.wrappy.Gui test
+  cached_install org.wrappy.Gui add_and_install org.wrappy.Gui
   assert_file "$XDG_DATA_HOME/applications/org.wrappy.Gui.desktop"
   ok wrappy uninstall org.wrappy.Gui
   assert_no_file "$XDG_DATA_HOME/applications/org.wrappy.Gui.desktop"
@@ -58,8 +54,7 @@ test_uninstall_not_installed_fails() {
 
 test_uninstall_then_reinstall() {
   start_server
-  add_remote test
-  install_app org.wrappy.Hello test
+  cached_install org.wrappy.Hello add_and_install org.wrappy.Hello
   ok wrappy uninstall org.wrappy.Hello
   install_app org.wrappy.Hello test
   ok wrappy run org.wrappy.Hello -- again

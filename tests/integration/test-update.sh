@@ -135,8 +135,7 @@ test_update_bundle_has_nothing_to_update_from() {
 
 test_update_remote_unreachable() {
   install_v1
-  kill "$SERVER_PID"
-  wait "$SERVER_PID" 2>/dev/null || true
+  stop_server
   assert_fails_with 1 "cannot reach remote 'upd'" wrappy update "$UPD"
   ok wrappy run "$UPD"
   assert_contains "$OUT" "hello from $UPD 1.0"
@@ -224,6 +223,22 @@ test_update_snapshot_rollback_and_gc() {
   assert_contains "$(json "[l['commit'] for l in j['removed']]")" "$old"
   ok wrappy run "$UPD"
   assert_contains "$OUT" "hello from $UPD 2.0"
+}
+
+# The loader cache is named after the layers it covers: a new app and runtime commit
+# make a new one on the next launch, and the old one goes (issue 17).
+test_update_makes_a_new_loader_cache() {
+  install_v1
+  local dir=$XDG_STATE_HOME/wrappy/$UPD/ld.so old new
+  old=$(ls -A "$dir")
+  [ -n "$old" ] || fail "no loader cache after the first launch"
+  swap_to v2
+  ok wrappy update --yes "$UPD"
+  ok wrappy run "$UPD"
+  assert_contains "$OUT" "hello from $UPD 2.0"
+  new=$(ls -A "$dir")
+  [ -n "$new" ] && [ "$new" != "$old" ] || fail "the cache is still [$new] after the update"
+  assert_eq 1 "$(printf '%s\n' "$new" | grep -c .)" "caches kept"
 }
 
 run_tests "$@"

@@ -13,15 +13,24 @@ need_x11() {
 }
 
 start_xvfb() {
-  # A display with a real cookie, so that the Xauthority path is exercised too.
-  local n
-  for n in $(seq 90 140); do
-    [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ] || break
-  done
-  export XAUTHORITY=$T_DIR/Xauthority DISPLAY=:$n
-  xauth -q -f "$XAUTHORITY" add ":$n" . "$(mcookie)" 2>/dev/null || fail "xauth add failed"
-  Xvfb ":$n" -auth "$XAUTHORITY" -nolisten tcp >"$T_DIR/xvfb.log" 2>&1 &
+  # A display with a real cookie, so that the Xauthority path is exercised too. Xvfb
+  # picks a free display number itself (-displayfd): files run side by side.
+  local n dfd=$T_DIR/displayfd cookie
+  export XAUTHORITY=$T_DIR/Xauthority
+  # The server takes every cookie of the file at start, whatever display it names; the
+  # clients look theirs up by display, added once Xvfb has said which.
+  cookie=$(mcookie)
+  xauth -q -f "$XAUTHORITY" add ":9999" . "$cookie" 2>/dev/null || fail "xauth add failed"
+  Xvfb -displayfd 3 -auth "$XAUTHORITY" -nolisten tcp 3>"$dfd" >"$T_DIR/xvfb.log" 2>&1 &
   echo $! >>"$T_DIR/.pids"
+  for _ in $(seq 100); do
+    [ -s "$dfd" ] && break
+    sleep 0.1
+  done
+  n=$(head -n 1 "$dfd" 2>/dev/null)
+  [ -n "$n" ] || fail "Xvfb did not start: $(cat "$T_DIR/xvfb.log")"
+  export DISPLAY=:$n
+  xauth -q -f "$XAUTHORITY" add ":$n" . "$cookie" 2>/dev/null || fail "xauth add failed"
   for _ in $(seq 100); do
     [ -S "/tmp/.X11-unix/X$n" ] && xwininfo -root >/dev/null 2>&1 && return 0
     sleep 0.1
@@ -58,8 +67,7 @@ desktop_exec() {
 test_x11_window_from_desktop_file_at_full() {
   need_x11
   start_server
-  add_remote test
-  install_app org.wrappy.X11 test
+  cached_install org.wrappy.X11 add_and_install org.wrappy.X11
   start_xvfb
   local cmd
   cmd=$(desktop_exec)
@@ -74,8 +82,7 @@ test_x11_window_from_desktop_file_at_full() {
 test_x11_refused_at_paranoid_without_grant() {
   need_x11
   start_server
-  add_remote test
-  install_app org.wrappy.X11 test
+  cached_install org.wrappy.X11 add_and_install org.wrappy.X11
   start_xvfb
   run timeout 20 "$WRAPPY" run --isolation=paranoid org.wrappy.X11
   [ "$RC" != 0 ] || fail "xmessage ran at paranoid without the x11 grant"
@@ -86,8 +93,7 @@ test_x11_refused_at_paranoid_without_grant() {
 test_x11_granted_at_paranoid_on_the_command_line() {
   need_x11
   start_server
-  add_remote test
-  install_app org.wrappy.X11 test
+  cached_install org.wrappy.X11 add_and_install org.wrappy.X11
   start_xvfb
   window_appears "$WRAPPY" run --isolation=paranoid --socket=x11 org.wrappy.X11
 }
@@ -95,8 +101,7 @@ test_x11_granted_at_paranoid_on_the_command_line() {
 test_app_without_x11_sees_no_display() {
   need_x11
   start_server
-  add_remote test
-  install_app org.wrappy.Hello test
+  cached_install org.wrappy.Hello add_and_install org.wrappy.Hello
   start_xvfb
   ok wrappy run org.wrappy.Hello -- --env
   assert_not_contains "$OUT" "DISPLAY="

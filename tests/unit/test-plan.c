@@ -7,6 +7,7 @@
 
 #include "wrappy-error.h"
 #include "wrappy-launch-spec.h"
+#include "wrappy-ldcache.h"
 #include "wrappy-plan.h"
 #include "wrappy-test-plan.h"
 
@@ -152,6 +153,38 @@ test_etc (void)
   g_assert_null (wrappy_plan_find_op (plan, "/etc/hosts"));
   g_assert_nonnull (wrappy_plan_find_op (plan, "/etc/localtime"));
   g_assert_nonnull (wrappy_plan_find_op (plan, "/etc/machine-id"));
+}
+
+/* A loader cache made for the app replaces the runtime's (issue 17); the sandbox that
+ * makes it gets its output dir writable. */
+static void
+test_etc_ld_cache (void)
+{
+  g_autoptr (WrappyLaunchSpec) spec = fake_spec ();
+  g_autoptr (WrappyLaunchSpec) other = fake_spec ();
+  g_autoptr (WrappyPlan) plain = plan_for (spec);
+  g_autoptr (WrappyPlan) plan = NULL, gen = NULL;
+  g_autofree char *key = wrappy_ldcache_key (spec), *other_key = NULL;
+  WrappyLayer *gl;
+
+  wrappy_test_assert_op (plain, "/etc/ld.so.cache", WRAPPY_OP_SYMLINK, "/usr/etc/ld.so.cache");
+  spec->ld_cache = g_strdup ("/home/alice/.local/state/wrappy/org.example.Hello/ld.so/k");
+  plan = plan_for (spec);
+  assert_ro_bind (plan, spec->ld_cache, "/etc/ld.so.cache");
+  g_assert_null (wrappy_plan_find_op (plan, WRAPPY_LD_CACHE_DIR));
+
+  other->ld_cache_dir = g_strdup ("/home/alice/.local/state/wrappy/org.example.Hello/ld.so");
+  gen = plan_for (other);
+  wrappy_test_assert_op (gen, WRAPPY_LD_CACHE_DIR, WRAPPY_OP_BIND, other->ld_cache_dir);
+  g_assert_false (wrappy_plan_find_op (gen, WRAPPY_LD_CACHE_DIR)->flags & WRAPPY_OP_FLAG_RO);
+
+  /* The cache is named after every layer it covers. */
+  g_assert_cmpuint (strlen (key), ==, 32);
+  gl = other->deps->pdata[0];
+  g_free (gl->host_path);
+  gl->host_path = g_strdup ("/data/layers/gl33/files");
+  other_key = wrappy_ldcache_key (other);
+  g_assert_cmpstr (key, !=, other_key);
 }
 
 static void
@@ -725,6 +758,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plan/layers", test_layers);
   g_test_add_func ("/plan/no-host-root", test_no_host_root);
   g_test_add_func ("/plan/etc", test_etc);
+  g_test_add_func ("/plan/etc-ld-cache", test_etc_ld_cache);
   g_test_add_func ("/plan/etc-network", test_etc_network);
   g_test_add_func ("/plan/dev", test_dev);
   g_test_add_func ("/plan/dev-dri", test_dev_dri);
