@@ -196,47 +196,6 @@ spec_set_filesystems (WrappyLaunchSpec *spec, const WrappyManifest *m, GError **
   return TRUE;
 }
 
-/* The user's choice of level for an app, from $XDG_CONFIG_HOME/wrappy/overrides/ID or
- * else overrides/global (flatpak keeps its overrides in the same shape):
- *   [Wrappy]
- *   isolation=paranoid
- * TRUE with *found FALSE when neither file sets one. */
-static gboolean
-level_from_overrides (const char *app_id, WrappyIsolation *out, gboolean *found, GError **error)
-{
-  const char *names[] = { app_id, "global" };
-
-  *found = FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      g_autofree char *path = g_build_filename (wrappy_dirs_config (), "overrides", names[i], NULL);
-      g_autoptr (GKeyFile) kf = g_key_file_new ();
-      g_autoptr (GError) local_error = NULL;
-      g_autofree char *value = NULL;
-
-      if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &local_error))
-        {
-          if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-            continue;
-          g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA, "%s: %s", path,
-                       local_error->message);
-          return FALSE;
-        }
-      value = g_key_file_get_string (kf, "Wrappy", "isolation", NULL);
-      if (value == NULL)
-        continue;
-      if (!wrappy_isolation_from_string (g_strstrip (value), out, &local_error))
-        {
-          g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA, "%s: %s", path,
-                       local_error->message);
-          return FALSE;
-        }
-      *found = TRUE;
-      return TRUE;
-    }
-  return TRUE;
-}
-
 /* The manifest and the command line as a launch spec. Also what `wrappy enter` needs. */
 static WrappyLaunchSpec *
 spec_from_manifest (const WrappyManifest *m, const WrappyIsolation *level,
@@ -254,7 +213,8 @@ spec_from_manifest (const WrappyManifest *m, const WrappyIsolation *level,
   else
     {
       gboolean overridden;
-      if (!level_from_overrides (m->id, &spec->isolation, &overridden, error))
+      if (!wrappy_isolation_from_overrides (wrappy_dirs_config (), m->id, &spec->isolation,
+                                            &overridden, error))
         return NULL;
       if (!overridden && m->isolation != NULL
           && !wrappy_isolation_from_string (m->isolation, &spec->isolation, error))
@@ -404,7 +364,8 @@ spec_from_host_program (const char *program, const WrappyIsolation *level,
   spec->app_id = g_build_filename (WRAPPY_HOST_STATE_DIR, name, NULL);
   if (level != NULL)
     spec->isolation = *level;
-  else if (!level_from_overrides (spec->app_id, &spec->isolation, &overridden, error))
+  else if (!wrappy_isolation_from_overrides (wrappy_dirs_config (), spec->app_id, &spec->isolation,
+                                             &overridden, error))
     return NULL;
   if (home != NULL)
     spec->home = *home;

@@ -112,6 +112,43 @@ wrappy_isolation_to_string (WrappyIsolation level)
 }
 
 gboolean
+wrappy_isolation_from_overrides (const char *config_dir, const char *app_id, WrappyIsolation *out,
+                                 gboolean *found, GError **error)
+{
+  const char *names[] = { app_id, "global" };
+
+  *found = FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (config_dir, "overrides", names[i], NULL);
+      g_autoptr (GKeyFile) kf = g_key_file_new ();
+      g_autoptr (GError) local_error = NULL;
+      g_autofree char *value = NULL;
+
+      if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &local_error))
+        {
+          if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+            continue;
+          g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA, "%s: %s", path,
+                       local_error->message);
+          return FALSE;
+        }
+      value = g_key_file_get_string (kf, "Wrappy", "isolation", NULL);
+      if (value == NULL)
+        continue;
+      if (!wrappy_isolation_from_string (g_strstrip (value), out, &local_error))
+        {
+          g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA, "%s: %s", path,
+                       local_error->message);
+          return FALSE;
+        }
+      *found = TRUE;
+      return TRUE;
+    }
+  return TRUE;
+}
+
+gboolean
 wrappy_home_mode_from_string (const char *s, WrappyHomeMode *out, GError **error)
 {
   /* "default" is internal: the user picks one of the four modes. */

@@ -95,6 +95,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (WrappyLayer, wrappy_layer_free)
 
 gboolean wrappy_isolation_from_string (const char *s, WrappyIsolation *out, GError **error);
 const char *wrappy_isolation_to_string (WrappyIsolation level);
+/* The user's choice of level for an app, from CONFIG_DIR/overrides/APP_ID or else
+ * overrides/global (flatpak keeps its overrides in the same shape):
+ *   [Wrappy]
+ *   isolation=paranoid
+ * TRUE with *found FALSE when neither file sets one; INVALID_DATA naming the file when
+ * it is not a key file or names no level. */
+gboolean wrappy_isolation_from_overrides (const char *config_dir, const char *app_id,
+                                          WrappyIsolation *out, gboolean *found, GError **error);
 gboolean wrappy_home_mode_from_string (const char *s, WrappyHomeMode *out, GError **error);
 
 G_END_DECLS

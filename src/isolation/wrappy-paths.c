@@ -195,6 +195,10 @@ make_component (const char *s, const guint8 *mask, gsize n, const char *file, gu
       i = j;
     }
   g_string_append (re, ")\\z");
+  /* GRegex wants a valid UTF-8 pattern and does not check: pcre2_compile() crashed on one
+   * that was not (found by fuzz-paths). The bytes may come from the file or from ${VAR}. */
+  if (!g_utf8_validate (re->str, re->len, NULL))
+    return line_error (error, file, line, _ ("the pattern is not valid UTF-8")), NULL;
   c->re = g_regex_new (re->str, G_REGEX_DOLLAR_ENDONLY, 0, &local);
   if (c->re == NULL)
     {

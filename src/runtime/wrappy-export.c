@@ -206,10 +206,16 @@ rewrite_group (GKeyFile *kf, const char *group, const char *app_id, const char *
 
   if (g_key_file_has_key (kf, group, "Exec", NULL))
     {
-      g_autofree char *orig = g_key_file_get_string (kf, group, "Exec", error);
+      g_autoptr (GError) local_error = NULL;
+      g_autofree char *orig = g_key_file_get_string (kf, group, "Exec", &local_error);
       g_autofree char *exec = NULL;
-      if (orig == NULL)
-        return FALSE;
+      /* For a bad escape ("\\_") GLib returns the value and sets the error too: the
+       * error decides (checking the value alone leaked the error: fuzz-desktop-file). */
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
       exec = rewrite_exec (app_id, wrappy_path, orig, error);
       if (exec == NULL)
         return FALSE;

@@ -190,6 +190,8 @@ test_zsync_header (void)
     { "zsync: 1\nLength: 1\nURL: file:///etc/passwd\nSHA-1: " SHA1 "\n\n", "file URL" },
     { "zsync: 1\nLength: 1\nURL: a\n\n", "no SHA-1" },
     { "zsync: 1\ngarbage\n\n", "not Key: value" },
+    { "\n\nzsync: 1\n", "empty header" }, /* found by fuzz-zsync-header */
+    { "zsync: 1\nLength: 1\nURL: http:/.//b\nSHA-1: " SHA1 "\n\n", "no host" }, /* the same */
   };
 
   g_assert_true (wrappy_zsync_parse_header (good, sizeof good - 1, base, &h, &error));

@@ -18,6 +18,7 @@ fake_env (const char *run_dir)
   env = g_environ_setenv (env, "HOME", "/home/alice", TRUE);
   env = g_environ_setenv (env, "XDG_RUNTIME_DIR", run_dir, TRUE);
   env = g_environ_setenv (env, "ODD", "/srv/a+b", TRUE);
+  env = g_environ_setenv (env, "LATIN", "/srv/caf\xe9", TRUE);
   return env;
 }
 
@@ -109,6 +110,9 @@ test_errors (void)
     { "[socket=wayland\n", "test.conf:1: " },
     { "${BAD-NAME}/x\n", "test.conf:1: " },
     { "/\n", "test.conf:1: " },
+    /* Not UTF-8, from the file or a variable: pcre2_compile() crashed (fuzz-paths). */
+    { "# \xff\n/srv/\xff[0-9]+\n", "test.conf:2: " },
+    { "${LATIN}-[0-9]\n", "test.conf:1: " },
   };
   g_auto (GStrv) env = fake_env ("/run/user/1000");
 

@@ -228,6 +228,32 @@ test_extract_truncated (void)
   assert_nothing_left (d->root);
 }
 
+/* A superblock whose fragment count would make libsquashfs allocate 32 GiB for the
+ * table (found by fuzz-squashfs) is refused before the table is read. */
+static void
+test_fragment_table_too_large (void)
+{
+  g_autoptr (WrappyTestDirs) d = wrappy_test_dirs_new ();
+  g_autofree char *image = NULL;
+  g_autofree char *dest = path_in (d->root, "out");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *data = NULL;
+  gsize len;
+  guint32 count = GUINT32_TO_LE (0x80000001);
+
+  if (!have_mksquashfs ())
+    return;
+  image = make_image (d->root, FALSE);
+  g_assert_true (g_file_get_contents (image, &data, &len, NULL));
+  memcpy (data + 16, &count, sizeof count); /* fragment_entry_count */
+  g_assert_true (g_file_set_contents (image, data, len, NULL));
+  g_assert_false (wrappy_squashfs_extract (image, 0, dest, NULL, NULL, &error));
+  g_assert_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA);
+  g_assert_nonnull (strstr (error->message, "fragment table"));
+  g_assert_null (wrappy_squashfs_read_file (image, 0, "dir/file.txt", 100, NULL));
+  assert_nothing_left (d->root);
+}
+
 static void
 test_extract_limits (void)
 {
@@ -444,6 +470,7 @@ main (int argc, char **argv)
   g_test_add_func ("/squashfs/extract/offset", test_extract_offset);
   g_test_add_func ("/squashfs/extract/truncated", test_extract_truncated);
   g_test_add_func ("/squashfs/extract/limits", test_extract_limits);
+  g_test_add_func ("/squashfs/extract/fragment-table", test_fragment_table_too_large);
   g_test_add_func ("/squashfs/extract/dotdot-name", test_extract_dotdot_name);
   g_test_add_func ("/squashfs/extract/through-symlinked-dir", test_extract_through_symlinked_dir);
   g_test_add_func ("/squashfs/read-file-and-list", test_read_file_and_list);

@@ -118,6 +118,25 @@ is_sha1 (const char *s)
   return strlen (s) == 40 && strspn (s, "0123456789abcdefABCDEF") == 40;
 }
 
+/* ref resolved against base, or NULL unless the result has a host: a URL without one
+ * is never followed, and g_uri_to_string() fails a GLib critical on some (a path that
+ * starts with "//", as "http:/.//b" resolves to: found by fuzz-zsync-header). */
+static char *
+resolve_url (const char *base, const char *ref)
+{
+  g_autoptr (GUri) base_uri = g_uri_parse (base, G_URI_FLAGS_NONE, NULL);
+  g_autoptr (GUri) uri = NULL;
+  const char *host;
+
+  if (base_uri == NULL)
+    return NULL;
+  uri = g_uri_parse_relative (base_uri, ref, G_URI_FLAGS_NONE, NULL);
+  host = uri != NULL ? g_uri_get_host (uri) : NULL;
+  if (host == NULL || *host == '\0')
+    return NULL;
+  return g_uri_to_string (uri);
+}
+
 /* One "Key: value" line into h; unknown keys are ignored, as zsync does. */
 static gboolean
 header_line (WrappyZsyncHeader *h, const char *key, const char *value, const char *zsync_url,
@@ -139,7 +158,7 @@ header_line (WrappyZsyncHeader *h, const char *key, const char *value, const cha
   else if (strcmp (key, "URL") == 0 && h->url == NULL)
     {
       /* Relative to the .zsync file's own URL; only http(s) is followed. */
-      g_autofree char *abs = g_uri_resolve_relative (zsync_url, value, G_URI_FLAGS_NONE, NULL);
+      g_autofree char *abs = resolve_url (zsync_url, value);
       if (abs != NULL && wrappy_is_url (abs) && strpbrk (abs, " \t") == NULL)
         h->url = g_steal_pointer (&abs);
     }
@@ -168,7 +187,8 @@ wrappy_zsync_parse_header (const char *data, gsize len, const char *zsync_url, W
   if (strlen (head) != (gsize)(end - data) || !g_utf8_validate (head, -1, NULL))
     return bad_zsync (error, zsync_url, _ ("its header is not text"));
   lines = g_strsplit (head, "\n", -1);
-  if (!g_str_has_prefix (lines[0], "zsync:"))
+  /* An empty header (the file starts with "\n\n") splits into no lines at all. */
+  if (lines[0] == NULL || !g_str_has_prefix (lines[0], "zsync:"))
     return bad_zsync (error, zsync_url, _ ("it does not start with a zsync: line"));
   for (char **l = lines + 1; *l; l++)
     {

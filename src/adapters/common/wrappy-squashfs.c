@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sqfs/block.h>
 #include <sqfs/compressor.h>
 #include <sqfs/data_reader.h>
 #include <sqfs/dir.h>
@@ -233,6 +234,11 @@ image_open (const char *image_path, guint64 offset, GError **error)
     return invalid (error, image_path, _ ("bad image size")), NULL;
   img->file->size = img->super.bytes_used;
 
+  /* libsquashfs allocates the whole fragment table (16 bytes an entry, the count from the
+   * superblock) before reading it: a crafted count asked for 32 GiB (found by
+   * fuzz-squashfs). A real table is far smaller than the fragments it lists. */
+  if (img->super.fragment_entry_count * (guint64)sizeof (sqfs_fragment_t) > img->super.bytes_used)
+    return invalid (error, image_path, _ ("the fragment table is larger than the image")), NULL;
   r = sqfs_compressor_config_init (&cfg, img->super.compression_id, img->super.block_size,
                                    SQFS_COMP_FLAG_UNCOMPRESS);
   if (r == 0)
