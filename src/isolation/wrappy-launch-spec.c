@@ -15,6 +15,7 @@ wrappy_launch_spec_new (void)
   spec->home = WRAPPY_HOME_DEFAULT;
   spec->deps = g_ptr_array_new_with_free_func ((GDestroyNotify)wrappy_layer_free);
   spec->binds = g_ptr_array_new_with_free_func ((GDestroyNotify)wrappy_bind_free);
+  spec->protect = g_ptr_array_new_with_free_func ((GDestroyNotify)wrappy_protect_free);
   return spec;
 }
 
@@ -32,6 +33,7 @@ wrappy_launch_spec_free (WrappyLaunchSpec *spec)
   g_clear_pointer (&spec->deps, g_ptr_array_unref);
   g_strfreev (spec->argv);
   g_strfreev (spec->env);
+  g_strfreev (spec->host_env);
   g_strfreev (spec->shared);
   g_strfreev (spec->sockets);
   g_strfreev (spec->devices);
@@ -39,6 +41,7 @@ wrappy_launch_spec_free (WrappyLaunchSpec *spec)
   g_free (spec->state_dir);
   g_free (spec->cwd);
   g_clear_pointer (&spec->binds, g_ptr_array_unref);
+  g_clear_pointer (&spec->protect, g_ptr_array_unref);
   g_free (spec);
 }
 
@@ -81,6 +84,25 @@ wrappy_bind_free (WrappyBind *bind)
   g_free (bind->src);
   g_free (bind->dest);
   g_free (bind);
+}
+
+WrappyProtect *
+wrappy_protect_new (const char *path, WrappyProtectKind kind)
+{
+  WrappyProtect *p = g_new0 (WrappyProtect, 1);
+
+  p->path = g_strdup (path);
+  p->kind = kind;
+  return p;
+}
+
+void
+wrappy_protect_free (WrappyProtect *p)
+{
+  if (p == NULL)
+    return;
+  g_free (p->path);
+  g_free (p);
 }
 
 static const char *const isolation_names[] = { "none", "partial", "full", "paranoid" };

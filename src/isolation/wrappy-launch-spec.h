@@ -38,6 +38,21 @@ typedef struct
   gboolean ro;
   gboolean optional; /* from a config file: skipped (with a note) rather than an error */
 } WrappyBind;
+/* A host path the app must not change or see whatever it is granted (wrappy's own
+ * dirs, the files that make the host run code): where a grant or the home mode makes
+ * it visible, the plan hides it (an empty tmpfs) or makes it read-only there. */
+typedef enum
+{
+  WRAPPY_PROTECT_HIDE,
+  WRAPPY_PROTECT_RO,
+} WrappyProtectKind;
+
+typedef struct
+{
+  char *path; /* absolute host path */
+  WrappyProtectKind kind;
+} WrappyProtect;
+
 /* --memory, --pids, --cpus (see wrappy-limits.h). */
 typedef struct
 {
@@ -66,6 +81,8 @@ typedef struct
   GPtrArray *deps;       /* WrappyLayer*, read-only at their sandbox_path */
   char **argv;           /* [command, args…]; a bare command is looked up in PATH inside */
   char **env;            /* "VAR=VALUE" set on top (app metadata, then --env) */
+  char **host_env;       /* the caller's variables let in (NAME or PREFIX*); NULL: all
+                          * but the loader's and interpreters' search paths */
   char **shared;         /* "network", "ipc" */
   char **sockets;        /* "x11", "wayland", "pulseaudio", "session-bus", … */
   char **devices;        /* "dri", "all", … */
@@ -73,6 +90,7 @@ typedef struct
   char *state_dir;       /* $XDG_STATE_HOME/wrappy/ID: private home lives under it */
   char *cwd;             /* working directory inside; NULL means the home */
   GPtrArray *binds;      /* WrappyBind*: explicit binds, applied after the grants */
+  GPtrArray *protect;    /* WrappyProtect*: applied after every grant and bind */
   gboolean tmp_root;     /* the writable upper layer is a tmpfs, gone at exit */
   WrappyLimits limits;   /* asked for; the level may add defaults */
 } WrappyLaunchSpec;
@@ -83,6 +101,8 @@ void wrappy_layer_free (WrappyLayer *layer);
 WrappyLayer *wrappy_layer_new (const char *host_path, const char *sandbox_path);
 WrappyBind *wrappy_bind_new (const char *src, const char *dest, gboolean ro);
 void wrappy_bind_free (WrappyBind *bind);
+WrappyProtect *wrappy_protect_new (const char *path, WrappyProtectKind kind);
+void wrappy_protect_free (WrappyProtect *p);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WrappyLaunchSpec, wrappy_launch_spec_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WrappyLayer, wrappy_layer_free)

@@ -785,7 +785,7 @@ grant_host_system (GPtrArray *binds, const WrappyLaunchSpec *spec, const char *w
 
 /* Flatpak-style filesystem grants: "/abs/path", "~/dir", "home", "host", "host-os",
  * "host-etc", "xdg-NAME[/sub]" (user dirs and xdg-config, -data, -cache, -run), with an
- * optional ":ro", ":rw" or ":create" suffix; read-only at paranoid unless marked rw.
+ * optional ":ro", ":rw" or ":create" suffix (the policy marks each one; read-write if not).
  * ":create" makes a missing directory under the home (only there) at launch. "host" is the home
  * plus the removable-media and data trees (/media, /mnt, /run/media, /srv); never the host's /usr,
  * /etc or other system dirs. Anything else ends up in plan->notes. */
@@ -801,14 +801,14 @@ add_grants (GPtrArray *binds, const WrappyLaunchSpec *spec, const WrappyHostFact
       g_autofree char *abs = NULL, *canon = NULL;
       const char *rest;
       char *colon = strrchr (path, ':');
-      gboolean ro = spec->isolation == WRAPPY_ISOLATION_PARANOID;
+      gboolean ro = FALSE;
       gboolean create = colon != NULL && strcmp (colon, ":create") == 0;
 
       if (colon != NULL
           && (strcmp (colon, ":ro") == 0 || strcmp (colon, ":rw") == 0
               || strcmp (colon, ":create") == 0))
         {
-          ro = strcmp (colon, ":ro") == 0 || (ro && strcmp (colon, ":rw") != 0);
+          ro = strcmp (colon, ":ro") == 0;
           *colon = '\0';
         }
       if (strcmp (path, "host-os") == 0 || strcmp (path, "host-etc") == 0)

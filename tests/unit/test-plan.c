@@ -555,7 +555,9 @@ test_named_grants (void)
   g_assert_cmpuint (g_strv_length (plan->notes), ==, 1);
   assert_ro_bind (plan, "/etc", "/run/host/etc");
 
-  spec->isolation = WRAPPY_ISOLATION_PARANOID;
+  /* Read-only at paranoid is the policy's mark (test-policy.c), not the plan's. */
+  g_strfreev (spec->filesystems);
+  spec->filesystems = g_strsplit ("xdg-download/inbox:ro", ",", -1);
   paranoid = plan_with_user_dirs (spec);
   op = wrappy_plan_find_op (paranoid, "/home/alice/Downloads/inbox");
   g_assert_true (op->flags & WRAPPY_OP_FLAG_RO);
@@ -619,7 +621,8 @@ test_grant_home_and_host (void)
   g_assert_cmpstr (op->src, ==, "/home/alice");
   g_assert_false (op->flags & WRAPPY_OP_FLAG_RO);
 
-  spec->isolation = WRAPPY_ISOLATION_PARANOID;
+  g_strfreev (spec->filesystems);
+  spec->filesystems = g_strsplit ("home:ro", ",", -1);
   paranoid = plan_for (spec);
   assert_ro_bind (paranoid, "/home/alice", "/home/alice");
 
