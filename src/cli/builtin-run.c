@@ -153,6 +153,14 @@ spec_resolve (WrappyLaunchSpec *spec, const WrappyManifest *m, const WrappyIsola
     return FALSE;
   for (char **n = e->notes; n && *n; n++)
     wrappy_debug ("%s", *n);
+  /* A protected dir that is missing could be made by an app that sees its parent
+   * (overrides/global under a home grant): made here first, so that it is hidden. */
+  if (e->protect->len > 0
+      && (e->filesystems[0] != NULL || e->binds->len > 0 || e->home == WRAPPY_HOME_HOST
+          || e->home == WRAPPY_HOME_OVERLAY)
+      && (!wrappy_dirs_ensure (wrappy_dirs_config (), error)
+          || !wrappy_dirs_ensure (wrappy_dirs_applications (), error)))
+    return FALSE;
   wrappy_effective_to_spec (e, spec);
   return TRUE;
 }

@@ -466,7 +466,9 @@ apply_op (int rootfd, const LaunchOp *op, guint index)
     case WRAPPY_OP_TMPFS:
       if (!mkdir_p (rootfd, op->rel_dest, 0755))
         return "mkdir";
-      return mount_at (rootfd, op->rel_dest, "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV, op->data)
+      return mount_at (rootfd, op->rel_dest, "tmpfs", "tmpfs",
+                       MS_NOSUID | MS_NODEV | (op->flags & WRAPPY_OP_FLAG_RO ? MS_RDONLY : 0),
+                       op->data)
                  ? NULL
                  : "mount";
     case WRAPPY_OP_PROC:

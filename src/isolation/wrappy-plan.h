@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 typedef enum
 {
   WRAPPY_OP_BIND,       /* src (a host path) at dest */
-  WRAPPY_OP_TMPFS,      /* an empty tmpfs at dest, with mode */
+  WRAPPY_OP_TMPFS,      /* an empty tmpfs at dest, with mode (read-only with FLAG_RO) */
   WRAPPY_OP_PROC,       /* a fresh procfs for the new pid namespace */
   WRAPPY_OP_DEVPTS,     /* a private devpts instance (newinstance, ptmxmode=0666) */
   WRAPPY_OP_DIR,        /* mkdir -p dest with mode */
