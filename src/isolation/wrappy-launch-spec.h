@@ -67,32 +67,34 @@ typedef struct
                  * program's is its state id, "host/NAME" */
   WrappyIsolation isolation;
   WrappyHomeMode home;
-  char *base_path;       /* the base layer, mounted read-only at /usr */
-  gboolean host_base;    /* base_path is the host's own /usr (host programs, AppImages):
-                          * it brings no etc/, so /etc is made from the host's /etc */
-  char *app_path;        /* the app layer, read-only at /app; NULL for host programs,
-                          * which get no /app and no Flatpak per-app variables */
-  gboolean base_is_root; /* a snap's base (core22, …): its top-level dirs are /bin, /lib,
-                          * /usr…, /etc comes from the host (as snapd does), and the app
-                          * is read-only at app_mount, with no Flatpak variables */
-  char *app_mount;       /* base_is_root: where the app appears (/snap/NAME/REVISION) */
-  char *app_link;        /* base_is_root: a symlink to app_mount (/snap/NAME/current) */
-  char **home_dirs;      /* made in the home if missing, relative to it (snap/NAME/REV) */
-  GPtrArray *deps;       /* WrappyLayer*, read-only at their sandbox_path */
-  char **argv;           /* [command, args…]; a bare command is looked up in PATH inside */
-  char **env;            /* "VAR=VALUE" set on top (app metadata, then --env) */
-  char **host_env;       /* the caller's variables let in (NAME or PREFIX*); NULL: all
-                          * but the loader's and interpreters' search paths */
-  char **shared;         /* "network", "ipc" */
-  char **sockets;        /* "x11", "wayland", "pulseaudio", "session-bus", … */
-  char **devices;        /* "dri", "all", … */
-  char **filesystems;    /* Flatpak-style filesystem grants */
-  char *state_dir;       /* $XDG_STATE_HOME/wrappy/ID: private home lives under it */
-  char *cwd;             /* working directory inside; NULL means the home */
-  GPtrArray *binds;      /* WrappyBind*: explicit binds, applied after the grants */
-  GPtrArray *protect;    /* WrappyProtect*: applied after every grant and bind */
-  gboolean tmp_root;     /* the writable upper layer is a tmpfs, gone at exit */
-  WrappyLimits limits;   /* asked for; the level may add defaults */
+  char *base_path;          /* the base layer, mounted read-only at /usr */
+  gboolean host_base;       /* base_path is the host's own /usr (host programs, AppImages):
+                             * it brings no etc/, so /etc is made from the host's /etc */
+  char *app_path;           /* the app layer, read-only at /app; NULL for host programs,
+                             * which get no /app and no Flatpak per-app variables */
+  gboolean base_is_root;    /* a snap's base (core22, …): its top-level dirs are /bin, /lib,
+                             * /usr…, /etc comes from the host (as snapd does), and the app
+                             * is read-only at app_mount, with no Flatpak variables */
+  char *app_mount;          /* base_is_root: where the app appears (/snap/NAME/REVISION) */
+  char *app_link;           /* base_is_root: a symlink to app_mount (/snap/NAME/current) */
+  char **home_dirs;         /* made in the home if missing, relative to it (snap/NAME/REV) */
+  GPtrArray *deps;          /* WrappyLayer*, read-only at their sandbox_path */
+  char **argv;              /* [command, args…]; a bare command is looked up in PATH inside */
+  char **env;               /* "VAR=VALUE" set on top (app metadata, then --env) */
+  char **host_env;          /* the caller's variables let in (NAME or PREFIX*); NULL: all
+                             * but the loader's and interpreters' search paths */
+  char **shared;            /* "network", "ipc" */
+  char **sockets;           /* "x11", "wayland", "pulseaudio", "session-bus", … */
+  char **devices;           /* "dri", "all", … */
+  char **filesystems;       /* Flatpak-style filesystem grants */
+  char *state_dir;          /* $XDG_STATE_HOME/wrappy/ID: private home lives under it */
+  char *cwd;                /* working directory inside; NULL means the home */
+  GPtrArray *binds;         /* WrappyBind*: explicit binds, applied after the grants */
+  GPtrArray *protect;       /* WrappyProtect*: applied after every grant and bind */
+  gboolean hide_host_facts; /* /proc/cmdline masked, a neutral hostname (SPEC.md: full and
+                             * paranoid) */
+  gboolean tmp_root;        /* the writable upper layer is a tmpfs, gone at exit */
+  WrappyLimits limits;      /* asked for; the level may add defaults */
 } WrappyLaunchSpec;
 
 WrappyLaunchSpec *wrappy_launch_spec_new (void);

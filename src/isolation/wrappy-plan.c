@@ -97,6 +97,10 @@ static const char *const etc_not_from_base[] = {
 static const char *const etc_not_from_host[]
     = { "shadow", "gshadow", "shadow-", "gshadow-", "passwd-", "group-" };
 
+/* The host name an app sees in its own UTS namespace (issue 16, finding 5: it was the
+ * host's). */
+#define SANDBOX_HOSTNAME "wrappy"
+
 /* Where the host's /etc is, read-only, when the base is the host's /usr. */
 #define HOST_ETC "/run/host/etc"
 
@@ -193,6 +197,7 @@ wrappy_plan_free (WrappyPlan *plan)
   g_strfreev (plan->envp);
   g_strfreev (plan->notes);
   g_free (plan->cwd);
+  g_free (plan->hostname);
   g_free (plan->state_dir);
   wrappy_limits_plan_clear (&plan->limits);
   g_free (plan);
@@ -401,7 +406,8 @@ add_etc_entries (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHos
       const char *link = NULL;
 
       if (TABLE_HAS (etc_not_from_base, *e) || strchr (*e, '/') != NULL
-          || (host_etc && TABLE_HAS (etc_not_from_host, *e)))
+          || (host_etc && TABLE_HAS (etc_not_from_host, *e))
+          || (plan->hostname != NULL && strcmp (*e, "hostname") == 0))
         continue;
       if (host_etc && f->host_etc_links != NULL)
         link = g_hash_table_lookup (f->host_etc_links, *e);
@@ -435,6 +441,11 @@ add_etc (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFacts *
   group = g_strdup_printf ("%s:x:%u:%s\nnfsnobody:x:65534:\n", user, (guint)f->gid, user);
   add_op (plan, WRAPPY_OP_FILE, 0, passwd, "/etc/passwd", 0644);
   add_op (plan, WRAPPY_OP_FILE, 0, group, "/etc/group", 0644);
+  if (plan->hostname != NULL)
+    {
+      g_autofree char *hostname = g_strconcat (plan->hostname, "\n", NULL);
+      add_op (plan, WRAPPY_OP_FILE, 0, hostname, "/etc/hostname", 0644);
+    }
 
   if (network && f->has_resolv_conf)
     add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO | WRAPPY_OP_FLAG_OPTIONAL, "/etc/resolv.conf",
@@ -480,12 +491,13 @@ add_dev (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFacts *
 }
 
 static void
-add_proc_sys (WrappyPlan *plan)
+add_proc_sys (WrappyPlan *plan, const WrappyLaunchSpec *spec)
 {
   static const char *const proc_ro[]
       = { "/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus" };
   static const char *const sys_ro[]
       = { "/sys/block", "/sys/bus", "/sys/class", "/sys/dev", "/sys/devices" };
+  static const char *const sys_net[] = { "/sys/class/net", "/sys/devices/virtual/net" };
 
   add_op (plan, WRAPPY_OP_PROC, 0, NULL, "/proc", 0);
   /* As flatpak does: these let root in the sandbox reconfigure the kernel. */
@@ -493,10 +505,22 @@ add_proc_sys (WrappyPlan *plan)
     add_op (plan, WRAPPY_OP_BIND,
             WRAPPY_OP_FLAG_RO | WRAPPY_OP_FLAG_OPTIONAL | WRAPPY_OP_FLAG_SANDBOX_SRC, proc_ro[i],
             proc_ro[i], 0);
+  /* The kernel's command line (boot parameters, sometimes secrets) is the host's: /dev/null
+   * over it, without device access, so opening it fails (issue 16, finding 5). */
+  if (spec->hide_host_facts)
+    add_op (plan, WRAPPY_OP_BIND,
+            WRAPPY_OP_FLAG_RO | WRAPPY_OP_FLAG_OPTIONAL | WRAPPY_OP_FLAG_SANDBOX_SRC, "/dev/null",
+            "/proc/cmdline", 0);
   add_op (plan, WRAPPY_OP_DIR, 0, NULL, "/sys", 0755);
   for (guint i = 0; i < G_N_ELEMENTS (sys_ro); i++)
     add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO | WRAPPY_OP_FLAG_OPTIONAL, sys_ro[i], sys_ro[i],
             0);
+  /* This sysfs is the host's: with a network of its own, the host's interfaces are not
+   * the app's business (they were listed under /sys/class/net). */
+  if (plan->clone_flags & CLONE_NEWNET)
+    for (guint i = 0; i < G_N_ELEMENTS (sys_net); i++)
+      add_op (plan, WRAPPY_OP_TMPFS, WRAPPY_OP_FLAG_RO | WRAPPY_OP_FLAG_OPTIONAL, NULL, sys_net[i],
+              0755);
 }
 
 /* --isolation=none: the layout over a view of the host's own root. */
@@ -1042,6 +1066,27 @@ env_is_stripped (const char *entry)
   return FALSE;
 }
 
+/* With an allowlist (the policy's, at full and paranoid), only the caller's variables
+ * it names (NAME, or PREFIX*) reach the app (issue 16, finding 5: AWS_SECRET_ACCESS_KEY,
+ * SSH_AUTH_SOCK and tokens did). */
+static gboolean
+env_is_let_in (const char *entry, char **allow)
+{
+  const char *eq = strchr (entry, '=');
+  gsize n = eq - entry;
+
+  if (allow == NULL)
+    return TRUE;
+  for (char **a = allow; *a; a++)
+    {
+      gsize len = strlen (*a);
+      if (len > 0 && (*a)[len - 1] == '*' ? strncmp (entry, *a, len - 1) == 0
+                                          : len == n && strncmp (entry, *a, n) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* The search paths and XDG base dirs: Flatpak's for an app (~/.var/app/ID/…), the usual
  * ones for a host program, which has no /app and is no Flatpak app. */
 static char **
@@ -1081,7 +1126,7 @@ build_env (const WrappyLaunchSpec *spec, const WrappyHostFacts *f)
   const char *host_runtime_dir = g_environ_getenv (f->env, "XDG_RUNTIME_DIR");
 
   for (char **e = f->env; e && *e; e++)
-    if (strchr (*e, '=') != NULL && !env_is_stripped (*e))
+    if (strchr (*e, '=') != NULL && !env_is_stripped (*e) && env_is_let_in (*e, spec->host_env))
       g_ptr_array_add (env, g_strdup (*e));
   g_ptr_array_add (env, NULL);
   envp = (char **)g_ptr_array_free (g_steal_pointer (&env), FALSE);
@@ -1159,7 +1204,7 @@ add_fs_ops (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFact
   else
     {
       add_dev (plan, spec, f);
-      add_proc_sys (plan);
+      add_proc_sys (plan, spec);
       add_op (plan, WRAPPY_OP_TMPFS, 0, NULL, "/tmp", 01777);
       add_op (plan, WRAPPY_OP_DIR, 0, NULL, "/var", 0755);
       add_op (plan, WRAPPY_OP_SYMLINK, 0, "../tmp", "/var/tmp", 0);
@@ -1206,6 +1251,8 @@ wrappy_plan_new (const WrappyLaunchSpec *spec, const WrappyHostFacts *facts, GEr
   plan->uid = facts->uid;
   plan->gid = facts->gid;
   plan->clone_flags = clone_flags_for (spec);
+  if ((plan->clone_flags & CLONE_NEWUTS) && spec->hide_host_facts)
+    plan->hostname = g_strdup (SANDBOX_HOSTNAME);
   plan->seccomp = wrappy_seccomp_level_for (spec->isolation);
   if (!add_fs_ops (plan, spec, facts, notes, error))
     return NULL;
@@ -1309,6 +1356,8 @@ wrappy_plan_describe (const WrappyPlan *plan)
   for (char **e = plan->envp; e && *e; e++)
     strv_builder_take (b, g_strdup_printf ("env: %s", *e));
   strv_builder_take (b, g_strdup_printf ("cwd: %s", plan->cwd));
+  if (plan->hostname != NULL)
+    strv_builder_take (b, g_strdup_printf ("hostname: %s", plan->hostname));
   limits = wrappy_limits_plan_describe (&plan->limits);
   if (limits != NULL)
     strv_builder_take (b, g_steal_pointer (&limits));

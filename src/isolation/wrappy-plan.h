@@ -58,6 +58,7 @@ typedef struct
   char **argv;
   char **envp;
   char *cwd;
+  char *hostname;          /* a neutral name in the app's own UTS namespace, else NULL */
   char **notes;            /* grants the plan could not apply, said under --verbose */
   char *state_dir;         /* the app's state: dirs under it are opened without following links */
   WrappyLimitsPlan limits; /* resource limits and how they are applied */

@@ -29,6 +29,7 @@ typedef struct
   gboolean protect_wrappy;    /* wrappy's own dirs hidden or read-only under any grant */
   gboolean protect_host_code; /* files that make the host run code read-only under
                                * home and path grants (SPEC.md) */
+  gboolean hide_host_facts;   /* /proc/cmdline masked, a neutral hostname */
 } WrappyLevelRules;
 
 const WrappyLevelRules *wrappy_level_rules (WrappyIsolation level);
@@ -60,7 +61,8 @@ typedef struct
   GPtrArray *binds;   /* WrappyBind*: --bind, --ro-bind, --current-dir */
   GPtrArray *protect; /* WrappyProtect*: see wrappy-launch-spec.h */
   char *cwd;          /* --current-dir */
-  char **notes;       /* what was asked and not granted, and why */
+  gboolean hide_host_facts;
+  char **notes; /* what was asked and not granted, and why */
 } WrappyEffective;
 
 void wrappy_effective_free (WrappyEffective *e);

@@ -782,6 +782,46 @@ test_protect (void)
   wrappy_rm_rf_at (AT_FDCWD, root, NULL);
 }
 
+/* Issue 16, finding 5: with the policy's allowlist only the variables it names reach
+ * the app; with host facts hidden, /proc/cmdline is masked and the hostname neutral;
+ * with a network of its own, the host's network devices are not listed. */
+static void
+test_host_facts_hidden (void)
+{
+  const char *allow[] = { "LANG", "LC_*", NULL };
+  g_autoptr (WrappyLaunchSpec) spec = fake_spec ();
+  g_autoptr (WrappyPlan) plan = NULL, partial = NULL;
+  const WrappyOp *op;
+
+  spec->host_env = g_strdupv ((char **)allow);
+  spec->hide_host_facts = TRUE;
+  plan = plan_for (spec);
+  g_assert_null (g_environ_getenv (plan->envp, "TERM"));
+  g_assert_cmpstr (g_environ_getenv (plan->envp, "LANG"), ==, "de_DE.UTF-8"); /* spec's */
+  g_assert_cmpstr (g_environ_getenv (plan->envp, "APPVAR"), ==, "1");
+  g_assert_nonnull (g_environ_getenv (plan->envp, "PATH"));
+  op = wrappy_plan_find_op (plan, "/proc/cmdline");
+  g_assert_nonnull (op);
+  g_assert_cmpstr (op->src, ==, "/dev/null");
+  g_assert_false (op->flags & WRAPPY_OP_FLAG_DEVICES); /* nodev: opening it fails */
+  g_assert_cmpstr (plan->hostname, ==, "wrappy");
+  g_assert_cmpint (wrappy_plan_find_op (plan, "/etc/hostname")->kind, ==, WRAPPY_OP_FILE);
+  op = wrappy_plan_find_op (plan, "/sys/class/net");
+  g_assert_cmpint (op->kind, ==, WRAPPY_OP_TMPFS);
+  g_assert_cmpint (wrappy_test_op_index (plan, "/sys/class/net"), >,
+                   wrappy_test_op_index (plan, "/sys/class"));
+
+  /* partial: the caller's environment minus the loader's, the host's facts. */
+  g_clear_pointer (&spec->host_env, g_strfreev);
+  spec->hide_host_facts = FALSE;
+  spec->isolation = WRAPPY_ISOLATION_PARTIAL;
+  partial = plan_for (spec);
+  g_assert_cmpstr (g_environ_getenv (partial->envp, "TERM"), ==, "xterm");
+  g_assert_null (wrappy_plan_find_op (partial, "/proc/cmdline"));
+  g_assert_null (partial->hostname);
+  g_assert_null (wrappy_plan_find_op (partial, "/sys/class/net"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -809,6 +849,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plan/system-and-base-dir-grants", test_system_and_base_dir_grants);
   g_test_add_func ("/plan/binds", test_binds);
   g_test_add_func ("/plan/protect", test_protect);
+  g_test_add_func ("/plan/host-facts-hidden", test_host_facts_hidden);
   g_test_add_func ("/plan/seccomp-level", test_seccomp_level);
   return g_test_run ();
 }
