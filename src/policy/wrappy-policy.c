@@ -300,6 +300,56 @@ add_wrappy_protection (GPtrArray *protect)
     g_ptr_array_add (protect, wrappy_protect_new (ro[i], WRAPPY_PROTECT_RO));
 }
 
+/* SPEC.md: at full and paranoid, the files that make the host run code stay read-only
+ * under a home or path grant (issue 16, item 3), relative to the home. */
+static const char *const host_code_files[] = {
+  ".bashrc",
+  ".bash_profile",
+  ".bash_login",
+  ".bash_logout",
+  ".profile",
+  ".zshrc",
+  ".zshenv",
+  ".zprofile",
+  ".zlogin",
+  ".config/fish",
+  ".kshrc",
+  ".mkshrc",
+  ".cshrc",
+  ".tcshrc",
+  ".xinitrc",
+  ".xprofile",
+  ".xsession",
+  ".xsessionrc",
+  ".pam_environment",
+  ".config/autostart",
+  ".config/systemd/user",
+  ".config/environment.d",
+  ".local/share/applications",
+  ".local/bin",
+  ".ssh",
+  ".gnupg",
+};
+
+/* Each of them read-only, unless the user grants it by name (command line or override). */
+static void
+add_host_code_protection (GPtrArray *protect, const char *home, char **user_grants,
+                          GPtrArray *binds)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (host_code_files); i++)
+    {
+      g_autofree char *tilde = g_strconcat ("~/", host_code_files[i], NULL);
+      g_autofree char *abs = g_build_filename (home, host_code_files[i], NULL);
+      gboolean named = wrappy_permissions_names_filesystem (user_grants, tilde)
+                       || wrappy_permissions_names_filesystem (user_grants, abs);
+
+      for (guint j = 0; !named && j < binds->len; j++)
+        named = strcmp (((WrappyBind *)binds->pdata[j])->src, abs) == 0;
+      if (!named)
+        g_ptr_array_add (protect, wrappy_protect_new (abs, WRAPPY_PROTECT_RO));
+    }
+}
+
 static char **
 host_env_for (const WrappyLevelRules *rules, char **shared)
 {
@@ -380,6 +430,9 @@ wrappy_policy_resolve (const WrappyPolicyInput *in, GError **error)
   e->protect = g_ptr_array_new_with_free_func ((GDestroyNotify)wrappy_protect_free);
   if (rules->protect_wrappy)
     add_wrappy_protection (e->protect);
+  if (rules->protect_host_code)
+    add_host_code_protection (e->protect, in->home_dir,
+                              in->overrides ? in->overrides->filesystems : NULL, e->binds);
   note_unapplied (asked, notes);
 
   g_ptr_array_add (notes, NULL);

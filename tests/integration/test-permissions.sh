@@ -115,7 +115,47 @@ parent_of_home_refused() {
   assert_contains "$ERR" "'~/..' refused" "wrappy --verbose"
 }
 
+# Item 3: at full and paranoid a home grant leaves read-only the files that make the host
+# run code (at partial it does not: SPEC.md); `info` lists them; the user can grant one by
+# name in an override or on the command line.
+host_code_read_only() {
+  local level=$1 want=blocked
+  [ "$level" = partial ] && want=allowed
+  setup org.wrappy.ProbeHome
+  echo "# the user's own" >"$HOME/.bashrc"
+  mkdir -p "$HOME/.ssh" "$HOME/.config/autostart"
+  echo "ssh-ed25519 AAAA user@host" >"$HOME/.ssh/authorized_keys"
+  probe org.wrappy.ProbeHome "$level" "write@bashrc=$HOME/.bashrc" \
+    "write@ssh=$HOME/.ssh/authorized_keys" "write@autostart=$HOME/.config/autostart/x.desktop"
+  expect_line write@bashrc $want
+  expect_line write@ssh $want
+  expect_line write@autostart $want
+  if [ $want = blocked ]; then
+    assert_eq "# the user's own" "$(cat "$HOME/.bashrc")" "~/.bashrc"
+    assert_eq "ssh-ed25519 AAAA user@host" "$(cat "$HOME/.ssh/authorized_keys")" "authorized_keys"
+    assert_no_file "$HOME/.config/autostart/x.desktop"
+  fi
+}
+
+test_full_host_code_named_by_the_user_writable() {
+  setup org.wrappy.ProbeHome
+  echo "# the user's own" >"$HOME/.bashrc"
+  echo "# profile" >"$HOME/.profile"
+  ok wrappy info org.wrappy.ProbeHome
+  assert_contains "$OUT" "read-only: $HOME/.bashrc" "info"
+  assert_contains "$OUT" "read-only: $HOME/.ssh" "info"
+  assert_contains "$OUT" "filesystem: home:rw" "info"
+  mkdir -p "$XDG_CONFIG_HOME/wrappy/overrides"
+  printf '[Context]\nfilesystems=~/.bashrc;\n' >"$XDG_CONFIG_HOME/wrappy/overrides/org.wrappy.ProbeHome"
+  ok wrappy run --bind="$HOME/.profile" org.wrappy.ProbeHome -- "write@bashrc=$HOME/.bashrc" \
+    "write@profile=$HOME/.profile"
+  expect_line write@bashrc allowed
+  expect_line write@profile allowed
+  assert_contains "$(cat "$HOME/.bashrc")" "isolation=none" "~/.bashrc"
+}
+
 for _l in $LEVELS; do
+  eval "test_${_l}_home_grant_host_code_files() { host_code_read_only $_l; }"
   eval "test_${_l}_home_grant_cannot_write_overrides() { overrides_unwritable $_l; }"
   eval "test_${_l}_home_grant_cannot_touch_the_store() { store_unwritable $_l; }"
   eval "test_${_l}_home_grant_cannot_see_other_apps_state() { other_state_hidden $_l; }"

@@ -291,6 +291,60 @@ test_snap_plugs (void)
   g_assert_cmpstr (fs, ==, "home");
 }
 
+static gboolean
+protects (const WrappyEffective *e, const char *path, WrappyProtectKind kind)
+{
+  for (guint i = 0; i < e->protect->len; i++)
+    {
+      const WrappyProtect *p = e->protect->pdata[i];
+      if (strcmp (p->path, path) == 0 && p->kind == kind)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Item 3: at full and paranoid the files that make the host run code are read-only
+ * under grants, unless the user names one (an override or --bind); not below full. */
+static void
+test_host_code (void)
+{
+  g_autoptr (WrappyTestDirs) dirs = wrappy_test_dirs_new ();
+  g_autofree char *profile = g_build_filename (dirs->root, ".profile", NULL);
+  PolicyCase full = { "host-code", FULL }, partial = { "host-code", PARTIAL };
+  g_autoptr (WrappyEffective) f = resolve_case (&full), p = resolve_case (&partial);
+  g_autoptr (WrappyPermissions) overrides = wrappy_permissions_new ();
+  g_auto (GStrv) bind = NULL;
+  g_autoptr (WrappyEffective) named = NULL;
+  g_autoptr (GError) error = NULL;
+  WrappyCommandLine cl = { TRUE, FULL };
+  WrappyPolicyInput in
+      = { "org.example.App", "flathub", NULL, NULL, NULL, overrides, &cl, HOME, HOME };
+
+  g_assert_true (protects (f, HOME "/.bashrc", WRAPPY_PROTECT_RO));
+  g_assert_true (protects (f, HOME "/.ssh", WRAPPY_PROTECT_RO));
+  g_assert_true (protects (f, HOME "/.config/autostart", WRAPPY_PROTECT_RO));
+  g_assert_true (protects (f, HOME "/.config/systemd/user", WRAPPY_PROTECT_RO));
+  g_assert_true (protects (f, HOME "/.local/bin", WRAPPY_PROTECT_RO));
+  g_assert_false (protects (p, HOME "/.bashrc", WRAPPY_PROTECT_RO));
+
+  /* Named by the user: an override's ~/.bashrc, a --bind of the file itself. */
+  overrides->filesystems = g_strsplit ("~/.bashrc:rw", ",", -1);
+  g_assert_true (g_file_set_contents (profile, "", -1, NULL));
+  bind = g_strsplit (profile, ",", -1);
+  cl.bind = bind;
+  in.home_dir = dirs->root;
+  named = wrappy_policy_resolve (&in, &error);
+  g_assert_no_error (error);
+  g_assert_false (protects (named, HOME "/.bashrc", WRAPPY_PROTECT_RO));
+  {
+    g_autofree char *bashrc = g_build_filename (dirs->root, ".bashrc", NULL);
+    g_autofree char *zshrc = g_build_filename (dirs->root, ".zshrc", NULL);
+    g_assert_false (protects (named, bashrc, WRAPPY_PROTECT_RO));
+    g_assert_true (protects (named, zshrc, WRAPPY_PROTECT_RO));
+    g_assert_false (protects (named, profile, WRAPPY_PROTECT_RO));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -300,5 +354,6 @@ main (int argc, char **argv)
   g_test_add_func ("/policy/level-precedence", test_level_precedence);
   g_test_add_func ("/policy/load-overrides", test_load_overrides);
   g_test_add_func ("/policy/snap-plugs", test_snap_plugs);
+  g_test_add_func ("/policy/host-code", test_host_code);
   return g_test_run ();
 }
