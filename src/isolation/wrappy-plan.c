@@ -795,6 +795,43 @@ grant_home (GPtrArray *binds, const WrappyLaunchSpec *spec, const WrappyHostFact
   g_ptr_array_add (binds, new_bind (f->home, f->home, ro ? WRAPPY_OP_FLAG_RO : 0));
 }
 
+/* "snap-home", a snap's home plug as snapd means it: the home's non-hidden entries but
+ * ~/snap (other snaps' data), and the snap's own ~/snap/NAME (made if missing), over the
+ * home mode's home (issue 16: the plug gave the hidden files too; an app appended to
+ * ~/.bashrc). An entry the app makes at the top of the home stays in its own home. */
+static void
+grant_snap_home (GPtrArray *binds, const WrappyLaunchSpec *spec, const WrappyHostFacts *f,
+                 const char *grant, gboolean ro, GPtrArray *notes)
+{
+  const WrappyOpFlags flags = (ro ? WRAPPY_OP_FLAG_RO : 0) | WRAPPY_OP_FLAG_OPTIONAL;
+  g_auto (GStrv) own = NULL;
+
+  if (spec->home != WRAPPY_HOME_DEFAULT || spec->isolation == WRAPPY_ISOLATION_NONE)
+    {
+      if (spec->isolation != WRAPPY_ISOLATION_NONE)
+        g_ptr_array_add (notes, g_strdup_printf (_ ("filesystem grant '%s' not applied: the "
+                                                    "home mode was given on the command line"),
+                                                 grant));
+      return;
+    }
+  for (char **e = f->home_entries; e && *e; e++)
+    {
+      g_autofree char *p = NULL;
+      if ((*e)[0] == '.' || strchr (*e, '/') != NULL || strcmp (*e, "snap") == 0)
+        continue;
+      p = g_build_filename (f->home, *e, NULL);
+      g_ptr_array_add (binds, new_bind (p, p, flags));
+    }
+  /* home_dirs[0] is snap/NAME/REVISION (wrappy-snap-launch.c). */
+  own = spec->home_dirs && spec->home_dirs[0] ? g_strsplit (spec->home_dirs[0], "/", 3) : NULL;
+  if (own != NULL && g_strv_length (own) >= 2 && strcmp (own[0], "snap") == 0
+      && wrappy_path_is_clean (own[1]) && own[1][0] != '.')
+    {
+      g_autofree char *p = g_build_filename (f->home, "snap", own[1], NULL);
+      g_ptr_array_add (binds, new_bind (p, p, flags | (ro ? 0 : WRAPPY_OP_FLAG_CREATE)));
+    }
+}
+
 /* "host-os": the host's system dirs under /run/host (/usr and the top-level links into
  * it, and os-release); "host-etc": the host's /etc at /run/host/etc. Read-only at every
  * level, as in Flatpak; a host program already has both. */
@@ -853,6 +890,11 @@ add_grants (GPtrArray *binds, const WrappyLaunchSpec *spec, const WrappyHostFact
       if (strcmp (path, "host-os") == 0 || strcmp (path, "host-etc") == 0)
         {
           grant_host_system (binds, spec, path);
+          continue;
+        }
+      if (strcmp (path, "snap-home") == 0)
+        {
+          grant_snap_home (binds, spec, f, *g, ro, notes);
           continue;
         }
       if (strcmp (path, "home") == 0 || strcmp (path, "host") == 0)
@@ -1430,6 +1472,9 @@ wrappy_host_facts_collect (WrappyHostFacts *f, const WrappyLaunchSpec *spec)
           f->user_dirs[i] = g_strdup (g_get_user_special_dir ((GUserDirectory)i));
         break;
       }
+  for (char **g = spec->filesystems; g && *g; g++)
+    if (g_str_has_prefix (*g, "snap-home") && f->home_entries == NULL)
+      f->home_entries = list_dir (f->home);
   wrappy_host_facts_collect_sockets (f, spec);
   /* Probing cgroups costs a mkdir and an rmdir: only when a limit will be in effect. */
   if (wrappy_limits_wanted (&spec->limits, spec->isolation))
@@ -1452,6 +1497,7 @@ wrappy_host_facts_clear (WrappyHostFacts *f)
   g_clear_pointer (&f->host_root_entries, g_strfreev);
   for (int i = 0; i < G_USER_N_DIRECTORIES; i++)
     g_clear_pointer (&f->user_dirs[i], g_free);
+  g_clear_pointer (&f->home_entries, g_strfreev);
   wrappy_host_facts_clear_sockets (f);
   wrappy_limits_facts_clear (&f->limits);
 }

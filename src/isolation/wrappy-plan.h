@@ -96,6 +96,7 @@ typedef struct
   char *session_bus_socket;
   char *system_bus_socket;
   char *user_dirs[G_USER_N_DIRECTORIES]; /* XDG user dirs, only when a grant names one */
+  char **home_entries;                   /* names in the home, only for a snap-home grant */
   WrappyLimitsFacts limits; /* cgroups, RAM, CPUs: probed only when limits are wanted */
 } WrappyHostFacts;
 

@@ -36,7 +36,9 @@ WrappyPermissions *wrappy_permissions_from_keyfile (GKeyFile *kf);
 /* Whether a filesystem list names path exactly (with or without a suffix). */
 gboolean wrappy_permissions_names_filesystem (char **filesystems, const char *path);
 
-/* A snap's plug interfaces as permissions: the table in docs/snap.md. */
+/* A snap's plug interfaces as permissions, as snapd means them: the table in
+ * docs/snap.md. A plug that snapd filters over D-Bus (desktop, unity7, gsettings…) gives
+ * no bus; "home" is the home's non-hidden files only ("snap-home"). */
 void wrappy_permissions_add_snap_plugs (WrappyPermissions *p, char **interfaces);
 
 G_END_DECLS

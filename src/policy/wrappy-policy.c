@@ -129,7 +129,7 @@ check_host_path (const char *abs, const char *home)
 const char *
 wrappy_policy_check_grant (const char *path, const char *home)
 {
-  static const char *const keywords[] = { "home", "host", "host-os", "host-etc" };
+  static const char *const keywords[] = { "home", "host", "host-os", "host-etc", "snap-home" };
   g_autofree char *abs = NULL, *canon = NULL;
   char real[PATH_MAX], real_home[PATH_MAX];
   const char *why;
@@ -211,7 +211,9 @@ resolve_filesystems (char **asked, const WrappyLevelRules *rules, gboolean home_
           continue;
         }
       /* The home mode the user chose wins over the app's wish for the host home. */
-      if (home_given && (strcmp (path, "home") == 0 || strcmp (path, "host") == 0))
+      if (home_given
+          && (strcmp (path, "home") == 0 || strcmp (path, "host") == 0
+              || strcmp (path, "snap-home") == 0))
         {
           note (notes,
                 _ ("filesystem grant '%s' not applied: the home mode was given on the "
@@ -375,6 +377,35 @@ note_unapplied (const WrappyPermissions *asked, GPtrArray *notes)
           _ ("persistent '%s': the per-app home keeps it (with --home=private, the default)"), *p);
 }
 
+/* A snap's declared permissions as its plugs mean them today, for a manifest written
+ * before they did (home was the whole home, desktop the whole session bus). */
+static WrappyPermissions *
+snap_declared (const WrappyPermissions *d, GPtrArray *notes)
+{
+  g_autoptr (WrappyPermissions) p = wrappy_permissions_new ();
+  g_autoptr (GStrvBuilder) fs = g_strv_builder_new ();
+  g_autoptr (GStrvBuilder) sockets = g_strv_builder_new ();
+
+  wrappy_permissions_merge (p, d);
+  for (char **g = p->filesystems; g && *g; g++)
+    {
+      const char *suffix;
+      g_autofree char *path = split_grant (*g, &suffix);
+      g_autofree char *snap_home = g_strconcat ("snap-home", suffix[0] ? ":" : "", suffix, NULL);
+      g_strv_builder_add (fs, strcmp (path, "home") == 0 ? snap_home : *g);
+    }
+  for (char **s = p->sockets; s && *s; s++)
+    if (strcmp (*s, "session-bus") == 0 || strcmp (*s, "system-bus") == 0)
+      note (notes, _ ("socket '%s' not applied: no snap plug gives a whole bus"), *s);
+    else
+      g_strv_builder_add (sockets, *s);
+  g_strfreev (p->filesystems);
+  p->filesystems = g_strv_builder_end (fs);
+  g_strfreev (p->sockets);
+  p->sockets = g_strv_builder_end (sockets);
+  return g_steal_pointer (&p);
+}
+
 WrappyEffective *
 wrappy_policy_resolve (const WrappyPolicyInput *in, GError **error)
 {
@@ -402,7 +433,13 @@ wrappy_policy_resolve (const WrappyPolicyInput *in, GError **error)
   e->home = cl->has_home ? cl->home : WRAPPY_HOME_DEFAULT;
   rules = wrappy_level_rules (e->isolation);
 
-  wrappy_permissions_merge (asked, in->declared);
+  if (in->declared != NULL && g_strcmp0 (in->source, "snap") == 0)
+    {
+      g_autoptr (WrappyPermissions) snap = snap_declared (in->declared, notes);
+      wrappy_permissions_merge (asked, snap);
+    }
+  else
+    wrappy_permissions_merge (asked, in->declared);
   wrappy_permissions_merge (asked, in->overrides);
 
   e->shared = resolve_shared (asked->shared, cl, rules);

@@ -86,6 +86,10 @@ static const PolicyCase cases[] = {
     NULL, NULL, FALSE, "", "", "", "", "'..'" },
   { "relative", FULL, NULL, NULL, NULL, "Documents", NULL, NULL, NULL, NULL, NULL, FALSE, "", "",
     "", "", "no absolute path" },
+  { "snap-home-paranoid", PARANOID, NULL, NULL, NULL, "snap-home", NULL, NULL, NULL, NULL, NULL,
+    FALSE, "", "", "", "snap-home:ro", NULL },
+  { "snap-home-mode-given", FULL, NULL, NULL, NULL, "snap-home", NULL, NULL, NULL, NULL, NULL, TRUE,
+    "", "", "", "", "the home mode was given" },
   { "override-grant-checked", FULL, NULL, NULL, NULL, NULL, NULL, "/home:rw", NULL, NULL, NULL,
     FALSE, "", "", "", "", "holds it" },
 };
@@ -146,6 +150,32 @@ resolve_case (const PolicyCase *c)
   e = wrappy_policy_resolve (&in, &error);
   g_assert_no_error (error);
   return e;
+}
+
+/* A snap installed before plugs meant what snapd means: its manifest's "home" and
+ * "session-bus" (from the home and desktop plugs) are read as they mean now. */
+static void
+test_old_snap_manifest (void)
+{
+  g_autoptr (WrappyPermissions) declared = wrappy_permissions_new ();
+  WrappyCommandLine cl = { TRUE, FULL };
+  g_auto (GStrv) socket = g_strsplit ("session-bus", ",", -1);
+  WrappyPolicyInput in = { "io.snapcraft.x", "snap", NULL, declared, NULL, NULL, &cl, HOME, HOME };
+  g_autoptr (WrappyEffective) e = NULL, cl_bus = NULL;
+  g_autofree char *fs = NULL, *sockets = NULL;
+
+  declared->filesystems = g_strsplit ("home,/media", ",", -1);
+  declared->sockets = g_strsplit ("x11,session-bus", ",", -1);
+  e = wrappy_policy_resolve (&in, NULL);
+  fs = g_strjoinv (",", e->filesystems);
+  sockets = g_strjoinv (",", e->sockets);
+  g_assert_cmpstr (fs, ==, "snap-home:rw,/media:rw");
+  g_assert_cmpstr (sockets, ==, "x11");
+  g_assert_true (notes_have (e->notes, "session-bus"));
+  /* The user can still ask for the bus on the command line. */
+  cl.sockets = socket;
+  cl_bus = wrappy_policy_resolve (&in, NULL);
+  g_assert_true (g_strv_contains ((const char *const *)cl_bus->sockets, "session-bus"));
 }
 
 static void
@@ -279,7 +309,8 @@ static void
 test_snap_plugs (void)
 {
   g_autoptr (WrappyPermissions) p = wrappy_permissions_new ();
-  const char *plugs[] = { "network", "network-bind", "home", "opengl", "x11", "content", NULL };
+  const char *plugs[] = { "network", "network-bind", "home",      "opengl", "x11",
+                          "content", "desktop",      "gsettings", "unity7", NULL };
   g_autofree char *shared = NULL, *fs = NULL;
 
   wrappy_permissions_add_snap_plugs (p, (char **)plugs);
@@ -287,8 +318,9 @@ test_snap_plugs (void)
   g_assert_cmpstr (shared, ==, "network");
   g_assert_cmpstr (p->devices[0], ==, "dri");
   g_assert_cmpstr (p->sockets[0], ==, "x11");
+  g_assert_null (p->sockets[1]); /* no session-bus for desktop, gsettings, unity7 */
   fs = g_strjoinv (",", p->filesystems);
-  g_assert_cmpstr (fs, ==, "home");
+  g_assert_cmpstr (fs, ==, "snap-home");
 }
 
 static gboolean
@@ -351,6 +383,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/policy/table", test_table);
   g_test_add_func ("/policy/levels", test_levels);
+  g_test_add_func ("/policy/old-snap-manifest", test_old_snap_manifest);
   g_test_add_func ("/policy/level-precedence", test_level_precedence);
   g_test_add_func ("/policy/load-overrides", test_load_overrides);
   g_test_add_func ("/policy/snap-plugs", test_snap_plugs);
