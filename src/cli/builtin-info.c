@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 
+#include "wrappy-appimage.h"
 #include "wrappy-builtins.h"
 #include "wrappy-cli-common.h"
 #include "wrappy-dirs.h"
@@ -103,6 +104,16 @@ WRAPPY_BUILTIN (info)
   source = g_strdup_printf ("%s (%s)", m->source, m->origin ? m->origin : "-");
   print_field (_ ("Source:"), source);
   print_field (_ ("Branch:"), m->branch ? m->branch : "-");
+  if (g_strcmp0 (m->source, "appimage") == 0)
+    {
+      /* Whether updates must be signed by the same key (wrappy-appimage-sign.c). */
+      g_autofree char *signer
+          = m->keyfile ? g_key_file_get_string (m->keyfile, WRAPPY_APPIMAGE_CATALOG_GROUP,
+                                                WRAPPY_APPIMAGE_SIGNER_KEY, NULL)
+                       : NULL;
+      g_autofree char *signed_by = signer ? g_strdup_printf (_ ("yes, by %s"), signer) : NULL;
+      print_field (_ ("Signed:"), signed_by ? signed_by : _ ("no"));
+    }
   print_field (_ ("Command:"), m->command ? m->command : "-");
   print_field (_ ("Size:"), size);
   print_field (_ ("Data:"), state);

@@ -546,6 +546,16 @@ wrappy_policy_load_overrides (const char *app_id, WrappyPermissions **perms, cha
   return TRUE;
 }
 
+gboolean
+wrappy_policy_insecure_updates_allowed (const char *app_id)
+{
+  g_autofree char *path = g_build_filename (wrappy_dirs_config (), "overrides", app_id, NULL);
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+
+  return g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, NULL)
+         && g_key_file_get_boolean (kf, "Wrappy", "insecure-updates", NULL);
+}
+
 static GPtrArray *
 copy_binds (GPtrArray *binds)
 {

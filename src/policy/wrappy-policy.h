@@ -100,6 +100,10 @@ void wrappy_effective_to_spec (const WrappyEffective *e, WrappyLaunchSpec *spec)
 /* One line per grant and per refused request, for `info` and --verbose. */
 char **wrappy_effective_describe (const WrappyEffective *e);
 
+/* Whether the user lets app_id be updated over plain http: [Wrappy]
+ * insecure-updates=true in its own overrides file (never the global one). */
+gboolean wrappy_policy_insecure_updates_allowed (const char *app_id);
+
 /* Checks a filesystem grant's path (without its suffix): NULL if it may be granted,
  * else why not. home is the caller's canonical home. */
 const char *wrappy_policy_check_grant (const char *path, const char *home);
