@@ -39,12 +39,18 @@ op_new (WrappyOpKind kind, WrappyOpFlags flags, const char *src, const char *des
 }
 
 /* A host tree the sandbox shows at another (or the same) path: the home in host or
- * overlay mode, a grant, a bind. */
+ * overlay mode, a grant, a bind; real is its source resolved. */
 typedef struct
 {
-  const char *src;
+  char *real;
   const char *dest;
 } Exposure;
+
+static void
+exposure_clear (Exposure *e)
+{
+  g_free (e->real);
+}
 
 static char *
 real_or_same (const char *path)
@@ -63,18 +69,18 @@ has_op_at (GPtrArray *ops, const char *dest)
   return FALSE;
 }
 
-/* A protected path p (already resolved) where exposure e shows it: hidden under an
- * empty tmpfs, or bound read-only onto itself. A hidden dir that is missing on the host
- * needs nothing (making its mount point would write through a read-write grant). */
+/* A protected path p (resolved: real) where exposure e shows it: hidden under an empty
+ * read-only tmpfs, or bound read-only onto itself. A hidden dir that is missing on the
+ * host needs nothing (making its mount point would write through a read-write grant). */
 static void
 protect_in (GPtrArray *masks, const WrappyProtect *p, const char *real, const Exposure *e)
 {
-  g_autofree char *src = real_or_same (e->src), *dest = NULL;
+  g_autofree char *dest = NULL;
   struct stat st;
 
-  if (!path_is_under (real, src))
+  if (!path_is_under (real, e->real))
     return;
-  dest = g_build_filename (e->dest, real + strlen (src), NULL);
+  dest = g_build_filename (e->dest, real + strlen (e->real), NULL);
   if (!valid_sandbox_path (dest) || has_op_at (masks, dest))
     return;
   if (p->kind == WRAPPY_PROTECT_HIDE)
@@ -92,16 +98,14 @@ protect_in (GPtrArray *masks, const WrappyProtect *p, const char *real, const Ex
 /* A grant or bind inside a protected path: refused when it is hidden (but the app's own
  * state, which the snap layout binds), read-only when it is read-only. */
 static gboolean
-keep_bind_inside (WrappyOp *bind, const WrappyLaunchSpec *spec, GPtrArray *notes)
+keep_bind_inside (WrappyOp *bind, const char *src, const WrappyLaunchSpec *spec, GPtrArray *reals,
+                  GPtrArray *notes)
 {
-  g_autofree char *src = real_or_same (bind->src);
-
   for (guint i = 0; i < spec->protect->len; i++)
     {
       const WrappyProtect *p = spec->protect->pdata[i];
-      g_autofree char *real = real_or_same (p->path);
 
-      if (!path_is_under (src, real) && !path_is_under (bind->src, p->path))
+      if (!path_is_under (src, reals->pdata[i]) && !path_is_under (bind->src, p->path))
         continue;
       if (p->kind == WRAPPY_PROTECT_RO)
         bind->flags |= WRAPPY_OP_FLAG_RO;
@@ -120,33 +124,37 @@ keep_bind_inside (WrappyOp *bind, const WrappyLaunchSpec *spec, GPtrArray *notes
  * files that make the host run code) hidden or read-only wherever the home mode, a grant
  * or a bind shows them (issue 16: an app with filesystems=home wrote
  * overrides/global and turned the sandbox off for every app). Masks come after every
- * bind, so that none of them shows the path again. */
+ * bind, so that none of them shows the path again. Each path is resolved once, and
+ * only when something shows the host (bench/launch: most launches have no bind). */
 void
 wrappy_plan_add_protection (GPtrArray *binds, GPtrArray *masks, const WrappyLaunchSpec *spec,
                             const WrappyHostFacts *f, gboolean home_shown, GPtrArray *notes)
 {
   g_autoptr (GArray) exposures = g_array_new (FALSE, FALSE, sizeof (Exposure));
+  g_autoptr (GPtrArray) reals = NULL;
 
-  if (spec->protect == NULL || spec->protect->len == 0)
+  if (spec->protect == NULL || spec->protect->len == 0 || (binds->len == 0 && !home_shown))
     return;
-  for (guint i = binds->len; i > 0; i--)
-    if (((WrappyOp *)binds->pdata[i - 1])->src != NULL
-        && !keep_bind_inside (binds->pdata[i - 1], spec, notes))
-      g_ptr_array_remove_index (binds, i - 1);
-  if (home_shown)
-    g_array_append_val (exposures, ((Exposure){ f->home, f->home }));
-  for (guint i = 0; i < binds->len; i++)
-    {
-      const WrappyOp *op = binds->pdata[i];
-      if (op->src != NULL && !(op->flags & WRAPPY_OP_FLAG_SANDBOX_SRC))
-        g_array_append_val (exposures, ((Exposure){ op->src, op->dest }));
-    }
+  g_array_set_clear_func (exposures, (GDestroyNotify)exposure_clear);
+  reals = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < spec->protect->len; i++)
+    g_ptr_array_add (reals, real_or_same (((WrappyProtect *)spec->protect->pdata[i])->path));
+  for (guint i = binds->len; i > 0; i--)
     {
-      const WrappyProtect *p = spec->protect->pdata[i];
-      g_autofree char *real = real_or_same (p->path);
+      WrappyOp *op = binds->pdata[i - 1];
+      g_autofree char *src = op->src != NULL ? real_or_same (op->src) : NULL;
 
-      for (guint j = 0; j < exposures->len; j++)
-        protect_in (masks, p, real, &g_array_index (exposures, Exposure, j));
+      if (src == NULL)
+        continue;
+      if (!keep_bind_inside (op, src, spec, reals, notes))
+        g_ptr_array_remove_index (binds, i - 1);
+      else if (!(op->flags & WRAPPY_OP_FLAG_SANDBOX_SRC))
+        g_array_append_val (exposures, ((Exposure){ g_steal_pointer (&src), op->dest }));
     }
+  if (home_shown)
+    g_array_append_val (exposures, ((Exposure){ real_or_same (f->home), f->home }));
+  for (guint i = 0; i < spec->protect->len; i++)
+    for (guint j = 0; j < exposures->len; j++)
+      protect_in (masks, spec->protect->pdata[i], reals->pdata[i],
+                  &g_array_index (exposures, Exposure, j));
 }
