@@ -45,7 +45,8 @@ overrides_unwritable() {
   expect_line write@overrides blocked
   expect_line list@config "allowed []"
   assert_no_file "$global"
-  probe org.wrappy.Probe full "read@home=$HOME/home-secret" status
+  # The next run of another app, at the level the overrides (not the command line) give.
+  ok wrappy run org.wrappy.Probe -- "read@home=$HOME/home-secret" status
   expect_line read@home blocked
 }
 
