@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 
+#include "wrappy-appimage.h"
 #include "wrappy-builtins.h"
 #include "wrappy-cli-common.h"
 #include "wrappy-dirs.h"
@@ -9,6 +10,7 @@
 #include "wrappy-i18n.h"
 #include "wrappy-id.h"
 #include "wrappy-output.h"
+#include "wrappy-policy.h"
 
 static void
 print_strv (const char *label, char **v)
@@ -29,6 +31,41 @@ print_field (const char *label, const char *value)
   fputs ("  ", stdout);
   wrappy_print_padded (label, 13);
   printf ("%s\n", value);
+}
+
+/* What the app gets at its level with no command-line option: each grant resolved, what
+ * stays hidden or read-only under it, and what is refused (wrappy-policy.h). */
+static gboolean
+print_effective (const WrappyManifest *m, GError **error)
+{
+  g_autoptr (WrappyPermissions) declared = wrappy_policy_declared (m);
+  g_autoptr (WrappyPermissions) overrides = NULL;
+  g_autoptr (WrappyEffective) e = NULL;
+  g_autofree char *override_level = NULL;
+  g_autofree char *home = g_canonicalize_filename (g_get_home_dir (), "/");
+  g_autofree char *cwd = g_get_current_dir ();
+  g_auto (GStrv) lines = NULL;
+  WrappyCommandLine cl = { 0 };
+  WrappyPolicyInput in = { 0 };
+
+  if (!wrappy_policy_load_overrides (m->id, &overrides, &override_level, error))
+    return FALSE;
+  in.app_id = m->id;
+  in.source = m->source;
+  in.declared_level = m->isolation;
+  in.declared = declared;
+  in.override_level = override_level;
+  in.overrides = overrides;
+  in.cmdline = &cl;
+  in.home_dir = home;
+  in.cwd = cwd;
+  if ((e = wrappy_policy_resolve (&in, error)) == NULL)
+    return FALSE;
+  printf (_ ("Effective permissions at %s:\n"), wrappy_isolation_to_string (e->isolation));
+  lines = wrappy_effective_describe (e);
+  for (char **l = lines; *l; l++)
+    printf ("  %s\n", *l);
+  return TRUE;
 }
 
 WRAPPY_BUILTIN (info)
@@ -66,6 +103,16 @@ WRAPPY_BUILTIN (info)
   source = g_strdup_printf ("%s (%s)", m->source, m->origin ? m->origin : "-");
   print_field (_ ("Source:"), source);
   print_field (_ ("Branch:"), m->branch ? m->branch : "-");
+  if (g_strcmp0 (m->source, "appimage") == 0)
+    {
+      /* Whether updates must be signed by the same key (wrappy-appimage-sign.c). */
+      g_autofree char *signer
+          = m->keyfile ? g_key_file_get_string (m->keyfile, WRAPPY_APPIMAGE_CATALOG_GROUP,
+                                                WRAPPY_APPIMAGE_SIGNER_KEY, NULL)
+                       : NULL;
+      g_autofree char *signed_by = signer ? g_strdup_printf (_ ("yes, by %s"), signer) : NULL;
+      print_field (_ ("Signed:"), signed_by ? signed_by : _ ("no"));
+    }
   print_field (_ ("Command:"), m->command ? m->command : "-");
   print_field (_ ("Size:"), size);
   print_field (_ ("Data:"), state);
@@ -73,6 +120,8 @@ WRAPPY_BUILTIN (info)
   print_strv (_ ("Sockets:"), m->sockets);
   print_strv (_ ("Devices:"), m->devices);
   print_strv (_ ("Files:"), m->filesystems);
+  if (!print_effective (m, error))
+    return FALSE;
   printf (_ ("Layers:\n"));
   for (guint i = 0; i < m->layers->len; i++)
     {

@@ -22,6 +22,7 @@
 #include "wrappy-output.h"
 #include "wrappy-paths.h"
 #include "wrappy-plan.h"
+#include "wrappy-policy.h"
 #include "wrappy-snap-launch.h"
 
 static char *opt_isolation, *opt_home, *opt_command, *opt_memory, *opt_pids, *opt_cpus;
@@ -72,18 +73,6 @@ usage_error (GError **error, const char *msg)
   return FALSE;
 }
 
-static char **
-strv_concat (char **a, char **b)
-{
-  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
-
-  if (a != NULL)
-    g_strv_builder_addv (builder, (const char **)a);
-  if (b != NULL)
-    g_strv_builder_addv (builder, (const char **)b);
-  return g_strv_builder_end (builder);
-}
-
 static gboolean
 check_share_names (char **names, GError **error)
 {
@@ -95,44 +84,6 @@ check_share_names (char **names, GError **error)
         return FALSE;
       }
   return TRUE;
-}
-
-/* "network" in the spec's shared list when it should be shared. At paranoid only an
- * explicit --share=network on the command line shares it; the app's own declaration
- * does not. */
-static char **
-shared_for (const WrappyManifest *m, WrappyIsolation level)
-{
-  g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
-  gboolean network;
-
-  if (level == WRAPPY_ISOLATION_PARANOID)
-    network = opt_share != NULL && g_strv_contains ((const char *const *)opt_share, "network");
-  else
-    network = (m->shared != NULL && g_strv_contains ((const char *const *)m->shared, "network"))
-              || (opt_share != NULL && g_strv_contains ((const char *const *)opt_share, "network"));
-  if (opt_unshare != NULL && g_strv_contains ((const char *const *)opt_unshare, "network"))
-    network = FALSE;
-  for (char **s = m->shared; s && *s; s++)
-    if (strcmp (*s, "network") != 0)
-      g_strv_builder_add (b, *s);
-  if (network)
-    g_strv_builder_add (b, "network");
-  return g_strv_builder_end (b);
-}
-
-/* The sockets the app may have: its own declarations plus --socket, except at paranoid,
- * where only --socket counts (like --share=network). */
-static char **
-sockets_for (const WrappyManifest *m, WrappyIsolation level)
-{
-  g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
-
-  if (level != WRAPPY_ISOLATION_PARANOID && m->sockets != NULL)
-    g_strv_builder_addv (b, (const char **)m->sockets);
-  if (opt_socket != NULL)
-    g_strv_builder_addv (b, (const char **)opt_socket);
-  return g_strv_builder_end (b);
 }
 
 static gboolean
@@ -153,46 +104,65 @@ check_socket_names (GError **error)
   return TRUE;
 }
 
-/* --bind/--ro-bind SRC[:DST]: DST defaults to SRC; the plan checks where DST may go. */
-static gboolean
-add_binds (WrappyLaunchSpec *spec, char **binds, gboolean ro, GError **error)
+/* The options as the policy's command line (wrappy-policy.h). */
+static void
+command_line_init (WrappyCommandLine *cl, const WrappyIsolation *level, const WrappyHomeMode *home)
 {
-  for (char **p = binds; p && *p; p++)
-    {
-      g_autofree char *src = g_strdup (*p), *abs = NULL;
-      char *colon = strchr (src, ':');
-      const char *dest;
-
-      if (colon != NULL)
-        *colon = '\0';
-      abs = g_canonicalize_filename (src, NULL);
-      dest = colon != NULL ? colon + 1 : abs;
-      if (!g_file_test (abs, G_FILE_TEST_EXISTS))
-        {
-          g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_FOUND, _ ("%s does not exist"), abs);
-          return FALSE;
-        }
-      g_ptr_array_add (spec->binds, wrappy_bind_new (abs, dest, ro));
-    }
-  return TRUE;
+  memset (cl, 0, sizeof *cl);
+  cl->has_level = level != NULL;
+  if (level != NULL)
+    cl->level = *level;
+  cl->has_home = home != NULL;
+  if (home != NULL)
+    cl->home = *home;
+  cl->share = opt_share;
+  cl->unshare = opt_unshare;
+  cl->sockets = opt_socket;
+  cl->env = opt_env;
+  cl->bind = opt_bind;
+  cl->ro_bind = opt_ro_bind;
+  cl->current_dir = opt_current_dir;
 }
 
+/* Declared permissions + overrides + command line + level -> the spec's permissions. */
 static gboolean
-spec_set_filesystems (WrappyLaunchSpec *spec, const WrappyManifest *m, GError **error)
+spec_resolve (WrappyLaunchSpec *spec, const WrappyManifest *m, const WrappyIsolation *level,
+              const WrappyHomeMode *home, GError **error)
 {
-  g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+  g_autoptr (WrappyPermissions) declared = m ? wrappy_policy_declared (m) : NULL;
+  g_autoptr (WrappyPermissions) overrides = NULL;
+  g_autoptr (WrappyEffective) e = NULL;
+  g_autofree char *override_level = NULL;
+  g_autofree char *home_dir = g_canonicalize_filename (g_get_home_dir (), "/");
+  g_autofree char *cwd = opt_current_dir ? g_get_current_dir () : NULL;
+  WrappyCommandLine cl;
+  WrappyPolicyInput in = { 0 };
 
-  if (m->filesystems != NULL)
-    g_strv_builder_addv (b, (const char **)m->filesystems);
-  if (!add_binds (spec, opt_bind, FALSE, error) || !add_binds (spec, opt_ro_bind, TRUE, error))
+  if (!wrappy_policy_load_overrides (spec->app_id, &overrides, &override_level, error))
     return FALSE;
-  if (opt_current_dir)
-    {
-      spec->cwd = g_get_current_dir ();
-      g_autofree char *grant = g_strconcat (spec->cwd, ":rw", NULL);
-      g_strv_builder_add (b, grant);
-    }
-  spec->filesystems = g_strv_builder_end (b);
+  command_line_init (&cl, level, home);
+  in.app_id = spec->app_id;
+  in.source = m ? m->source : NULL;
+  in.declared_level = m ? m->isolation : NULL;
+  in.declared = declared;
+  in.override_level = override_level;
+  in.overrides = overrides;
+  in.cmdline = &cl;
+  in.home_dir = home_dir;
+  in.cwd = cwd;
+  if ((e = wrappy_policy_resolve (&in, error)) == NULL)
+    return FALSE;
+  for (char **n = e->notes; n && *n; n++)
+    wrappy_debug ("%s", *n);
+  /* A protected dir that is missing could be made by an app that sees its parent
+   * (overrides/global under a home grant): made here first, so that it is hidden. */
+  if (e->protect->len > 0
+      && (e->filesystems[0] != NULL || e->binds->len > 0 || e->home == WRAPPY_HOME_HOST
+          || e->home == WRAPPY_HOME_OVERLAY)
+      && (!wrappy_dirs_ensure (wrappy_dirs_config (), error)
+          || !wrappy_dirs_ensure (wrappy_dirs_applications (), error)))
+    return FALSE;
+  wrappy_effective_to_spec (e, spec);
   return TRUE;
 }
 
@@ -206,22 +176,8 @@ spec_from_manifest (const WrappyManifest *m, const WrappyIsolation *level,
   g_autoptr (GStrvBuilder) argv = g_strv_builder_new ();
 
   spec->app_id = g_strdup (m->id);
-  /* The command line wins over the user's overrides, which win over the app's own
-   * default level. */
-  if (level != NULL)
-    spec->isolation = *level;
-  else
-    {
-      gboolean overridden;
-      if (!wrappy_isolation_from_overrides (wrappy_dirs_config (), m->id, &spec->isolation,
-                                            &overridden, error))
-        return NULL;
-      if (!overridden && m->isolation != NULL
-          && !wrappy_isolation_from_string (m->isolation, &spec->isolation, error))
-        return NULL;
-    }
-  if (home != NULL)
-    spec->home = *home;
+  if (!spec_resolve (spec, m, level, home, error))
+    return NULL;
   for (guint i = 0; i < m->layers->len; i++)
     {
       const WrappyManifestLayer *l = m->layers->pdata[i];
@@ -247,20 +203,14 @@ spec_from_manifest (const WrappyManifest *m, const WrappyIsolation *level,
   if (app_args != NULL)
     g_strv_builder_addv (argv, (const char **)app_args);
   spec->argv = g_strv_builder_end (argv);
-  spec->env = strv_concat (m->env, opt_env);
   if (g_strcmp0 (m->source, "appimage") == 0 && g_environ_getenv (spec->env, "OWD") == NULL)
     {
       /* AppImages expect the directory they were started from. */
       g_autofree char *cwd = g_get_current_dir ();
       spec->env = g_environ_setenv (spec->env, "OWD", cwd, TRUE);
     }
-  spec->shared = shared_for (m, spec->isolation);
-  spec->sockets = sockets_for (m, spec->isolation);
-  spec->devices = g_strdupv (m->devices);
   spec->state_dir = wrappy_dirs_app_state (m->id);
   spec->tmp_root = opt_tmp_root;
-  if (!spec_set_filesystems (spec, m, error))
-    return NULL;
   if (g_strcmp0 (m->source, "snap") == 0)
     {
       g_autofree char *host_home = g_canonicalize_filename (g_get_home_dir (), "/");
@@ -347,8 +297,6 @@ spec_from_host_program (const char *program, const WrappyIsolation *level,
   g_autoptr (WrappyLaunchSpec) spec = wrappy_launch_spec_new ();
   g_autoptr (GStrvBuilder) argv = g_strv_builder_new ();
   g_autofree char *path = NULL, *name = NULL;
-  WrappyManifest none = { 0 };
-  gboolean overridden;
 
   name = opt_name ? g_strdup (opt_name) : g_path_get_basename (program);
   if (opt_name == NULL && !wrappy_validate_host_name (name, NULL))
@@ -362,26 +310,16 @@ spec_from_host_program (const char *program, const WrappyIsolation *level,
   if ((path = resolve_host_program (program, error)) == NULL)
     return NULL;
   spec->app_id = g_build_filename (WRAPPY_HOST_STATE_DIR, name, NULL);
-  if (level != NULL)
-    spec->isolation = *level;
-  else if (!wrappy_isolation_from_overrides (wrappy_dirs_config (), spec->app_id, &spec->isolation,
-                                             &overridden, error))
+  if (!spec_resolve (spec, NULL, level, home, error))
     return NULL;
-  if (home != NULL)
-    spec->home = *home;
   spec->base_path = g_strdup ("/usr");
   spec->host_base = TRUE;
   g_strv_builder_add (argv, path);
   if (args != NULL)
     g_strv_builder_addv (argv, (const char **)args);
   spec->argv = g_strv_builder_end (argv);
-  spec->env = g_strdupv (opt_env);
-  spec->shared = shared_for (&none, spec->isolation);
-  spec->sockets = sockets_for (&none, spec->isolation);
   spec->state_dir = wrappy_dirs_app_state (spec->app_id);
   spec->tmp_root = opt_tmp_root;
-  if (!spec_set_filesystems (spec, &none, error))
-    return NULL;
   return g_steal_pointer (&spec);
 }
 

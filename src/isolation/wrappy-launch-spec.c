@@ -15,6 +15,7 @@ wrappy_launch_spec_new (void)
   spec->home = WRAPPY_HOME_DEFAULT;
   spec->deps = g_ptr_array_new_with_free_func ((GDestroyNotify)wrappy_layer_free);
   spec->binds = g_ptr_array_new_with_free_func ((GDestroyNotify)wrappy_bind_free);
+  spec->protect = g_ptr_array_new_with_free_func ((GDestroyNotify)wrappy_protect_free);
   return spec;
 }
 
@@ -32,6 +33,7 @@ wrappy_launch_spec_free (WrappyLaunchSpec *spec)
   g_clear_pointer (&spec->deps, g_ptr_array_unref);
   g_strfreev (spec->argv);
   g_strfreev (spec->env);
+  g_strfreev (spec->host_env);
   g_strfreev (spec->shared);
   g_strfreev (spec->sockets);
   g_strfreev (spec->devices);
@@ -41,6 +43,7 @@ wrappy_launch_spec_free (WrappyLaunchSpec *spec)
   g_free (spec->ld_cache);
   g_free (spec->ld_cache_dir);
   g_clear_pointer (&spec->binds, g_ptr_array_unref);
+  g_clear_pointer (&spec->protect, g_ptr_array_unref);
   g_free (spec);
 }
 
@@ -85,6 +88,25 @@ wrappy_bind_free (WrappyBind *bind)
   g_free (bind);
 }
 
+WrappyProtect *
+wrappy_protect_new (const char *path, WrappyProtectKind kind)
+{
+  WrappyProtect *p = g_new0 (WrappyProtect, 1);
+
+  p->path = g_strdup (path);
+  p->kind = kind;
+  return p;
+}
+
+void
+wrappy_protect_free (WrappyProtect *p)
+{
+  if (p == NULL)
+    return;
+  g_free (p->path);
+  g_free (p);
+}
+
 static const char *const isolation_names[] = { "none", "partial", "full", "paranoid" };
 static const char *const home_names[] = { "default", "private", "tmpfs", "overlay", "host" };
 
@@ -109,43 +131,6 @@ wrappy_isolation_to_string (WrappyIsolation level)
   if ((guint)level < G_N_ELEMENTS (isolation_names))
     return isolation_names[level];
   return "unknown";
-}
-
-gboolean
-wrappy_isolation_from_overrides (const char *config_dir, const char *app_id, WrappyIsolation *out,
-                                 gboolean *found, GError **error)
-{
-  const char *names[] = { app_id, "global" };
-
-  *found = FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      g_autofree char *path = g_build_filename (config_dir, "overrides", names[i], NULL);
-      g_autoptr (GKeyFile) kf = g_key_file_new ();
-      g_autoptr (GError) local_error = NULL;
-      g_autofree char *value = NULL;
-
-      if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &local_error))
-        {
-          if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-            continue;
-          g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA, "%s: %s", path,
-                       local_error->message);
-          return FALSE;
-        }
-      value = g_key_file_get_string (kf, "Wrappy", "isolation", NULL);
-      if (value == NULL)
-        continue;
-      if (!wrappy_isolation_from_string (g_strstrip (value), out, &local_error))
-        {
-          g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA, "%s: %s", path,
-                       local_error->message);
-          return FALSE;
-        }
-      *found = TRUE;
-      return TRUE;
-    }
-  return TRUE;
 }
 
 gboolean

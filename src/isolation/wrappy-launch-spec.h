@@ -38,6 +38,21 @@ typedef struct
   gboolean ro;
   gboolean optional; /* from a config file: skipped (with a note) rather than an error */
 } WrappyBind;
+/* A host path the app must not change or see whatever it is granted (wrappy's own
+ * dirs, the files that make the host run code): where a grant or the home mode makes
+ * it visible, the plan hides it (an empty tmpfs) or makes it read-only there. */
+typedef enum
+{
+  WRAPPY_PROTECT_HIDE,
+  WRAPPY_PROTECT_RO,
+} WrappyProtectKind;
+
+typedef struct
+{
+  char *path; /* absolute host path */
+  WrappyProtectKind kind;
+} WrappyProtect;
+
 /* --memory, --pids, --cpus (see wrappy-limits.h). */
 typedef struct
 {
@@ -52,32 +67,37 @@ typedef struct
                  * program's is its state id, "host/NAME" */
   WrappyIsolation isolation;
   WrappyHomeMode home;
-  char *base_path;       /* the base layer, mounted read-only at /usr */
-  gboolean host_base;    /* base_path is the host's own /usr (host programs, AppImages):
-                          * it brings no etc/, so /etc is made from the host's /etc */
-  char *app_path;        /* the app layer, read-only at /app; NULL for host programs,
-                          * which get no /app and no Flatpak per-app variables */
-  gboolean base_is_root; /* a snap's base (core22, …): its top-level dirs are /bin, /lib,
-                          * /usr…, /etc comes from the host (as snapd does), and the app
-                          * is read-only at app_mount, with no Flatpak variables */
-  char *app_mount;       /* base_is_root: where the app appears (/snap/NAME/REVISION) */
-  char *app_link;        /* base_is_root: a symlink to app_mount (/snap/NAME/current) */
-  char **home_dirs;      /* made in the home if missing, relative to it (snap/NAME/REV) */
-  GPtrArray *deps;       /* WrappyLayer*, read-only at their sandbox_path */
-  char **argv;           /* [command, args…]; a bare command is looked up in PATH inside */
-  char **env;            /* "VAR=VALUE" set on top (app metadata, then --env) */
-  char **shared;         /* "network", "ipc" */
-  char **sockets;        /* "x11", "wayland", "pulseaudio", "session-bus", … */
-  char **devices;        /* "dri", "all", … */
-  char **filesystems;    /* Flatpak-style filesystem grants */
-  char *state_dir;       /* $XDG_STATE_HOME/wrappy/ID: private home lives under it */
-  char *cwd;             /* working directory inside; NULL means the home */
-  GPtrArray *binds;      /* WrappyBind*: explicit binds, applied after the grants */
-  gboolean tmp_root;     /* the writable upper layer is a tmpfs, gone at exit */
-  WrappyLimits limits;   /* asked for; the level may add defaults */
-  char *ld_cache;        /* a loader cache made for this layout (wrappy-ldcache.h), bound
-                          * read-only at /etc/ld.so.cache in place of the base's */
-  char *ld_cache_dir;    /* making one: this host dir, writable at WRAPPY_LD_CACHE_DIR */
+  char *base_path;          /* the base layer, mounted read-only at /usr */
+  gboolean host_base;       /* base_path is the host's own /usr (host programs, AppImages):
+                             * it brings no etc/, so /etc is made from the host's /etc */
+  char *app_path;           /* the app layer, read-only at /app; NULL for host programs,
+                             * which get no /app and no Flatpak per-app variables */
+  gboolean base_is_root;    /* a snap's base (core22, …): its top-level dirs are /bin, /lib,
+                             * /usr…, /etc comes from the host (as snapd does), and the app
+                             * is read-only at app_mount, with no Flatpak variables */
+  char *app_mount;          /* base_is_root: where the app appears (/snap/NAME/REVISION) */
+  char *app_link;           /* base_is_root: a symlink to app_mount (/snap/NAME/current) */
+  char **home_dirs;         /* made in the home if missing, relative to it (snap/NAME/REV) */
+  GPtrArray *deps;          /* WrappyLayer*, read-only at their sandbox_path */
+  char **argv;              /* [command, args…]; a bare command is looked up in PATH inside */
+  char **env;               /* "VAR=VALUE" set on top (app metadata, then --env) */
+  char **host_env;          /* the caller's variables let in (NAME or PREFIX*); NULL: all
+                             * but the loader's and interpreters' search paths */
+  char **shared;            /* "network", "ipc" */
+  char **sockets;           /* "x11", "wayland", "pulseaudio", "session-bus", … */
+  char **devices;           /* "dri", "all", … */
+  char **filesystems;       /* Flatpak-style filesystem grants */
+  char *state_dir;          /* $XDG_STATE_HOME/wrappy/ID: private home lives under it */
+  char *cwd;                /* working directory inside; NULL means the home */
+  GPtrArray *binds;         /* WrappyBind*: explicit binds, applied after the grants */
+  GPtrArray *protect;       /* WrappyProtect*: applied after every grant and bind */
+  gboolean hide_host_facts; /* /proc/cmdline masked, a neutral hostname (SPEC.md: full and
+                             * paranoid) */
+  gboolean tmp_root;        /* the writable upper layer is a tmpfs, gone at exit */
+  WrappyLimits limits;      /* asked for; the level may add defaults */
+  char *ld_cache;           /* a loader cache made for this layout (wrappy-ldcache.h), bound
+                             * read-only at /etc/ld.so.cache in place of the base's */
+  char *ld_cache_dir;       /* making one: this host dir, writable at WRAPPY_LD_CACHE_DIR */
 } WrappyLaunchSpec;
 
 /* Where a sandbox that makes a loader cache writes it. */
@@ -89,20 +109,14 @@ void wrappy_layer_free (WrappyLayer *layer);
 WrappyLayer *wrappy_layer_new (const char *host_path, const char *sandbox_path);
 WrappyBind *wrappy_bind_new (const char *src, const char *dest, gboolean ro);
 void wrappy_bind_free (WrappyBind *bind);
+WrappyProtect *wrappy_protect_new (const char *path, WrappyProtectKind kind);
+void wrappy_protect_free (WrappyProtect *p);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WrappyLaunchSpec, wrappy_launch_spec_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WrappyLayer, wrappy_layer_free)
 
 gboolean wrappy_isolation_from_string (const char *s, WrappyIsolation *out, GError **error);
 const char *wrappy_isolation_to_string (WrappyIsolation level);
-/* The user's choice of level for an app, from CONFIG_DIR/overrides/APP_ID or else
- * overrides/global (flatpak keeps its overrides in the same shape):
- *   [Wrappy]
- *   isolation=paranoid
- * TRUE with *found FALSE when neither file sets one; INVALID_DATA naming the file when
- * it is not a key file or names no level. */
-gboolean wrappy_isolation_from_overrides (const char *config_dir, const char *app_id,
-                                          WrappyIsolation *out, gboolean *found, GError **error);
 gboolean wrappy_home_mode_from_string (const char *s, WrappyHomeMode *out, GError **error);
 
 G_END_DECLS

@@ -65,6 +65,7 @@ typedef struct
   char **exec_paths; /* where argv[0] may be, in PATH order */
   char *const *argv;
   const char *cwd;
+  const char *hostname;  /* set in a new UTS namespace, else NULL */
   const char *state_dir; /* the app's state, for the *_rel paths of the ops */
   int cap_last;
   /* The app's filter, prepared before clone (len 0: none). */
@@ -466,7 +467,9 @@ apply_op (int rootfd, const LaunchOp *op, guint index)
     case WRAPPY_OP_TMPFS:
       if (!mkdir_p (rootfd, op->rel_dest, 0755))
         return "mkdir";
-      return mount_at (rootfd, op->rel_dest, "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV, op->data)
+      return mount_at (rootfd, op->rel_dest, "tmpfs", "tmpfs",
+                       MS_NOSUID | MS_NODEV | (op->flags & WRAPPY_OP_FLAG_RO ? MS_RDONLY : 0),
+                       op->data)
                  ? NULL
                  : "mount";
     case WRAPPY_OP_PROC:
@@ -806,6 +809,8 @@ child_main (LaunchCtx *c)
   if (!write_file ("/proc/self/gid_map", c->gid_map))
     child_fail (c, "write", "/proc/self/gid_map");
 
+  if (c->hostname != NULL && sethostname (c->hostname, strlen (c->hostname)) != 0)
+    child_fail (c, "sethostname", NULL);
   old_umask = umask (022);
   child_build_root (c);
   umask (old_umask);
@@ -1060,6 +1065,7 @@ launch_ctx_init (LaunchCtx *c, const WrappyPlan *plan, GError **error)
   c->argv = plan->argv;
   c->envp = plan->envp;
   c->cwd = plan->cwd;
+  c->hostname = plan->hostname;
   c->state_dir = plan->state_dir;
   c->uid_map = g_strdup_printf ("%u %u 1\n", (guint)plan->uid, (guint)plan->uid);
   c->gid_map = g_strdup_printf ("%u %u 1\n", (guint)plan->gid, (guint)plan->gid);

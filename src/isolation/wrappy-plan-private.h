@@ -19,4 +19,10 @@ GBytes *wrappy_plan_filter_xauthority (GBytes *xauth, const char *display_number
 void wrappy_host_facts_collect_sockets (WrappyHostFacts *f, const WrappyLaunchSpec *spec);
 void wrappy_host_facts_clear_sockets (WrappyHostFacts *f);
 
+/* wrappy-plan-protect.c: drops or makes read-only the binds inside spec->protect, and
+ * appends to masks what hides or protects each one where binds (or the home, when
+ * home_shown) show it. */
+void wrappy_plan_add_protection (GPtrArray *binds, GPtrArray *masks, const WrappyLaunchSpec *spec,
+                                 const WrappyHostFacts *f, gboolean home_shown, GPtrArray *notes);
+
 G_END_DECLS

@@ -95,6 +95,10 @@ static const char *const etc_not_from_base[] = {
 static const char *const etc_not_from_host[]
     = { "shadow", "gshadow", "shadow-", "gshadow-", "passwd-", "group-" };
 
+/* The host name an app sees in its own UTS namespace (issue 16, finding 5: it was the
+ * host's). */
+#define SANDBOX_HOSTNAME "wrappy"
+
 /* Where the host's /etc is, read-only, when the base is the host's /usr. */
 #define HOST_ETC "/run/host/etc"
 
@@ -191,6 +195,7 @@ wrappy_plan_free (WrappyPlan *plan)
   g_strfreev (plan->envp);
   g_strfreev (plan->notes);
   g_free (plan->cwd);
+  g_free (plan->hostname);
   g_free (plan->state_dir);
   wrappy_limits_plan_clear (&plan->limits);
   g_free (plan);
@@ -400,6 +405,7 @@ add_etc_entries (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHos
 
       if (TABLE_HAS (etc_not_from_base, *e) || strchr (*e, '/') != NULL
           || (host_etc && TABLE_HAS (etc_not_from_host, *e))
+          || (plan->hostname != NULL && strcmp (*e, "hostname") == 0)
           || (spec->ld_cache != NULL && strcmp (*e, "ld.so.cache") == 0))
         continue;
       if (host_etc && f->host_etc_links != NULL)
@@ -434,6 +440,11 @@ add_etc (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFacts *
   group = g_strdup_printf ("%s:x:%u:%s\nnfsnobody:x:65534:\n", user, (guint)f->gid, user);
   add_op (plan, WRAPPY_OP_FILE, 0, passwd, "/etc/passwd", 0644);
   add_op (plan, WRAPPY_OP_FILE, 0, group, "/etc/group", 0644);
+  if (plan->hostname != NULL)
+    {
+      g_autofree char *hostname = g_strconcat (plan->hostname, "\n", NULL);
+      add_op (plan, WRAPPY_OP_FILE, 0, hostname, "/etc/hostname", 0644);
+    }
 
   if (network && f->has_resolv_conf)
     add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO | WRAPPY_OP_FLAG_OPTIONAL, "/etc/resolv.conf",
@@ -484,12 +495,13 @@ add_dev (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFacts *
 }
 
 static void
-add_proc_sys (WrappyPlan *plan)
+add_proc_sys (WrappyPlan *plan, const WrappyLaunchSpec *spec)
 {
   static const char *const proc_ro[]
       = { "/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus" };
   static const char *const sys_ro[]
       = { "/sys/block", "/sys/bus", "/sys/class", "/sys/dev", "/sys/devices" };
+  static const char *const sys_net[] = { "/sys/class/net", "/sys/devices/virtual/net" };
 
   add_op (plan, WRAPPY_OP_PROC, 0, NULL, "/proc", 0);
   /* As flatpak does: these let root in the sandbox reconfigure the kernel. */
@@ -497,10 +509,22 @@ add_proc_sys (WrappyPlan *plan)
     add_op (plan, WRAPPY_OP_BIND,
             WRAPPY_OP_FLAG_RO | WRAPPY_OP_FLAG_OPTIONAL | WRAPPY_OP_FLAG_SANDBOX_SRC, proc_ro[i],
             proc_ro[i], 0);
+  /* The kernel's command line (boot parameters, sometimes secrets) is the host's: /dev/null
+   * over it, without device access, so opening it fails (issue 16, finding 5). */
+  if (spec->hide_host_facts)
+    add_op (plan, WRAPPY_OP_BIND,
+            WRAPPY_OP_FLAG_RO | WRAPPY_OP_FLAG_OPTIONAL | WRAPPY_OP_FLAG_SANDBOX_SRC, "/dev/null",
+            "/proc/cmdline", 0);
   add_op (plan, WRAPPY_OP_DIR, 0, NULL, "/sys", 0755);
   for (guint i = 0; i < G_N_ELEMENTS (sys_ro); i++)
     add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO | WRAPPY_OP_FLAG_OPTIONAL, sys_ro[i], sys_ro[i],
             0);
+  /* This sysfs is the host's: with a network of its own, the host's interfaces are not
+   * the app's business (they were listed under /sys/class/net). */
+  if (plan->clone_flags & CLONE_NEWNET)
+    for (guint i = 0; i < G_N_ELEMENTS (sys_net); i++)
+      add_op (plan, WRAPPY_OP_TMPFS, WRAPPY_OP_FLAG_RO | WRAPPY_OP_FLAG_OPTIONAL, NULL, sys_net[i],
+              0755);
 }
 
 /* --isolation=none: the layout over a view of the host's own root. */
@@ -762,6 +786,43 @@ grant_home (GPtrArray *binds, const WrappyLaunchSpec *spec, const WrappyHostFact
   g_ptr_array_add (binds, new_bind (f->home, f->home, ro ? WRAPPY_OP_FLAG_RO : 0));
 }
 
+/* "snap-home", a snap's home plug as snapd means it: the home's non-hidden entries but
+ * ~/snap (other snaps' data), and the snap's own ~/snap/NAME (made if missing), over the
+ * home mode's home (issue 16: the plug gave the hidden files too; an app appended to
+ * ~/.bashrc). An entry the app makes at the top of the home stays in its own home. */
+static void
+grant_snap_home (GPtrArray *binds, const WrappyLaunchSpec *spec, const WrappyHostFacts *f,
+                 const char *grant, gboolean ro, GPtrArray *notes)
+{
+  const WrappyOpFlags flags = (ro ? WRAPPY_OP_FLAG_RO : 0) | WRAPPY_OP_FLAG_OPTIONAL;
+  g_auto (GStrv) own = NULL;
+
+  if (spec->home != WRAPPY_HOME_DEFAULT || spec->isolation == WRAPPY_ISOLATION_NONE)
+    {
+      if (spec->isolation != WRAPPY_ISOLATION_NONE)
+        g_ptr_array_add (notes, g_strdup_printf (_ ("filesystem grant '%s' not applied: the "
+                                                    "home mode was given on the command line"),
+                                                 grant));
+      return;
+    }
+  for (char **e = f->home_entries; e && *e; e++)
+    {
+      g_autofree char *p = NULL;
+      if ((*e)[0] == '.' || strchr (*e, '/') != NULL || strcmp (*e, "snap") == 0)
+        continue;
+      p = g_build_filename (f->home, *e, NULL);
+      g_ptr_array_add (binds, new_bind (p, p, flags));
+    }
+  /* home_dirs[0] is snap/NAME/REVISION (wrappy-snap-launch.c). */
+  own = spec->home_dirs && spec->home_dirs[0] ? g_strsplit (spec->home_dirs[0], "/", 3) : NULL;
+  if (own != NULL && g_strv_length (own) >= 2 && strcmp (own[0], "snap") == 0
+      && wrappy_path_is_clean (own[1]) && own[1][0] != '.')
+    {
+      g_autofree char *p = g_build_filename (f->home, "snap", own[1], NULL);
+      g_ptr_array_add (binds, new_bind (p, p, flags | (ro ? 0 : WRAPPY_OP_FLAG_CREATE)));
+    }
+}
+
 /* "host-os": the host's system dirs under /run/host (/usr and the top-level links into
  * it, and os-release); "host-etc": the host's /etc at /run/host/etc. Read-only at every
  * level, as in Flatpak; a host program already has both. */
@@ -791,7 +852,7 @@ grant_host_system (GPtrArray *binds, const WrappyLaunchSpec *spec, const char *w
 
 /* Flatpak-style filesystem grants: "/abs/path", "~/dir", "home", "host", "host-os",
  * "host-etc", "xdg-NAME[/sub]" (user dirs and xdg-config, -data, -cache, -run), with an
- * optional ":ro", ":rw" or ":create" suffix; read-only at paranoid unless marked rw.
+ * optional ":ro", ":rw" or ":create" suffix (the policy marks each one; read-write if not).
  * ":create" makes a missing directory under the home (only there) at launch. "host" is the home
  * plus the removable-media and data trees (/media, /mnt, /run/media, /srv); never the host's /usr,
  * /etc or other system dirs. Anything else ends up in plan->notes. */
@@ -807,19 +868,24 @@ add_grants (GPtrArray *binds, const WrappyLaunchSpec *spec, const WrappyHostFact
       g_autofree char *abs = NULL, *canon = NULL;
       const char *rest;
       char *colon = strrchr (path, ':');
-      gboolean ro = spec->isolation == WRAPPY_ISOLATION_PARANOID;
+      gboolean ro = FALSE;
       gboolean create = colon != NULL && strcmp (colon, ":create") == 0;
 
       if (colon != NULL
           && (strcmp (colon, ":ro") == 0 || strcmp (colon, ":rw") == 0
               || strcmp (colon, ":create") == 0))
         {
-          ro = strcmp (colon, ":ro") == 0 || (ro && strcmp (colon, ":rw") != 0);
+          ro = strcmp (colon, ":ro") == 0;
           *colon = '\0';
         }
       if (strcmp (path, "host-os") == 0 || strcmp (path, "host-etc") == 0)
         {
           grant_host_system (binds, spec, path);
+          continue;
+        }
+      if (strcmp (path, "snap-home") == 0)
+        {
+          grant_snap_home (binds, spec, f, *g, ro, notes);
           continue;
         }
       if (strcmp (path, "home") == 0 || strcmp (path, "host") == 0)
@@ -852,7 +918,9 @@ add_grants (GPtrArray *binds, const WrappyLaunchSpec *spec, const WrappyHostFact
             g_ptr_array_add (notes, g_strdup_printf (_ ("filesystem grant '%s' not applied"), *g));
           continue;
         }
-      if (is_reserved_dest (canon) || strcmp (canon, f->home) == 0)
+      /* The home or a dir that holds it would bypass the home mode (issue 16: "~/.."
+       * was bound read-write as /home); the policy refuses these first. */
+      if (is_reserved_dest (canon) || path_is_under (f->home, canon))
         {
           g_ptr_array_add (notes,
                            g_strdup_printf (_ ("filesystem grant '%s' not applied: reserved"), *g));
@@ -917,6 +985,27 @@ env_is_stripped (const char *entry)
   return FALSE;
 }
 
+/* With an allowlist (the policy's, at full and paranoid), only the caller's variables
+ * it names (NAME, or PREFIX*) reach the app (issue 16, finding 5: AWS_SECRET_ACCESS_KEY,
+ * SSH_AUTH_SOCK and tokens did). */
+static gboolean
+env_is_let_in (const char *entry, char **allow)
+{
+  const char *eq = strchr (entry, '=');
+  gsize n = eq - entry;
+
+  if (allow == NULL)
+    return TRUE;
+  for (char **a = allow; *a; a++)
+    {
+      gsize len = strlen (*a);
+      if (len > 0 && (*a)[len - 1] == '*' ? strncmp (entry, *a, len - 1) == 0
+                                          : len == n && strncmp (entry, *a, n) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* The search paths and XDG base dirs: Flatpak's for an app (~/.var/app/ID/…), the usual
  * ones for a host program, which has no /app and is no Flatpak app. */
 static char **
@@ -956,7 +1045,7 @@ build_env (const WrappyLaunchSpec *spec, const WrappyHostFacts *f)
   const char *host_runtime_dir = g_environ_getenv (f->env, "XDG_RUNTIME_DIR");
 
   for (char **e = f->env; e && *e; e++)
-    if (strchr (*e, '=') != NULL && !env_is_stripped (*e))
+    if (strchr (*e, '=') != NULL && !env_is_stripped (*e) && env_is_let_in (*e, spec->host_env))
       g_ptr_array_add (env, g_strdup (*e));
   g_ptr_array_add (env, NULL);
   envp = (char **)g_ptr_array_free (g_steal_pointer (&env), FALSE);
@@ -1016,6 +1105,7 @@ add_fs_ops (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFact
   g_autofree char *run_dir = g_strdup_printf ("/run/user/%u", (guint)f->uid);
 
   g_autoptr (GPtrArray) binds = g_ptr_array_new_with_free_func ((GDestroyNotify)op_free);
+  g_autoptr (GPtrArray) masks = g_ptr_array_new_with_free_func ((GDestroyNotify)op_free);
 
   if (!add_layers (plan, spec, f, notes, error))
     return FALSE;
@@ -1033,7 +1123,7 @@ add_fs_ops (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFact
   else
     {
       add_dev (plan, spec, f);
-      add_proc_sys (plan);
+      add_proc_sys (plan, spec);
       add_op (plan, WRAPPY_OP_TMPFS, 0, NULL, "/tmp", 01777);
       add_op (plan, WRAPPY_OP_DIR, 0, NULL, "/var", 0755);
       add_op (plan, WRAPPY_OP_SYMLINK, 0, "../tmp", "/var/tmp", 0);
@@ -1045,11 +1135,19 @@ add_fs_ops (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFact
   add_grants (binds, spec, f, notes);
   if (!add_binds (binds, spec, f, notes, error))
     return FALSE;
+  wrappy_plan_add_protection (binds, masks, spec, f,
+                              effective_home (spec) == WRAPPY_HOME_HOST
+                                  || effective_home (spec) == WRAPPY_HOME_OVERLAY,
+                              notes);
   /* Parents first, so that a grant inside another one stays visible. */
   g_ptr_array_sort (binds, compare_ops_by_depth);
+  g_ptr_array_sort (masks, compare_ops_by_depth);
   for (guint i = 0; i < binds->len; i++)
     g_ptr_array_add (plan->ops, g_steal_pointer (&binds->pdata[i]));
   g_ptr_array_set_size (binds, 0);
+  for (guint i = 0; i < masks->len; i++)
+    g_ptr_array_add (plan->ops, g_steal_pointer (&masks->pdata[i]));
+  g_ptr_array_set_size (masks, 0);
   add_home_dirs (plan, spec, f);
   wrappy_plan_add_sockets (plan, spec, f, notes);
   /* The skeleton (mount points, symlinks, /etc) is read-only once it is built. */
@@ -1075,6 +1173,8 @@ wrappy_plan_new (const WrappyLaunchSpec *spec, const WrappyHostFacts *facts, GEr
   plan->uid = facts->uid;
   plan->gid = facts->gid;
   plan->clone_flags = clone_flags_for (spec);
+  if ((plan->clone_flags & CLONE_NEWUTS) && spec->hide_host_facts)
+    plan->hostname = g_strdup (SANDBOX_HOSTNAME);
   plan->seccomp = wrappy_seccomp_level_for (spec->isolation);
   if (!add_fs_ops (plan, spec, facts, notes, error))
     return NULL;
@@ -1137,6 +1237,8 @@ describe_op (const WrappyOp *op)
     g_string_append_printf (s, "%s %s (mode %04o)", kind, op->dest, op->mode);
   else
     g_string_append_printf (s, "%s %s", kind, op->dest);
+  if (op->kind == WRAPPY_OP_TMPFS && (op->flags & WRAPPY_OP_FLAG_RO))
+    g_string_append (s, " [ro]");
   if (op->flags & WRAPPY_OP_FLAG_OPTIONAL)
     g_string_append (s, " [optional]");
   if (op->flags & WRAPPY_OP_FLAG_NOFOLLOW)
@@ -1176,6 +1278,8 @@ wrappy_plan_describe (const WrappyPlan *plan)
   for (char **e = plan->envp; e && *e; e++)
     strv_builder_take (b, g_strdup_printf ("env: %s", *e));
   strv_builder_take (b, g_strdup_printf ("cwd: %s", plan->cwd));
+  if (plan->hostname != NULL)
+    strv_builder_take (b, g_strdup_printf ("hostname: %s", plan->hostname));
   limits = wrappy_limits_plan_describe (&plan->limits);
   if (limits != NULL)
     strv_builder_take (b, g_steal_pointer (&limits));
@@ -1248,6 +1352,9 @@ wrappy_host_facts_collect (WrappyHostFacts *f, const WrappyLaunchSpec *spec)
           f->user_dirs[i] = g_strdup (g_get_user_special_dir ((GUserDirectory)i));
         break;
       }
+  for (char **g = spec->filesystems; g && *g; g++)
+    if (g_str_has_prefix (*g, "snap-home") && f->home_entries == NULL)
+      f->home_entries = list_dir (f->home);
   wrappy_host_facts_collect_sockets (f, spec);
   /* Probing cgroups costs a mkdir and an rmdir: only when a limit will be in effect. */
   if (wrappy_limits_wanted (&spec->limits, spec->isolation))
@@ -1270,6 +1377,7 @@ wrappy_host_facts_clear (WrappyHostFacts *f)
   g_clear_pointer (&f->host_root_entries, g_strfreev);
   for (int i = 0; i < G_USER_N_DIRECTORIES; i++)
     g_clear_pointer (&f->user_dirs[i], g_free);
+  g_clear_pointer (&f->home_entries, g_strfreev);
   wrappy_host_facts_clear_sockets (f);
   wrappy_limits_facts_clear (&f->limits);
 }

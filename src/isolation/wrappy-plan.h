@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 typedef enum
 {
   WRAPPY_OP_BIND,       /* src (a host path) at dest */
-  WRAPPY_OP_TMPFS,      /* an empty tmpfs at dest, with mode */
+  WRAPPY_OP_TMPFS,      /* an empty tmpfs at dest, with mode (read-only with FLAG_RO) */
   WRAPPY_OP_PROC,       /* a fresh procfs for the new pid namespace */
   WRAPPY_OP_DEVPTS,     /* a private devpts instance (newinstance, ptmxmode=0666) */
   WRAPPY_OP_DIR,        /* mkdir -p dest with mode */
@@ -58,6 +58,7 @@ typedef struct
   char **argv;
   char **envp;
   char *cwd;
+  char *hostname;          /* a neutral name in the app's own UTS namespace, else NULL */
   char **notes;            /* grants the plan could not apply, said under --verbose */
   char *state_dir;         /* the app's state: dirs under it are opened without following links */
   WrappyLimitsPlan limits; /* resource limits and how they are applied */
@@ -95,6 +96,7 @@ typedef struct
   char *session_bus_socket;
   char *system_bus_socket;
   char *user_dirs[G_USER_N_DIRECTORIES]; /* XDG user dirs, only when a grant names one */
+  char **home_entries;                   /* names in the home, only for a snap-home grant */
   WrappyLimitsFacts limits; /* cgroups, RAM, CPUs: probed only when limits are wanted */
 } WrappyHostFacts;
 

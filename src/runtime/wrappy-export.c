@@ -24,10 +24,34 @@
 
 static const char *const icon_exts[] = { ".png", ".svg", ".svgz" };
 
-/* Keys that make the launcher run something outside `wrappy run`, or that promise
- * something wrappy does not provide (it has no D-Bus activation). */
-static const char *const dropped_keys[]
-    = { "TryExec", "DBusActivatable", "X-GNOME-Bugzilla-ExtraInfoScript" };
+/* The Desktop Entry Specification's keys a launcher needs; every other key goes (issue
+ * 16, item 8: X-KDE-SubstituteUID=true with X-KDE-Username=root made KDE ask for root's
+ * password and run the Exec as root; TryExec, DBusActivatable and the like run something
+ * outside `wrappy run` or promise what wrappy does not provide). Localized variants
+ * ("Name[de]") of these are kept. */
+static const char *const kept_keys[] = {
+  "Type",
+  "Version",
+  "Name",
+  "GenericName",
+  "NoDisplay",
+  "Comment",
+  "Icon",
+  "Hidden",
+  "OnlyShowIn",
+  "NotShowIn",
+  "Exec",
+  "Terminal",
+  "Actions",
+  "MimeType",
+  "Categories",
+  "Keywords",
+  "StartupNotify",
+  "StartupWMClass",
+  "PrefersNonDefaultGPU",
+  "SingleMainWindow",
+};
+static const char *const kept_action_keys[] = { "Name", "Icon", "Exec" };
 
 static void
 warn_skip (const char *what, const char *reason)
@@ -177,6 +201,39 @@ key_is (const char *key, const char *name)
 }
 
 static gboolean
+key_is_kept (const char *key, gboolean main_group)
+{
+  const char *const *table = main_group ? kept_keys : kept_action_keys;
+  gsize n = main_group ? G_N_ELEMENTS (kept_keys) : G_N_ELEMENTS (kept_action_keys);
+
+  for (gsize i = 0; i < n; i++)
+    if (key_is (key, table[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* Control characters (C0, DEL, C1) out of a value: a Name with escape sequences would
+ * reach the terminal or the menu as they are (issue 16, item 8). */
+static void
+strip_controls (GKeyFile *kf, const char *group, const char *key)
+{
+  g_autofree char *value = g_key_file_get_string (kf, group, key, NULL);
+  g_autoptr (GString) clean = NULL;
+
+  if (value == NULL)
+    return;
+  clean = g_string_sized_new (strlen (value));
+  for (const char *p = value; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      if (!g_unichar_iscntrl (c))
+        g_string_append_unichar (clean, c);
+    }
+  if (strcmp (clean->str, value) != 0)
+    g_key_file_set_string (kf, group, key, clean->str);
+}
+
+static gboolean
 rewrite_group (GKeyFile *kf, const char *group, const char *app_id, const char *wrappy_path,
                GError **error)
 {
@@ -187,9 +244,12 @@ rewrite_group (GKeyFile *kf, const char *group, const char *app_id, const char *
       const char *key = keys[i];
       g_autofree char *value = NULL;
 
-      for (gsize j = 0; j < G_N_ELEMENTS (dropped_keys); j++)
-        if (key_is (key, dropped_keys[j]))
+      if (!key_is_kept (key, strcmp (group, DESKTOP_GROUP) == 0))
+        {
           g_key_file_remove_key (kf, group, key, NULL);
+          continue;
+        }
+      strip_controls (kf, group, key);
 
       /* Only the unlocalized Exec counts; a translated one would escape the rewrite. */
       if (key_is (key, "Exec") && strcmp (key, "Exec") != 0)
@@ -254,6 +314,13 @@ rewrite_keyfile (GKeyFile *kf, const char *app_id, const char *wrappy_path, GErr
 
   for (gsize i = 0; groups[i] != NULL; i++)
     {
+      /* Only the entry and its actions: a launcher needs no other group. */
+      if (strcmp (groups[i], DESKTOP_GROUP) != 0
+          && !g_str_has_prefix (groups[i], ACTION_GROUP_PREFIX))
+        {
+          g_key_file_remove_group (kf, groups[i], NULL);
+          continue;
+        }
       if (g_str_has_prefix (groups[i], ACTION_GROUP_PREFIX)
           && !g_key_file_has_key (kf, groups[i], "Exec", NULL))
         {

@@ -73,9 +73,11 @@ fs_covers (const FsGrant *have, const FsGrant *want)
     return FALSE;
   if (strcmp (have->path, want->path) == 0 || strcmp (have->path, "host") == 0)
     return TRUE;
-  /* The home directory holds ~/… and the XDG user dirs, but not XDG_RUNTIME_DIR. */
+  /* The home directory holds ~/… and the XDG user dirs, but not XDG_RUNTIME_DIR; and a
+   * snap's home plug, now the home's non-hidden files (snap-home), which a manifest
+   * from before recorded as home. */
   if (strcmp (have->path, "home") == 0)
-    return g_str_has_prefix (want->path, "~/")
+    return g_str_has_prefix (want->path, "~/") || strcmp (want->path, "snap-home") == 0
            || (g_str_has_prefix (want->path, "xdg-") && !g_str_has_prefix (want->path, "xdg-run"));
   return path_under (want->path, have->path);
 }

@@ -14,6 +14,16 @@ test_desktop_file_validates() {
   ok desktop-file-validate "$DESKTOP"
 }
 
+# Issue 16, item 8: only the keys a launcher needs (X-KDE-SubstituteUID=true with
+# X-KDE-Username=root ran the Exec as root under KDE), no control characters.
+test_desktop_only_launcher_keys() {
+  setup_gui
+  assert_not_contains "$(cat "$DESKTOP")" "X-KDE" "the exported launcher"
+  assert_contains "$(cat "$DESKTOP")" "Name[de]=Wrappy ]0;ownedGui" "the translated name"
+  ! tr -d '\n' <"$DESKTOP" | LC_ALL=C grep -q '[[:cntrl:]]' || fail "a control character is left"
+  ok desktop-file-validate "$DESKTOP"
+}
+
 test_desktop_exec_runs_wrappy() {
   setup_gui
   local exec

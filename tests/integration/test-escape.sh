@@ -106,10 +106,14 @@ probe_results() {
   start_listeners
   local attacks=(all-static "read@tmp=$T_DIR/host-secret" "read@home=$HOME/home-secret"
     "proc-root=$sleeper:$T_DIR/host-secret" "signal=$sleeper" dev@kmsg=/dev/kmsg
-    dev@mem=/dev/mem "dev@disk=$(host_disk)" "tcp=$TCP_PORT" "abstract=$ABSTRACT_NAME")
+    dev@mem=/dev/mem "dev@disk=$(host_disk)" "tcp=$TCP_PORT" "abstract=$ABSTRACT_NAME"
+    env@aws=AWS_SECRET_ACCESS_KEY env@ssh=SSH_AUTH_SOCK env@lang=LANG
+    read@cmdline=/proc/cmdline list@net=/sys/class/net)
   (
     exec 7<"$HOME"
     export LD_PRELOAD=$LD_MARK LD_LIBRARY_PATH=/nonexistent-wrappy-escape-libs
+    # Issue 16, finding 5: secrets in the caller's environment.
+    export AWS_SECRET_ACCESS_KEY=wrappy-escape-secret SSH_AUTH_SOCK=$T_DIR/agent LANG=C.UTF-8
     # The harness itself, on the host: fd 7 and the terminal do reach a program.
     on_pty "$WRAPPY_FIXTURES/probe/wrappy-probe" fds tiocsti-stdin loader-env \
       >"$f.control" 2>/dev/null
@@ -181,6 +185,22 @@ expect "full paranoid" tcp blocked no_network_tcp_refused
 expect "full paranoid" abstract blocked no_network_abstract_socket_refused
 expect paranoid-net tcp allowed host_loopback_tcp_reachable
 expect paranoid-net abstract allowed host_abstract_socket_reachable
+# Issue 16, finding 5: host facts. At full and paranoid the environment is an allowlist
+# (locale yes, credentials and agent sockets no), /proc/cmdline is masked, the host's
+# network devices are not listed with a network of the app's own, and the hostname in
+# the app's UTS namespace is a neutral one (checked against the host's below).
+expect "none partial" env@aws allowed host_env_secret_passed
+expect "full paranoid" env@aws blocked host_env_secret_not_passed
+expect "full paranoid" env@ssh blocked ssh_agent_socket_not_passed
+expect "$ALL" env@lang allowed locale_passed
+expect "none partial" read@cmdline allowed host_proc_cmdline_readable
+expect "full paranoid" read@cmdline blocked host_proc_cmdline_masked
+expect "full paranoid" list@net "allowed []" host_network_devices_not_listed
+expect "full paranoid" uname "allowed nodename=[wrappy]" neutral_hostname
+for _l in none partial; do
+  eval "test_${_l}_host_hostname_seen() { check $_l uname \"allowed nodename=[\$(hostname)]\"; }"
+done
+
 # The caller's terminal: refused at every level today because the app gets a session of
 # its own (no controlling terminal); SPEC promises it from full on.
 expect "full paranoid" tiocsti-stdin blocked tiocsti_on_caller_terminal_refused

@@ -229,5 +229,82 @@ test_snap_uninstall() {
   assert_fails_with 1 "already installed" wrappy install --from-snap second-snap
 }
 
+# Issue 16, item 5: the home plug is the home's non-hidden files (snapd's meaning): a
+# snap appended to ~/.bashrc through it. The attacker is a shell in the snap's layout.
+snap_home_plug() {
+  local level=$1
+  start_snapstore
+  ok wrappy install --from-snap hello-snap
+  echo "# the user's own" >"$HOME/.bashrc"
+  mkdir -p "$HOME/.hidden" "$HOME/Documents"
+  echo "hidden secret" >"$HOME/.hidden/secret"
+  echo "a document" >"$HOME/Documents/doc"
+  ok wrappy run --isolation="$level" --command=sh "$ID" -c '
+    cat "$SNAP_REAL_HOME/Documents/doc"
+    cat "$SNAP_REAL_HOME/.hidden/secret" 2>/dev/null || echo "hidden=unreadable"
+    echo "isolation=none" >>"$SNAP_REAL_HOME/.bashrc"
+    echo new >"$SNAP_REAL_HOME/Documents/new" 2>/dev/null && echo "documents=writable"
+    echo own >"$SNAP_USER_DATA/own" 2>/dev/null && echo "user-data=writable"
+    true'
+  assert_contains "$OUT" "a document" "a non-hidden file"
+  assert_contains "$OUT" "hidden=unreadable" "a hidden file"
+  assert_not_contains "$OUT" "hidden secret" "a hidden file"
+  assert_eq "# the user's own" "$(cat "$HOME/.bashrc")" "the host's ~/.bashrc"
+  if [ "$level" = paranoid ]; then
+    assert_not_contains "$OUT" "documents=writable" "paranoid: read-only"
+    assert_no_file "$HOME/Documents/new"
+  else
+    assert_contains "$OUT" "documents=writable"
+    assert_file "$HOME/Documents/new"
+    assert_contains "$OUT" "user-data=writable"
+    assert_file "$HOME/snap/hello-snap/7/own"
+  fi
+}
+test_snap_home_plug_partial() { snap_home_plug partial; }
+test_snap_home_plug_full() { snap_home_plug full; }
+test_snap_home_plug_paranoid() { snap_home_plug paranoid; }
+
+# start_fake_bus: a listening unix socket named by DBUS_SESSION_BUS_ADDRESS, as a
+# session bus would be.
+start_fake_bus() {
+  local i
+  "$PYTHON" -c '
+import os, signal, socket, sys
+signal.alarm(300)
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])
+s.listen(4)
+while True:
+    s.accept()[0].close()
+' "$T_DIR/bus" >/dev/null 2>&1 &
+  echo $! >>"$T_DIR/.pids"
+  for i in $(seq 100); do [ -S "$T_DIR/bus" ] && break; sleep 0.05; done
+  [ -S "$T_DIR/bus" ] || fail "the fake bus did not start"
+  export DBUS_SESSION_BUS_ADDRESS=unix:path=$T_DIR/bus
+}
+
+# Issue 16, item 5: the desktop plug (which snapd filters over D-Bus) gives no bus, also
+# for a snap installed when it gave the whole bus; --socket=session-bus still does.
+test_snap_desktop_plug_gets_no_bus() {
+  local m=$XDG_DATA_HOME/wrappy/apps/$ID.manifest
+  local probe='echo "bus=${DBUS_SESSION_BUS_ADDRESS:-none}"; [ -S "/run/user/$(id -u)/bus" ] && echo bus-socket=present; true'
+  start_snapstore
+  start_fake_bus
+  ok wrappy install --from-snap hello-snap
+  assert_not_contains "$(grep '^sockets=' "$m")" "session-bus" "the manifest"
+  ok wrappy run --command=sh "$ID" -c "$probe"
+  assert_contains "$OUT" "bus=none"
+  assert_not_contains "$OUT" "bus-socket=present"
+  # A manifest from before: home and session-bus, as the plugs were read then.
+  sed -i 's/^sockets=\(.*\)/sockets=\1session-bus;/; s/^filesystems=snap-home;/filesystems=home;/' "$m"
+  assert_contains "$(grep '^sockets=' "$m")" "session-bus" "the edited manifest"
+  ok wrappy run --command=sh "$ID" -c "$probe"
+  assert_contains "$OUT" "bus=none"
+  assert_not_contains "$OUT" "bus-socket=present"
+  # The harness works: asked on the command line, the bus is there.
+  ok wrappy run --socket=session-bus --command=sh "$ID" -c "$probe"
+  assert_contains "$OUT" "bus-socket=present"
+}
+
 "$TOP_DIR/tests/fixtures/make-snaps.sh" "$SNAPS" || { echo "Bail out! could not build the snaps" >&2; exit 1; }
 run_tests "$@"

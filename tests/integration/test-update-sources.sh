@@ -57,8 +57,18 @@ ai_setup() {
   cp "$AI_FIX/aitool-v2.AppImage" "$SRV/aitool-2.AppImage"
   set_update_url "$T_DIR/aitool.AppImage" "$SERVER_URL/aitool.AppImage.zsync"
   set_update_url "$SRV/aitool-2.AppImage" "$SERVER_URL/aitool.AppImage.zsync"
+  if [ -n "${SIGN_WITH:-}" ]; then sign "$T_DIR/aitool.AppImage" "$SIGN_WITH"; fi
   ok wrappy install "$T_DIR/aitool.AppImage"
   cp "$(MANIFESTS)/$AI.manifest" "$T_DIR/before.manifest"
+  # The loopback server is plain http: allowed for this app only (see
+  # test_appimage_http_update_refused).
+  allow_http "$AI"
+}
+
+# allow_http ID: the user lets ID be updated over plain http.
+allow_http() {
+  mkdir -p "$XDG_CONFIG_HOME/wrappy/overrides"
+  printf '[Wrappy]\ninsecure-updates=true\n' >"$XDG_CONFIG_HOME/wrappy/overrides/$1"
 }
 
 # unchanged: the manifest is the one saved by the install, v1 still runs.
@@ -88,6 +98,102 @@ test_appimage_zsync_update() {
   cp "$(MANIFESTS)/$AI.manifest" "$T_DIR/v2.manifest"
   ok wrappy update --yes "$AI"
   cmp -s "$T_DIR/v2.manifest" "$(MANIFESTS)/$AI.manifest" || fail "an up-to-date app changed"
+}
+
+# Issue 16, finding 4: over plain http a server (or anyone on the path) that swaps the
+# AppImage and serves a matching .zsync got its file installed. Refused unless the user
+# allows http for that app; the global overrides file does not count.
+test_appimage_http_update_refused() {
+  ai_setup
+  make_zsync "$SRV/aitool-2.AppImage" aitool-2.AppImage >"$SRV/aitool.AppImage.zsync"
+  rm "$XDG_CONFIG_HOME/wrappy/overrides/$AI"
+  assert_fails_with 1 "refusing an update over plain http" wrappy update --yes "$AI"
+  ai_unchanged
+  allow_http global
+  assert_fails_with 1 "refusing an update over plain http" wrappy update --yes "$AI"
+  ai_unchanged
+  # Allowed for this app: the update goes through.
+  allow_http "$AI"
+  ok wrappy update --yes "$AI"
+  grep -q '^version=2.0.0$' "$(MANIFESTS)/$AI.manifest" || fail "the manifest is not v2's"
+}
+
+# gpg_key NAME: prints the home of a new throwaway signing key (ed25519).
+gpg_key() {
+  local home=$T_DIR/gpg-$1
+  mkdir -p -m 0700 "$home"
+  gpg --batch --no-tty --homedir "$home" --passphrase '' \
+    --quick-gen-key "wrappy test $1 <$1@wrappy.invalid>" ed25519 sign never >/dev/null 2>&1 ||
+    fail "gpg could not make a key"
+  echo "$home"
+}
+
+# sign FILE GNUPGHOME [--key-of OTHER_HOME]: signs an AppImage as appimagetool does.
+sign() {
+  "$PYTHON" "$TOP_DIR/tests/fixtures/sign-appimage.py" "$@" || fail "could not sign $1"
+}
+
+stop_agents() {
+  local h
+  for h in "$T_DIR"/gpg-*; do gpgconf --homedir "$h" --kill gpg-agent 2>/dev/null; done
+  return 0
+}
+
+# Issue 16, finding 4: a signed AppImage is updated only to one signed by the same key.
+test_appimage_signed_update_same_key() {
+  command -v gpg >/dev/null || skip "gpg is not installed"
+  local a
+  a=$(gpg_key a)
+  SIGN_WITH=$a ai_setup
+  ok wrappy info "$AI"
+  assert_contains "$OUT" "yes, by" "info: signed"
+  sign "$SRV/aitool-2.AppImage" "$a"
+  make_zsync "$SRV/aitool-2.AppImage" aitool-2.AppImage >"$SRV/aitool.AppImage.zsync"
+  ok wrappy update --yes "$AI"
+  grep -q '^version=2.0.0$' "$(MANIFESTS)/$AI.manifest" || fail "the manifest is not v2's"
+  ok wrappy info "$AI"
+  assert_contains "$OUT" "yes, by" "info: still signed"
+  stop_agents
+}
+
+test_appimage_signed_update_refused() {
+  command -v gpg >/dev/null || skip "gpg is not installed"
+  local a b
+  a=$(gpg_key a)
+  b=$(gpg_key b)
+  SIGN_WITH=$a ai_setup
+  # Not signed at all.
+  make_zsync "$SRV/aitool-2.AppImage" aitool-2.AppImage >"$SRV/aitool.AppImage.zsync"
+  assert_fails_with 1 "is signed by .* and the update is not" wrappy update --yes "$AI"
+  ai_unchanged
+  # Signed by another key, which it carries.
+  sign "$SRV/aitool-2.AppImage" "$b"
+  make_zsync "$SRV/aitool-2.AppImage" aitool-2.AppImage >"$SRV/aitool.AppImage.zsync"
+  assert_fails_with 1 "not signed by .*the key of the installed version" wrappy update --yes "$AI"
+  ai_unchanged
+  # Signed by another key, claiming the installed one's.
+  sign "$SRV/aitool-2.AppImage" "$b" --key-of "$a"
+  make_zsync "$SRV/aitool-2.AppImage" aitool-2.AppImage >"$SRV/aitool.AppImage.zsync"
+  assert_fails_with 1 "not signed by .*the key of the installed version" wrappy update --yes "$AI"
+  ai_unchanged
+  stop_agents
+}
+
+# A signed file changed after signing is refused at install; an unsigned one says so.
+test_appimage_signature_checked_at_install() {
+  command -v gpg >/dev/null || skip "gpg is not installed"
+  local a
+  a=$(gpg_key a)
+  cp "$AI_FIX/aitool-upd.AppImage" "$T_DIR/aitool.AppImage"
+  sign "$T_DIR/aitool.AppImage" "$a"
+  printf 'x' | dd of="$T_DIR/aitool.AppImage" bs=1 seek=$(($(stat -c %s "$T_DIR/aitool.AppImage") - 1)) \
+    conv=notrunc status=none
+  assert_fails_with 1 "not a valid signature" wrappy install "$T_DIR/aitool.AppImage"
+  ok wrappy install "$AI_FIX/aitool.AppImage"
+  ok wrappy info "$AI"
+  assert_contains "$OUT" "Signed:" "info"
+  assert_not_contains "$OUT" "yes, by" "info: unsigned"
+  stop_agents
 }
 
 test_appimage_up_to_date() {

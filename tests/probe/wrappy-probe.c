@@ -43,6 +43,7 @@
 #include <sys/wait.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -134,6 +135,81 @@ attack_read (const char *path)
   else
     say ("allowed");
   close (fd);
+}
+
+/* ARG is a path: its missing parent dirs made, then "[Wrappy] isolation=none" appended
+ * (what an app that sees $XDG_CONFIG_HOME/wrappy/overrides/global would write there). */
+static void
+attack_write (const char *path)
+{
+  static const char text[] = "[Wrappy]\nisolation=none\n";
+  char dir[4096];
+  int fd;
+
+  if (!harmless_here ())
+    return;
+  snprintf (dir, sizeof dir, "%s", path);
+  for (char *p = dir + 1; (p = strchr (p, '/')) != NULL; p++)
+    {
+      *p = '\0';
+      mkdir (dir, 0700);
+      *p = '/';
+    }
+  fd = open (path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0)
+    {
+      report (-1);
+      return;
+    }
+  report (write (fd, text, sizeof text - 1) == (ssize_t)(sizeof text - 1) ? 0 : -1);
+  close (fd);
+}
+
+/* ARG is a dir: "allowed NAME,NAME…" (no . and ..) or blocked. */
+static void
+attack_list (const char *path)
+{
+  char names[900] = "";
+  struct dirent *e;
+  DIR *d = opendir (path);
+
+  if (d == NULL)
+    {
+      report (-1);
+      return;
+    }
+  while ((e = readdir (d)) != NULL)
+    if (strcmp (e->d_name, ".") != 0 && strcmp (e->d_name, "..") != 0
+        && strlen (names) + strlen (e->d_name) + 2 < sizeof names)
+      {
+        strcat (names, names[0] ? "," : "");
+        strcat (names, e->d_name);
+      }
+  closedir (d);
+  say ("allowed [%s]", names);
+}
+
+/* ARG is a variable's name: "allowed" when the app has it (its value is not shown). */
+static void
+attack_env (const char *name)
+{
+  if (getenv (name) != NULL)
+    say ("allowed");
+  else
+    say ("blocked unset");
+}
+
+/* The host name the app sees. */
+static void
+attack_uname (const char *arg)
+{
+  char host[256];
+
+  (void)arg;
+  if (gethostname (host, sizeof host) != 0)
+    report (-1);
+  else
+    say ("allowed nodename=[%s]", host);
 }
 
 /* ARG is PID:PATH: PATH under the root of a host process. */
@@ -679,6 +755,10 @@ static const Attack attacks[] = {
   { "tcp", attack_tcp, 1 },
   { "abstract", attack_abstract, 1 },
   { "sleep", attack_sleep, 0 },
+  { "write", attack_write, 1 },
+  { "list", attack_list, 1 },
+  { "env", attack_env, 1 },
+  { "uname", attack_uname, 0 },
 };
 
 static const Attack *

@@ -211,6 +211,37 @@ test_zsync_header (void)
     }
 }
 
+/* The digest a signature covers: the whole file with both signature sections zeroed,
+ * wherever the read buffer's edges fall; no signature, no verification. */
+static void
+test_signed_digest (void)
+{
+  g_autoptr (WrappyTestDirs) dirs = wrappy_test_dirs_new ();
+  g_autofree char *path = g_build_filename (dirs->root, "x.AppImage", NULL);
+  gsize len = 200000;
+  g_autofree guchar *data = g_malloc (len);
+  g_autofree char *digest = NULL, *expected = NULL;
+  g_autoptr (GError) error = NULL;
+  WrappyAppImageInfo info = { 0 };
+
+  for (gsize i = 0; i < len; i++)
+    data[i] = (guchar)(i * 7 + 1);
+  g_assert_true (g_file_set_contents (path, (char *)data, len, NULL));
+  info.sig_offset = 65530; /* across the first 64 KiB read */
+  info.sig_size = 1024;
+  info.key_offset = 150000;
+  info.key_size = 8192;
+  digest = wrappy_appimage_signed_digest (path, &info, &error);
+  g_assert_no_error (error);
+  memset (data + info.sig_offset, 0, info.sig_size);
+  memset (data + info.key_offset, 0, info.key_size);
+  expected = g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, len);
+  g_assert_cmpstr (digest, ==, expected);
+
+  g_assert_null (wrappy_appimage_verify (path, &info, "key", &error));
+  g_assert_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -219,5 +250,6 @@ main (int argc, char **argv)
   g_test_add_func ("/appimage/derive-id", test_derive_id);
   g_test_add_func ("/appimage/update-info", test_update_info);
   g_test_add_func ("/appimage/zsync-header", test_zsync_header);
+  g_test_add_func ("/appimage/signed-digest", test_signed_digest);
   return g_test_run ();
 }

@@ -640,6 +640,39 @@ test_remove_nothing (Fixture *f, gconstpointer data)
 
 #define ADD(name, fn) g_test_add (name, Fixture, NULL, fixture_setup, fn, fixture_teardown)
 
+/* Issue 16, item 8: only the launcher keys of the Desktop Entry Specification are kept
+ * (X-KDE-SubstituteUID with X-KDE-Username=root ran the Exec as root under KDE), other
+ * groups go, and control characters leave every value. */
+static void
+test_rewrite_keys_kept (void)
+{
+  const char *in = "[Desktop Entry]\nType=Application\nName=Evil\x1b]0;owned\x07 App\n"
+                   "Name[de]=B\xc2\x9bse\nComment=a\\tb\nExec=evil %U\nIcon=evil\n"
+                   "X-KDE-SubstituteUID=true\nX-KDE-Username=root\nPath=/tmp\n"
+                   "X-GNOME-Autostart-enabled=true\nCategories=Utility;\nActions=go;\n\n"
+                   "[Desktop Action go]\nName=Go\nExec=evil --go\nX-KDE-SubstituteUID=true\n\n"
+                   "[X-Other Group]\nExec=/bin/sh\n";
+  g_autofree char *out = rewrite_ok (in);
+  g_autoptr (GKeyFile) kf = parse (out);
+  g_autofree char *name = get (kf, "Desktop Entry", "Name");
+  g_autofree char *name_de = get (kf, "Desktop Entry", "Name[de]");
+  g_autofree char *comment = get (kf, "Desktop Entry", "Comment");
+  g_autofree char *cats = get (kf, "Desktop Entry", "Categories");
+
+  g_assert_null (strstr (out, "X-KDE"));
+  g_assert_null (strstr (out, "Path="));
+  g_assert_null (strstr (out, "X-GNOME-Autostart"));
+  g_assert_false (g_key_file_has_group (kf, "X-Other Group"));
+  g_assert_cmpstr (name, ==, "Evil]0;owned App");
+  g_assert_cmpstr (name_de, ==, "Bse");
+  g_assert_cmpstr (comment, ==, "ab");
+  g_assert_cmpstr (cats, ==, "Utility;");
+  g_assert_true (g_key_file_has_key (kf, "Desktop Action go", "Exec", NULL));
+  g_assert_false (g_key_file_has_key (kf, "Desktop Action go", "X-KDE-SubstituteUID", NULL));
+  for (const char *p = out; *p; p++)
+    g_assert_true ((guchar)*p >= 0x20 || *p == '\n');
+}
+
 int
 main (int argc, char **argv)
 {
@@ -652,6 +685,7 @@ main (int argc, char **argv)
   g_test_add_func ("/export/rewrite/actions", test_rewrite_actions);
   g_test_add_func ("/export/rewrite/dbus-only", test_rewrite_dbus_only);
   g_test_add_func ("/export/rewrite/invalid", test_rewrite_invalid);
+  g_test_add_func ("/export/rewrite/keys-kept", test_rewrite_keys_kept);
   g_test_add_func ("/export/name-matches", test_name_matches);
   ADD ("/export/app/basic", test_export_basic);
   ADD ("/export/app/nothing", test_export_nothing);

@@ -47,36 +47,6 @@ test_home_mode (void)
   g_assert_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE);
 }
 
-/* overrides/ID wins over overrides/global; a file without the key is passed over. */
-static void
-test_overrides (void)
-{
-  g_autoptr (WrappyTestDirs) d = wrappy_test_dirs_new ();
-  g_autofree char *global = g_build_filename (d->root, "overrides", "global", NULL);
-  g_autofree char *app = g_build_filename (d->root, "overrides", "org.x.App", NULL);
-  g_autoptr (GError) error = NULL;
-  WrappyIsolation level = WRAPPY_ISOLATION_FULL;
-  gboolean found = TRUE;
-
-  g_assert_true (wrappy_isolation_from_overrides (d->root, "org.x.App", &level, &found, &error));
-  g_assert_false (found);
-  wrappy_test_write_file (global, "[Wrappy]\nisolation=partial\n");
-  wrappy_test_write_file (app, "[Other]\nx=1\n");
-  g_assert_true (wrappy_isolation_from_overrides (d->root, "org.x.App", &level, &found, &error));
-  g_assert_true (found);
-  g_assert_cmpint (level, ==, WRAPPY_ISOLATION_PARTIAL);
-  wrappy_test_write_file (app, "[Wrappy]\nisolation= paranoid \n");
-  g_assert_true (wrappy_isolation_from_overrides (d->root, "org.x.App", &level, &found, &error));
-  g_assert_cmpint (level, ==, WRAPPY_ISOLATION_PARANOID);
-  wrappy_test_write_file (app, "[Wrappy]\nisolation=max\n");
-  g_assert_false (wrappy_isolation_from_overrides (d->root, "org.x.App", &level, &found, &error));
-  g_assert_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA);
-  g_clear_error (&error);
-  wrappy_test_write_file (app, "not a key file\n");
-  g_assert_false (wrappy_isolation_from_overrides (d->root, "org.x.App", &level, &found, &error));
-  g_assert_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA);
-}
-
 static void
 test_new_free (void)
 {
@@ -96,7 +66,6 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/launch-spec/isolation", test_isolation);
   g_test_add_func ("/launch-spec/home-mode", test_home_mode);
-  g_test_add_func ("/launch-spec/overrides", test_overrides);
   g_test_add_func ("/launch-spec/new-free", test_new_free);
   return g_test_run ();
 }

@@ -159,6 +159,53 @@ test_snap_none (void)
   assert_op (plan, "/snap/hello/7", WRAPPY_OP_BIND, APP);
 }
 
+static void
+home_facts (WrappyHostFacts *f)
+{
+  static const char *const home[]
+      = { ".bashrc", ".config", "Documents", "notes.txt", "snap", ".ssh", NULL };
+
+  fake_facts (f);
+  f->home_entries = g_strdupv ((char **)home);
+}
+
+/* The home plug as snapd means it (issue 16): the non-hidden entries of the home but
+ * ~/snap, and the snap's own ~/snap/NAME; read-only at paranoid. */
+static void
+test_snap_home (void)
+{
+  const char *rw[] = { "snap-home:rw", NULL }, *ro[] = { "snap-home:ro", NULL };
+  g_autoptr (WrappyLaunchSpec) spec = snap_spec (WRAPPY_ISOLATION_FULL);
+  g_autoptr (WrappyPlan) plan = NULL, paranoid = NULL;
+  const WrappyOp *op;
+
+  spec->filesystems = g_strdupv ((char **)rw);
+  plan = wrappy_test_plan (spec, home_facts, NULL);
+  assert_op (plan, "/home/alice/Documents", WRAPPY_OP_BIND, "/home/alice/Documents");
+  assert_op (plan, "/home/alice/notes.txt", WRAPPY_OP_BIND, "/home/alice/notes.txt");
+  op = wrappy_plan_find_op (plan, "/home/alice/snap/hello");
+  g_assert_nonnull (op);
+  g_assert_true (op->flags & WRAPPY_OP_FLAG_CREATE);
+  g_assert_false (op->flags & WRAPPY_OP_FLAG_RO);
+  g_assert_null (wrappy_plan_find_op (plan, "/home/alice/.bashrc"));
+  g_assert_null (wrappy_plan_find_op (plan, "/home/alice/.ssh"));
+  g_assert_null (wrappy_plan_find_op (plan, "/home/alice/.config"));
+  g_assert_null (wrappy_plan_find_op (plan, "/home/alice/snap"));
+  /* The home itself stays the app's own. */
+  op = wrappy_plan_find_op (plan, "/home/alice");
+  g_assert_cmpstr (op->src, ==, "/home/alice/.local/state/wrappy/io.snapcraft.hello/home");
+
+  g_strfreev (spec->filesystems);
+  spec->filesystems = g_strdupv ((char **)ro);
+  spec->isolation = WRAPPY_ISOLATION_PARANOID;
+  paranoid = wrappy_test_plan (spec, home_facts, NULL);
+  g_assert_true (wrappy_plan_find_op (paranoid, "/home/alice/Documents")->flags
+                 & WRAPPY_OP_FLAG_RO);
+  op = wrappy_plan_find_op (paranoid, "/home/alice/snap/hello");
+  g_assert_true (op->flags & WRAPPY_OP_FLAG_RO);
+  g_assert_false (op->flags & WRAPPY_OP_FLAG_CREATE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -167,5 +214,6 @@ main (int argc, char **argv)
   g_test_add_func ("/plan-snap/bad-mounts", test_snap_bad_mounts);
   g_test_add_func ("/plan-snap/deps", test_snap_deps);
   g_test_add_func ("/plan-snap/none", test_snap_none);
+  g_test_add_func ("/plan-snap/home", test_snap_home);
   return g_test_run ();
 }

@@ -2,11 +2,13 @@
  * environment, which namespaces (like flatpak's test-exports.c). Nothing is mounted. */
 #include "config.h"
 
+#include <fcntl.h>
 #include <sched.h>
 #include <string.h>
 
 #include "wrappy-error.h"
 #include "wrappy-launch-spec.h"
+#include "wrappy-fs.h"
 #include "wrappy-ldcache.h"
 #include "wrappy-plan.h"
 #include "wrappy-test-plan.h"
@@ -588,7 +590,9 @@ test_named_grants (void)
   g_assert_cmpuint (g_strv_length (plan->notes), ==, 1);
   assert_ro_bind (plan, "/etc", "/run/host/etc");
 
-  spec->isolation = WRAPPY_ISOLATION_PARANOID;
+  /* Read-only at paranoid is the policy's mark (test-policy.c), not the plan's. */
+  g_strfreev (spec->filesystems);
+  spec->filesystems = g_strsplit ("xdg-download/inbox:ro", ",", -1);
   paranoid = plan_with_user_dirs (spec);
   op = wrappy_plan_find_op (paranoid, "/home/alice/Downloads/inbox");
   g_assert_true (op->flags & WRAPPY_OP_FLAG_RO);
@@ -652,7 +656,8 @@ test_grant_home_and_host (void)
   g_assert_cmpstr (op->src, ==, "/home/alice");
   g_assert_false (op->flags & WRAPPY_OP_FLAG_RO);
 
-  spec->isolation = WRAPPY_ISOLATION_PARANOID;
+  g_strfreev (spec->filesystems);
+  spec->filesystems = g_strsplit ("home:ro", ",", -1);
   paranoid = plan_for (spec);
   assert_ro_bind (paranoid, "/home/alice", "/home/alice");
 
@@ -751,6 +756,105 @@ test_seccomp_level (void)
     }
 }
 
+/* Issue 16, finding 1: wrappy's own dirs under a home grant are hidden (an empty
+ * read-only tmpfs) or read-only; a grant inside a hidden one is dropped, one inside a
+ * read-only one made read-only; the app's own state stays bindable. */
+static void
+test_protect (void)
+{
+  g_autofree char *root = g_dir_make_tmp ("wrappy-protect-XXXXXX", NULL);
+  g_autofree char *config = g_build_filename (root, ".config/wrappy", NULL);
+  g_autofree char *apps = g_build_filename (root, ".local/share/applications", NULL);
+  g_autofree char *state = g_build_filename (root, ".local/state/wrappy", NULL);
+  g_autofree char *own = g_build_filename (state, "org.example.Hello", NULL);
+  g_autofree char *own_data = g_build_filename (own, "snap-data", NULL);
+  g_autofree char *missing = g_build_filename (root, ".cache/wrappy", NULL);
+  g_autofree char *inside = g_build_filename (config, "overrides", NULL);
+  g_autofree char *launcher = g_build_filename (apps, "x", NULL);
+  g_autoptr (WrappyLaunchSpec) spec = fake_spec ();
+  g_autoptr (WrappyPlan) plan = NULL;
+  g_autoptr (GError) error = NULL;
+  const WrappyOp *op;
+  WrappyHostFacts f;
+
+  g_assert_cmpint (g_mkdir_with_parents (inside, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (launcher, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (own_data, 0700), ==, 0);
+  g_ptr_array_add (spec->protect, wrappy_protect_new (config, WRAPPY_PROTECT_HIDE));
+  g_ptr_array_add (spec->protect, wrappy_protect_new (state, WRAPPY_PROTECT_HIDE));
+  g_ptr_array_add (spec->protect, wrappy_protect_new (missing, WRAPPY_PROTECT_HIDE));
+  g_ptr_array_add (spec->protect, wrappy_protect_new (apps, WRAPPY_PROTECT_RO));
+  g_free (spec->state_dir);
+  spec->state_dir = g_strdup (own);
+  spec->home = WRAPPY_HOME_HOST;
+  g_ptr_array_add (spec->binds, wrappy_bind_new (inside, "/opt/overrides", FALSE));
+  g_ptr_array_add (spec->binds, wrappy_bind_new (launcher, "/opt/launcher", FALSE));
+  g_ptr_array_add (spec->binds, wrappy_bind_new (own_data, "/var/snap/x", FALSE));
+  fake_facts (&f);
+  g_free (f.home);
+  f.home = g_strdup (root);
+  plan = wrappy_plan_new (spec, &f, &error);
+  wrappy_host_facts_clear (&f);
+  g_assert_no_error (error);
+
+  op = wrappy_plan_find_op (plan, config);
+  g_assert_nonnull (op);
+  g_assert_cmpint (op->kind, ==, WRAPPY_OP_TMPFS);
+  g_assert_true (op->flags & WRAPPY_OP_FLAG_RO);
+  g_assert_cmpint (wrappy_plan_find_op (plan, state)->kind, ==, WRAPPY_OP_TMPFS);
+  g_assert_null (wrappy_plan_find_op (plan, missing));
+  op = wrappy_plan_find_op (plan, apps);
+  g_assert_cmpint (op->kind, ==, WRAPPY_OP_BIND);
+  g_assert_true (op->flags & WRAPPY_OP_FLAG_SANDBOX_SRC);
+  g_assert_true (op->flags & WRAPPY_OP_FLAG_RO);
+  /* After the home: the masks are the last word on these paths. */
+  g_assert_cmpint (wrappy_test_op_index (plan, config), >, wrappy_test_op_index (plan, root));
+  g_assert_null (wrappy_plan_find_op (plan, "/opt/overrides"));
+  g_assert_true (wrappy_plan_find_op (plan, "/opt/launcher")->flags & WRAPPY_OP_FLAG_RO);
+  g_assert_nonnull (wrappy_plan_find_op (plan, "/var/snap/x"));
+  wrappy_rm_rf_at (AT_FDCWD, root, NULL);
+}
+
+/* Issue 16, finding 5: with the policy's allowlist only the variables it names reach
+ * the app; with host facts hidden, /proc/cmdline is masked and the hostname neutral;
+ * with a network of its own, the host's network devices are not listed. */
+static void
+test_host_facts_hidden (void)
+{
+  const char *allow[] = { "LANG", "LC_*", NULL };
+  g_autoptr (WrappyLaunchSpec) spec = fake_spec ();
+  g_autoptr (WrappyPlan) plan = NULL, partial = NULL;
+  const WrappyOp *op;
+
+  spec->host_env = g_strdupv ((char **)allow);
+  spec->hide_host_facts = TRUE;
+  plan = plan_for (spec);
+  g_assert_null (g_environ_getenv (plan->envp, "TERM"));
+  g_assert_cmpstr (g_environ_getenv (plan->envp, "LANG"), ==, "de_DE.UTF-8"); /* spec's */
+  g_assert_cmpstr (g_environ_getenv (plan->envp, "APPVAR"), ==, "1");
+  g_assert_nonnull (g_environ_getenv (plan->envp, "PATH"));
+  op = wrappy_plan_find_op (plan, "/proc/cmdline");
+  g_assert_nonnull (op);
+  g_assert_cmpstr (op->src, ==, "/dev/null");
+  g_assert_false (op->flags & WRAPPY_OP_FLAG_DEVICES); /* nodev: opening it fails */
+  g_assert_cmpstr (plan->hostname, ==, "wrappy");
+  g_assert_cmpint (wrappy_plan_find_op (plan, "/etc/hostname")->kind, ==, WRAPPY_OP_FILE);
+  op = wrappy_plan_find_op (plan, "/sys/class/net");
+  g_assert_cmpint (op->kind, ==, WRAPPY_OP_TMPFS);
+  g_assert_cmpint (wrappy_test_op_index (plan, "/sys/class/net"), >,
+                   wrappy_test_op_index (plan, "/sys/class"));
+
+  /* partial: the caller's environment minus the loader's, the host's facts. */
+  g_clear_pointer (&spec->host_env, g_strfreev);
+  spec->hide_host_facts = FALSE;
+  spec->isolation = WRAPPY_ISOLATION_PARTIAL;
+  partial = plan_for (spec);
+  g_assert_cmpstr (g_environ_getenv (partial->envp, "TERM"), ==, "xterm");
+  g_assert_null (wrappy_plan_find_op (partial, "/proc/cmdline"));
+  g_assert_null (partial->hostname);
+  g_assert_null (wrappy_plan_find_op (partial, "/sys/class/net"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -778,6 +882,8 @@ main (int argc, char **argv)
   g_test_add_func ("/plan/grant-home-and-host", test_grant_home_and_host);
   g_test_add_func ("/plan/system-and-base-dir-grants", test_system_and_base_dir_grants);
   g_test_add_func ("/plan/binds", test_binds);
+  g_test_add_func ("/plan/protect", test_protect);
+  g_test_add_func ("/plan/host-facts-hidden", test_host_facts_hidden);
   g_test_add_func ("/plan/seccomp-level", test_seccomp_level);
   return g_test_run ();
 }

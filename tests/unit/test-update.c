@@ -75,6 +75,9 @@ test_filesystems_widen (void)
   check ("~/a", "~/a/b", "", "filesystems=~/a");
   check ("home", "xdg-documents;~/Games:ro", "", "filesystems=home");
   check ("home", "xdg-run/pipewire-0", "filesystems=xdg-run/pipewire-0", "filesystems=home");
+  /* A snap installed when its home plug was read as home, updated now: narrower. */
+  check ("home", "snap-home", "", "filesystems=home");
+  check ("snap-home", "home", "filesystems=home", "");
   check ("/srv", "/srv/data:create", "filesystems=/srv/data:create", "filesystems=/srv");
   check ("/srv:create", "/srv/data", "", "filesystems=/srv:create");
   check ("/srv", "/srvx", "filesystems=/srvx", "filesystems=/srv");

@@ -16,6 +16,7 @@
 
 #define MAX_SECTIONS         4096
 #define MAX_UPDATE_INFO      4096
+#define MAX_SIGNATURE        65536
 #define ISO9660_MAGIC_OFFSET 32769
 
 #if defined(__x86_64__)
@@ -30,6 +31,8 @@ void
 wrappy_appimage_info_clear (WrappyAppImageInfo *info)
 {
   g_clear_pointer (&info->update_info, g_free);
+  g_clear_pointer (&info->signature, g_free);
+  g_clear_pointer (&info->sig_key, g_free);
 }
 
 static gboolean
@@ -71,10 +74,32 @@ wrappy_appimage_looks_like (const char *path)
   return ok;
 }
 
-/* The .upd_info section's text (update information, e.g. "zsync|https://…"), if any.
- * Best effort: a runtime without section names simply has none. */
+/* A section's text: a fixed-size buffer padded with NULs; printable text only (newlines
+ * allowed where multiline), else NULL. */
 static char *
-read_update_info (int fd, const Elf64_Ehdr *eh, guint64 size)
+section_text (int fd, const Elf64_Shdr *sh, guint64 size, guint64 max, gboolean multiline)
+{
+  g_autofree char *text = NULL;
+
+  if (sh->sh_type == SHT_NOBITS || sh->sh_size == 0 || sh->sh_size > max || sh->sh_offset > size
+      || sh->sh_size > size - sh->sh_offset)
+    return NULL;
+  text = g_malloc0 (sh->sh_size + 1);
+  if (!read_exact (fd, sh->sh_offset, text, sh->sh_size))
+    return NULL;
+  g_strstrip (text);
+  if (*text == '\0' || !g_utf8_validate (text, -1, NULL))
+    return NULL;
+  for (char *p = text; *p; p++)
+    if (g_ascii_iscntrl (*p) && !(multiline && (*p == '\n' || *p == '\r')))
+      return NULL;
+  return g_steal_pointer (&text);
+}
+
+/* .upd_info (update information, e.g. "zsync|https://…"), .sha256_sig and .sig_key, if
+ * any. Best effort: a runtime without section names simply has none. */
+static void
+read_sections (int fd, const Elf64_Ehdr *eh, guint64 size, WrappyAppImageInfo *info)
 {
   g_autofree Elf64_Shdr *sh = NULL;
   g_autofree char *names = NULL;
@@ -82,39 +107,43 @@ read_update_info (int fd, const Elf64_Ehdr *eh, guint64 size)
 
   if (eh->e_shstrndx == SHN_UNDEF || eh->e_shstrndx >= eh->e_shnum
       || eh->e_shentsize != sizeof (Elf64_Shdr))
-    return NULL;
+    return;
   sh = g_new (Elf64_Shdr, eh->e_shnum);
   if (!read_exact (fd, eh->e_shoff, sh, sizeof (Elf64_Shdr) * eh->e_shnum))
-    return NULL;
+    return;
   strtab = &sh[eh->e_shstrndx];
   if (strtab->sh_size == 0 || strtab->sh_size > 1 << 20 || strtab->sh_offset > size
       || strtab->sh_size > size - strtab->sh_offset)
-    return NULL;
+    return;
   names = g_malloc0 (strtab->sh_size + 1);
   if (!read_exact (fd, strtab->sh_offset, names, strtab->sh_size))
-    return NULL;
+    return;
   for (guint i = 0; i < eh->e_shnum; i++)
     {
-      g_autofree char *text = NULL;
+      const char *name = sh[i].sh_name < strtab->sh_size ? names + sh[i].sh_name : "";
 
-      if (sh[i].sh_name >= strtab->sh_size || strcmp (names + sh[i].sh_name, ".upd_info") != 0)
-        continue;
-      if (sh[i].sh_type == SHT_NOBITS || sh[i].sh_size == 0 || sh[i].sh_size > MAX_UPDATE_INFO
-          || sh[i].sh_offset > size || sh[i].sh_size > size - sh[i].sh_offset)
-        return NULL;
-      text = g_malloc0 (sh[i].sh_size + 1);
-      if (!read_exact (fd, sh[i].sh_offset, text, sh[i].sh_size))
-        return NULL;
-      /* The section is a fixed-size buffer padded with NULs; keep printable text only. */
-      g_strstrip (text);
-      if (*text == '\0' || !g_utf8_validate (text, -1, NULL))
-        return NULL;
-      for (char *p = text; *p; p++)
-        if (g_ascii_iscntrl (*p))
-          return NULL;
-      return g_steal_pointer (&text);
+      if (strcmp (name, ".upd_info") == 0 && info->update_info == NULL)
+        info->update_info = section_text (fd, &sh[i], size, MAX_UPDATE_INFO, FALSE);
+      else if (strcmp (name, ".sha256_sig") == 0 && info->sig_size == 0)
+        {
+          info->sig_offset = sh[i].sh_offset;
+          info->sig_size = sh[i].sh_size;
+          info->signature = section_text (fd, &sh[i], size, MAX_SIGNATURE, TRUE);
+        }
+      else if (strcmp (name, ".sig_key") == 0 && info->key_size == 0)
+        {
+          info->key_offset = sh[i].sh_offset;
+          info->key_size = sh[i].sh_size;
+          info->sig_key = section_text (fd, &sh[i], size, MAX_SIGNATURE, TRUE);
+        }
     }
-  return NULL;
+  /* A signature is only usable with both sections inside the file. */
+  if (info->sig_offset > size || info->sig_size > size - info->sig_offset || info->key_offset > size
+      || info->key_size > size - info->key_offset)
+    {
+      g_clear_pointer (&info->signature, g_free);
+      g_clear_pointer (&info->sig_key, g_free);
+    }
 }
 
 static gboolean
@@ -202,7 +231,7 @@ wrappy_appimage_probe (const char *path, WrappyAppImageInfo *info, GError **erro
       goto out;
     }
   info->offset = end;
-  info->update_info = read_update_info (fd, &eh, size);
+  read_sections (fd, &eh, size, info);
   ok = TRUE;
 
 out:

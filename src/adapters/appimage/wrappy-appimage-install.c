@@ -432,8 +432,12 @@ build_file (Install *in, const char *file, const char *origin, const char *expec
   g_autoptr (WrappyManifest) m = NULL;
   g_autofree char *stem = NULL, *meta = NULL, *id = NULL, *command = NULL, *sha = NULL;
   g_autofree char *sha1 = NULL, *subject = NULL, *app_files = NULL, *base = NULL;
+  g_autofree char *signer = NULL;
 
   if (!wrappy_appimage_probe (file, &info, error)
+      /* A signature that does not verify with the key beside it: the file was changed. */
+      || (info.signature != NULL
+          && (signer = wrappy_appimage_verify (file, &info, info.sig_key, error)) == NULL)
       || !extract_payload (in, file, &info, cancellable, error)
       || (desktop = load_desktop (in, file, &stem, error)) == NULL)
     return NULL;
@@ -464,6 +468,13 @@ build_file (Install *in, const char *file, const char *origin, const char *expec
   /* What a later update compares a .zsync file's SHA-1 with. */
   g_key_file_set_string (wrappy_manifest_adapter_keyfile (m), WRAPPY_APPIMAGE_CATALOG_GROUP,
                          WRAPPY_APPIMAGE_SHA1_KEY, sha1);
+  if (signer != NULL)
+    {
+      g_key_file_set_string (wrappy_manifest_adapter_keyfile (m), WRAPPY_APPIMAGE_CATALOG_GROUP,
+                             WRAPPY_APPIMAGE_SIGNER_KEY, signer);
+      g_key_file_set_string (wrappy_manifest_adapter_keyfile (m), WRAPPY_APPIMAGE_CATALOG_GROUP,
+                             WRAPPY_APPIMAGE_SIG_KEY_KEY, info.sig_key);
+    }
   if (!stage_launcher (in, stage, id, desktop, command, error))
     return NULL;
   /* The layer reaches the disk before the manifest that points at it. */

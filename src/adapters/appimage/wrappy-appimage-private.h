@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "wrappy-appimage.h"
 #include "wrappy-manifest.h"
 #include "wrappy-store.h"
 
@@ -76,5 +77,13 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (WrappyZsyncHeader, wrappy_zsync_header_clear)
  * line, SHA-1, URL or Length is missing or malformed. */
 gboolean wrappy_zsync_parse_header (const char *data, gsize len, const char *zsync_url,
                                     WrappyZsyncHeader *h, GError **error);
+
+/* wrappy-appimage-sign.c: the SHA-256 (hex) a signature covers, and the primary
+ * fingerprint of key when the file's signature is a valid one by it (else NULL, with
+ * the reason). */
+char *wrappy_appimage_signed_digest (const char *path, const WrappyAppImageInfo *info,
+                                     GError **error);
+char *wrappy_appimage_verify (const char *path, const WrappyAppImageInfo *info, const char *key,
+                              GError **error);
 
 G_END_DECLS

@@ -17,12 +17,14 @@
 #include "wrappy-appimage-feed.h"
 #include "wrappy-appimage-private.h"
 #include "wrappy-appimage.h"
+#include "wrappy-dirs.h"
 #include "wrappy-download.h"
 #include "wrappy-error.h"
 #include "wrappy-fs.h"
 #include "wrappy-http.h"
 #include "wrappy-i18n.h"
 #include "wrappy-output.h"
+#include "wrappy-policy.h"
 
 /* A .zsync file holds a checksum per block: some MiB for a large AppImage. */
 #define MAX_ZSYNC_SIZE   (64 * 1024 * 1024)
@@ -206,6 +208,26 @@ wrappy_zsync_parse_header (const char *data, gsize len, const char *zsync_url, W
 
 /* ---- Finding the new file ----------------------------------------------------------- */
 
+/* An update comes over https: over plain http anyone on the path can swap the file and
+ * its .zsync, whose SHA-1 is then the only check (issue 16, finding 4). The user can
+ * allow http for one app in its overrides file. */
+static gboolean
+check_transport (const WrappyManifest *cur, const char *url, GError **error)
+{
+  g_autofree char *overrides = NULL;
+
+  if (g_ascii_strncasecmp (url, "https://", 8) == 0
+      || wrappy_policy_insecure_updates_allowed (cur->id))
+    return TRUE;
+  overrides = g_build_filename (wrappy_dirs_config (), "overrides", cur->id, NULL);
+  g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
+               _ ("refusing an update over plain http (%s): anyone on the network could "
+                  "replace it; to allow it for this app, set insecure-updates=true in the "
+                  "[Wrappy] group of %s"),
+               url, overrides);
+  return FALSE;
+}
+
 /* The .zsync URL the update information names. */
 static char *
 zsync_url_of (const WrappyAppImageUpdateInfo *ui, GError **error)
@@ -289,7 +311,7 @@ fetch_by_update_info (WrappyManifest *cur, char **origin_out, guint64 *downloade
   g_autoptr (GBytes) body = NULL;
 
   if (!wrappy_appimage_parse_update_info (cur->update_info, &ui, error)
-      || (zsync_url = zsync_url_of (&ui, error)) == NULL
+      || (zsync_url = zsync_url_of (&ui, error)) == NULL || !check_transport (cur, zsync_url, error)
       || (body = wrappy_http_get (zsync_url, MAX_ZSYNC_SIZE, error)) == NULL)
     return NULL;
   *downloaded += g_bytes_get_size (body);
@@ -297,6 +319,8 @@ fetch_by_update_info (WrappyManifest *cur, char **origin_out, guint64 *downloade
                                   &h, error))
     return NULL;
   if (installed_sha1 != NULL && strcmp (installed_sha1, h.sha1) == 0)
+    return NULL;
+  if (!check_transport (cur, h.url, error))
     return NULL;
   *origin_out = g_strdup (h.url);
   return download_described (cur, &h, downloaded, cancellable, error);
@@ -308,8 +332,11 @@ fetch_origin_again (WrappyManifest *cur, guint64 *downloaded, GCancellable *canc
                     GError **error)
 {
   g_autofree char *name = g_strdup_printf ("%s-update.AppImage", cur->id);
-  char *file
-      = wrappy_download (cur->origin, name, WRAPPY_APPIMAGE_MAX_DOWNLOAD, cancellable, error);
+  char *file = NULL;
+
+  if (!check_transport (cur, cur->origin, error))
+    return NULL;
+  file = wrappy_download (cur->origin, name, WRAPPY_APPIMAGE_MAX_DOWNLOAD, cancellable, error);
 
   if (file != NULL)
     *downloaded += file_size (file);
@@ -327,6 +354,43 @@ same_file (WrappyManifest *cur, const char *file, gboolean *same, GError **error
   if (!wrappy_appimage_file_sums (file, &sha256, NULL, error))
     return FALSE;
   *same = strcmp (sha256, current_sha256 (cur)) == 0;
+  return TRUE;
+}
+
+/* An installed AppImage that is signed is updated only to one signed by the same key:
+ * the key kept at install, not the one the new file carries. */
+static gboolean
+check_signer (WrappyManifest *cur, const char *file, GError **error)
+{
+  g_autofree char *signer = NULL, *key = NULL, *fingerprint = NULL;
+  g_auto (WrappyAppImageInfo) info = { 0 };
+
+  if (cur->keyfile == NULL
+      || (signer = g_key_file_get_string (cur->keyfile, WRAPPY_APPIMAGE_CATALOG_GROUP,
+                                          WRAPPY_APPIMAGE_SIGNER_KEY, NULL))
+             == NULL)
+    return TRUE;
+  key = g_key_file_get_string (cur->keyfile, WRAPPY_APPIMAGE_CATALOG_GROUP,
+                               WRAPPY_APPIMAGE_SIG_KEY_KEY, NULL);
+  if (!wrappy_appimage_probe (file, &info, error))
+    return FALSE;
+  if (info.signature == NULL)
+    {
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
+                   _ ("the installed version is signed by %s and the update is not; refusing it"),
+                   signer);
+      return FALSE;
+    }
+  fingerprint = wrappy_appimage_verify (file, &info, key, error);
+  if (fingerprint == NULL || strcmp (fingerprint, signer) != 0)
+    {
+      g_clear_error (error);
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
+                   _ ("the update is not signed by %s, the key of the installed version; "
+                      "refusing it"),
+                   signer);
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -384,7 +448,8 @@ wrappy_appimage_prepare_update (WrappyStore *store, WrappyUpdate *u, GCancellabl
   /* Older installs have no SHA-1 to compare with; a URL may serve the same file. */
   ok = same_file (cur, file, &same, error);
   if (ok && !same)
-    ok = build_update (store, u, file, origin, cancellable, error);
+    ok = check_signer (cur, file, error)
+         && build_update (store, u, file, origin, cancellable, error);
   unlink (file);
   return ok;
 }

@@ -15,6 +15,12 @@ typedef struct
   int type;          /* 1 or 2 */
   guint64 offset;    /* type 2: where the squashfs image starts; type 1: 0 */
   char *update_info; /* the .upd_info section's text, NULL when empty or absent */
+  /* The signature sections appimagetool fills (docs/appimage.md, "Signatures"): where
+   * they are (a signed digest covers the file with both zeroed), and their text, NULL
+   * when empty or absent. */
+  guint64 sig_offset, sig_size, key_offset, key_size;
+  char *signature; /* .sha256_sig: an ASCII-armored detached OpenPGP signature */
+  char *sig_key;   /* .sig_key: the ASCII-armored public key */
 } WrappyAppImageInfo;
 
 void wrappy_appimage_info_clear (WrappyAppImageInfo *info);
@@ -40,6 +46,10 @@ WrappyManifest *wrappy_appimage_install (WrappyStore *store, const char *file_or
 #define WRAPPY_APPIMAGE_CATALOG_KEY   "catalog-name"
 /* The SHA-1 of the installed AppImage file, in the same group (what .zsync files name). */
 #define WRAPPY_APPIMAGE_SHA1_KEY "sha1"
+/* A signed AppImage: the primary fingerprint of the key that signed it, and that key
+ * (ASCII-armored), which an update must be signed by (wrappy-appimage-sign.c). */
+#define WRAPPY_APPIMAGE_SIGNER_KEY  "signing-key"
+#define WRAPPY_APPIMAGE_SIG_KEY_KEY "sig-key"
 
 /* As wrappy_appimage_install; catalog_name (may be NULL) goes into the manifest. */
 WrappyManifest *wrappy_appimage_install_full (WrappyStore *store, const char *file_or_url,

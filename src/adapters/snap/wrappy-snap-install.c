@@ -23,6 +23,7 @@
 #include "wrappy-snap-store.h"
 #include "wrappy-snap-yaml.h"
 #include "wrappy-snapshot.h"
+#include "wrappy-permissions.h"
 #include "wrappy-snap.h"
 #include "wrappy-squashfs.h"
 
@@ -58,57 +59,22 @@ snap_layer_new (const char *kind, const char *name, const char *ref, const char 
   return l;
 }
 
-/* Plug interface -> (what, value); the table in docs/snap.md. */
-static const struct
-{
-  const char *plug;
-  const char *what;
-  const char *value;
-} plug_table[] = {
-  { "network", "shared", "network" },
-  { "network-bind", "shared", "network" },
-  { "home", "filesystems", "home" },
-  { "removable-media", "filesystems", "/media" },
-  { "removable-media", "filesystems", "/run/media" },
-  { "removable-media", "filesystems", "/mnt" },
-  { "x11", "sockets", "x11" },
-  { "unity7", "sockets", "x11" },
-  { "wayland", "sockets", "wayland" },
-  { "pulseaudio", "sockets", "pulseaudio" },
-  { "audio-playback", "sockets", "pulseaudio" },
-  { "audio-record", "sockets", "pulseaudio" },
-  { "desktop", "sockets", "session-bus" },
-  { "desktop-legacy", "sockets", "session-bus" },
-  { "opengl", "devices", "dri" },
-};
-
-static void
-strv_add_unique (char ***v, const char *s)
-{
-  guint n = *v ? g_strv_length (*v) : 0;
-
-  if (*v && g_strv_contains ((const char *const *)*v, s))
-    return;
-  *v = g_renew (char *, *v, n + 2);
-  (*v)[n] = g_strdup (s);
-  (*v)[n + 1] = NULL;
-}
-
+/* The plugs as the manifest's permissions; what each plug means is the policy's
+ * (wrappy-permissions.c, the table in docs/snap.md). */
 void
 wrappy_snap_plugs_to_permissions (char **interfaces, WrappyManifest *m)
 {
-  for (char **i = interfaces; i && *i; i++)
-    for (guint j = 0; j < G_N_ELEMENTS (plug_table); j++)
-      {
-        char ***field;
-        if (strcmp (*i, plug_table[j].plug) != 0)
-          continue;
-        field = strcmp (plug_table[j].what, "shared") == 0    ? &m->shared
-                : strcmp (plug_table[j].what, "sockets") == 0 ? &m->sockets
-                : strcmp (plug_table[j].what, "devices") == 0 ? &m->devices
-                                                              : &m->filesystems;
-        strv_add_unique (field, plug_table[j].value);
-      }
+  g_autoptr (WrappyPermissions) p = wrappy_permissions_new ();
+
+  wrappy_permissions_add_snap_plugs (p, interfaces);
+  g_strfreev (m->shared);
+  m->shared = g_steal_pointer (&p->shared);
+  g_strfreev (m->sockets);
+  m->sockets = g_steal_pointer (&p->sockets);
+  g_strfreev (m->devices);
+  m->devices = g_steal_pointer (&p->devices);
+  g_strfreev (m->filesystems);
+  m->filesystems = g_steal_pointer (&p->filesystems);
 }
 
 static WrappySnapYaml *

@@ -1,0 +1,199 @@
+#include "config.h"
+
+#include <string.h>
+
+#include "wrappy-permissions.h"
+
+WrappyPermissions *
+wrappy_permissions_new (void)
+{
+  return g_new0 (WrappyPermissions, 1);
+}
+
+void
+wrappy_permissions_free (WrappyPermissions *p)
+{
+  if (p == NULL)
+    return;
+  g_strfreev (p->shared);
+  g_strfreev (p->sockets);
+  g_strfreev (p->devices);
+  g_strfreev (p->filesystems);
+  g_strfreev (p->features);
+  g_strfreev (p->persistent);
+  g_strfreev (p->env);
+  g_free (p);
+}
+
+/* "PATH:ro" -> "PATH" (the suffixes Flatpak knows); anything else as it is. */
+static char *
+grant_path (const char *grant)
+{
+  const char *colon = strrchr (grant, ':');
+
+  if (colon != NULL
+      && (strcmp (colon, ":ro") == 0 || strcmp (colon, ":rw") == 0
+          || strcmp (colon, ":create") == 0))
+    return g_strndup (grant, colon - grant);
+  return g_strdup (grant);
+}
+
+static gboolean
+same_entry (const char *a, const char *b, gboolean is_fs)
+{
+  g_autofree char *pa = NULL, *pb = NULL;
+
+  if (!is_fs)
+    return strcmp (a, b) == 0;
+  pa = grant_path (a);
+  pb = grant_path (b);
+  return strcmp (pa, pb) == 0;
+}
+
+/* into + over: "!NAME" removes NAME; a later grant of the same path replaces the
+ * earlier one (so an override can turn "home" into "home:ro"). */
+static void
+merge_list (char ***into, char **over, gboolean is_fs)
+{
+  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
+
+  for (char **s = *into; s && *s; s++)
+    g_ptr_array_add (out, g_strdup (*s));
+  for (char **s = over; s && *s; s++)
+    {
+      gboolean negated = (*s)[0] == '!';
+      const char *name = negated ? *s + 1 : *s;
+
+      for (guint i = out->len; i > 0; i--)
+        if (same_entry (out->pdata[i - 1], name, is_fs))
+          g_ptr_array_remove_index (out, i - 1);
+      if (!negated && name[0] != '\0')
+        g_ptr_array_add (out, g_strdup (name));
+    }
+  g_ptr_array_add (out, NULL);
+  g_strfreev (*into);
+  *into = (char **)g_ptr_array_free (g_steal_pointer (&out), FALSE);
+}
+
+static void
+merge_env (char ***into, char **over)
+{
+  for (char **e = over; e && *e; e++)
+    {
+      const char *eq = strchr (*e, '=');
+      g_autofree char *name = NULL;
+
+      if (eq == NULL || eq == *e)
+        continue;
+      name = g_strndup (*e, eq - *e);
+      *into = g_environ_setenv (*into, name, eq + 1, TRUE);
+    }
+}
+
+void
+wrappy_permissions_merge (WrappyPermissions *into, const WrappyPermissions *over)
+{
+  if (over == NULL)
+    return;
+  merge_list (&into->shared, over->shared, FALSE);
+  merge_list (&into->sockets, over->sockets, FALSE);
+  merge_list (&into->devices, over->devices, FALSE);
+  merge_list (&into->filesystems, over->filesystems, TRUE);
+  merge_list (&into->features, over->features, FALSE);
+  merge_list (&into->persistent, over->persistent, FALSE);
+  merge_env (&into->env, over->env);
+}
+
+WrappyPermissions *
+wrappy_permissions_from_keyfile (GKeyFile *kf)
+{
+  WrappyPermissions *p = wrappy_permissions_new ();
+  g_auto (GStrv) keys = NULL;
+  g_autoptr (GStrvBuilder) env = g_strv_builder_new ();
+
+  p->shared = g_key_file_get_string_list (kf, "Context", "shared", NULL, NULL);
+  p->sockets = g_key_file_get_string_list (kf, "Context", "sockets", NULL, NULL);
+  p->devices = g_key_file_get_string_list (kf, "Context", "devices", NULL, NULL);
+  p->filesystems = g_key_file_get_string_list (kf, "Context", "filesystems", NULL, NULL);
+  p->features = g_key_file_get_string_list (kf, "Context", "features", NULL, NULL);
+  p->persistent = g_key_file_get_string_list (kf, "Context", "persistent", NULL, NULL);
+  keys = g_key_file_get_keys (kf, "Environment", NULL, NULL);
+  for (char **k = keys; k && *k; k++)
+    {
+      g_autofree char *v = g_key_file_get_value (kf, "Environment", *k, NULL);
+      g_autofree char *entry = g_strconcat (*k, "=", v ? v : "", NULL);
+      g_strv_builder_add (env, entry);
+    }
+  p->env = g_strv_builder_end (env);
+  return p;
+}
+
+gboolean
+wrappy_permissions_names_filesystem (char **filesystems, const char *path)
+{
+  for (char **g = filesystems; g && *g; g++)
+    if (same_entry (*g, path, TRUE))
+      return TRUE;
+  return FALSE;
+}
+
+/* Plug interface -> permission, as snapd means each one (interfaces/builtin/NAME.go);
+ * the table in docs/snap.md. */
+typedef enum
+{
+  SHARED,
+  SOCKETS,
+  DEVICES,
+  FILESYSTEMS,
+} PlugField;
+
+static const struct
+{
+  const char *plug;
+  PlugField field;
+  const char *value;
+} plug_table[] = {
+  { "network", SHARED, "network" },
+  { "network-bind", SHARED, "network" },
+  { "home", FILESYSTEMS, "snap-home" },
+  { "removable-media", FILESYSTEMS, "/media" },
+  { "removable-media", FILESYSTEMS, "/run/media" },
+  { "removable-media", FILESYSTEMS, "/mnt" },
+  { "x11", SOCKETS, "x11" },
+  { "unity7", SOCKETS, "x11" }, /* its D-Bus services: no bus (see below) */
+  { "wayland", SOCKETS, "wayland" },
+  { "pulseaudio", SOCKETS, "pulseaudio" },
+  { "audio-playback", SOCKETS, "pulseaudio" },
+  { "audio-record", SOCKETS, "pulseaudio" },
+  /* desktop, desktop-legacy and gsettings are D-Bus services that snapd filters: the
+   * whole bus would be far more (issue 16: through it a desktop snap ran a command on
+   * the host), so they give nothing until wrappy has a filtering proxy. */
+  { "opengl", DEVICES, "dri" },
+};
+
+static void
+add_unique (char ***v, const char *s)
+{
+  guint n = *v ? g_strv_length (*v) : 0;
+
+  if (*v && g_strv_contains ((const char *const *)*v, s))
+    return;
+  *v = g_renew (char *, *v, n + 2);
+  (*v)[n] = g_strdup (s);
+  (*v)[n + 1] = NULL;
+}
+
+void
+wrappy_permissions_add_snap_plugs (WrappyPermissions *p, char **interfaces)
+{
+  for (char **i = interfaces; i && *i; i++)
+    for (guint j = 0; j < G_N_ELEMENTS (plug_table); j++)
+      {
+        char ***field = plug_table[j].field == SHARED    ? &p->shared
+                        : plug_table[j].field == SOCKETS ? &p->sockets
+                        : plug_table[j].field == DEVICES ? &p->devices
+                                                         : &p->filesystems;
+        if (strcmp (*i, plug_table[j].plug) == 0)
+          add_unique (field, plug_table[j].value);
+      }
+}

@@ -1,0 +1,111 @@
+/* The one place that decides what an app gets: its declared permissions, the user's
+ * overrides, the command line and the isolation level in, the effective permissions
+ * out, as data (then a launch spec, which the isolation module turns into a plan).
+ * The rule of SPEC.md "a grant never lifts a level's hard limits" lives here, in one
+ * table per level; tests/unit/test-policy.c checks sources x levels -> result. */
+#pragma once
+
+#include <glib.h>
+
+#include "wrappy-launch-spec.h"
+#include "wrappy-manifest.h"
+#include "wrappy-permissions.h"
+
+G_BEGIN_DECLS
+
+/* What a level allows whatever the app declares. */
+typedef struct
+{
+  WrappyIsolation level;
+  gboolean declared_network;  /* the app's (or an override's) shared=network counts;
+                               * else only --share=network on the command line */
+  gboolean declared_sockets;  /* likewise for sockets */
+  gboolean declared_devices;  /* likewise for devices (dri) */
+  gboolean grants_ro;         /* filesystem grants read-only unless marked :rw */
+  gboolean grants_apply;      /* filesystem grants mean something (not at none: the
+                               * host is all there) */
+  gboolean env_allowlist;     /* the caller's environment reaches the app through an
+                               * allowlist only */
+  gboolean protect_wrappy;    /* wrappy's own dirs hidden or read-only under any grant */
+  gboolean protect_host_code; /* files that make the host run code read-only under
+                               * home and path grants (SPEC.md) */
+  gboolean hide_host_facts;   /* /proc/cmdline masked, a neutral hostname */
+} WrappyLevelRules;
+
+const WrappyLevelRules *wrappy_level_rules (WrappyIsolation level);
+
+/* The command line's part, as parsed by the CLI. */
+typedef struct
+{
+  gboolean has_level;
+  WrappyIsolation level;
+  gboolean has_home;
+  WrappyHomeMode home;
+  char **share, **unshare, **sockets, **env;
+  char **bind, **ro_bind; /* SRC[:DST] */
+  gboolean current_dir;
+} WrappyCommandLine;
+
+/* The effective permissions: what the app gets at its level, and why not the rest. */
+typedef struct
+{
+  WrappyIsolation isolation;
+  WrappyHomeMode home;
+  char **shared;
+  char **sockets;
+  char **devices;
+  char **filesystems; /* checked grants, each with an explicit :ro or :rw (or :create) */
+  char **env;         /* declared, overrides, then --env */
+  char **host_env;    /* caller variables let in (NAME, or PREFIX*); NULL: all but the
+                       * loader's (wrappy-plan.c strips those at every level) */
+  GPtrArray *binds;   /* WrappyBind*: --bind, --ro-bind, --current-dir */
+  GPtrArray *protect; /* WrappyProtect*: see wrappy-launch-spec.h */
+  char *cwd;          /* --current-dir */
+  gboolean hide_host_facts;
+  char **notes; /* what was asked and not granted, and why */
+} WrappyEffective;
+
+void wrappy_effective_free (WrappyEffective *e);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WrappyEffective, wrappy_effective_free)
+
+/* The inputs of one resolve; the CLI fills it from the manifest, the overrides files
+ * and the command line (tests fill it by hand). */
+typedef struct
+{
+  const char *app_id;
+  const char *source;                 /* "flathub", "appimage", "snap"; NULL: a host program */
+  const char *declared_level;         /* the manifest's isolation=, or NULL */
+  const WrappyPermissions *declared;  /* NULL: none */
+  const char *override_level;         /* the overrides' [Wrappy] isolation=, or NULL */
+  const WrappyPermissions *overrides; /* NULL: none */
+  const WrappyCommandLine *cmdline;
+  const char *home_dir; /* the caller's home, canonical */
+  const char *cwd;      /* the caller's working directory */
+} WrappyPolicyInput;
+
+/* What the app itself declares, from its manifest. */
+WrappyPermissions *wrappy_policy_declared (const WrappyManifest *m);
+
+WrappyEffective *wrappy_policy_resolve (const WrappyPolicyInput *in, GError **error);
+
+/* The user's overrides for app_id: $XDG_CONFIG_HOME/wrappy/overrides/global, then
+ * overrides/ID on top ([Context], [Environment] as in flatpak; [Wrappy] isolation=, the
+ * app's file winning). *level is NULL when neither sets one. */
+gboolean wrappy_policy_load_overrides (const char *app_id, WrappyPermissions **perms, char **level,
+                                       GError **error);
+
+/* The effective permissions into a launch spec (everything but the layers and argv). */
+void wrappy_effective_to_spec (const WrappyEffective *e, WrappyLaunchSpec *spec);
+
+/* One line per grant and per refused request, for `info` and --verbose. */
+char **wrappy_effective_describe (const WrappyEffective *e);
+
+/* Whether the user lets app_id be updated over plain http: [Wrappy]
+ * insecure-updates=true in its own overrides file (never the global one). */
+gboolean wrappy_policy_insecure_updates_allowed (const char *app_id);
+
+/* Checks a filesystem grant's path (without its suffix): NULL if it may be granted,
+ * else why not. home is the caller's canonical home. */
+const char *wrappy_policy_check_grant (const char *path, const char *home);
+
+G_END_DECLS

@@ -1,0 +1,430 @@
+/* The permissions module: sources (the app's declarations, the user's overrides, the
+ * command line) x levels -> effective permissions, as one table; then the merge, the
+ * grant checks and the level's precedence on their own. */
+#include "config.h"
+
+#include <string.h>
+
+#include "wrappy-error.h"
+#include "wrappy-policy.h"
+#include "wrappy-test-utils.h"
+
+#define HOME "/home/alice"
+
+/* Lists are ","-separated, NULL for none. */
+typedef struct
+{
+  const char *name;
+  WrappyIsolation level;
+  /* sources */
+  const char *declared_shared, *declared_sockets, *declared_devices, *declared_fs;
+  const char *override_shared, *override_fs;
+  const char *cl_share, *cl_unshare, *cl_socket;
+  gboolean cl_home; /* --home= given */
+  /* result */
+  const char *shared, *sockets, *devices, *filesystems;
+  const char *note; /* a substring of one note, or NULL for no note */
+} PolicyCase;
+
+#define NONE     WRAPPY_ISOLATION_NONE
+#define PARTIAL  WRAPPY_ISOLATION_PARTIAL
+#define FULL     WRAPPY_ISOLATION_FULL
+#define PARANOID WRAPPY_ISOLATION_PARANOID
+
+static const PolicyCase cases[] = {
+  /* The app's network: at every level but paranoid, where only --share counts. */
+  { "net-none", NONE, "network", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, FALSE, "network",
+    "", "", "", NULL },
+  { "net-partial", PARTIAL, "network", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, FALSE,
+    "network", "", "", "", NULL },
+  { "net-full", FULL, "network", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, FALSE, "network",
+    "", "", "", NULL },
+  { "net-paranoid", PARANOID, "network", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, FALSE, "",
+    "", "", "", NULL },
+  { "net-paranoid-cl", PARANOID, NULL, NULL, NULL, NULL, NULL, NULL, "network", NULL, NULL, FALSE,
+    "network", "", "", "", NULL },
+  { "net-unshare", FULL, "network", NULL, NULL, NULL, NULL, NULL, NULL, "network", NULL, FALSE, "",
+    "", "", "", NULL },
+  { "net-override-removes", FULL, "network", NULL, NULL, NULL, "!network", NULL, NULL, NULL, NULL,
+    FALSE, "", "", "", "", NULL },
+  { "net-override-adds-paranoid", PARANOID, NULL, NULL, NULL, NULL, "network", NULL, NULL, NULL,
+    NULL, FALSE, "", "", "", "", NULL },
+  /* Sockets and devices: likewise. */
+  { "sockets-full", FULL, NULL, "x11,wayland", "dri", NULL, NULL, NULL, NULL, NULL, NULL, FALSE, "",
+    "x11,wayland", "dri", "", NULL },
+  { "sockets-paranoid", PARANOID, NULL, "x11,wayland", "dri", NULL, NULL, NULL, NULL, NULL, NULL,
+    FALSE, "", "", "", "", NULL },
+  { "sockets-paranoid-cl", PARANOID, NULL, "x11", NULL, NULL, NULL, NULL, NULL, NULL, "wayland",
+    FALSE, "", "wayland", "", "", NULL },
+  /* Filesystem grants: marked rw or ro; read-only at paranoid unless marked rw; nothing
+   * at none, where the host is all there. */
+  { "home-none", NONE, NULL, NULL, NULL, "home", NULL, NULL, NULL, NULL, NULL, FALSE, "", "", "",
+    "", NULL },
+  { "home-partial", PARTIAL, NULL, NULL, NULL, "home", NULL, NULL, NULL, NULL, NULL, FALSE, "", "",
+    "", "home:rw", NULL },
+  { "home-full", FULL, NULL, NULL, NULL, "home", NULL, NULL, NULL, NULL, NULL, FALSE, "", "", "",
+    "home:rw", NULL },
+  { "home-paranoid", PARANOID, NULL, NULL, NULL, "home,/srv/a:rw,/srv/b:create", NULL, NULL, NULL,
+    NULL, NULL, FALSE, "", "", "", "home:ro,/srv/a:rw,/srv/b:ro", NULL },
+  { "home-override-ro", FULL, NULL, NULL, NULL, "home", NULL, "home:ro", NULL, NULL, NULL, FALSE,
+    "", "", "", "home:ro", NULL },
+  { "home-override-removes", FULL, NULL, NULL, NULL, "home,xdg-download", NULL, "!home", NULL, NULL,
+    NULL, FALSE, "", "", "", "xdg-download:rw", NULL },
+  /* A home mode from the command line wins over the app's home and host grants. */
+  { "home-mode-given", FULL, NULL, NULL, NULL, "home,host:ro,~/Documents", NULL, NULL, NULL, NULL,
+    NULL, TRUE, "", "", "", "~/Documents:rw", "the home mode was given on the command line" },
+  /* Issue 16, finding 2: the home's parent, the home itself, / and any ".." refused. */
+  { "parent-of-home", FULL, NULL, NULL, NULL, "~/..", NULL, NULL, NULL, NULL, NULL, FALSE, "", "",
+    "", "", "'..'" },
+  { "home-by-path", FULL, NULL, NULL, NULL, "~:rw", NULL, NULL, NULL, NULL, NULL, FALSE, "", "", "",
+    "", "holds it" },
+  { "ancestor-by-path", FULL, NULL, NULL, NULL, "/home", NULL, NULL, NULL, NULL, NULL, FALSE, "",
+    "", "", "", "holds it" },
+  { "root", PARANOID, NULL, NULL, NULL, "/:ro", NULL, NULL, NULL, NULL, NULL, FALSE, "", "", "", "",
+    "root directory" },
+  { "dotdot-inside", FULL, NULL, NULL, NULL, "~/a/../../bob,xdg-music/../..", NULL, NULL, NULL,
+    NULL, NULL, FALSE, "", "", "", "", "'..'" },
+  { "relative", FULL, NULL, NULL, NULL, "Documents", NULL, NULL, NULL, NULL, NULL, FALSE, "", "",
+    "", "", "no absolute path" },
+  { "snap-home-paranoid", PARANOID, NULL, NULL, NULL, "snap-home", NULL, NULL, NULL, NULL, NULL,
+    FALSE, "", "", "", "snap-home:ro", NULL },
+  { "snap-home-mode-given", FULL, NULL, NULL, NULL, "snap-home", NULL, NULL, NULL, NULL, NULL, TRUE,
+    "", "", "", "", "the home mode was given" },
+  { "override-grant-checked", FULL, NULL, NULL, NULL, NULL, NULL, "/home:rw", NULL, NULL, NULL,
+    FALSE, "", "", "", "", "holds it" },
+};
+
+static char **
+list (const char *s)
+{
+  return s != NULL ? g_strsplit (s, ",", -1) : NULL;
+}
+
+static char *
+joined (char **v)
+{
+  return v != NULL ? g_strjoinv (",", v) : g_strdup ("");
+}
+
+static gboolean
+notes_have (char **notes, const char *what)
+{
+  for (char **n = notes; n && *n; n++)
+    if (strstr (*n, what) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static WrappyEffective *
+resolve_case (const PolicyCase *c)
+{
+  g_autoptr (WrappyPermissions) declared = wrappy_permissions_new ();
+  g_autoptr (WrappyPermissions) overrides = wrappy_permissions_new ();
+  g_auto (GStrv) share = list (c->cl_share), unshare = list (c->cl_unshare);
+  g_auto (GStrv) socket = list (c->cl_socket);
+  WrappyCommandLine cl = { 0 };
+  WrappyPolicyInput in = { 0 };
+  g_autoptr (GError) error = NULL;
+  WrappyEffective *e;
+
+  declared->shared = list (c->declared_shared);
+  declared->sockets = list (c->declared_sockets);
+  declared->devices = list (c->declared_devices);
+  declared->filesystems = list (c->declared_fs);
+  overrides->shared = list (c->override_shared);
+  overrides->filesystems = list (c->override_fs);
+  cl.has_level = TRUE;
+  cl.level = c->level;
+  cl.has_home = c->cl_home;
+  cl.home = WRAPPY_HOME_TMPFS;
+  cl.share = share;
+  cl.unshare = unshare;
+  cl.sockets = socket;
+  in.app_id = "org.example.App";
+  in.source = "flathub";
+  in.declared = declared;
+  in.overrides = overrides;
+  in.cmdline = &cl;
+  in.home_dir = HOME;
+  in.cwd = HOME;
+  e = wrappy_policy_resolve (&in, &error);
+  g_assert_no_error (error);
+  return e;
+}
+
+/* A snap installed before plugs meant what snapd means: its manifest's "home" and
+ * "session-bus" (from the home and desktop plugs) are read as they mean now. */
+static void
+test_old_snap_manifest (void)
+{
+  g_autoptr (WrappyPermissions) declared = wrappy_permissions_new ();
+  WrappyCommandLine cl = { TRUE, FULL };
+  g_auto (GStrv) socket = g_strsplit ("session-bus", ",", -1);
+  WrappyPolicyInput in = { "io.snapcraft.x", "snap", NULL, declared, NULL, NULL, &cl, HOME, HOME };
+  g_autoptr (WrappyEffective) e = NULL, cl_bus = NULL;
+  g_autofree char *fs = NULL, *sockets = NULL;
+
+  declared->filesystems = g_strsplit ("home,/media", ",", -1);
+  declared->sockets = g_strsplit ("x11,session-bus", ",", -1);
+  e = wrappy_policy_resolve (&in, NULL);
+  fs = g_strjoinv (",", e->filesystems);
+  sockets = g_strjoinv (",", e->sockets);
+  g_assert_cmpstr (fs, ==, "snap-home:rw,/media:rw");
+  g_assert_cmpstr (sockets, ==, "x11");
+  g_assert_true (notes_have (e->notes, "session-bus"));
+  /* The user can still ask for the bus on the command line. */
+  cl.sockets = socket;
+  cl_bus = wrappy_policy_resolve (&in, NULL);
+  g_assert_true (g_strv_contains ((const char *const *)cl_bus->sockets, "session-bus"));
+}
+
+static void
+test_table (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const PolicyCase *c = &cases[i];
+      g_autoptr (WrappyEffective) e = resolve_case (c);
+      g_autofree char *shared = joined (e->shared), *sockets = joined (e->sockets);
+      g_autofree char *devices = joined (e->devices), *fs = joined (e->filesystems);
+
+      g_test_message ("case %s", c->name);
+      g_assert_cmpint (e->isolation, ==, c->level);
+      g_assert_cmpstr (shared, ==, c->shared);
+      g_assert_cmpstr (sockets, ==, c->sockets);
+      g_assert_cmpstr (devices, ==, c->devices);
+      g_assert_cmpstr (fs, ==, c->filesystems);
+      if (c->note != NULL)
+        g_assert_true (notes_have (e->notes, c->note));
+      else
+        g_assert_cmpuint (e->notes ? g_strv_length (e->notes) : 0, ==, 0);
+    }
+}
+
+/* Per level: whether wrappy's own dirs are protected and the environment allowlisted. */
+static void
+test_levels (void)
+{
+  static const struct
+  {
+    WrappyIsolation level;
+    gboolean protect, allowlist;
+  } rows[] = {
+    { NONE, FALSE, FALSE }, { PARTIAL, TRUE, FALSE }, { FULL, TRUE, TRUE }, { PARANOID, TRUE, TRUE }
+  };
+  g_autoptr (WrappyTestDirs) dirs = wrappy_test_dirs_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      PolicyCase c = { "levels", rows[i].level };
+      g_autoptr (WrappyEffective) e = resolve_case (&c);
+      gboolean config_hidden = FALSE, launchers_ro = FALSE;
+      g_autofree char *config = g_build_filename (dirs->root, "config", "wrappy", NULL);
+      g_autofree char *apps = g_build_filename (dirs->root, "data", "applications", NULL);
+
+      for (guint j = 0; j < e->protect->len; j++)
+        {
+          const WrappyProtect *p = e->protect->pdata[j];
+          if (strcmp (p->path, config) == 0 && p->kind == WRAPPY_PROTECT_HIDE)
+            config_hidden = TRUE;
+          if (strcmp (p->path, apps) == 0 && p->kind == WRAPPY_PROTECT_RO)
+            launchers_ro = TRUE;
+        }
+      g_assert_cmpint (config_hidden, ==, rows[i].protect);
+      g_assert_cmpint (launchers_ro, ==, rows[i].protect);
+      g_assert_cmpint (e->host_env != NULL, ==, rows[i].allowlist);
+      if (e->host_env != NULL)
+        {
+          g_assert_true (g_strv_contains ((const char *const *)e->host_env, "LANG"));
+          g_assert_false (g_strv_contains ((const char *const *)e->host_env, "SSH_AUTH_SOCK"));
+          /* Proxies only with the network. */
+          g_assert_false (g_strv_contains ((const char *const *)e->host_env, "https_proxy"));
+        }
+    }
+}
+
+/* The command line over the overrides over the app's own default level. */
+static void
+test_level_precedence (void)
+{
+  g_autoptr (WrappyTestDirs) dirs = wrappy_test_dirs_new ();
+  WrappyCommandLine cl = { 0 };
+  WrappyPolicyInput in
+      = { "org.example.App", "flathub", "partial", NULL, NULL, NULL, &cl, HOME, HOME };
+  g_autoptr (WrappyEffective) a = NULL, b = NULL, c = NULL, d = NULL;
+  g_autoptr (GError) error = NULL;
+
+  in.declared_level = NULL;
+  a = wrappy_policy_resolve (&in, &error);
+  g_assert_cmpint (a->isolation, ==, FULL);
+  in.declared_level = "partial";
+  b = wrappy_policy_resolve (&in, &error);
+  g_assert_cmpint (b->isolation, ==, PARTIAL);
+  in.override_level = "paranoid";
+  c = wrappy_policy_resolve (&in, &error);
+  g_assert_cmpint (c->isolation, ==, PARANOID);
+  cl.has_level = TRUE;
+  cl.level = NONE;
+  d = wrappy_policy_resolve (&in, &error);
+  g_assert_cmpint (d->isolation, ==, NONE);
+  g_assert_no_error (error);
+  in.cmdline = &(WrappyCommandLine){ 0 };
+  in.override_level = "maximum";
+  g_assert_null (wrappy_policy_resolve (&in, &error));
+  g_assert_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE);
+}
+
+/* The overrides files: global, then the app's on top; [Wrappy] isolation from the
+ * app's file first. */
+static void
+test_load_overrides (void)
+{
+  g_autoptr (WrappyTestDirs) dirs = wrappy_test_dirs_new ();
+  g_autofree char *dir = g_build_filename (dirs->root, "config", "wrappy", "overrides", NULL);
+  g_autofree char *global = g_build_filename (dir, "global", NULL);
+  g_autofree char *app = g_build_filename (dir, "org.example.App", NULL);
+  g_autoptr (WrappyPermissions) p = NULL;
+  g_autofree char *level = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *fs = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (global,
+                                      "[Wrappy]\nisolation=partial\n[Context]\n"
+                                      "filesystems=xdg-music;home;\nshared=network;\n"
+                                      "[Environment]\nA=1\n",
+                                      -1, NULL));
+  g_assert_true (g_file_set_contents (
+      app, "[Wrappy]\nisolation= paranoid \n[Context]\nfilesystems=!home;~/x:ro;\n", -1, NULL));
+  g_assert_true (wrappy_policy_load_overrides ("org.example.App", &p, &level, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (level, ==, "paranoid");
+  fs = g_strjoinv (",", p->filesystems);
+  g_assert_cmpstr (fs, ==, "xdg-music,~/x:ro");
+  g_assert_cmpstr (p->shared[0], ==, "network");
+  g_assert_cmpstr (g_environ_getenv (p->env, "A"), ==, "1");
+}
+
+/* The level alone (the assertions test-launch-spec.c made of the reader the policy
+ * replaced): the app's file wins over global, a file without the key is passed over, a
+ * bad level or a file that is not a key file is INVALID_DATA. */
+static void
+test_load_overrides_level (void)
+{
+  g_autoptr (WrappyTestDirs) dirs = wrappy_test_dirs_new ();
+  g_autofree char *dir = g_build_filename (dirs->root, "config", "wrappy", "overrides", NULL);
+  g_autofree char *global = g_build_filename (dir, "global", NULL);
+  g_autofree char *app = g_build_filename (dir, "org.x.App", NULL);
+  g_autoptr (GError) error = NULL;
+  char *level = NULL;
+  WrappyPermissions *p = NULL;
+
+  g_assert_true (wrappy_policy_load_overrides ("org.x.App", &p, &level, &error));
+  g_assert_null (level);
+  g_clear_pointer (&p, wrappy_permissions_free);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (global, "[Wrappy]\nisolation=partial\n", -1, NULL));
+  g_assert_true (g_file_set_contents (app, "[Other]\nx=1\n", -1, NULL));
+  g_assert_true (wrappy_policy_load_overrides ("org.x.App", &p, &level, &error));
+  g_assert_cmpstr (level, ==, "partial");
+  g_clear_pointer (&level, g_free);
+  g_clear_pointer (&p, wrappy_permissions_free);
+  g_assert_true (g_file_set_contents (app, "[Wrappy]\nisolation=max\n", -1, NULL));
+  g_assert_false (wrappy_policy_load_overrides ("org.x.App", &p, &level, &error));
+  g_assert_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA);
+  g_clear_error (&error);
+  g_clear_pointer (&level, g_free);
+  g_clear_pointer (&p, wrappy_permissions_free);
+  g_assert_true (g_file_set_contents (app, "not a key file\n", -1, NULL));
+  g_assert_false (wrappy_policy_load_overrides ("org.x.App", &p, &level, &error));
+  g_assert_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA);
+  g_clear_pointer (&level, g_free);
+  g_clear_pointer (&p, wrappy_permissions_free);
+}
+
+static void
+test_snap_plugs (void)
+{
+  g_autoptr (WrappyPermissions) p = wrappy_permissions_new ();
+  const char *plugs[] = { "network", "network-bind", "home",      "opengl", "x11",
+                          "content", "desktop",      "gsettings", "unity7", NULL };
+  g_autofree char *shared = NULL, *fs = NULL;
+
+  wrappy_permissions_add_snap_plugs (p, (char **)plugs);
+  shared = g_strjoinv (",", p->shared);
+  g_assert_cmpstr (shared, ==, "network");
+  g_assert_cmpstr (p->devices[0], ==, "dri");
+  g_assert_cmpstr (p->sockets[0], ==, "x11");
+  g_assert_null (p->sockets[1]); /* no session-bus for desktop, gsettings, unity7 */
+  fs = g_strjoinv (",", p->filesystems);
+  g_assert_cmpstr (fs, ==, "snap-home");
+}
+
+static gboolean
+protects (const WrappyEffective *e, const char *path, WrappyProtectKind kind)
+{
+  for (guint i = 0; i < e->protect->len; i++)
+    {
+      const WrappyProtect *p = e->protect->pdata[i];
+      if (strcmp (p->path, path) == 0 && p->kind == kind)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Item 3: at full and paranoid the files that make the host run code are read-only
+ * under grants, unless the user names one (an override or --bind); not below full. */
+static void
+test_host_code (void)
+{
+  g_autoptr (WrappyTestDirs) dirs = wrappy_test_dirs_new ();
+  g_autofree char *profile = g_build_filename (dirs->root, ".profile", NULL);
+  PolicyCase full = { "host-code", FULL }, partial = { "host-code", PARTIAL };
+  g_autoptr (WrappyEffective) f = resolve_case (&full), p = resolve_case (&partial);
+  g_autoptr (WrappyPermissions) overrides = wrappy_permissions_new ();
+  g_auto (GStrv) bind = NULL;
+  g_autoptr (WrappyEffective) named = NULL;
+  g_autoptr (GError) error = NULL;
+  WrappyCommandLine cl = { TRUE, FULL };
+  WrappyPolicyInput in
+      = { "org.example.App", "flathub", NULL, NULL, NULL, overrides, &cl, HOME, HOME };
+
+  g_assert_true (protects (f, HOME "/.bashrc", WRAPPY_PROTECT_RO));
+  g_assert_true (protects (f, HOME "/.ssh", WRAPPY_PROTECT_RO));
+  g_assert_true (protects (f, HOME "/.config/autostart", WRAPPY_PROTECT_RO));
+  g_assert_true (protects (f, HOME "/.config/systemd/user", WRAPPY_PROTECT_RO));
+  g_assert_true (protects (f, HOME "/.local/bin", WRAPPY_PROTECT_RO));
+  g_assert_false (protects (p, HOME "/.bashrc", WRAPPY_PROTECT_RO));
+
+  /* Named by the user: an override's ~/.bashrc, a --bind of the file itself. */
+  overrides->filesystems = g_strsplit ("~/.bashrc:rw", ",", -1);
+  g_assert_true (g_file_set_contents (profile, "", -1, NULL));
+  bind = g_strsplit (profile, ",", -1);
+  cl.bind = bind;
+  in.home_dir = dirs->root;
+  named = wrappy_policy_resolve (&in, &error);
+  g_assert_no_error (error);
+  g_assert_false (protects (named, HOME "/.bashrc", WRAPPY_PROTECT_RO));
+  {
+    g_autofree char *bashrc = g_build_filename (dirs->root, ".bashrc", NULL);
+    g_autofree char *zshrc = g_build_filename (dirs->root, ".zshrc", NULL);
+    g_assert_false (protects (named, bashrc, WRAPPY_PROTECT_RO));
+    g_assert_true (protects (named, zshrc, WRAPPY_PROTECT_RO));
+    g_assert_false (protects (named, profile, WRAPPY_PROTECT_RO));
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/policy/table", test_table);
+  g_test_add_func ("/policy/levels", test_levels);
+  g_test_add_func ("/policy/old-snap-manifest", test_old_snap_manifest);
+  g_test_add_func ("/policy/level-precedence", test_level_precedence);
+  g_test_add_func ("/policy/load-overrides", test_load_overrides);
+  g_test_add_func ("/policy/load-overrides-level", test_load_overrides_level);
+  g_test_add_func ("/policy/snap-plugs", test_snap_plugs);
+  g_test_add_func ("/policy/host-code", test_host_code);
+  return g_test_run ();
+}
