@@ -1,6 +1,7 @@
 /* Runs a fuzz target on every file of the corpus directories given as arguments, as
  * TAP: the regression replay `meson test --suite fuzz` runs, built with any compiler
- * (docs/testing.md, "Fuzzing"). A crash ends the test as a failure. */
+ * (docs/testing.md, "Fuzzing"). One case per target, each input a comment line before
+ * it is run, so that a crash (which ends the test as a failure) names its input. */
 #include "config.h"
 
 #include <stdio.h>
@@ -9,7 +10,7 @@
 #include "wrappy-fuzz.h"
 
 static gboolean
-replay_file (const char *target, const char *path, guint n)
+replay_file (const char *path)
 {
   g_autofree char *data = NULL;
   g_autofree uint8_t *copy = NULL;
@@ -18,15 +19,15 @@ replay_file (const char *target, const char *path, guint n)
 
   if (!g_file_get_contents (path, &data, &len, &error))
     {
-      printf ("not ok %u - %s %s # %s\n", n, target, path, error->message);
+      printf ("# %s: %s\n", path, error->message);
       return FALSE;
     }
   /* A copy of exactly len bytes, as libFuzzer passes: a read past the end is caught
    * under ASan and valgrind. */
+  printf ("# %s\n", path);
+  fflush (stdout);
   copy = g_memdup2 (data, len);
   LLVMFuzzerTestOneInput (copy, len);
-  printf ("ok %u - %s %s\n", n, target, path);
-  fflush (stdout);
   return TRUE;
 }
 
@@ -59,6 +60,7 @@ main (int argc, char **argv)
   guint n = 0;
   gboolean ok = TRUE;
 
+  printf ("1..1\n");
   LLVMFuzzerInitialize (&argc, &argv);
   for (int i = 1; i < argc; i++)
     {
@@ -67,14 +69,13 @@ main (int argc, char **argv)
 
       if (files == NULL || files->len == 0)
         {
-          printf ("not ok %u - %s %s # %s\n", ++n, target, argv[i],
-                  files == NULL ? error->message : "empty corpus");
+          printf ("# %s: %s\n", argv[i], files == NULL ? error->message : "empty corpus");
           ok = FALSE;
           continue;
         }
-      for (guint j = 0; j < files->len; j++)
-        ok &= replay_file (target, files->pdata[j], ++n);
+      for (guint j = 0; j < files->len; j++, n++)
+        ok &= replay_file (files->pdata[j]);
     }
-  printf ("1..%u\n", n);
+  printf ("%s 1 - %s: %u inputs replayed\n", ok ? "ok" : "not ok", target, n);
   return ok ? 0 : 1;
 }
