@@ -10,6 +10,11 @@ WrappyOp *wrappy_plan_add_op (WrappyPlan *plan, WrappyOpKind kind, WrappyOpFlags
 /* A file whose content may hold any bytes (a WRAPPY_OP_FILE with src_len set). */
 WrappyOp *wrappy_plan_add_file (WrappyPlan *plan, GBytes *content, const char *dest, guint mode);
 
+/* path is dir or below it (both clean and absolute). */
+gboolean wrappy_plan_path_is_under (const char *path, const char *dir);
+/* Absolute, with no empty, "." or ".." component. */
+gboolean wrappy_plan_valid_sandbox_path (const char *path);
+
 /* wrappy-plan-sockets.c */
 void wrappy_plan_add_sockets (WrappyPlan *plan, const WrappyLaunchSpec *spec,
                               const WrappyHostFacts *f, GPtrArray *notes);

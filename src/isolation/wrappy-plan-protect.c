@@ -12,19 +12,6 @@
 #include "wrappy-i18n.h"
 #include "wrappy-plan-private.h"
 
-static gboolean
-path_is_under (const char *path, const char *dir)
-{
-  gsize n = strlen (dir);
-  return strncmp (path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
-}
-
-static gboolean
-valid_sandbox_path (const char *path)
-{
-  return path != NULL && path[0] == '/' && wrappy_path_is_clean (path);
-}
-
 static WrappyOp *
 op_new (WrappyOpKind kind, WrappyOpFlags flags, const char *src, const char *dest, guint mode)
 {
@@ -78,10 +65,10 @@ protect_in (GPtrArray *masks, const WrappyProtect *p, const char *real, const Ex
   g_autofree char *dest = NULL;
   struct stat st;
 
-  if (!path_is_under (real, e->real))
+  if (!wrappy_plan_path_is_under (real, e->real))
     return;
   dest = g_build_filename (e->dest, real + strlen (e->real), NULL);
-  if (!valid_sandbox_path (dest) || has_op_at (masks, dest))
+  if (!wrappy_plan_valid_sandbox_path (dest) || has_op_at (masks, dest))
     return;
   if (p->kind == WRAPPY_PROTECT_HIDE)
     {
@@ -105,11 +92,12 @@ keep_bind_inside (WrappyOp *bind, const char *src, const WrappyLaunchSpec *spec,
     {
       const WrappyProtect *p = spec->protect->pdata[i];
 
-      if (!path_is_under (src, reals->pdata[i]) && !path_is_under (bind->src, p->path))
+      if (!wrappy_plan_path_is_under (src, reals->pdata[i])
+          && !wrappy_plan_path_is_under (bind->src, p->path))
         continue;
       if (p->kind == WRAPPY_PROTECT_RO)
         bind->flags |= WRAPPY_OP_FLAG_RO;
-      else if (spec->state_dir == NULL || !path_is_under (src, spec->state_dir))
+      else if (spec->state_dir == NULL || !wrappy_plan_path_is_under (src, spec->state_dir))
         {
           g_ptr_array_add (notes, g_strdup_printf (_ ("%s not bound: wrappy's own files are "
                                                       "out of the app's reach"),

@@ -225,15 +225,15 @@ compare_layers (gconstpointer a, gconstpointer b)
   return strcmp (la->sandbox_path, lb->sandbox_path);
 }
 
-static gboolean
-path_is_under (const char *path, const char *dir)
+gboolean
+wrappy_plan_path_is_under (const char *path, const char *dir)
 {
   gsize n = strlen (dir);
   return strncmp (path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
 }
 
-static gboolean
-valid_sandbox_path (const char *path)
+gboolean
+wrappy_plan_valid_sandbox_path (const char *path)
 {
   return path != NULL && path[0] == '/' && wrappy_path_is_clean (path);
 }
@@ -291,9 +291,11 @@ add_root_base (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostF
                GError **error)
 {
 
-  if (!valid_sandbox_path (spec->app_mount) || !path_is_under (spec->app_mount, "/snap")
+  if (!wrappy_plan_valid_sandbox_path (spec->app_mount)
+      || !wrappy_plan_path_is_under (spec->app_mount, "/snap")
       || (spec->app_link != NULL
-          && (!valid_sandbox_path (spec->app_link) || !path_is_under (spec->app_link, "/snap"))))
+          && (!wrappy_plan_valid_sandbox_path (spec->app_link)
+              || !wrappy_plan_path_is_under (spec->app_link, "/snap"))))
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_SANDBOX_SETUP,
                    _ ("invalid mount point '%s' for the app"),
@@ -353,12 +355,14 @@ add_layers (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFact
   for (guint i = 0; spec->deps != NULL && i < spec->deps->len; i++)
     {
       WrappyLayer *l = spec->deps->pdata[i];
-      gboolean under_usr = !spec->base_is_root && path_is_under (l->sandbox_path, "/usr");
-      gboolean under_app = spec->app_path != NULL && path_is_under (l->sandbox_path, app_dir);
+      gboolean under_usr
+          = !spec->base_is_root && wrappy_plan_path_is_under (l->sandbox_path, "/usr");
+      gboolean under_app
+          = spec->app_path != NULL && wrappy_plan_path_is_under (l->sandbox_path, app_dir);
 
       /* Extensions live at extension points of the runtime or the app; anywhere else a
        * layer could shadow /etc or /proc. */
-      if (!valid_sandbox_path (l->sandbox_path) || !(under_usr || under_app)
+      if (!wrappy_plan_valid_sandbox_path (l->sandbox_path) || !(under_usr || under_app)
           || strcmp (l->sandbox_path, "/usr") == 0 || strcmp (l->sandbox_path, app_dir) == 0)
         {
           g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_SANDBOX_SETUP,
@@ -562,7 +566,7 @@ add_home (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFacts 
   static const char *const xdg[] = { "data", "config", "cache", ".local/state" };
   WrappyHomeMode mode = effective_home (spec);
 
-  if (f->home == NULL || !valid_sandbox_path (f->home) || strcmp (f->home, "/") == 0)
+  if (f->home == NULL || !wrappy_plan_valid_sandbox_path (f->home) || strcmp (f->home, "/") == 0)
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_SANDBOX_SETUP,
                    _ ("cannot use '%s' as the home directory"), f->home ? f->home : "");
@@ -630,7 +634,8 @@ add_home_dirs (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostF
   for (char **d = spec->home_dirs; d && *d; d++)
     {
       g_autofree char *p = g_build_filename (f->home, *d, NULL);
-      if (valid_sandbox_path (p) && path_is_under (p, f->home) && strcmp (p, f->home) != 0)
+      if (wrappy_plan_valid_sandbox_path (p) && wrappy_plan_path_is_under (p, f->home)
+          && strcmp (p, f->home) != 0)
         add_op (plan, WRAPPY_OP_DIR, WRAPPY_OP_FLAG_OPTIONAL, NULL, p, 0700);
     }
 }
@@ -639,7 +644,7 @@ static gboolean
 is_reserved_dest (const char *dest)
 {
   for (guint i = 0; i < G_N_ELEMENTS (reserved_trees); i++)
-    if (path_is_under (dest, reserved_trees[i]))
+    if (wrappy_plan_path_is_under (dest, reserved_trees[i]))
       return TRUE;
   return TABLE_HAS (reserved_dirs, dest) || g_str_has_prefix (dest, "/run/user/");
 }
@@ -910,7 +915,7 @@ add_grants (GPtrArray *binds, const WrappyLaunchSpec *spec, const WrappyHostFact
           g_autofree char *run_dir = g_strdup_printf ("/run/user/%u", (guint)f->uid);
           g_autofree char *dest = g_canonicalize_filename (rest + 1, run_dir);
 
-          if (path_is_under (dest, run_dir) && strcmp (dest, run_dir) != 0)
+          if (wrappy_plan_path_is_under (dest, run_dir) && strcmp (dest, run_dir) != 0)
             g_ptr_array_add (
                 binds,
                 new_bind (canon, dest, (ro ? WRAPPY_OP_FLAG_RO : 0) | WRAPPY_OP_FLAG_OPTIONAL));
@@ -920,17 +925,17 @@ add_grants (GPtrArray *binds, const WrappyLaunchSpec *spec, const WrappyHostFact
         }
       /* The home or a dir that holds it would bypass the home mode (issue 16: "~/.."
        * was bound read-write as /home); the policy refuses these first. */
-      if (is_reserved_dest (canon) || path_is_under (f->home, canon))
+      if (is_reserved_dest (canon) || wrappy_plan_path_is_under (f->home, canon))
         {
           g_ptr_array_add (notes,
                            g_strdup_printf (_ ("filesystem grant '%s' not applied: reserved"), *g));
           continue;
         }
-      g_ptr_array_add (
-          binds,
-          new_bind (canon, canon,
-                    (ro ? WRAPPY_OP_FLAG_RO : 0) | WRAPPY_OP_FLAG_OPTIONAL
-                        | (create && path_is_under (canon, f->home) ? WRAPPY_OP_FLAG_CREATE : 0)));
+      g_ptr_array_add (binds, new_bind (canon, canon,
+                                        (ro ? WRAPPY_OP_FLAG_RO : 0) | WRAPPY_OP_FLAG_OPTIONAL
+                                            | (create && wrappy_plan_path_is_under (canon, f->home)
+                                                   ? WRAPPY_OP_FLAG_CREATE
+                                                   : 0)));
     }
 }
 
@@ -946,10 +951,11 @@ add_binds (GPtrArray *binds, const WrappyLaunchSpec *spec, const WrappyHostFacts
   for (guint i = 0; spec->binds != NULL && i < spec->binds->len; i++)
     {
       const WrappyBind *b = spec->binds->pdata[i];
-      gboolean in_run_dir = valid_sandbox_path (b->dest) && path_is_under (b->dest, run_dir)
+      gboolean in_run_dir = wrappy_plan_valid_sandbox_path (b->dest)
+                            && wrappy_plan_path_is_under (b->dest, run_dir)
                             && strcmp (b->dest, run_dir) != 0;
 
-      if (b->src == NULL || b->src[0] != '/' || !valid_sandbox_path (b->dest)
+      if (b->src == NULL || b->src[0] != '/' || !wrappy_plan_valid_sandbox_path (b->dest)
           || (is_reserved_dest (b->dest) && !in_run_dir))
         {
           if (b->optional)
