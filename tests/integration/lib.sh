@@ -317,14 +317,16 @@ home_snapshot() {
 # XAUTHORITY.
 start_xvfb() {
   # A display with a real cookie, so that the Xauthority path is exercised too. Xvfb
-  # picks a free display number itself (-displayfd): files run side by side.
+  # picks a free display number itself (-displayfd): files run side by side. -noreset:
+  # when its last client goes, Xvfb otherwise resets, and a client that connects just
+  # then is told "cannot open display".
   local n dfd=$T_DIR/displayfd cookie
   export XAUTHORITY=$T_DIR/Xauthority
   # The server takes every cookie of the file at start, whatever display it names; the
   # clients look theirs up by display, added once Xvfb has said which.
   cookie=$(mcookie)
   xauth -q -f "$XAUTHORITY" add ":9999" . "$cookie" 2>/dev/null || fail "xauth add failed"
-  Xvfb -displayfd 3 -auth "$XAUTHORITY" -nolisten tcp 3>"$dfd" >"$T_DIR/xvfb.log" 2>&1 &
+  Xvfb -displayfd 3 -auth "$XAUTHORITY" -nolisten tcp -noreset 3>"$dfd" >"$T_DIR/xvfb.log" 2>&1 &
   echo $! >>"$T_DIR/.pids"
   for _ in $(seq 100); do
     [ -s "$dfd" ] && break
