@@ -17,6 +17,7 @@
 #include "wrappy-launch-spec.h"
 #include "wrappy-launch.h"
 #include "wrappy-layer-lock.h"
+#include "wrappy-flathub-launch.h"
 #include "wrappy-ldcache.h"
 #include "wrappy-manifest.h"
 #include "wrappy-output.h"
@@ -211,6 +212,8 @@ spec_from_manifest (const WrappyManifest *m, const WrappyIsolation *level,
     }
   spec->state_dir = wrappy_dirs_app_state (m->id);
   spec->tmp_root = opt_tmp_root;
+  if (g_strcmp0 (m->source, "flathub") == 0)
+    spec->flatpak_info = wrappy_flathub_info (m, spec);
   if (g_strcmp0 (m->source, "snap") == 0)
     {
       g_autofree char *host_home = g_canonicalize_filename (g_get_home_dir (), "/");

@@ -42,6 +42,7 @@ wrappy_launch_spec_free (WrappyLaunchSpec *spec)
   g_free (spec->cwd);
   g_free (spec->ld_cache);
   g_free (spec->ld_cache_dir);
+  g_free (spec->flatpak_info);
   g_clear_pointer (&spec->binds, g_ptr_array_unref);
   g_clear_pointer (&spec->protect, g_ptr_array_unref);
   g_free (spec);

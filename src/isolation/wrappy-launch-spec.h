@@ -98,6 +98,7 @@ typedef struct
   char *ld_cache;           /* a loader cache made for this layout (wrappy-ldcache.h), bound
                              * read-only at /etc/ld.so.cache in place of the base's */
   char *ld_cache_dir;       /* making one: this host dir, writable at WRAPPY_LD_CACHE_DIR */
+  char *flatpak_info;       /* the text of /.flatpak-info (Flatpak apps), or NULL */
 } WrappyLaunchSpec;
 
 /* Where a sandbox that makes a loader cache writes it. */

@@ -467,6 +467,9 @@ add_etc (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFacts *
     add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO, spec->ld_cache, "/etc/ld.so.cache", 0);
   if (spec->ld_cache_dir != NULL)
     add_op (plan, WRAPPY_OP_BIND, 0, spec->ld_cache_dir, WRAPPY_LD_CACHE_DIR, 0);
+  /* The sandbox's identity, by which GLib and the portals know a Flatpak app (issue 17). */
+  if (spec->flatpak_info != NULL)
+    add_op (plan, WRAPPY_OP_FILE, 0, spec->flatpak_info, "/.flatpak-info", 0444);
 }
 
 static void

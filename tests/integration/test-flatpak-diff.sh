@@ -51,4 +51,32 @@ test_same_stdin_and_status_as_flatpak() {
   assert_eq "$a" "$RC" "exit status"
 }
 
+# The keys wrappy writes to /.flatpak-info are among flatpak's, with the same values
+# where they do not depend on where each tool keeps its files.
+test_same_flatpak_info_as_flatpak() {
+  start_server
+  flatpak_ready
+  add_remote test
+  install_app org.wrappy.Hello test
+  local fp
+  ok flatpak run --command=cat org.wrappy.Hello /.flatpak-info
+  fp=$OUT
+  ok wrappy run --command=cat org.wrappy.Hello -- /.flatpak-info
+  printf '%s\n' "$OUT" | "$PYTHON" -c '
+import configparser, sys
+def parse(text):
+    c = configparser.ConfigParser(interpolation=None, strict=False)
+    c.read_string(text)
+    return c
+w, f = parse(sys.stdin.read()), parse(sys.argv[1])
+for group in ("Application", "Instance"):
+    for key in w[group]:
+        assert key in f[group], "flatpak has no %s/%s" % (group, key)
+for key in ("name", "runtime"):
+    assert w["Application"][key] == f["Application"][key], key
+for key in ("app-commit", "runtime-commit", "branch", "arch"):
+    assert w["Instance"][key] == f["Instance"][key], key
+' "$fp" || fail "/.flatpak-info differs: wrappy [$OUT] flatpak [$fp]"
+}
+
 run_tests "$@"

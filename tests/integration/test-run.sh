@@ -241,4 +241,28 @@ test_run_host_files_hidden() {
   [ "$RC" != 0 ] || fail "a host file outside the grants is visible: [$OUT]"
 }
 
+# /.flatpak-info names the app as Flatpak's does (GLib and the portals read it), parses
+# as a key file, and the app cannot change it (issue 17).
+test_run_flatpak_info() {
+  setup_hello
+  local level commit
+  ok wrappy --json info org.wrappy.Hello
+  commit=$(json '[l["commit"] for l in j["layers"] if l["kind"] == "app"][0]')
+  for level in none partial full paranoid; do
+    ok wrappy run --isolation=$level --command=cat org.wrappy.Hello -- /.flatpak-info
+    printf '%s\n' "$OUT" | "$PYTHON" -c '
+import configparser, sys
+c = configparser.ConfigParser(interpolation=None)
+c.read_string(sys.stdin.read())
+assert c["Application"]["name"] == "org.wrappy.Hello", c["Application"]["name"]
+assert c["Application"]["runtime"] == "runtime/org.wrappy.Test.Platform/x86_64/1"
+assert c["Instance"]["app-commit"] == sys.argv[1]
+assert c["Instance"]["branch"] == "stable" and c["Instance"]["arch"] == "x86_64"
+assert int(c["Instance"]["instance-id"]) > 0
+' "$commit" || fail "/.flatpak-info at $level: [$OUT]"
+  done
+  run wrappy run --command=sh org.wrappy.Hello -c 'echo x >/.flatpak-info && echo WROTE'
+  assert_not_contains "$OUT" "WROTE"
+}
+
 run_tests "$@"

@@ -189,6 +189,25 @@ test_etc_ld_cache (void)
   g_assert_cmpstr (key, !=, other_key);
 }
 
+/* /.flatpak-info, when the spec carries one, is a read-only file at the root. */
+static void
+test_flatpak_info (void)
+{
+  g_autoptr (WrappyLaunchSpec) spec = fake_spec ();
+  g_autoptr (WrappyPlan) plain = plan_for (spec);
+  g_autoptr (WrappyPlan) plan = NULL;
+  const WrappyOp *op;
+
+  g_assert_null (wrappy_plan_find_op (plain, "/.flatpak-info"));
+  spec->flatpak_info = g_strdup ("[Application]\nname=org.example.Hello\n");
+  plan = plan_for (spec);
+  op = wrappy_plan_find_op (plan, "/.flatpak-info");
+  g_assert_nonnull (op);
+  g_assert_cmpint (op->kind, ==, WRAPPY_OP_FILE);
+  g_assert_cmpstr (op->src, ==, spec->flatpak_info);
+  g_assert_cmpuint (op->mode, ==, 0444);
+}
+
 static void
 test_etc_network (void)
 {
@@ -863,6 +882,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plan/no-host-root", test_no_host_root);
   g_test_add_func ("/plan/etc", test_etc);
   g_test_add_func ("/plan/etc-ld-cache", test_etc_ld_cache);
+  g_test_add_func ("/plan/flatpak-info", test_flatpak_info);
   g_test_add_func ("/plan/etc-network", test_etc_network);
   g_test_add_func ("/plan/dev", test_dev);
   g_test_add_func ("/plan/dev-dri", test_dev_dri);
