@@ -5,6 +5,9 @@
 
 G_BEGIN_DECLS
 
+/* A new op, not yet in any plan (owned by the caller). */
+WrappyOp *wrappy_plan_op_new (WrappyOpKind kind, WrappyOpFlags flags, const char *src,
+                              const char *dest, guint mode);
 WrappyOp *wrappy_plan_add_op (WrappyPlan *plan, WrappyOpKind kind, WrappyOpFlags flags,
                               const char *src, const char *dest, guint mode);
 /* A file whose content may hold any bytes (a WRAPPY_OP_FILE with src_len set). */

@@ -12,19 +12,6 @@
 #include "wrappy-i18n.h"
 #include "wrappy-plan-private.h"
 
-static WrappyOp *
-op_new (WrappyOpKind kind, WrappyOpFlags flags, const char *src, const char *dest, guint mode)
-{
-  WrappyOp *op = g_new0 (WrappyOp, 1);
-
-  op->kind = kind;
-  op->flags = flags;
-  op->src = g_strdup (src);
-  op->dest = g_strdup (dest);
-  op->mode = mode;
-  return op;
-}
-
 /* A host tree the sandbox shows at another (or the same) path: the home in host or
  * overlay mode, a grant, a bind; real is its source resolved. */
 typedef struct
@@ -73,13 +60,14 @@ protect_in (GPtrArray *masks, const WrappyProtect *p, const char *real, const Ex
   if (p->kind == WRAPPY_PROTECT_HIDE)
     {
       if (stat (real, &st) == 0 && S_ISDIR (st.st_mode))
-        g_ptr_array_add (masks, op_new (WRAPPY_OP_TMPFS, WRAPPY_OP_FLAG_RO, NULL, dest, 0755));
+        g_ptr_array_add (masks,
+                         wrappy_plan_op_new (WRAPPY_OP_TMPFS, WRAPPY_OP_FLAG_RO, NULL, dest, 0755));
     }
   else
-    g_ptr_array_add (
-        masks, op_new (WRAPPY_OP_BIND,
-                       WRAPPY_OP_FLAG_RO | WRAPPY_OP_FLAG_OPTIONAL | WRAPPY_OP_FLAG_SANDBOX_SRC,
-                       dest, dest, 0));
+    g_ptr_array_add (masks, wrappy_plan_op_new (WRAPPY_OP_BIND,
+                                                WRAPPY_OP_FLAG_RO | WRAPPY_OP_FLAG_OPTIONAL
+                                                    | WRAPPY_OP_FLAG_SANDBOX_SRC,
+                                                dest, dest, 0));
 }
 
 /* A grant or bind inside a protected path: refused when it is hidden (but the app's own

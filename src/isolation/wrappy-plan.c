@@ -130,9 +130,9 @@ op_free (WrappyOp *op)
   g_free (op);
 }
 
-static WrappyOp *
-add_op (WrappyPlan *plan, WrappyOpKind kind, WrappyOpFlags flags, const char *src, const char *dest,
-        guint mode)
+WrappyOp *
+wrappy_plan_op_new (WrappyOpKind kind, WrappyOpFlags flags, const char *src, const char *dest,
+                    guint mode)
 {
   WrappyOp *op = g_new0 (WrappyOp, 1);
 
@@ -141,6 +141,15 @@ add_op (WrappyPlan *plan, WrappyOpKind kind, WrappyOpFlags flags, const char *sr
   op->src = g_strdup (src);
   op->dest = g_strdup (dest);
   op->mode = mode;
+  return op;
+}
+
+static WrappyOp *
+add_op (WrappyPlan *plan, WrappyOpKind kind, WrappyOpFlags flags, const char *src, const char *dest,
+        guint mode)
+{
+  WrappyOp *op = wrappy_plan_op_new (kind, flags, src, dest, mode);
+
   g_ptr_array_add (plan->ops, op);
   return op;
 }
@@ -777,20 +786,29 @@ grant_host_path (const char *path, const WrappyHostFacts *f)
   return NULL;
 }
 
+/* A home grant gives way to a home mode the user picked on the command line (said in
+ * notes), and means nothing at none, where the home is the host's already. */
+static gboolean
+home_grant_skipped (const WrappyLaunchSpec *spec, const char *grant, GPtrArray *notes)
+{
+  if (spec->isolation == WRAPPY_ISOLATION_NONE)
+    return TRUE;
+  if (spec->home == WRAPPY_HOME_DEFAULT)
+    return FALSE;
+  g_ptr_array_add (notes, g_strdup_printf (_ ("filesystem grant '%s' not applied: the home mode "
+                                              "was given on the command line"),
+                                           grant));
+  return TRUE;
+}
+
 /* "home" (and the home part of "host"): the host home over the home mode's, unless the
  * user picked a home mode on the command line, which wins over the app's wish. */
 static void
 grant_home (GPtrArray *binds, const WrappyLaunchSpec *spec, const WrappyHostFacts *f,
             const char *grant, gboolean ro, GPtrArray *notes)
 {
-  if (spec->home != WRAPPY_HOME_DEFAULT || spec->isolation == WRAPPY_ISOLATION_NONE)
-    {
-      if (spec->isolation != WRAPPY_ISOLATION_NONE)
-        g_ptr_array_add (notes, g_strdup_printf (_ ("filesystem grant '%s' not applied: the "
-                                                    "home mode was given on the command line"),
-                                                 grant));
-      return;
-    }
+  if (home_grant_skipped (spec, grant, notes))
+    return;
   g_ptr_array_add (binds, new_bind (f->home, f->home, ro ? WRAPPY_OP_FLAG_RO : 0));
 }
 
@@ -805,14 +823,8 @@ grant_snap_home (GPtrArray *binds, const WrappyLaunchSpec *spec, const WrappyHos
   const WrappyOpFlags flags = (ro ? WRAPPY_OP_FLAG_RO : 0) | WRAPPY_OP_FLAG_OPTIONAL;
   g_auto (GStrv) own = NULL;
 
-  if (spec->home != WRAPPY_HOME_DEFAULT || spec->isolation == WRAPPY_ISOLATION_NONE)
-    {
-      if (spec->isolation != WRAPPY_ISOLATION_NONE)
-        g_ptr_array_add (notes, g_strdup_printf (_ ("filesystem grant '%s' not applied: the "
-                                                    "home mode was given on the command line"),
-                                                 grant));
-      return;
-    }
+  if (home_grant_skipped (spec, grant, notes))
+    return;
   for (char **e = f->home_entries; e && *e; e++)
     {
       g_autofree char *p = NULL;
