@@ -70,6 +70,26 @@ test_ldcache_without_ldconfig_falls_back_to_library_path() {
   assert_contains "$ERR" "LD_LIBRARY_PATH=/app/lib"
 }
 
+# The runtime's ldconfig is the runtime's code: one that leaves a link (or anything but
+# a plain file) where the cache should be gets no cache bound; the app still starts
+# through the fallback, and nothing outside the app's own state is touched.
+test_ldcache_planted_link_not_used() {
+  setup_privlib
+  local base
+  base=$(find "$XDG_DATA_HOME/wrappy/layers/runtime/org.wrappy.Test.Platform" -maxdepth 4 \
+    -name files -type d | head -n 1)
+  [ -n "$base" ] || fail "no runtime layer"
+  chmod -R u+w "$base/sbin" 2>/dev/null
+  rm -f "$base/sbin/ldconfig"
+  printf '#!/bin/sh\nln -s /etc/passwd "$3"\n' >"$base/sbin/ldconfig"
+  chmod 0755 "$base/sbin/ldconfig"
+  ok wrappy --verbose run $APP
+  assert_eq "$HELLO" "$OUT"
+  assert_contains "$ERR" "LD_LIBRARY_PATH=/app/lib"
+  [ -z "$(find "$CACHE_DIR" -type l 2>/dev/null)" ] || fail "a link is left in $CACHE_DIR"
+  [ -z "$(ls -A "$CACHE_DIR" 2>/dev/null)" ] || fail "a cache was kept: $(ls -A "$CACHE_DIR")"
+}
+
 test_ldcache_same_as_flatpak_run() {
   start_server
   command -v flatpak >/dev/null || skip "flatpak is not installed"
