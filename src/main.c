@@ -91,7 +91,7 @@ const WrappyCommand wrappy_commands[] = {
    * (man page and completions). */
   { "search-refresh", "SOURCE:ORIGIN…", NULL, NULL, STORE (wrappy_search_refresh_options),
     STORE (wrappy_builtin_search_refresh) },
-  { "search-snap", "QUERY…", NULL, NULL, NULL, STORE (wrappy_builtin_search_snap) },
+  { "search-live", "SOURCE -- QUERY…", NULL, NULL, NULL, STORE (wrappy_builtin_search_live) },
   { "complete", "apps|remotes", NULL, NULL, NULL, STORE (wrappy_builtin_complete) },
   { "dump-commands", NULL, NULL, NULL, NULL, STORE (wrappy_builtin_dump_commands) },
   { NULL },

@@ -6,14 +6,11 @@
 #include "wrappy-builtins.h"
 #include "wrappy-cli-common.h"
 #include "wrappy-error.h"
-#include "wrappy-appimage.h"
-#include "wrappy-appimage-feed.h"
 #include "wrappy-download.h"
-#include "wrappy-flathub.h"
 #include "wrappy-i18n.h"
 #include "wrappy-id.h"
 #include "wrappy-output.h"
-#include "wrappy-snap.h"
+#include "wrappy-source.h"
 
 static char *opt_from_flathub, *opt_remote, *opt_from_appimage;
 static char *opt_from_snap, *opt_channel;
@@ -25,7 +22,8 @@ const GOptionEntry wrappy_install_options[] = {
     N_ ("Install the AppImage FILE or URL, or NAME from the AppImage catalog"),
     N_ ("FILE|URL|NAME") },
   { "remote", 0, 0, G_OPTION_ARG_STRING, &opt_remote,
-    N_ ("Install from this remote instead of flathub"), N_ ("NAME") },
+    N_ ("Install from this remote (default: each configured remote that has the app)"),
+    N_ ("NAME") },
   { "from-snap", 0, 0, G_OPTION_ARG_STRING, &opt_from_snap,
     N_ ("Install the snap NAME from the Snap Store, or a local FILE.snap"), N_ ("NAME|FILE") },
   { "channel", 0, 0, G_OPTION_ARG_STRING, &opt_channel, N_ ("Snap channel (default latest/stable)"),
@@ -33,32 +31,21 @@ const GOptionEntry wrappy_install_options[] = {
   { NULL },
 };
 
-static gboolean
-has_suffix_ci (const char *s, const char *suffix)
-{
-  g_autofree char *lower = g_ascii_strdown (s, -1);
-  return g_str_has_suffix (lower, suffix);
-}
-
+/* `install FILE`: the source that recognises it. */
 static WrappyManifest *
 install_file (WrappyStore *store, const char *path, GError **error)
 {
-  if (wrappy_is_url (path) && has_suffix_ci (path, ".appimage"))
-    return wrappy_appimage_install (store, path, NULL, error);
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+  const WrappySource *const *sources = wrappy_sources ();
+
+  if (!wrappy_is_url (path) && !g_file_test (path, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_FOUND,
                    _ ("%s: no such file (to install from Flathub use --from-flathub ID)"), path);
       return NULL;
     }
-  if (has_suffix_ci (path, ".flatpakref"))
-    return wrappy_flathub_install_flatpakref (store, path, NULL, error);
-  if (has_suffix_ci (path, ".flatpak"))
-    return wrappy_flathub_install_bundle (store, path, NULL, error);
-  if (has_suffix_ci (path, ".appimage") || wrappy_appimage_looks_like (path))
-    return wrappy_appimage_install (store, path, NULL, error);
-  if (has_suffix_ci (path, ".snap"))
-    return wrappy_snap_install_file (store, path, NULL, error);
+  for (const WrappySource *const *s = sources; *s != NULL; s++)
+    if ((*s)->recognise_file != NULL && (*s)->recognise_file (path))
+      return (*s)->install_file (store, path, NULL, error);
   g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
                _ ("%s: unknown file type; wrappy installs .flatpakref, .flatpak, AppImage and "
                   ".snap files"),
@@ -66,14 +53,15 @@ install_file (WrappyStore *store, const char *path, GError **error)
   return NULL;
 }
 
-/* --from-appimage: a file or URL, else (no such file, no path) a catalog item's name. */
+/* --from-SOURCE WHAT: that source's install. */
 static WrappyManifest *
-install_appimage (WrappyStore *store, const char *arg, GError **error)
+install_from (WrappyStore *store, const char *source, const WrappyInstallRequest *req,
+              GError **error)
 {
-  if (wrappy_is_url (arg) || strchr (arg, '/') != NULL || has_suffix_ci (arg, ".appimage")
-      || g_file_test (arg, G_FILE_TEST_EXISTS))
-    return wrappy_appimage_install (store, arg, NULL, error);
-  return wrappy_appimage_install_by_name (store, arg, NULL, error);
+  const WrappySource *src = wrappy_source_find (source);
+
+  g_assert (src != NULL && src->install != NULL);
+  return src->install (store, req, NULL, error);
 }
 
 static void
@@ -102,13 +90,10 @@ WRAPPY_BUILTIN (install)
     return FALSE;
   if (opt_from_snap != NULL || opt_channel != NULL)
     {
-      /* A path (or FILE.snap) is a local file, as with `snap install`. */
-      gboolean file
-          = opt_from_snap != NULL
-            && (strchr (opt_from_snap, '/') != NULL || has_suffix_ci (opt_from_snap, ".snap"));
+      WrappyInstallRequest req = { opt_from_snap, NULL, opt_channel };
 
       if (opt_from_snap == NULL || opt_from_flathub != NULL || opt_from_appimage != NULL
-          || argc != 1 || (file && opt_channel != NULL))
+          || argc != 1)
         {
           g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
                        _ ("usage: wrappy install --from-snap NAME [--channel CH], or wrappy "
@@ -118,8 +103,7 @@ WRAPPY_BUILTIN (install)
       store = wrappy_store_open (error);
       if (store == NULL || !wrappy_store_lock (store, error))
         return FALSE;
-      m = file ? wrappy_snap_install_file (store, opt_from_snap, NULL, error)
-               : wrappy_snap_install (store, opt_from_snap, opt_channel, NULL, error);
+      m = install_from (store, "snap", &req, error);
       if (m == NULL)
         return FALSE;
       report_installed (m);
@@ -139,9 +123,15 @@ WRAPPY_BUILTIN (install)
   if (store == NULL || !wrappy_store_lock (store, error))
     return FALSE;
   if (id != NULL)
-    m = wrappy_flathub_install (store, opt_remote, id, branch, NULL, error);
+    {
+      WrappyInstallRequest req = { id, opt_remote, branch };
+      m = install_from (store, "flathub", &req, error);
+    }
   else if (opt_from_appimage != NULL)
-    m = install_appimage (store, opt_from_appimage, error);
+    {
+      WrappyInstallRequest req = { opt_from_appimage, NULL, NULL };
+      m = install_from (store, "appimage", &req, error);
+    }
   else
     m = install_file (store, argv[1], error);
   if (m == NULL)

@@ -17,14 +17,13 @@
 #include "wrappy-launch-spec.h"
 #include "wrappy-launch.h"
 #include "wrappy-layer-lock.h"
-#include "wrappy-flathub-launch.h"
 #include "wrappy-ldcache.h"
 #include "wrappy-manifest.h"
 #include "wrappy-output.h"
 #include "wrappy-paths.h"
 #include "wrappy-plan.h"
 #include "wrappy-policy.h"
-#include "wrappy-snap-launch.h"
+#include "wrappy-source.h"
 
 static char *opt_isolation, *opt_home, *opt_command, *opt_memory, *opt_pids, *opt_cpus;
 static char *opt_name;
@@ -138,12 +137,13 @@ spec_resolve (WrappyLaunchSpec *spec, const WrappyManifest *m, const WrappyIsola
   g_autofree char *cwd = opt_current_dir ? g_get_current_dir () : NULL;
   WrappyCommandLine cl;
   WrappyPolicyInput in = { 0 };
+  const WrappySource *src = wrappy_source_of (m);
 
   if (!wrappy_policy_load_overrides (spec->app_id, &overrides, &override_level, error))
     return FALSE;
   command_line_init (&cl, level, home);
   in.app_id = spec->app_id;
-  in.source = m ? m->source : NULL;
+  in.declared_kind = src ? src->declared : WRAPPY_DECLARED_FLATPAK;
   in.declared_level = m ? m->isolation : NULL;
   in.declared = declared;
   in.override_level = override_level;
@@ -175,6 +175,7 @@ spec_from_manifest (const WrappyManifest *m, const WrappyIsolation *level,
   g_autoptr (WrappyLaunchSpec) spec = wrappy_launch_spec_new ();
   const char *command = opt_command ? opt_command : m->command;
   g_autoptr (GStrvBuilder) argv = g_strv_builder_new ();
+  const WrappySource *src = wrappy_source_of (m);
 
   spec->app_id = g_strdup (m->id);
   if (!spec_resolve (spec, m, level, home, error))
@@ -204,20 +205,13 @@ spec_from_manifest (const WrappyManifest *m, const WrappyIsolation *level,
   if (app_args != NULL)
     g_strv_builder_addv (argv, (const char **)app_args);
   spec->argv = g_strv_builder_end (argv);
-  if (g_strcmp0 (m->source, "appimage") == 0 && g_environ_getenv (spec->env, "OWD") == NULL)
-    {
-      /* AppImages expect the directory they were started from. */
-      g_autofree char *cwd = g_get_current_dir ();
-      spec->env = g_environ_setenv (spec->env, "OWD", cwd, TRUE);
-    }
   spec->state_dir = wrappy_dirs_app_state (m->id);
   spec->tmp_root = opt_tmp_root;
-  if (g_strcmp0 (m->source, "flathub") == 0)
-    spec->flatpak_info = wrappy_flathub_info (m, spec);
-  if (g_strcmp0 (m->source, "snap") == 0)
+  if (src != NULL && src->launch != NULL)
     {
       g_autofree char *host_home = g_canonicalize_filename (g_get_home_dir (), "/");
-      if (!wrappy_snap_launch_setup (spec, m, opt_command, app_args, host_home, error))
+      WrappyLaunchRequest req = { opt_command, app_args, host_home };
+      if (!src->launch (spec, m, &req, error))
         return NULL;
     }
   return g_steal_pointer (&spec);

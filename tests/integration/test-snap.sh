@@ -92,7 +92,7 @@ test_snap_install_file() {
   ok wrappy uninstall io.snapcraft.second-snap
   cp "$SNAPS/second-snap_3.snap" "$T_DIR/second.snap"
   ok wrappy install --from-snap "$T_DIR/second.snap"
-  assert_fails_with 2 "" wrappy install --from-snap "$T_DIR/second.snap" --channel beta
+  assert_fails_with 2 "a local .snap file has no channel" wrappy install --from-snap "$T_DIR/second.snap" --channel beta
 }
 
 test_snap_base_shared() {
