@@ -217,6 +217,29 @@ spec_from_manifest (const WrappyManifest *m, const WrappyIsolation *level,
   return g_steal_pointer (&spec);
 }
 
+/* The installed app that name means: an installed ID as it is, else what a source calls
+ * it (a snap's NAME or NAME.APP, as `snap run` takes them; *command then picks the app).
+ * NULL: none, and the manifest's own error (with its suggestion) says so. */
+static char *
+resolve_app_name (const char *name, char **command)
+{
+  *command = NULL;
+  if (wrappy_validate_app_id (name, NULL) && wrappy_manifest_is_installed (name))
+    return NULL;
+  for (const WrappySource *const *s = wrappy_sources (); *s != NULL; s++)
+    {
+      g_autofree char *cmd = NULL;
+      g_autofree char *id = (*s)->id_for_name ? (*s)->id_for_name (name, &cmd) : NULL;
+
+      if (id != NULL && wrappy_validate_app_id (id, NULL) && wrappy_manifest_is_installed (id))
+        {
+          *command = g_steal_pointer (&cmd);
+          return g_steal_pointer (&id);
+        }
+    }
+  return NULL;
+}
+
 /* Only the host's /usr is visible in the sandbox: path (and the directory it is in, so
  * that the path itself exists there) must resolve to somewhere under it. /bin/sh does
  * on a merged-/usr host, where /bin is a link to usr/bin. */
@@ -380,6 +403,7 @@ run_or_enter (const WrappyCommand *cmd, gboolean enter, int argc, char **argv, i
   WrappyHomeMode home;
   WrappyLimits limits;
   g_autofree char *limits_line = NULL;
+  g_autofree char *app_id = NULL, *app_command = NULL;
   char **app_args;
 
   if (!wrappy_parse_options (cmd, &argc, &argv, error))
@@ -420,11 +444,26 @@ run_or_enter (const WrappyCommand *cmd, gboolean enter, int argc, char **argv, i
   if (opt_host)
     spec = spec_from_host_program (argv[1], opt_isolation ? &level : NULL, opt_home ? &home : NULL,
                                    app_args, error);
-  else if ((manifest = wrappy_manifest_load (argv[1], error)) != NULL
-           /* Held until the sandbox is gone: gc keeps these layers meanwhile. */
-           && (locks = wrappy_layer_locks_acquire (manifest, error)) != NULL)
-    spec = spec_from_manifest (manifest, opt_isolation ? &level : NULL, opt_home ? &home : NULL,
-                               app_args, error);
+  else
+    {
+      app_id = resolve_app_name (argv[1], &app_command);
+      if (app_id == NULL && !wrappy_validate_app_id (argv[1], NULL))
+        {
+          g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_INSTALLED,
+                       _ ("'%s' is neither an installed app's ID nor an installed snap's name "
+                          "(see 'wrappy list')"),
+                       argv[1]);
+          wrappy_manifest_suggest_id (argv[1], error);
+          return FALSE;
+        }
+      if (app_command != NULL && opt_command == NULL)
+        opt_command = g_steal_pointer (&app_command);
+      if ((manifest = wrappy_manifest_load (app_id ? app_id : argv[1], error)) != NULL
+          /* Held until the sandbox is gone: gc keeps these layers meanwhile. */
+          && (locks = wrappy_layer_locks_acquire (manifest, error)) != NULL)
+        spec = spec_from_manifest (manifest, opt_isolation ? &level : NULL, opt_home ? &home : NULL,
+                                   app_args, error);
+    }
   if (spec == NULL || !spec_add_config_paths (spec, error) || !wrappy_ldcache_prepare (spec, error))
     return FALSE;
   spec->limits = limits;

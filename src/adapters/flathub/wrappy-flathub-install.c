@@ -423,7 +423,7 @@ install_from_any (WrappyStore *store, OstreeRepo *repo, const char *app_id, cons
                   GCancellable *cancellable, GError **error)
 {
   g_autoptr (GPtrArray) remotes = wrappy_remote_list (NULL);
-  g_autoptr (GError) unreachable = NULL, failed = NULL;
+  g_autoptr (GError) failed = NULL;
   g_autoptr (GStrvBuilder) names = g_strv_builder_new ();
   g_auto (GStrv) list = NULL;
   g_autofree char *joined = NULL;
@@ -445,9 +445,8 @@ install_from_any (WrappyStore *store, OstreeRepo *repo, const char *app_id, cons
       g_strv_builder_add (names, r->name);
       if ((refs = wrappy_flathub_list_refs (repo, r, &e)) == NULL)
         {
-          wrappy_debug ("%s", e->message);
-          if (unreachable == NULL)
-            unreachable = g_steal_pointer (&e);
+          /* One line per remote that cannot be asked; the others still are. */
+          g_printerr (_ ("warning: %s\n"), e->message);
           continue;
         }
       if (!wrappy_flathub_refs_have_app (refs, app_id, branch))
@@ -463,10 +462,9 @@ install_from_any (WrappyStore *store, OstreeRepo *repo, const char *app_id, cons
       g_clear_error (&failed);
       failed = g_steal_pointer (&e);
     }
-  if (failed != NULL || unreachable != NULL)
+  if (failed != NULL)
     {
-      g_propagate_error (error,
-                         failed ? g_steal_pointer (&failed) : g_steal_pointer (&unreachable));
+      g_propagate_error (error, g_steal_pointer (&failed));
       return NULL;
     }
   list = g_strv_builder_end (names);
