@@ -74,20 +74,34 @@ typedef struct
   gid_t gid;
   char *user_name;
   char *real_name;
-  char *home;                  /* the user's home path on the host (and in the sandbox) */
-  char *cwd;                   /* the caller's working directory, for --current-dir */
-  char **env;                  /* the caller's environment */
-  char **base_entries;         /* names at the top of the base layer: bin, lib, etc, … */
-  char **base_etc_entries;     /* names in the base layer's etc/ (the host's /etc for a host
-                                * base) */
-  GHashTable *host_etc_links;  /* host base only: name -> target of /etc's symlinks */
-  GHashTable *base_root_links; /* base_is_root: name -> target of the base's top symlinks */
-  char **host_root_entries;    /* names in the host's /, for --isolation=none */
-  gboolean has_resolv_conf;    /* /etc/resolv.conf */
-  gboolean has_hosts;          /* /etc/hosts */
-  gboolean has_localtime;      /* /etc/localtime */
-  gboolean has_machine_id;     /* /etc/machine-id */
-  gboolean has_dri;            /* /dev/dri */
+  char *home;                   /* the user's home path on the host (and in the sandbox) */
+  char *cwd;                    /* the caller's working directory, for --current-dir */
+  char **env;                   /* the caller's environment */
+  char **base_entries;          /* names at the top of the base layer: bin, lib, etc, … */
+  char **base_etc_entries;      /* names in the base layer's etc/ (the host's /etc for a host
+                                 * base) */
+  GHashTable *host_etc_links;   /* host base only: name -> target of /etc's symlinks */
+  GHashTable *base_root_links;  /* base_is_root: name -> target of the base's top symlinks */
+  char **host_root_entries;     /* names in the host's /, for --isolation=none */
+  gboolean has_resolv_conf;     /* /etc/resolv.conf */
+  gboolean has_hosts;           /* /etc/hosts */
+  gboolean has_localtime;       /* /etc/localtime */
+  gboolean has_machine_id;      /* /etc/machine-id */
+  gboolean has_dbus_machine_id; /* /var/lib/dbus/machine-id, used when the first is missing */
+  gboolean has_host_conf;       /* /etc/host.conf */
+  gboolean has_gai_conf;        /* /etc/gai.conf */
+  gboolean has_dri;             /* /dev/dri */
+  /* What the host lends (wrappy-plan-host.c), looked up only when the spec lends it. */
+  char *machine_id;         /* own_machine_id: the host's, to derive the app's from */
+  char *timezone;           /* the host's zone name (Europe/Kyiv), validated */
+  char *host_zoneinfo;      /* the host's tzdata dir, when the base has one to replace */
+  char *fonts_cache;        /* the host's system font cache dir */
+  char *user_fonts;         /* $XDG_DATA_HOME/fonts, else ~/.fonts */
+  char *user_fonts_cache;   /* $XDG_CACHE_HOME/fontconfig */
+  char *user_icons;         /* $XDG_DATA_HOME/icons */
+  gboolean has_fonts;       /* /usr/share/fonts */
+  gboolean has_local_fonts; /* /usr/local/share/fonts */
+  gboolean has_icons;       /* /usr/share/icons */
   /* Desktop sockets, looked up only when the spec grants some (wrappy-plan-sockets.c). */
   char *x11_socket;         /* /tmp/.X11-unix/XN for the caller's DISPLAY */
   char *x11_display_number; /* N */
@@ -114,5 +128,9 @@ const WrappyOp *wrappy_plan_find_op (const WrappyPlan *plan, const char *dest);
 /* One line per namespace set, id map, op, argument and variable: for --verbose. */
 char **wrappy_plan_describe (const WrappyPlan *plan);
 const char *wrappy_op_kind_to_string (WrappyOpKind kind);
+/* The machine ID an app sees at paranoid, derived from the host's (wrappy-plan-host.c). */
+char *wrappy_app_machine_id (const char *host_id, const char *app_id);
+/* A zone name fit for /etc/localtime's target and /etc/timezone. */
+gboolean wrappy_plan_valid_timezone (const char *zone);
 
 G_END_DECLS

@@ -12,11 +12,16 @@
 /* SPEC.md's isolation table, the part that grants decide. Namespaces, seccomp and
  * default limits per level are applied by the isolation module from the level itself. */
 static const WrappyLevelRules level_rules[] = {
-  /* net, sockets, devices, ro, grants, env allowlist, wrappy, host code, host facts */
-  { WRAPPY_ISOLATION_NONE, TRUE, TRUE, TRUE, FALSE, FALSE, FALSE, FALSE, FALSE, FALSE },
-  { WRAPPY_ISOLATION_PARTIAL, TRUE, TRUE, TRUE, FALSE, TRUE, FALSE, TRUE, FALSE, FALSE },
-  { WRAPPY_ISOLATION_FULL, TRUE, TRUE, TRUE, FALSE, TRUE, TRUE, TRUE, TRUE, TRUE },
-  { WRAPPY_ISOLATION_PARANOID, FALSE, FALSE, FALSE, TRUE, TRUE, TRUE, TRUE, TRUE, TRUE },
+  /* net, sockets, devices, ro, grants, env allowlist, wrappy, host code, host facts,
+   * lend host, lend user files, own machine ID (docs/sandbox.md, "What the host lends") */
+  { WRAPPY_ISOLATION_NONE, TRUE, TRUE, TRUE, FALSE, FALSE, FALSE, FALSE, FALSE, FALSE, FALSE, FALSE,
+    FALSE },
+  { WRAPPY_ISOLATION_PARTIAL, TRUE, TRUE, TRUE, FALSE, TRUE, FALSE, TRUE, FALSE, FALSE, TRUE, TRUE,
+    FALSE },
+  { WRAPPY_ISOLATION_FULL, TRUE, TRUE, TRUE, FALSE, TRUE, TRUE, TRUE, TRUE, TRUE, TRUE, TRUE,
+    FALSE },
+  { WRAPPY_ISOLATION_PARANOID, FALSE, FALSE, FALSE, TRUE, TRUE, TRUE, TRUE, TRUE, TRUE, TRUE, FALSE,
+    TRUE },
 };
 
 const WrappyLevelRules *
@@ -448,6 +453,9 @@ wrappy_policy_resolve (const WrappyPolicyInput *in, GError **error)
   e->env = declared_and (asked->env, TRUE, cl->env);
   e->host_env = host_env_for (rules, e->shared);
   e->hide_host_facts = rules->hide_host_facts;
+  e->lend_host = rules->lend_host;
+  e->lend_user_files = rules->lend_user_files;
+  e->own_machine_id = rules->own_machine_id;
 
   if (asked->filesystems != NULL)
     g_strv_builder_addv (fs, (const char **)asked->filesystems);
@@ -596,6 +604,9 @@ wrappy_effective_to_spec (const WrappyEffective *e, WrappyLaunchSpec *spec)
   g_free (spec->cwd);
   spec->cwd = g_strdup (e->cwd);
   spec->hide_host_facts = e->hide_host_facts;
+  spec->lend_host = e->lend_host;
+  spec->lend_user_files = e->lend_user_files;
+  spec->own_machine_id = e->own_machine_id;
 }
 
 char **

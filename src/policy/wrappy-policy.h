@@ -30,6 +30,10 @@ typedef struct
   gboolean protect_host_code; /* files that make the host run code read-only under
                                * home and path grants (SPEC.md) */
   gboolean hide_host_facts;   /* /proc/cmdline masked, a neutral hostname */
+  gboolean lend_host;         /* the host's fonts, icon themes and zoneinfo under /run/host
+                               * (not at none: /run is the host's own there) */
+  gboolean lend_user_files;   /* the user's fonts, font cache and icons from the home */
+  gboolean own_machine_id;    /* an app-specific machine ID in place of the host's */
 } WrappyLevelRules;
 
 const WrappyLevelRules *wrappy_level_rules (WrappyIsolation level);
@@ -62,7 +66,8 @@ typedef struct
   GPtrArray *protect; /* WrappyProtect*: see wrappy-launch-spec.h */
   char *cwd;          /* --current-dir */
   gboolean hide_host_facts;
-  char **notes; /* what was asked and not granted, and why */
+  gboolean lend_host, lend_user_files, own_machine_id; /* as WrappyLevelRules */
+  char **notes;                                        /* what was asked and not granted, and why */
 } WrappyEffective;
 
 void wrappy_effective_free (WrappyEffective *e);
