@@ -109,6 +109,10 @@ typedef struct
   char *wayland_socket;     /* only to choose fallback-x11; the config binds it */
   char *session_bus_socket;
   char *system_bus_socket;
+  char *cups_socket;                     /* CUPS_SERVER, client.conf's ServerName or the default */
+  char *pcsc_socket;                     /* PCSCLITE_CSOCK_NAME or pcscd's default */
+  char *ssh_auth_socket;                 /* SSH_AUTH_SOCK */
+  char *gpg_agent_socket;                /* `gpgconf --list-dir agent-socket` */
   char *user_dirs[G_USER_N_DIRECTORIES]; /* XDG user dirs, only when a grant names one */
   char **home_entries;                   /* names in the home, only for a snap-home grant */
   WrappyLimitsFacts limits; /* cgroups, RAM, CPUs: probed only when limits are wanted */
