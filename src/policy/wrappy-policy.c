@@ -236,9 +236,10 @@ resolve_filesystems (char **asked, const WrappyLevelRules *rules, gboolean home_
 }
 
 /* "network" when it should be shared: at paranoid only --share=network counts, not the
- * app's declaration. Other entries (ipc) as declared. */
+ * app's declaration. ipc only where the level has no IPC namespace of its own. */
 static char **
-resolve_shared (char **asked, const WrappyCommandLine *cl, const WrappyLevelRules *rules)
+resolve_shared (char **asked, const WrappyCommandLine *cl, const WrappyLevelRules *rules,
+                GPtrArray *notes)
 {
   g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
   gboolean network
@@ -247,7 +248,12 @@ resolve_shared (char **asked, const WrappyCommandLine *cl, const WrappyLevelRule
   if (strv_has (cl->unshare, "network"))
     network = FALSE;
   for (char **s = asked; s && *s; s++)
-    if (strcmp (*s, "network") != 0)
+    if (strcmp (*s, "ipc") == 0 && rules->level >= WRAPPY_ISOLATION_FULL)
+      wrappy_policy_note (notes,
+                          _ ("share 'ipc' not applied: at %s the app has an IPC namespace of "
+                             "its own (X11's shared memory falls back to plain transfers)"),
+                          wrappy_isolation_to_string (rules->level));
+    else if (strcmp (*s, "network") != 0)
       g_strv_builder_add (b, *s);
   if (network)
     g_strv_builder_add (b, "network");
@@ -452,7 +458,7 @@ wrappy_policy_resolve (const WrappyPolicyInput *in, GError **error)
     wrappy_permissions_merge (asked, in->declared);
   wrappy_permissions_merge (asked, in->overrides);
 
-  e->shared = resolve_shared (asked->shared, cl, rules);
+  e->shared = resolve_shared (asked->shared, cl, rules, notes);
   e->sockets = wrappy_policy_resolve_sockets (
       asked->sockets, in->overrides ? in->overrides->sockets : NULL, cl->sockets, rules, notes);
   e->devices = wrappy_policy_resolve_devices (asked->devices, rules, notes);
