@@ -38,10 +38,12 @@ void wrappy_plan_add_host_lends (WrappyPlan *plan, GPtrArray *binds, const Wrapp
 const char *wrappy_plan_container_name (const WrappyLaunchSpec *spec);
 void wrappy_plan_add_container_manager (WrappyPlan *plan, const WrappyLaunchSpec *spec);
 
-/* wrappy-plan-protect.c: drops or makes read-only the binds inside spec->protect, and
- * appends to masks what hides or protects each one where binds (or the home, when
- * home_shown) show it. */
-void wrappy_plan_add_protection (GPtrArray *binds, GPtrArray *masks, const WrappyLaunchSpec *spec,
-                                 const WrappyHostFacts *f, gboolean home_shown, GPtrArray *notes);
+/* wrappy-plan-protect.c: drops or makes read-only the binds inside spec->protect,
+ * appends to masks what hides or protects each one where binds (or the home, in host or
+ * overlay mode) show it, and to binds what pins their parents and splits the dir of a
+ * missing one; stubs gets the mount points that makes in the app's home. */
+void wrappy_plan_add_protection (GPtrArray *binds, GPtrArray *masks, GPtrArray *stubs,
+                                 const WrappyLaunchSpec *spec, const WrappyHostFacts *f,
+                                 WrappyHomeMode home_mode, GPtrArray *notes);
 
 G_END_DECLS

@@ -61,6 +61,8 @@ typedef struct
   char *hostname;          /* a neutral name in the app's own UTS namespace, else NULL */
   char **notes;            /* grants the plan could not apply, said under --verbose */
   char *state_dir;         /* the app's state: dirs under it are opened without following links */
+  char **stubs;            /* mount points made in the app's home, removed after the sandbox
+                            * (wrappy_plan_remove_stubs) */
   WrappyLimitsPlan limits; /* resource limits and how they are applied */
   /* The syscall filter the app runs under. */
   WrappySeccompLevel seccomp;
@@ -102,6 +104,8 @@ typedef struct
   gboolean has_fonts;       /* /usr/share/fonts */
   gboolean has_local_fonts; /* /usr/local/share/fonts */
   gboolean has_icons;       /* /usr/share/icons */
+  char **host_net_dirs;     /* above none: the dirs of the host's network devices under
+                             * /sys/devices (…/net), virtual ones aside */
   /* Desktop sockets, looked up only when the spec grants some (wrappy-plan-sockets.c). */
   char *x11_socket;         /* /tmp/.X11-unix/XN for the caller's DISPLAY */
   char *x11_display_number; /* N */
@@ -136,5 +140,8 @@ const char *wrappy_op_kind_to_string (WrappyOpKind kind);
 char *wrappy_app_machine_id (const char *host_id, const char *app_id);
 /* A zone name fit for /etc/localtime's target and /etc/timezone. */
 gboolean wrappy_plan_valid_timezone (const char *zone);
+
+/* Removes the stubs a plan made in the app's home, each only while still empty. */
+void wrappy_plan_remove_stubs (char **stubs);
 
 G_END_DECLS
