@@ -8,15 +8,25 @@
 #include "wrappy-error.h"
 #include "wrappy-i18n.h"
 #include "wrappy-policy.h"
+#include "wrappy-seccomp.h"
 
-/* SPEC.md's isolation table, the part that grants decide. Namespaces, seccomp and
- * default limits per level are applied by the isolation module from the level itself. */
+/* SPEC.md's isolation table: what each level unshares and filters, and what grants may
+ * change in it. The isolation module applies the namespaces and the filter as given here
+ * (spec->unshare, spec->seccomp); default resource limits stay with wrappy-limits.c,
+ * since grants do not reach them. */
+#define UNSHARE_PROCESSES                                                                          \
+  (WRAPPY_UNSHARE_PID | WRAPPY_UNSHARE_IPC | WRAPPY_UNSHARE_UTS | WRAPPY_UNSHARE_CGROUP)
 static const WrappyLevelRules level_rules[] = {
-  /* net, sockets, devices, ro, grants, env allowlist, wrappy, host code, host facts */
-  { WRAPPY_ISOLATION_NONE, TRUE, TRUE, TRUE, FALSE, FALSE, FALSE, FALSE, FALSE, FALSE },
-  { WRAPPY_ISOLATION_PARTIAL, TRUE, TRUE, TRUE, FALSE, TRUE, FALSE, TRUE, FALSE, FALSE },
-  { WRAPPY_ISOLATION_FULL, TRUE, TRUE, TRUE, FALSE, TRUE, TRUE, TRUE, TRUE, TRUE },
-  { WRAPPY_ISOLATION_PARANOID, FALSE, FALSE, FALSE, TRUE, TRUE, TRUE, TRUE, TRUE, TRUE },
+  /* unshare, seccomp,
+   * declared: net, sockets, devices; ro, grants, env allowlist, wrappy, host code, host facts */
+  { WRAPPY_ISOLATION_NONE, 0, WRAPPY_SECCOMP_NONE, TRUE, TRUE, TRUE, FALSE, FALSE, FALSE, FALSE,
+    FALSE, FALSE },
+  { WRAPPY_ISOLATION_PARTIAL, WRAPPY_UNSHARE_PID, WRAPPY_SECCOMP_NONE, TRUE, TRUE, TRUE, FALSE,
+    TRUE, FALSE, TRUE, FALSE, FALSE },
+  { WRAPPY_ISOLATION_FULL, UNSHARE_PROCESSES | WRAPPY_UNSHARE_NET, WRAPPY_SECCOMP_FLATPAK, TRUE,
+    TRUE, TRUE, FALSE, TRUE, TRUE, TRUE, TRUE, TRUE },
+  { WRAPPY_ISOLATION_PARANOID, UNSHARE_PROCESSES | WRAPPY_UNSHARE_NET, WRAPPY_SECCOMP_STRICT, FALSE,
+    FALSE, FALSE, TRUE, TRUE, TRUE, TRUE, TRUE, TRUE },
 };
 
 const WrappyLevelRules *
@@ -333,6 +343,27 @@ static const char *const host_code_files[] = {
   ".gnupg",
 };
 
+/* A read-write grant of the home, or of a dir in it that holds one of those files. */
+static gboolean
+has_writable_home_grant (char **filesystems)
+{
+  static const char *const holders[] = { "home",     "host",           "~",          "~/.config",
+                                         "~/.local", "~/.local/share", "xdg-config", "xdg-data" };
+
+  for (char **g = filesystems; g && *g; g++)
+    {
+      g_autofree char *path = g_strdup (*g);
+      char *colon = strrchr (path, ':');
+
+      if (colon == NULL || strcmp (colon, ":ro") == 0)
+        continue;
+      *colon = '\0';
+      if (g_strv_contains (holders, path))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* Each of them read-only, unless the user grants it by name (command line or override). */
 static void
 add_host_code_protection (GPtrArray *protect, const char *home, char **user_grants,
@@ -348,7 +379,11 @@ add_host_code_protection (GPtrArray *protect, const char *home, char **user_gran
       for (guint j = 0; !named && j < binds->len; j++)
         named = strcmp (((WrappyBind *)binds->pdata[j])->src, abs) == 0;
       if (!named)
-        g_ptr_array_add (protect, wrappy_protect_new (abs, WRAPPY_PROTECT_RO));
+        {
+          WrappyProtect *p = wrappy_protect_new (abs, WRAPPY_PROTECT_RO);
+          p->guard_missing = TRUE;
+          g_ptr_array_add (protect, p);
+        }
     }
 }
 
@@ -432,6 +467,8 @@ wrappy_policy_resolve (const WrappyPolicyInput *in, GError **error)
     return NULL;
   e->home = cl->has_home ? cl->home : WRAPPY_HOME_DEFAULT;
   rules = wrappy_level_rules (e->isolation);
+  e->unshare = rules->unshare;
+  e->seccomp = rules->seccomp;
 
   if (in->declared != NULL && in->declared_kind == WRAPPY_DECLARED_SNAP_PLUGS)
     {
@@ -468,8 +505,14 @@ wrappy_policy_resolve (const WrappyPolicyInput *in, GError **error)
   if (rules->protect_wrappy)
     add_wrappy_protection (e->protect);
   if (rules->protect_host_code)
-    add_host_code_protection (e->protect, in->home_dir,
-                              in->overrides ? in->overrides->filesystems : NULL, e->binds);
+    {
+      add_host_code_protection (e->protect, in->home_dir,
+                                in->overrides ? in->overrides->filesystems : NULL, e->binds);
+      if (has_writable_home_grant (e->filesystems))
+        g_ptr_array_add (notes, g_strdup (_ ("new files the app makes at the top of the home, "
+                                             "~/.config, ~/.local or ~/.local/share stay in "
+                                             "its own home at this level")));
+    }
   note_unapplied (asked, notes);
 
   g_ptr_array_add (notes, NULL);
@@ -573,6 +616,8 @@ void
 wrappy_effective_to_spec (const WrappyEffective *e, WrappyLaunchSpec *spec)
 {
   spec->isolation = e->isolation;
+  spec->unshare = e->unshare;
+  spec->seccomp = e->seccomp;
   spec->home = e->home;
   g_strfreev (spec->shared);
   spec->shared = g_strdupv (e->shared);
@@ -591,7 +636,9 @@ wrappy_effective_to_spec (const WrappyEffective *e, WrappyLaunchSpec *spec)
   for (guint i = 0; e->protect != NULL && i < e->protect->len; i++)
     {
       const WrappyProtect *p = e->protect->pdata[i];
-      g_ptr_array_add (spec->protect, wrappy_protect_new (p->path, p->kind));
+      WrappyProtect *copy = wrappy_protect_new (p->path, p->kind);
+      copy->guard_missing = p->guard_missing;
+      g_ptr_array_add (spec->protect, copy);
     }
   g_free (spec->cwd);
   spec->cwd = g_strdup (e->cwd);
@@ -610,6 +657,25 @@ wrappy_effective_describe (const WrappyEffective *e)
                 { "socket", e->sockets },
                 { "device", e->devices },
                 { "filesystem", e->filesystems } };
+  static const struct
+  {
+    WrappyUnshare what;
+    const char *name;
+  } ns[] = { { WRAPPY_UNSHARE_PID, "pid" },
+             { WRAPPY_UNSHARE_IPC, "ipc" },
+             { WRAPPY_UNSHARE_UTS, "uts" },
+             { WRAPPY_UNSHARE_CGROUP, "cgroup" },
+             { WRAPPY_UNSHARE_NET, "net" } };
+  g_autoptr (GString) names = g_string_new ("namespaces: user mount");
+  g_autofree char *seccomp
+      = g_strdup_printf ("seccomp: %s", wrappy_seccomp_level_to_string (e->seccomp));
+
+  for (guint i = 0; i < G_N_ELEMENTS (ns); i++)
+    if ((e->unshare & ns[i].what)
+        && (ns[i].what != WRAPPY_UNSHARE_NET || !strv_has (e->shared, "network")))
+      g_string_append_printf (names, " %s", ns[i].name);
+  g_strv_builder_add (b, names->str);
+  g_strv_builder_add (b, seccomp);
 
   for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
     for (char **s = lists[i].list; s && *s; s++)
