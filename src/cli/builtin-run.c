@@ -89,16 +89,12 @@ check_share_names (char **names, GError **error)
 static gboolean
 check_socket_names (GError **error)
 {
-  static const char *const names[]
-      = { "x11", "wayland", "fallback-x11", "pulseaudio", "session-bus", "system-bus", NULL };
-
   for (char **n = opt_socket; n && *n; n++)
-    if (!g_strv_contains (names, *n))
+    if (!wrappy_policy_socket_known (*n))
       {
-        g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
-                     _ ("unknown socket '%s'; use x11, wayland, pulseaudio, session-bus or "
-                        "system-bus"),
-                     *n);
+        g_autofree char *names = wrappy_policy_socket_names ();
+        g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE, _ ("unknown socket '%s'; use %s"), *n,
+                     names);
         return FALSE;
       }
   return TRUE;
@@ -151,6 +147,7 @@ spec_resolve (WrappyLaunchSpec *spec, const WrappyManifest *m, const WrappyIsola
   in.cmdline = &cl;
   in.home_dir = home_dir;
   in.cwd = cwd;
+  in.ssh_auth_sock = g_getenv ("SSH_AUTH_SOCK");
   if ((e = wrappy_policy_resolve (&in, error)) == NULL)
     return FALSE;
   for (char **n = e->notes; n && *n; n++)

@@ -141,6 +141,13 @@ typedef struct
                               * read-only at /etc/ld.so.cache in place of the base's */
   char *ld_cache_dir;        /* making one: this host dir, writable at WRAPPY_LD_CACHE_DIR */
   char *flatpak_info;        /* the text of /.flatpak-info (Flatpak apps), or NULL */
+  /* What the host lends a Flatpak-layout app (wrappy-plan-host.c), as the policy decides
+   * per level: */
+  gboolean lend_host;       /* the host's fonts (and caches), icon themes and time zone
+                             * data under /run/host and /usr/share/zoneinfo */
+  gboolean lend_user_files; /* also the user's own fonts, font cache and icons */
+  gboolean own_machine_id;  /* /etc/machine-id is the app's own, derived from the host's
+                             * (else the host's own) */
 } WrappyLaunchSpec;
 
 /* Where a sandbox that makes a loader cache writes it. */

@@ -471,18 +471,7 @@ add_etc (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFacts *
       add_op (plan, WRAPPY_OP_FILE, 0, hostname, "/etc/hostname", 0644);
     }
 
-  if (network && f->has_resolv_conf)
-    add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO | WRAPPY_OP_FLAG_OPTIONAL, "/etc/resolv.conf",
-            "/etc/resolv.conf", 0);
-  if (network && f->has_hosts)
-    add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO | WRAPPY_OP_FLAG_OPTIONAL, "/etc/hosts",
-            "/etc/hosts", 0);
-  if (f->has_localtime)
-    add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO | WRAPPY_OP_FLAG_OPTIONAL, "/etc/localtime",
-            "/etc/localtime", 0);
-  if (f->has_machine_id)
-    add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO | WRAPPY_OP_FLAG_OPTIONAL, "/etc/machine-id",
-            "/etc/machine-id", 0);
+  wrappy_plan_add_host_etc (plan, spec, f, network);
   /* The loader cache made for this app's layout: it knows /app/lib (issue 17). */
   if (spec->ld_cache != NULL)
     add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO, spec->ld_cache, "/etc/ld.so.cache", 0);
@@ -1096,7 +1085,7 @@ build_env (const WrappyLaunchSpec *spec, const WrappyHostFacts *f)
                            none && host_runtime_dir ? host_runtime_dir : run_dir, TRUE);
   envp = g_environ_setenv (envp, "HOME", f->home, TRUE);
   envp = g_environ_setenv (envp, "SHELL", "/bin/sh", TRUE);
-  envp = g_environ_setenv (envp, "container", "wrappy", TRUE);
+  envp = g_environ_setenv (envp, "container", wrappy_plan_container_name (spec), TRUE);
 
   for (char **e = spec->env; e && *e; e++)
     {
@@ -1174,6 +1163,8 @@ add_fs_ops (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFact
   add_grants (binds, spec, f, notes);
   if (!add_binds (binds, spec, f, notes, error))
     return FALSE;
+  wrappy_plan_add_host_lends (plan, binds, spec, f);
+  wrappy_plan_add_container_manager (plan, spec);
   stubs = g_ptr_array_new_with_free_func (g_free);
   wrappy_plan_add_protection (binds, masks, stubs, spec, f, effective_home (spec), notes);
   if (stubs->len > 0)
@@ -1412,6 +1403,7 @@ wrappy_host_facts_collect (WrappyHostFacts *f, const WrappyLaunchSpec *spec)
   f->has_localtime = access ("/etc/localtime", F_OK) == 0;
   f->has_machine_id = access ("/etc/machine-id", F_OK) == 0;
   f->has_dri = access ("/dev/dri", F_OK) == 0;
+  wrappy_host_facts_collect_lends (f, spec);
   if (spec->isolation != WRAPPY_ISOLATION_NONE)
     f->host_net_dirs = host_net_dirs ();
   /* Reading user-dirs.dirs is only worth it when a grant names one of them. */
@@ -1450,5 +1442,6 @@ wrappy_host_facts_clear (WrappyHostFacts *f)
   g_clear_pointer (&f->home_entries, g_strfreev);
   g_clear_pointer (&f->host_net_dirs, g_strfreev);
   wrappy_host_facts_clear_sockets (f);
+  wrappy_host_facts_clear_lends (f);
   wrappy_limits_facts_clear (&f->limits);
 }

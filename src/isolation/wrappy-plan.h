@@ -76,22 +76,36 @@ typedef struct
   gid_t gid;
   char *user_name;
   char *real_name;
-  char *home;                  /* the user's home path on the host (and in the sandbox) */
-  char *cwd;                   /* the caller's working directory, for --current-dir */
-  char **env;                  /* the caller's environment */
-  char **base_entries;         /* names at the top of the base layer: bin, lib, etc, … */
-  char **base_etc_entries;     /* names in the base layer's etc/ (the host's /etc for a host
-                                * base) */
-  GHashTable *host_etc_links;  /* host base only: name -> target of /etc's symlinks */
-  GHashTable *base_root_links; /* a root base: name -> target of the base's top symlinks */
-  char **host_root_entries;    /* names in the host's /, for --isolation=none */
-  gboolean has_resolv_conf;    /* /etc/resolv.conf */
-  gboolean has_hosts;          /* /etc/hosts */
-  gboolean has_localtime;      /* /etc/localtime */
-  gboolean has_machine_id;     /* /etc/machine-id */
-  gboolean has_dri;            /* /dev/dri */
-  char **host_net_dirs;        /* above none: the dirs of the host's network devices under
-                                * /sys/devices (…/net), virtual ones aside */
+  char *home;                   /* the user's home path on the host (and in the sandbox) */
+  char *cwd;                    /* the caller's working directory, for --current-dir */
+  char **env;                   /* the caller's environment */
+  char **base_entries;          /* names at the top of the base layer: bin, lib, etc, … */
+  char **base_etc_entries;      /* names in the base layer's etc/ (the host's /etc for a host
+                                 * base) */
+  GHashTable *host_etc_links;   /* host base only: name -> target of /etc's symlinks */
+  GHashTable *base_root_links;  /* a root base: name -> target of the base's top symlinks */
+  char **host_root_entries;     /* names in the host's /, for --isolation=none */
+  gboolean has_resolv_conf;     /* /etc/resolv.conf */
+  gboolean has_hosts;           /* /etc/hosts */
+  gboolean has_localtime;       /* /etc/localtime */
+  gboolean has_machine_id;      /* /etc/machine-id */
+  gboolean has_dbus_machine_id; /* /var/lib/dbus/machine-id, used when the first is missing */
+  gboolean has_host_conf;       /* /etc/host.conf */
+  gboolean has_gai_conf;        /* /etc/gai.conf */
+  gboolean has_dri;             /* /dev/dri */
+  /* What the host lends (wrappy-plan-host.c), looked up only when the spec lends it. */
+  char *machine_id;         /* own_machine_id: the host's, to derive the app's from */
+  char *timezone;           /* the host's zone name (Europe/Kyiv), validated */
+  char *host_zoneinfo;      /* the host's tzdata dir, when the base has one to replace */
+  char *fonts_cache;        /* the host's system font cache dir */
+  char *user_fonts;         /* $XDG_DATA_HOME/fonts, else ~/.fonts */
+  char *user_fonts_cache;   /* $XDG_CACHE_HOME/fontconfig */
+  char *user_icons;         /* $XDG_DATA_HOME/icons */
+  gboolean has_fonts;       /* /usr/share/fonts */
+  gboolean has_local_fonts; /* /usr/local/share/fonts */
+  gboolean has_icons;       /* /usr/share/icons */
+  char **host_net_dirs;     /* above none: the dirs of the host's network devices under
+                             * /sys/devices (…/net), virtual ones aside */
   /* Desktop sockets, looked up only when the spec grants some (wrappy-plan-sockets.c). */
   char *x11_socket;         /* /tmp/.X11-unix/XN for the caller's DISPLAY */
   char *x11_display_number; /* N */
@@ -99,6 +113,10 @@ typedef struct
   char *wayland_socket;     /* only to choose fallback-x11; the config binds it */
   char *session_bus_socket;
   char *system_bus_socket;
+  char *cups_socket;                     /* CUPS_SERVER, client.conf's ServerName or the default */
+  char *pcsc_socket;                     /* PCSCLITE_CSOCK_NAME or pcscd's default */
+  char *ssh_auth_socket;                 /* SSH_AUTH_SOCK */
+  char *gpg_agent_socket;                /* `gpgconf --list-dir agent-socket` */
   char *user_dirs[G_USER_N_DIRECTORIES]; /* XDG user dirs, only when a grant names one */
   char **home_entries;                   /* names in the home, only for a snap-home grant */
   WrappyLimitsFacts limits; /* cgroups, RAM, CPUs: probed only when limits are wanted */
@@ -118,6 +136,10 @@ const WrappyOp *wrappy_plan_find_op (const WrappyPlan *plan, const char *dest);
 /* One line per namespace set, id map, op, argument and variable: for --verbose. */
 char **wrappy_plan_describe (const WrappyPlan *plan);
 const char *wrappy_op_kind_to_string (WrappyOpKind kind);
+/* The machine ID an app sees at paranoid, derived from the host's (wrappy-plan-host.c). */
+char *wrappy_app_machine_id (const char *host_id, const char *app_id);
+/* A zone name fit for /etc/localtime's target and /etc/timezone. */
+gboolean wrappy_plan_valid_timezone (const char *zone);
 
 /* Removes the stubs a plan made in the app's home, each only while still empty. */
 void wrappy_plan_remove_stubs (char **stubs);

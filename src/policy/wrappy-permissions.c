@@ -104,6 +104,33 @@ wrappy_permissions_merge (WrappyPermissions *into, const WrappyPermissions *over
   merge_env (&into->env, over->env);
 }
 
+static void
+append_list (char ***into, char **over)
+{
+  g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+
+  if (*into != NULL)
+    g_strv_builder_addv (b, (const char **)*into);
+  if (over != NULL)
+    g_strv_builder_addv (b, (const char **)over);
+  g_strfreev (*into);
+  *into = g_strv_builder_end (b);
+}
+
+void
+wrappy_permissions_append (WrappyPermissions *into, const WrappyPermissions *over)
+{
+  if (over == NULL)
+    return;
+  append_list (&into->shared, over->shared);
+  append_list (&into->sockets, over->sockets);
+  append_list (&into->devices, over->devices);
+  append_list (&into->filesystems, over->filesystems);
+  append_list (&into->features, over->features);
+  append_list (&into->persistent, over->persistent);
+  merge_env (&into->env, over->env);
+}
+
 WrappyPermissions *
 wrappy_permissions_from_keyfile (GKeyFile *kf)
 {

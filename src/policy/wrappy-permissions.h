@@ -29,6 +29,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (WrappyPermissions, wrappy_permissions_free)
  * "VAR=VALUE" replaces VAR; "VAR=" stays an empty value. */
 void wrappy_permissions_merge (WrappyPermissions *into, const WrappyPermissions *over);
 
+/* over's entries after into's, "!NAME" entries kept, so that a later merge applies them
+ * in order: how the global overrides file and the app's one combine before they are
+ * merged on top of the app's declaration (merging them first into nothing dropped
+ * every "!NAME"). */
+void wrappy_permissions_append (WrappyPermissions *into, const WrappyPermissions *over);
+
 /* The [Context] and [Environment] groups of a Flatpak metadata or override key file;
  * absent groups give empty permissions. */
 WrappyPermissions *wrappy_permissions_from_keyfile (GKeyFile *kf);

@@ -24,6 +24,8 @@ typedef struct
                                * else only --share=network on the command line */
   gboolean declared_sockets;  /* likewise for sockets */
   gboolean declared_devices;  /* likewise for devices (dri) */
+  gboolean declared_agents;   /* the app's own ssh-auth and gpg-agent count (else only
+                               * the user's: command line or override) */
   gboolean grants_ro;         /* filesystem grants read-only unless marked :rw */
   gboolean grants_apply;      /* filesystem grants mean something (not at none: the
                                * host is all there) */
@@ -33,6 +35,10 @@ typedef struct
   gboolean protect_host_code; /* files that make the host run code read-only under
                                * home and path grants (SPEC.md) */
   gboolean hide_host_facts;   /* /proc/cmdline masked, a neutral hostname */
+  gboolean lend_host;         /* the host's fonts, icon themes and zoneinfo under /run/host
+                               * (not at none: /run is the host's own there) */
+  gboolean lend_user_files;   /* the user's fonts, font cache and icons from the home */
+  gboolean own_machine_id;    /* an app-specific machine ID in place of the host's */
 } WrappyLevelRules;
 
 const WrappyLevelRules *wrappy_level_rules (WrappyIsolation level);
@@ -67,7 +73,8 @@ typedef struct
   GPtrArray *protect; /* WrappyProtect*: see wrappy-launch-spec.h */
   char *cwd;          /* --current-dir */
   gboolean hide_host_facts;
-  char **notes; /* what was asked and not granted, and why */
+  gboolean lend_host, lend_user_files, own_machine_id; /* as WrappyLevelRules */
+  char **notes;                                        /* what was asked and not granted, and why */
 } WrappyEffective;
 
 void wrappy_effective_free (WrappyEffective *e);
@@ -91,8 +98,9 @@ typedef struct
   const char *override_level;         /* the overrides' [Wrappy] isolation=, or NULL */
   const WrappyPermissions *overrides; /* NULL: none */
   const WrappyCommandLine *cmdline;
-  const char *home_dir; /* the caller's home, canonical */
-  const char *cwd;      /* the caller's working directory */
+  const char *home_dir;      /* the caller's home, canonical */
+  const char *cwd;           /* the caller's working directory */
+  const char *ssh_auth_sock; /* the caller's SSH_AUTH_SOCK, or NULL */
 } WrappyPolicyInput;
 
 /* What the app itself declares, from its manifest. */
@@ -119,5 +127,10 @@ gboolean wrappy_policy_insecure_updates_allowed (const char *app_id);
 /* Checks a filesystem grant's path (without its suffix): NULL if it may be granted,
  * else why not. home is the caller's canonical home. */
 const char *wrappy_policy_check_grant (const char *path, const char *home);
+
+/* The sockets wrappy knows (Flatpak's names), and them as "x11, wayland, …" for
+ * messages. */
+gboolean wrappy_policy_socket_known (const char *name);
+char *wrappy_policy_socket_names (void);
 
 G_END_DECLS

@@ -53,9 +53,36 @@ static const PolicyCase cases[] = {
   { "sockets-full", FULL, NULL, "x11,wayland", "dri", NULL, NULL, NULL, NULL, NULL, NULL, FALSE, "",
     "x11,wayland", "dri", "", NULL },
   { "sockets-paranoid", PARANOID, NULL, "x11,wayland", "dri", NULL, NULL, NULL, NULL, NULL, NULL,
-    FALSE, "", "", "", "", NULL },
+    FALSE, "", "", "", "", "socket 'x11' not applied: at paranoid only --socket" },
+  { "devices-paranoid", PARANOID, NULL, NULL, "dri", NULL, NULL, NULL, NULL, NULL, NULL, FALSE, "",
+    "", "", "", "device 'dri' not applied: /dev is minimal at paranoid" },
   { "sockets-paranoid-cl", PARANOID, NULL, "x11", NULL, NULL, NULL, NULL, NULL, NULL, "wayland",
-    FALSE, "", "wayland", "", "", NULL },
+    FALSE, "", "wayland", "", "", "socket 'x11' not applied" },
+  /* Issue 17, item 5: what real apps declare. */
+  { "device-all-full", FULL, NULL, NULL, "all", NULL, NULL, NULL, NULL, NULL, NULL, FALSE, "", "",
+    "dri", "", "device 'all': only /dev/dri is given" },
+  { "device-all-dri-partial", PARTIAL, NULL, NULL, "dri,all", NULL, NULL, NULL, NULL, NULL, NULL,
+    FALSE, "", "", "dri", "", "device 'all'" },
+  { "device-kvm-full", FULL, NULL, NULL, "kvm", NULL, NULL, NULL, NULL, NULL, NULL, FALSE, "", "",
+    "", "", "device 'kvm' not applied: only dri" },
+  { "device-shm-full", FULL, NULL, NULL, "shm", NULL, NULL, NULL, NULL, NULL, NULL, FALSE, "", "",
+    "", "", "/dev/shm of its own" },
+  { "cups-pcsc-full", FULL, NULL, "cups,pcsc,fallback-x11", NULL, NULL, NULL, NULL, NULL, NULL,
+    NULL, FALSE, "", "cups,pcsc,fallback-x11", "", "", NULL },
+  { "cups-paranoid", PARANOID, NULL, "cups,pcsc", NULL, NULL, NULL, NULL, NULL, NULL, NULL, FALSE,
+    "", "", "", "", "socket 'cups' not applied" },
+  { "cups-paranoid-cl", PARANOID, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "cups", FALSE, "",
+    "cups", "", "", NULL },
+  { "agents-partial", PARTIAL, NULL, "ssh-auth,gpg-agent", NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+    FALSE, "", "ssh-auth,gpg-agent", "", "", NULL },
+  { "agents-full", FULL, NULL, "ssh-auth,gpg-agent", NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+    FALSE, "", "", "", "", "does not reach your keys; grant it with --socket=ssh-auth" },
+  { "agents-full-cl", FULL, NULL, "ssh-auth", NULL, NULL, NULL, NULL, NULL, NULL, "ssh-auth", FALSE,
+    "", "ssh-auth", "", "", NULL },
+  { "agents-paranoid", PARANOID, NULL, "ssh-auth", NULL, NULL, NULL, NULL, NULL, NULL, NULL, FALSE,
+    "", "", "", "", "socket 'ssh-auth' not applied: at paranoid" },
+  { "socket-unknown", FULL, NULL, "x11,telepathy", NULL, NULL, NULL, NULL, NULL, NULL, NULL, FALSE,
+    "", "x11", "", "", "socket 'telepathy' not applied: wrappy does not know it" },
   /* Filesystem grants: marked rw or ro; read-only at paranoid unless marked rw; nothing
    * at none, where the host is all there. */
   { "home-none", NONE, NULL, NULL, NULL, "home", NULL, NULL, NULL, NULL, NULL, FALSE, "", "", "",
@@ -352,7 +379,17 @@ test_load_overrides (void)
   g_assert_no_error (error);
   g_assert_cmpstr (level, ==, "paranoid");
   fs = g_strjoinv (",", p->filesystems);
-  g_assert_cmpstr (fs, ==, "xdg-music,~/x:ro");
+  /* In order, "!NAME" kept: loading them first into nothing dropped every "!NAME", so
+   * the app's "!home" never took away a home the app declares. */
+  g_assert_cmpstr (fs, ==, "xdg-music,home,!home,~/x:ro");
+  {
+    g_autoptr (WrappyPermissions) declared = wrappy_permissions_new ();
+    g_autofree char *merged = NULL;
+    declared->filesystems = g_strsplit ("home,xdg-pictures", ",", -1);
+    wrappy_permissions_merge (declared, p);
+    merged = g_strjoinv (",", declared->filesystems);
+    g_assert_cmpstr (merged, ==, "xdg-pictures,xdg-music,~/x:ro");
+  }
   g_assert_cmpstr (p->shared[0], ==, "network");
   g_assert_cmpstr (g_environ_getenv (p->env, "A"), ==, "1");
 }
@@ -467,6 +504,36 @@ test_host_code (void)
   }
 }
 
+/* At full an agent socket is the user's to give: an override naming it counts, the app's
+ * declaration alone does not; persistent dirs are noted per home mode, and one that
+ * leaves the home is refused. */
+static void
+test_agents_and_persist (void)
+{
+  g_autoptr (WrappyPermissions) declared = wrappy_permissions_new ();
+  g_autoptr (WrappyPermissions) overrides = wrappy_permissions_new ();
+  WrappyCommandLine cl = { TRUE, FULL };
+  WrappyPolicyInput in = {
+    "org.example.A", WRAPPY_DECLARED_FLATPAK, NULL, declared, NULL, overrides, &cl, HOME, HOME
+  };
+  g_autoptr (WrappyEffective) e = NULL, tmpfs = NULL;
+
+  declared->sockets = g_strsplit ("gpg-agent,ssh-auth", ",", -1);
+  declared->persistent = g_strsplit (".mozilla,../../etc,/etc", ",", -1);
+  overrides->sockets = g_strsplit ("gpg-agent", ",", -1);
+  e = wrappy_policy_resolve (&in, NULL);
+  g_assert_true (g_strv_contains ((const char *const *)e->sockets, "gpg-agent"));
+  g_assert_false (g_strv_contains ((const char *const *)e->sockets, "ssh-auth"));
+  g_assert_true (notes_have (e->notes, "socket 'ssh-auth' not applied: at full"));
+  g_assert_true (notes_have (e->notes, "persistent '.mozilla': kept in the app's private home"));
+  g_assert_true (notes_have (e->notes, "persistent '../../etc' refused"));
+  g_assert_true (notes_have (e->notes, "persistent '/etc' refused"));
+  cl.has_home = TRUE;
+  cl.home = WRAPPY_HOME_TMPFS;
+  tmpfs = wrappy_policy_resolve (&in, NULL);
+  g_assert_true (notes_have (tmpfs->notes, "persistent '.mozilla' not kept: --home=tmpfs"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -480,5 +547,6 @@ main (int argc, char **argv)
   g_test_add_func ("/policy/load-overrides-level", test_load_overrides_level);
   g_test_add_func ("/policy/snap-plugs", test_snap_plugs);
   g_test_add_func ("/policy/host-code", test_host_code);
+  g_test_add_func ("/policy/agents-and-persist", test_agents_and_persist);
   return g_test_run ();
 }
