@@ -53,6 +53,14 @@ typedef struct
   WrappyProtectKind kind;
 } WrappyProtect;
 
+/* How the app reaches a D-Bus bus (the policy decides, wrappy-bus-policy.c). */
+typedef enum
+{
+  WRAPPY_BUS_NONE,     /* no bus */
+  WRAPPY_BUS_FILTERED, /* through xdg-dbus-proxy, filtered by the spec's rules */
+  WRAPPY_BUS_REAL,     /* the real bus (--isolation=none, --socket=session-bus) */
+} WrappyBusAccess;
+
 /* --memory, --pids, --cpus (see wrappy-limits.h). */
 typedef struct
 {
@@ -99,6 +107,11 @@ typedef struct
                              * read-only at /etc/ld.so.cache in place of the base's */
   char *ld_cache_dir;       /* making one: this host dir, writable at WRAPPY_LD_CACHE_DIR */
   char *flatpak_info;       /* the text of /.flatpak-info (Flatpak apps), or NULL */
+  WrappyBusAccess session_bus;
+  WrappyBusAccess system_bus;
+  char **session_bus_rules; /* FILTERED: xdg-dbus-proxy's filter options (--talk=NAME, …) */
+  char **system_bus_rules;
+  gboolean a11y_bus; /* the accessibility bus, through a proxy of its own */
 } WrappyLaunchSpec;
 
 /* Where a sandbox that makes a loader cache writes it. */

@@ -24,6 +24,7 @@
 
 #include "wrappy-error.h"
 #include "wrappy-i18n.h"
+#include "wrappy-dbus-proxy.h"
 #include "wrappy-launch.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -1171,8 +1172,8 @@ wait_forwarding (pid_t pid, const sigset_t *set, int status_fd, gboolean *reaped
   return status;
 }
 
-gboolean
-wrappy_launch (const WrappyPlan *plan, int *exit_status, GError **error)
+static gboolean
+launch_sandbox (const WrappyPlan *plan, int *exit_status, GError **error)
 {
   LaunchCtx c = { 0 };
   ChildReport report;
@@ -1249,4 +1250,19 @@ wrappy_launch (const WrappyPlan *plan, int *exit_status, GError **error)
   launch_ctx_clear (&c);
   *exit_status = status_to_exit_code (status);
   return TRUE;
+}
+
+/* The bus proxy first, listening before the app can look for its bus, then the sandbox;
+ * the proxy is stopped when the sandbox is gone. */
+gboolean
+wrappy_launch (const WrappyPlan *plan, int *exit_status, GError **error)
+{
+  WrappyDbusProxy proxy = { .sync_fd = -1 };
+  gboolean ok;
+
+  if (plan->dbus_proxy != NULL && !wrappy_dbus_proxy_start (plan->dbus_proxy, &proxy, error))
+    return FALSE;
+  ok = launch_sandbox (plan, exit_status, error);
+  wrappy_dbus_proxy_stop (&proxy);
+  return ok;
 }

@@ -27,6 +27,13 @@ GBytes *wrappy_plan_filter_xauthority (GBytes *xauth, const char *display_number
 void wrappy_host_facts_collect_sockets (WrappyHostFacts *f, const WrappyLaunchSpec *spec);
 void wrappy_host_facts_clear_sockets (WrappyHostFacts *f);
 
+/* wrappy-plan-dbus.c: the filtered buses (a proxy socket bound where the app looks
+ * for each bus) and the proxy's arguments. */
+void wrappy_plan_add_buses (WrappyPlan *plan, const WrappyLaunchSpec *spec,
+                            const WrappyHostFacts *f, GPtrArray *notes);
+void wrappy_dbus_proxy_plan_free (WrappyDbusProxyPlan *p);
+char *wrappy_host_facts_a11y_address (char **env);
+
 /* wrappy-plan-protect.c: drops or makes read-only the binds inside spec->protect, and
  * appends to masks what hides or protects each one where binds (or the home, when
  * home_shown) show it. */

@@ -207,6 +207,7 @@ wrappy_plan_free (WrappyPlan *plan)
   g_free (plan->hostname);
   g_free (plan->state_dir);
   wrappy_limits_plan_clear (&plan->limits);
+  wrappy_dbus_proxy_plan_free (plan->dbus_proxy);
   g_free (plan);
 }
 
@@ -1304,6 +1305,14 @@ wrappy_plan_describe (const WrappyPlan *plan)
   limits = wrappy_limits_plan_describe (&plan->limits);
   if (limits != NULL)
     strv_builder_take (b, g_steal_pointer (&limits));
+  if (plan->dbus_proxy != NULL)
+    {
+      g_autofree char *args = g_strjoinv (" ", plan->dbus_proxy->args);
+      strv_builder_take (
+          b,
+          g_strdup_printf ("dbus-proxy: %s%s", args,
+                           plan->dbus_proxy->flatpak_info != NULL ? " (with /.flatpak-info)" : ""));
+    }
   for (char **n = plan->notes; n && *n; n++)
     strv_builder_take (b, g_strdup_printf ("note: %s", *n));
   return g_strv_builder_end (b);

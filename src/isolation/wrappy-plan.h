@@ -49,6 +49,15 @@ typedef struct
   char *work;    /* a tmpfs upper that is gone when the sandbox exits */
 } WrappyOp;
 
+/* xdg-dbus-proxy between the app and the buses it gets filtered (wrappy-dbus-proxy.h). */
+typedef struct
+{
+  char *dir;          /* host dir of the proxy's sockets: made 0700 at launch, removed after */
+  char **args;        /* its arguments after --fd=N: ADDRESS PATH --filter RULES… per bus */
+  char *flatpak_info; /* the proxy runs with this /.flatpak-info, by which the portals know
+                       * the app (as flatpak's add_bwrap_wrapper); NULL: run as it is */
+} WrappyDbusProxyPlan;
+
 typedef struct
 {
   int clone_flags; /* CLONE_NEW* */
@@ -64,6 +73,7 @@ typedef struct
   WrappyLimitsPlan limits; /* resource limits and how they are applied */
   /* The syscall filter the app runs under. */
   WrappySeccompLevel seccomp;
+  WrappyDbusProxyPlan *dbus_proxy; /* NULL: no bus is filtered */
 } WrappyPlan;
 
 /* What the plan needs to know about the host; wrappy_host_facts_collect() fills it in,
@@ -95,6 +105,7 @@ typedef struct
   char *wayland_socket;     /* only to choose fallback-x11; the config binds it */
   char *session_bus_socket;
   char *system_bus_socket;
+  char *a11y_bus_address; /* org.a11y.Bus's answer, only when the spec wants the a11y bus */
   char *user_dirs[G_USER_N_DIRECTORIES]; /* XDG user dirs, only when a grant names one */
   char **home_entries;                   /* names in the home, only for a snap-home grant */
   WrappyLimitsFacts limits; /* cgroups, RAM, CPUs: probed only when limits are wanted */

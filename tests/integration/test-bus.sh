@@ -1,0 +1,138 @@
+#!/bin/bash
+# The session and system buses through xdg-dbus-proxy (issue 18): on a private session
+# bus with the test service (bus-service.py) and the portals activatable, every call of
+# the table below is made from inside the sandbox of org.wrappy.Bus, whose metadata has a
+# [Session Bus Policy] (TestTalk=talk, TestSee=see, TestOwn=own) and a [System Bus
+# Policy] (SysTalk=talk), at every level and under `flatpak run` with the same metadata.
+. "$(dirname "$0")/lib.sh"
+
+APP=org.wrappy.Bus
+
+# The calls, made by sh and gdbus inside the sandbox; one "name=yes|no" line each.
+# shellcheck disable=SC2016
+CALLS='
+obj="--object-path /org/wrappy/Test"
+r() { if "$@" >/dev/null 2>&1; then echo yes; else echo no; fi; }
+listed() { gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+  --method org.freedesktop.DBus.ListNames 2>/dev/null | grep -q "$1" && echo yes || echo no; }
+own() { gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+  --method org.freedesktop.DBus.RequestName "$1" 4 2>/dev/null | grep -q "uint32 1" && echo yes || echo no; }
+heard() { gdbus monitor --session --dest "$1" >/tmp/mon 2>/dev/null & p=$!; sleep 1; kill $p
+  grep -q Ticked /tmp/mon && echo yes || echo no; }
+echo "talk=$(r gdbus call --session --dest org.wrappy.TestTalk $obj --method org.wrappy.Test.Ping)"
+echo "talk-ungranted=$(r gdbus call --session --dest org.wrappy.TestSecret $obj --method org.wrappy.Test.Ping)"
+echo "run-command=$(r gdbus call --session --dest org.wrappy.TestSecret $obj --method org.wrappy.Test.RunCommand "touch $MARKER")"
+echo "see-listed=$(listed org.wrappy.TestSee)"
+echo "see-call=$(r gdbus call --session --dest org.wrappy.TestSee $obj --method org.wrappy.Test.Ping)"
+echo "ungranted-listed=$(listed org.wrappy.TestSecret)"
+echo "own-app-id=$(own org.wrappy.Bus.Sub)"
+echo "own-granted=$(own org.wrappy.TestOwn)"
+echo "own-ungranted=$(own org.wrappy.NotGranted)"
+echo "broadcast-granted=$(heard org.wrappy.TestTalk)"
+echo "broadcast-ungranted=$(heard org.wrappy.TestSecret)"
+echo "portal=$(r gdbus call --session --dest org.freedesktop.portal.Desktop --object-path /org/freedesktop/portal/desktop --method org.freedesktop.DBus.Peer.Ping)"
+echo "system-bus=$(r gdbus call --system --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus --method org.freedesktop.DBus.GetId)"
+'
+
+# Expected, per column: none partial full paranoid paranoid+--talk-name flatpak.
+EXPECTED='
+talk                yes yes yes no  yes yes
+talk-ungranted      yes no  no  no  no  no
+run-command         yes no  no  no  no  no
+see-listed          yes yes yes no  no  yes
+see-call            yes no  no  no  no  no
+ungranted-listed    yes no  no  no  no  no
+own-app-id          yes yes yes no  yes yes
+own-granted         yes yes yes no  no  yes
+own-ungranted       yes no  no  no  no  no
+broadcast-granted   yes yes yes no  yes yes
+broadcast-ungranted yes no  no  no  no  no
+portal              yes yes yes no  yes yes
+system-bus          yes yes yes no  no  yes
+'
+
+setup_buses() {
+  # The system bus row counts only where the host's own system bus answers.
+  SYSTEM_BUS=yes
+  gdbus call --system --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+    --method org.freedesktop.DBus.GetId >/dev/null 2>&1 || SYSTEM_BUS=no
+  [ "$SYSTEM_BUS" = yes ] || note "no system bus answers here: its row is not checked"
+  start_session_bus
+  start_a11y_bus
+  start_bus_service --a11y "$A11Y_BUS_ADDRESS" org.wrappy.TestTalk org.wrappy.TestSee \
+    org.wrappy.TestSecret
+  MARKER=$T_DIR/command-ran
+  export MARKER
+}
+
+# calls_in COLUMN CMD…: runs the calls under CMD (which ends where sh's -c goes); the
+# answers in COLUMN_<name> variables, and checks that no call ran a command on the host.
+declare -A GOT
+calls_in() {
+  local col=$1 line
+  shift
+  rm -f "$MARKER"
+  run "$@" "MARKER=$MARKER; $CALLS"
+  [ "$RC" = 0 ] || fail "$col: the calls did not run: $ERR"
+  while IFS= read -r line; do
+    case "$line" in *=yes | *=no) GOT[$col.${line%%=*}]=${line#*=} ;; esac
+  done <<<"$OUT"
+  if [ -e "$MARKER" ]; then GOT[$col.ran]=yes; else GOT[$col.ran]=no; fi
+}
+
+# check_table COLUMN…: each column's answers against EXPECTED (a column named "-" is
+# not checked); prints the whole table.
+check_table() {
+  local cols=("$@") name want i got table="" bad=""
+  while read -r name want; do
+    [ -n "$name" ] || continue
+    read -ra want <<<"$want"
+    table+=$(printf '%-20s' "$name")
+    for i in "${!cols[@]}"; do
+      [ "${cols[$i]}" != - ] || continue
+      got=${GOT[${cols[$i]}.$name]:-?}
+      table+=" $(printf '%-4s' "$got")"
+      if [ "$name" = system-bus ] && [ "$SYSTEM_BUS" = no ]; then continue; fi
+      [ "$got" = "${want[$i]}" ] || bad+=" ${cols[$i]}:$name=$got(want ${want[$i]})"
+    done
+    table+=$'\n'
+  done <<<"$EXPECTED"
+  printf '%s' "$table" | sed 's/^/# /' >&2
+  [ -z "$bad" ] || fail "bus calls differ from the table:$bad"
+}
+
+test_bus_table_at_every_level_and_under_flatpak() {
+  ensure_system_bus || true
+  start_server
+  setup_buses
+  cached_install bus add_and_install "$APP"
+  local lvl
+  for lvl in none partial full paranoid; do
+    calls_in "$lvl" wrappy run --isolation="$lvl" --command=sh "$APP" -- -c
+  done
+  calls_in paranoid-talk wrappy run --isolation=paranoid --talk-name=org.wrappy.TestTalk \
+    --own-name=org.wrappy.Bus.Sub --command=sh "$APP" -- -c
+  local cols=(none partial full paranoid paranoid-talk flatpak)
+  if flatpak_bus_ready; then
+    calls_in flatpak flatpak run --command=sh "$APP" -c
+  else
+    note "flatpak column skipped: $FLATPAK_WHY"
+    cols[5]=-
+  fi
+  check_table "${cols[@]}"
+  for lvl in partial full paranoid paranoid-talk flatpak; do
+    [ "${GOT[$lvl.ran]:-no}" = no ] || fail "$lvl: the host service ran a command for the app"
+  done
+}
+
+flatpak_bus_ready() {
+  FLATPAK_WHY=""
+  command -v flatpak >/dev/null || { FLATPAK_WHY="flatpak is not installed"; return 1; }
+  [ -S /run/dbus/system_bus_socket ] || { FLATPAK_WHY="no system bus for flatpak"; return 1; }
+  run flatpak --user remote-add --no-gpg-verify fp "$SERVER_URL/repo"
+  run flatpak --user install -y --noninteractive fp "$APP"
+  [ "$RC" = 0 ] || { FLATPAK_WHY="flatpak install fails here: $(printf '%s' "$ERR" | tail -1)"; return 1; }
+  return 0
+}
+
+run_tests "$@"
