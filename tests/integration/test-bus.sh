@@ -135,4 +135,73 @@ flatpak_bus_ready() {
   return 0
 }
 
+# proxies_of DIR: the pids of proxies (and their bwrap) serving sockets under DIR.
+proxies_of() {
+  pgrep -f -- "$1/.dbus-proxy/wrappy-" || true
+}
+
+# The proxy is started only when a bus is granted, and gone when the app exits, also
+# when wrappy itself is killed with SIGKILL (it holds the only read end of the proxy's
+# --fd pipe; PR_SET_PDEATHSIG besides).
+test_proxy_lifetime() {
+  start_server
+  setup_buses
+  cached_install bus add_and_install "$APP"
+  ok wrappy run --isolation=paranoid --command=sh "$APP" -- -c 'echo "[$DBUS_SESSION_BUS_ADDRESS]"'
+  assert_eq "$OUT" "[]" "paranoid: no bus, so no proxy"
+  ok wrappy run --command=sh "$APP" -- -c 'echo "[$DBUS_SESSION_BUS_ADDRESS]"'
+  assert_eq "$OUT" "[unix:path=/run/user/$(id -u)/bus]" "full: the proxy's socket"
+  assert_eq "$(proxies_of "$XDG_RUNTIME_DIR")" "" "a proxy left after the app exited"
+  assert_eq "$(ls -A "$XDG_RUNTIME_DIR/.dbus-proxy")" "" "proxy sockets left after the app exited"
+
+  "$WRAPPY" run --command=sleep "$APP" -- 300 >/dev/null 2>&1 &
+  local wpid=$! pids=""
+  for _ in $(seq 100); do
+    pids=$(proxies_of "$XDG_RUNTIME_DIR")
+    [ -z "$pids" ] || break
+    sleep 0.1
+  done
+  [ -n "$pids" ] || fail "no proxy while the app runs"
+  kill -9 "$wpid"
+  for _ in $(seq 100); do
+    [ -n "$(proxies_of "$XDG_RUNTIME_DIR")" ] || break
+    sleep 0.1
+  done
+  assert_eq "$(proxies_of "$XDG_RUNTIME_DIR")" "" "the proxy outlived a killed wrappy"
+  # The app's session bus is gone with it.
+  gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+    --method org.freedesktop.DBus.ListNames | grep -q org.wrappy.Bus &&
+    fail "a name of the app is still on the bus"
+  return 0
+}
+
+# The accessibility bus through its own proxy when the app asks for org.a11y.Bus: the
+# registry's few calls pass (flatpak's list), nothing else of the a11y bus does; and
+# under flatpak run the same.
+A11Y_CALLS='
+reg="--dest org.a11y.atspi.Registry --object-path /org/a11y/atspi/registry"
+r() { if "$@" >/dev/null 2>&1; then echo yes; else echo no; fi; }
+echo "address=${AT_SPI_BUS_ADDRESS:+set}"
+echo "registry=$(r gdbus call --address "$AT_SPI_BUS_ADDRESS" $reg --method org.a11y.atspi.Registry.GetRegisteredEvents)"
+echo "other=$(r gdbus call --address "$AT_SPI_BUS_ADDRESS" $reg --method org.freedesktop.DBus.Introspectable.Introspect)"
+'
+
+test_a11y_bus() {
+  start_server
+  setup_buses
+  cached_install bus add_and_install "$APP"
+  ok wrappy run --command=sh "$APP" -- -c "$A11Y_CALLS"
+  assert_contains "$OUT" "address="$'\n' "no a11y bus unless asked"
+  assert_not_contains "$OUT" "address=set"
+  ok wrappy run --talk-name=org.a11y.Bus --command=sh "$APP" -- -c "$A11Y_CALLS"
+  local w=$OUT
+  assert_contains "$w" "address=set"
+  assert_contains "$w" "registry=yes"
+  assert_contains "$w" "other=no"
+  if flatpak_bus_ready; then
+    ok flatpak run --command=sh "$APP" -c "$A11Y_CALLS"
+    assert_eq "$w" "$OUT" "the a11y bus under wrappy and under flatpak run"
+  fi
+}
+
 run_tests "$@"
