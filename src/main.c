@@ -11,6 +11,7 @@
 
 #include "wrappy-builtins.h"
 #include "wrappy-dirs.h"
+#include "wrappy-documents.h"
 #include "wrappy-error.h"
 #include "wrappy-i18n.h"
 #include "wrappy-output.h"
@@ -116,6 +117,23 @@ exec_backend (char **argv)
 }
 #endif
 
+#ifdef WRAPPY_FRONTEND
+/* `run --file-forwarding` may call the document portal, which takes GIO: wrappy-backend
+ * runs it. The option counts only before the ID (after it, it is the app's). */
+static gboolean
+needs_backend (const WrappyCommand *cmd, int argc, char **argv)
+{
+  if (strcmp (cmd->name, "run") != 0)
+    return FALSE;
+  for (int i = 1; i < argc && argv[i][0] == '-'; i++)
+    if (strcmp (argv[i], "--file-forwarding") == 0)
+      return TRUE;
+    else if (strcmp (argv[i], "--") == 0)
+      break;
+  return FALSE;
+}
+#endif
+
 static int
 report (GError *error)
 {
@@ -195,8 +213,11 @@ main (int argc, char **argv)
     }
 
 #ifdef WRAPPY_FRONTEND
-  if (cmd->fn == NULL)
+  if (cmd->fn == NULL || needs_backend (cmd, argc - i, argv + i))
     return exec_backend (argv);
+#else
+  /* File forwarding talks to the document portal over D-Bus (GIO). */
+  wrappy_documents_add = wrappy_documents_add_dbus;
 #endif
 
   /* Commands after the first also accept --json/--verbose (e.g. `wrappy list --json`). */

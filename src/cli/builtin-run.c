@@ -11,6 +11,7 @@
 
 #include "wrappy-builtins.h"
 #include "wrappy-dirs.h"
+#include "wrappy-documents.h"
 #include "wrappy-error.h"
 #include "wrappy-i18n.h"
 #include "wrappy-id.h"
@@ -30,7 +31,7 @@ static char *opt_isolation, *opt_home, *opt_command, *opt_memory, *opt_pids, *op
 static char *opt_name;
 static char **opt_env, **opt_share, **opt_unshare, **opt_bind, **opt_ro_bind, **opt_socket;
 static char **opt_talk_name, **opt_own_name, **opt_system_talk_name, **opt_system_own_name;
-static gboolean opt_current_dir, opt_tmp_root, opt_host;
+static gboolean opt_current_dir, opt_tmp_root, opt_host, opt_file_forwarding;
 
 const GOptionEntry wrappy_run_options[] = {
   { "isolation", 0, 0, G_OPTION_ARG_STRING, &opt_isolation,
@@ -69,6 +70,10 @@ const GOptionEntry wrappy_run_options[] = {
     N_ ("N") },
   { "cpus", 0, 0, G_OPTION_ARG_STRING, &opt_cpus, N_ ("Limit the sandbox to N CPUs' time"),
     N_ ("N") },
+  { "file-forwarding", 0, 0, G_OPTION_ARG_NONE, &opt_file_forwarding,
+    N_ ("Hand the files between @@ (or URIs between @@u) and @@ to the app through the "
+        "document portal when its sandbox cannot see them"),
+    NULL },
   { "host", 0, 0, G_OPTION_ARG_NONE, &opt_host,
     N_ ("Run a host program from /usr instead of an app, on the host's /usr"), NULL },
   { "name", 0, 0, G_OPTION_ARG_STRING, &opt_name,
@@ -487,6 +492,16 @@ run_or_enter (const WrappyCommand *cmd, gboolean enter, int argc, char **argv, i
 
   wrappy_host_facts_collect (&facts, spec);
   plan = wrappy_plan_new (spec, &facts, error);
+  /* The files the sandbox cannot see as it is are forwarded, then the plan made again
+   * with what shows them. */
+  if (plan != NULL && opt_file_forwarding)
+    {
+      gboolean forwarded = wrappy_forward_files (spec, plan, facts.uid, error);
+
+      g_clear_pointer (&plan, wrappy_plan_free);
+      if (forwarded)
+        plan = wrappy_plan_new (spec, &facts, error);
+    }
   wrappy_host_facts_clear (&facts);
   if (plan == NULL)
     return FALSE;

@@ -1228,6 +1228,29 @@ wrappy_plan_find_op (const WrappyPlan *plan, const char *dest)
   return found;
 }
 
+gboolean
+wrappy_plan_shows_host_path (const WrappyPlan *plan, const char *path)
+{
+  const WrappyOp *last = NULL;
+  g_autofree char *src = NULL;
+
+  /* The last mount over path decides what is there (later mounts hide earlier ones). */
+  for (guint i = 0; i < plan->ops->len; i++)
+    {
+      const WrappyOp *op = plan->ops->pdata[i];
+      if (op->kind == WRAPPY_OP_DIR || op->kind == WRAPPY_OP_SYMLINK
+          || op->kind == WRAPPY_OP_REMOUNT_RO || !wrappy_plan_path_is_under (path, op->dest))
+        continue;
+      last = op;
+    }
+  if (last == NULL || (last->kind != WRAPPY_OP_BIND && last->kind != WRAPPY_OP_OVERLAY)
+      || (last->flags & WRAPPY_OP_FLAG_SANDBOX_SRC) || last->src == NULL)
+    return FALSE;
+  /* The same host file: src/REST where dest/REST is path. */
+  src = g_build_filename (last->src, path + strlen (last->dest), NULL);
+  return strcmp (src, path) == 0;
+}
+
 const char *
 wrappy_op_kind_to_string (WrappyOpKind kind)
 {

@@ -122,6 +122,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (WrappyPlan, wrappy_plan_free)
 
 /* The op applied at dest, or NULL (the last one when several target dest). */
 const WrappyOp *wrappy_plan_find_op (const WrappyPlan *plan, const char *dest);
+/* Whether the host path (absolute, canonical) is there at the same path inside, as the
+ * host's own file: what file forwarding passes unchanged. */
+gboolean wrappy_plan_shows_host_path (const WrappyPlan *plan, const char *path);
 /* One line per namespace set, id map, op, argument and variable: for --verbose. */
 char **wrappy_plan_describe (const WrappyPlan *plan);
 const char *wrappy_op_kind_to_string (WrappyOpKind kind);

@@ -204,4 +204,70 @@ test_a11y_bus() {
   fi
 }
 
+# File forwarding: `gio launch` of the exported launcher (Exec=busapp --files %F) with a
+# host file the sandbox cannot see: the app reads it through the document portal's path;
+# a file it can see (a granted dir) is passed unchanged; the names keep spaces, % and
+# non-ASCII. The app prints "file=[PATH] CONTENT" for each.
+forward_setup() {
+  start_server
+  setup_buses
+  cached_install bus add_and_install "$APP"
+  mkdir -p "$T_DIR/hidden" "$T_DIR/visible"
+  HIDDEN="$T_DIR/hidden/my notes 100% ü.txt"
+  SIBLING=$T_DIR/hidden/sibling.txt
+  VISIBLE=$T_DIR/visible/seen.txt
+  echo "secret content" >"$HIDDEN"
+  echo "sibling content" >"$SIBLING"
+  echo "visible content" >"$VISIBLE"
+  mkdir -p "$XDG_CONFIG_HOME/wrappy/overrides"
+  printf '[Context]\nfilesystems=%s:ro;\n' "$T_DIR/visible" \
+    >"$XDG_CONFIG_HOME/wrappy/overrides/$APP"
+}
+
+# wait_output FILE: FILE once the app has written both of its lines (20 s at most).
+wait_output() {
+  for _ in $(seq 200); do
+    [ "$(grep -c '^file=' "$1" 2>/dev/null)" -ge 2 ] 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+test_gio_launch_forwards_files() {
+  forward_setup
+  local launcher=$XDG_DATA_HOME/applications/$APP.desktop out=$T_DIR/launch.out uid
+  uid=$(id -u)
+  [ -f "$launcher" ] || fail "no exported launcher $launcher"
+  assert_contains "$(cat "$launcher")" "--file-forwarding $APP -- --files @@ %F @@"
+  gio launch "$launcher" "$HIDDEN" "$VISIBLE" >"$out" 2>"$T_DIR/launch.err" ||
+    fail "gio launch failed: $(cat "$T_DIR/launch.err")"
+  wait_output "$out" || fail "the app did not print its files: $(cat "$out" "$T_DIR/launch.err")"
+  OUT=$(cat "$out")
+  assert_contains "$OUT" "file=[/run/user/$uid/doc/"
+  assert_contains "$OUT" "/my notes 100% ü.txt] secret content"
+  assert_contains "$OUT" "file=[$VISIBLE] visible content"
+  # Only the file reached the sandbox, not its directory.
+  ok wrappy run --command=sh "$APP" -- -c "cat '$SIBLING' 2>&1; true"
+  assert_not_contains "$OUT" "sibling content"
+}
+
+# The same from the command line; and where no document portal answers (here: no
+# session bus), the file itself is bound at its own path, and its directory stays hidden.
+test_run_forwards_files_and_falls_back_to_a_bind() {
+  forward_setup
+  ok wrappy run --file-forwarding "$APP" -- --files @@ "$HIDDEN" "$VISIBLE" @@
+  assert_contains "$OUT" "file=[/run/user/$(id -u)/doc/"
+  assert_contains "$OUT" "secret content"
+  assert_contains "$OUT" "file=[$VISIBLE] visible content"
+  ok env -u DBUS_SESSION_BUS_ADDRESS "$WRAPPY" run --file-forwarding --command=sh "$APP" -- \
+    -c 'cat "$1"; cat "$2" 2>&1; true' sh @@ "$HIDDEN" @@ "$SIBLING"
+  assert_contains "$OUT" "secret content"
+  assert_not_contains "$OUT" "sibling content"
+  # Without --file-forwarding the markers are the app's own arguments.
+  ok wrappy run "$APP" -- --files @@
+  assert_contains "$OUT" "file=[@@]"
+  run wrappy run --file-forwarding "$APP" -- --files @@ "$HIDDEN"
+  assert_eq "$RC" 2 "an unclosed list"
+}
+
 run_tests "$@"

@@ -150,7 +150,7 @@ test_snap_desktop_export() {
   local d=$XDG_DATA_HOME/applications
   assert_file "$d/$ID.desktop"
   assert_file "$d/$ID-other.desktop"
-  assert_contains "$(cat "$d/$ID.desktop")" "run --command=hello-snap $ID -- %U"
+  assert_contains "$(cat "$d/$ID.desktop")" "run --command=hello-snap --file-forwarding $ID -- @@u %U @@"
   assert_contains "$(cat "$d/$ID-other.desktop")" "run --command=hello-snap.other $ID"
   assert_not_contains "$(cat "$d"/*.desktop)" "SNAP"
   # meta/gui/icon.png is the app's icon; Icon=${SNAP}/meta/gui/icon.png points at it.
