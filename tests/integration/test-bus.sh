@@ -263,6 +263,11 @@ test_run_forwards_files_and_falls_back_to_a_bind() {
     -c 'cat "$1"; cat "$2" 2>&1; true' sh @@ "$HIDDEN" @@ "$SIBLING"
   assert_contains "$OUT" "secret content"
   assert_not_contains "$OUT" "sibling content"
+  # wrappy doctor says which of the two this host gets.
+  ok wrappy doctor
+  assert_contains "$OUT" "through the document portal"
+  ok env -u DBUS_SESSION_BUS_ADDRESS "$WRAPPY" doctor
+  assert_contains "$OUT" "each file is bound at its own path"
   # Without --file-forwarding the markers are the app's own arguments.
   ok wrappy run "$APP" -- --files @@
   assert_contains "$OUT" "file=[@@]"
