@@ -1,6 +1,7 @@
 /* The filtered buses in the plan: for each bus the policy filters (spec->session_bus,
- * system_bus, a11y_bus), one xdg-dbus-proxy listening socket in a private host dir,
- * bound where the app looks for that bus, and the proxy's arguments. As flatpak-run.c
+ * system_bus, a11y_bus), one xdg-dbus-proxy listening socket in a private host dir
+ * (bound read-only inside), a symlink to it where the app looks for that bus, and the
+ * proxy's arguments. As flatpak-run.c
  * (flatpak_run_add_session_dbus_args, _system_, _a11y_): one proxy process serves every
  * bus of a sandbox, each through its own socket with its own filter. The process itself
  * is started by the launch (wrappy-dbus-proxy.c), which makes the dir. */
@@ -12,6 +13,10 @@
 #include "wrappy-plan-private.h"
 
 #define SYSTEM_BUS_SOCKET "/run/dbus/system_bus_socket"
+/* The proxy's socket dir inside, read-only; each bus's usual path is a symlink into it.
+ * A dir, not the sockets themselves: the sandbox is built while the proxy starts, and
+ * its sockets appear in the dir only when it listens (pid 1 waits for that). */
+#define SANDBOX_PROXY_DIR "/run/wrappy-dbus-proxy"
 #define SYSTEM_BUS_PATH   "unix:path=" SYSTEM_BUS_SOCKET
 
 /* What the a11y registry needs of an app and no more (flatpak_run_add_a11y_dbus_args). */
@@ -61,8 +66,10 @@ add_bus (WrappyPlan *plan, GStrvBuilder *args, const char *dir, const char *addr
     }
   for (gsize i = 0; i < n_fixed; i++)
     g_strv_builder_add (args, fixed[i]);
-  /* Optional: the socket is made by the proxy, which is listening before the clone. */
-  wrappy_plan_add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_OPTIONAL, socket, dest, 0);
+  {
+    g_autofree char *inside = g_build_filename (SANDBOX_PROXY_DIR, name, NULL);
+    wrappy_plan_add_op (plan, WRAPPY_OP_SYMLINK, 0, inside, dest, 0);
+  }
 }
 
 void
@@ -118,6 +125,8 @@ wrappy_plan_add_buses (WrappyPlan *plan, const WrappyLaunchSpec *spec, const Wra
     }
   if (!any)
     return;
+  /* The launch makes the dir before the sandbox is built. */
+  wrappy_plan_add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO, dir, SANDBOX_PROXY_DIR, 0);
   plan->dbus_proxy = g_new0 (WrappyDbusProxyPlan, 1);
   plan->dbus_proxy->dir = g_steal_pointer (&dir);
   plan->dbus_proxy->args = g_strv_builder_end (args);

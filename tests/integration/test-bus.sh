@@ -4,6 +4,8 @@
 # the table below is made from inside the sandbox of org.wrappy.Bus, whose metadata has a
 # [Session Bus Policy] (TestTalk=talk, TestSee=see, TestOwn=own) and a [System Bus
 # Policy] (SysTalk=talk), at every level and under `flatpak run` with the same metadata.
+# The attacks: calling a service not granted (one that runs commands), owning or seeing
+# a name not granted, hearing its broadcasts, connecting to the real bus's socket.
 . "$(dirname "$0")/lib.sh"
 
 APP=org.wrappy.Bus
@@ -31,6 +33,7 @@ echo "own-ungranted=$(own org.wrappy.NotGranted)"
 echo "broadcast-granted=$(heard org.wrappy.TestTalk)"
 echo "broadcast-ungranted=$(heard org.wrappy.TestSecret)"
 echo "portal=$(r gdbus call --session --dest org.freedesktop.portal.Desktop --object-path /org/freedesktop/portal/desktop --method org.freedesktop.DBus.Peer.Ping)"
+echo "real-bus=$(r gdbus call --address "$REALBUS" --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus --method org.freedesktop.DBus.GetId)"
 echo "system-bus=$(r gdbus call --system --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus --method org.freedesktop.DBus.GetId)"
 '
 
@@ -48,6 +51,7 @@ own-ungranted       yes no  no  no  no  no
 broadcast-granted   yes yes yes no  yes yes
 broadcast-ungranted yes no  no  no  no  no
 portal              yes yes yes no  yes yes
+real-bus            yes no  no  no  no  no
 system-bus          yes yes yes no  no  yes
 '
 
@@ -72,7 +76,7 @@ calls_in() {
   local col=$1 line
   shift
   rm -f "$MARKER"
-  run "$@" "MARKER=$MARKER; $CALLS"
+  run "$@" "MARKER=$MARKER; REALBUS=$DBUS_SESSION_BUS_ADDRESS; $CALLS"
   [ "$RC" = 0 ] || fail "$col: the calls did not run: $ERR"
   while IFS= read -r line; do
     case "$line" in *=yes | *=no) GOT[$col.${line%%=*}]=${line#*=} ;; esac
