@@ -1235,6 +1235,7 @@ launch_sandbox (const WrappyPlan *plan, int proxy_ready, int *exit_status, GErro
   if (read_report (c.err_r, &report))
     {
       TEMP_FAILURE_RETRY (waitpid (pid, &status, 0));
+      wrappy_plan_remove_stubs (plan->stubs);
       sigprocmask (SIG_SETMASK, &c.orig_mask, NULL);
       launch_ctx_clear (&c);
       if (g_str_has_prefix (report.what, "overlay("))
@@ -1259,6 +1260,7 @@ launch_sandbox (const WrappyPlan *plan, int proxy_ready, int *exit_status, GErro
   /* A cgroup can only be removed once pid 1 has left it. */
   if (!reaped && c.limits.cgroup_fd >= 0)
     TEMP_FAILURE_RETRY (waitpid (pid, NULL, 0));
+  wrappy_plan_remove_stubs (plan->stubs);
   sigprocmask (SIG_SETMASK, &c.orig_mask, NULL);
   launch_ctx_clear (&c);
   *exit_status = status_to_exit_code (status);
