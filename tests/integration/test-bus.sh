@@ -139,6 +139,38 @@ flatpak_bus_ready() {
   return 0
 }
 
+# The portals from inside, with a real backend (xdg-desktop-portal-gtk under Xvfb, as in
+# a GNOME session): Settings answers, Notification takes a notification, OpenURI and
+# FileChooser return a request (the file chooser's dialog appears on the display); the
+# same calls under flatpak run.
+PORTAL_CALLS='
+p="--session --dest org.freedesktop.portal.Desktop --object-path /org/freedesktop/portal/desktop"
+r() { if out=$("$@" 2>&1); then echo yes; else echo "no ($out)" | tr "\n" " "; echo; fi; }
+echo "settings=$(r gdbus call $p --method org.freedesktop.portal.Settings.ReadAll "[\"org.freedesktop.appearance\"]")"
+echo "notification=$(r gdbus call $p --method org.freedesktop.portal.Notification.AddNotification wrappy-test "{\"title\": <\"hi\">}")"
+echo "openuri=$(r gdbus call $p --method org.freedesktop.portal.OpenURI.OpenURI "" "https://example.invalid/" "{}")"
+echo "filechooser=$(r gdbus call $p --method org.freedesktop.portal.FileChooser.OpenFile "" "wrappy-pick" "{}")"
+'
+
+test_portals_from_inside() {
+  [ -x /usr/libexec/xdg-desktop-portal-gtk ] || skip "xdg-desktop-portal-gtk is not installed"
+  start_server
+  start_xvfb
+  export XDG_CURRENT_DESKTOP=GNOME
+  setup_buses
+  cached_install bus add_and_install "$APP"
+  ok wrappy run --command=sh "$APP" -- -c "$PORTAL_CALLS"
+  local w=$OUT name
+  for name in settings notification openuri filechooser; do
+    assert_contains "$w" "$name=yes"
+  done
+  wait_window wrappy-pick || fail "the file chooser's dialog did not appear"
+  if flatpak_bus_ready; then
+    ok flatpak run --command=sh "$APP" -c "$PORTAL_CALLS"
+    assert_eq "$w" "$OUT" "the portals under wrappy and under flatpak run"
+  fi
+}
+
 # proxies_of DIR: the pids of proxies (and their bwrap) serving sockets under DIR.
 proxies_of() {
   pgrep -f -- "$1/.dbus-proxy/wrappy-" || true
