@@ -129,6 +129,32 @@ test_bus_table_at_every_level_and_under_flatpak() {
   done
 }
 
+# The user's overrides: a name granted, a declared one taken away (NAME=none), as
+# `flatpak override --talk-name=… --no-talk-name=…` writes them.
+test_overrides_change_the_names() {
+  start_server
+  setup_buses
+  cached_install bus add_and_install "$APP"
+  mkdir -p "$XDG_CONFIG_HOME/wrappy/overrides"
+  printf '[Session Bus Policy]\norg.wrappy.TestSecret=talk\norg.wrappy.TestTalk=none\n' \
+    >"$XDG_CONFIG_HOME/wrappy/overrides/$APP"
+  calls_in full wrappy run --command=sh "$APP" -- -c
+  assert_eq "${GOT[full.talk]}" no "a declared name the override takes away"
+  assert_eq "${GOT[full.talk-ungranted]}" yes "a name the override grants"
+  assert_eq "${GOT[full.ran]}" yes "granted, the command-running service is reached"
+  if flatpak_bus_ready; then
+    mkdir -p "$HOME/.local/share/flatpak/overrides"
+    cp "$XDG_CONFIG_HOME/wrappy/overrides/$APP" "$HOME/.local/share/flatpak/overrides/$APP"
+    calls_in flatpak flatpak run --command=sh "$APP" -c
+    assert_eq "${GOT[flatpak.talk]}" no "flatpak: the name taken away"
+    assert_eq "${GOT[flatpak.talk-ungranted]}" yes "flatpak: the name granted"
+  fi
+  # A bad name on the command line is a usage error, before anything runs.
+  run wrappy run --talk-name='org.x;rm -rf' "$APP"
+  assert_eq "$RC" 2 "a bad bus name"
+  assert_contains "$ERR" "no D-Bus name"
+}
+
 flatpak_bus_ready() {
   FLATPAK_WHY=""
   command -v flatpak >/dev/null || { FLATPAK_WHY="flatpak is not installed"; return 1; }
