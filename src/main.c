@@ -118,18 +118,23 @@ exec_backend (char **argv)
 #endif
 
 #ifdef WRAPPY_FRONTEND
-/* `run --file-forwarding` may call the document portal, which takes GIO: wrappy-backend
- * runs it. The option counts only before the ID (after it, it is the app's). */
+/* `run --file-forwarding` with files may call the document portal, which takes GIO:
+ * wrappy-backend runs it. The option counts only before the ID (after it, it is the
+ * app's); a launcher started without files ("@@ @@") stays here. */
 static gboolean
 needs_backend (const WrappyCommand *cmd, int argc, char **argv)
 {
+  gboolean forwarding = FALSE;
+  int i;
+
   if (strcmp (cmd->name, "run") != 0)
     return FALSE;
-  for (int i = 1; i < argc && argv[i][0] == '-'; i++)
-    if (strcmp (argv[i], "--file-forwarding") == 0)
+  for (i = 1; i < argc && argv[i][0] == '-' && strcmp (argv[i], "--") != 0; i++)
+    forwarding |= strcmp (argv[i], "--file-forwarding") == 0;
+  for (; forwarding && i + 1 < argc; i++)
+    if ((strcmp (argv[i], "@@") == 0 || strcmp (argv[i], "@@u") == 0)
+        && strcmp (argv[i + 1], "@@") != 0 && strcmp (argv[i + 1], "@@u") != 0)
       return TRUE;
-    else if (strcmp (argv[i], "--") == 0)
-      break;
   return FALSE;
 }
 #endif

@@ -321,6 +321,9 @@ test_run_forwards_files_and_falls_back_to_a_bind() {
   assert_contains "$OUT" "file=[/run/user/$(id -u)/doc/"
   assert_contains "$OUT" "secret content"
   assert_contains "$OUT" "file=[$VISIBLE] visible content"
+  # At none the sandbox sees the host: every file as it is.
+  ok wrappy run --isolation=none --file-forwarding "$APP" -- --files @@ "$HIDDEN" @@
+  assert_contains "$OUT" "file=[$HIDDEN] secret content"
   ok env -u DBUS_SESSION_BUS_ADDRESS "$WRAPPY" run --file-forwarding --command=sh "$APP" -- \
     -c 'cat "$1"; cat "$2" 2>&1; true' sh @@ "$HIDDEN" @@ "$SIBLING"
   assert_contains "$OUT" "secret content"
