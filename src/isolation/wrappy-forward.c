@@ -10,6 +10,7 @@
 #include "wrappy-error.h"
 #include "wrappy-i18n.h"
 #include "wrappy-output.h"
+#include "wrappy-plan-private.h"
 
 WrappyDocumentsAddFunc wrappy_documents_add = NULL;
 
@@ -58,6 +59,24 @@ as_arg (const char *path, gboolean uri)
   return uri ? g_filename_to_uri (path, NULL, NULL) : g_strdup (path);
 }
 
+/* wrappy's own files (the overrides, the store, other apps' state) are hidden from every
+ * app whatever it is granted: no list of files hands one over either. */
+static gboolean
+check_not_protected (const WrappyLaunchSpec *spec, const char *path, GError **error)
+{
+  for (guint i = 0; spec->protect != NULL && i < spec->protect->len; i++)
+    {
+      const WrappyProtect *p = spec->protect->pdata[i];
+      if (p->kind == WRAPPY_PROTECT_HIDE && wrappy_plan_path_is_under (path, p->path))
+        {
+          g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_FAILED,
+                       _ ("%s is one of wrappy's own files, which no app is given"), path);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 gboolean
 wrappy_forward_files (WrappyLaunchSpec *spec, const WrappyPlan *plan, uid_t uid, GError **error)
 {
@@ -98,6 +117,8 @@ wrappy_forward_files (WrappyLaunchSpec *spec, const WrappyPlan *plan, uid_t uid,
           g_ptr_array_add (out, g_strdup (*a));
           continue;
         }
+      if (!check_not_protected (spec, path, error))
+        return FALSE;
       slot = out->len;
       g_ptr_array_add (out, NULL);
       g_array_append_val (slots, slot);

@@ -333,6 +333,10 @@ test_run_forwards_files_and_falls_back_to_a_bind() {
   assert_contains "$OUT" "through the document portal"
   ok env -u DBUS_SESSION_BUS_ADDRESS "$WRAPPY" doctor
   assert_contains "$OUT" "each file is bound at its own path"
+  # wrappy's own files are not handed over (the overrides could lower the level).
+  run wrappy run --file-forwarding "$APP" -- --files @@ "$XDG_CONFIG_HOME/wrappy/overrides/$APP" @@
+  assert_eq "$RC" 1 "forwarding one of wrappy's own files"
+  assert_contains "$ERR" "one of wrappy's own files"
   # Without --file-forwarding the markers are the app's own arguments.
   ok wrappy run "$APP" -- --files @@
   assert_contains "$OUT" "file=[@@]"
