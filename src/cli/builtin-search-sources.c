@@ -2,8 +2,9 @@
  * command (builtin-search.c) in wrappy-backend child processes:
  *
  *   search-refresh [--force] SOURCE:ORIGIN…  rewrites those catalogs' indexes
- *   search-snap -- QUERY…                     asks the Snap Store, prints its answer as
- *                                             a serialized catalog on stdout
+ *   search-live SOURCE -- QUERY…              asks a source at query time (the Snap
+ *                                             Store), prints its answer as a
+ *                                             serialized catalog on stdout
  *
  * Each reports a source it cannot reach as one warning line and lets the search go on
  * with the others (issue 5). */
@@ -13,14 +14,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "wrappy-appimage-feed.h"
 #include "wrappy-builtins.h"
 #include "wrappy-catalog.h"
 #include "wrappy-error.h"
-#include "wrappy-flathub.h"
 #include "wrappy-i18n.h"
 #include "wrappy-output.h"
-#include "wrappy-snap-store.h"
+#include "wrappy-source.h"
 
 static gboolean opt_force;
 
@@ -30,46 +29,19 @@ const GOptionEntry wrappy_search_refresh_options[] = {
 };
 
 static gboolean
-refresh_flathub (const char *origin, GError **error)
-{
-  g_autoptr (WrappyStore) store = NULL;
-  g_autoptr (WrappyRemote) remote = NULL;
-
-  if (wrappy_remote_exists (origin))
-    remote = wrappy_remote_load (origin, error);
-  else if (strcmp (origin, "flathub") == 0)
-    remote = wrappy_remote_ensure_flathub (error);
-  else
-    g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_FOUND, _ ("there is no remote '%s'"),
-                 origin);
-  if (remote == NULL || (store = wrappy_store_open (error)) == NULL)
-    return FALSE;
-  /* The appstream data lands in the store's repo, which a gc may be pruning: search does
-   * not wait for an install or gc, it searches the catalog it has. */
-  if (!wrappy_store_try_lock (store, error))
-    return FALSE;
-  wrappy_info (_ ("Updating the catalog of remote '%s'…"), remote->name);
-  return wrappy_flathub_appstream_refresh (store, remote, error);
-}
-
-static gboolean
 refresh_one (const char *spec, GError **error)
 {
   const char *colon = strchr (spec, ':');
   g_autofree char *source = colon ? g_strndup (spec, colon - spec) : g_strdup (spec);
   const char *origin = colon ? colon + 1 : "";
   gint64 age = wrappy_catalog_age (source, origin);
+  const WrappySource *src = wrappy_source_find (source);
 
   /* Another search may have refreshed it since ours looked. */
   if (!opt_force && age >= 0 && age <= WRAPPY_CATALOG_MAX_AGE_SECONDS)
     return TRUE;
-  if (strcmp (source, "flathub") == 0)
-    return refresh_flathub (origin, error);
-  if (strcmp (source, "appimage") == 0)
-    {
-      wrappy_info (_ ("Updating the AppImage catalog…"));
-      return wrappy_appimage_feed_refresh (TRUE, error);
-    }
+  if (src != NULL && src->refresh_catalog != NULL)
+    return src->refresh_catalog (origin, error);
   g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE, _ ("unknown catalog '%s'"), spec);
   return FALSE;
 }
@@ -102,8 +74,9 @@ WRAPPY_BUILTIN (search_refresh)
   return TRUE;
 }
 
-WRAPPY_BUILTIN (search_snap)
+WRAPPY_BUILTIN (search_live)
 {
+  const WrappySource *src;
   g_autoptr (GError) local_error = NULL;
   g_autoptr (GPtrArray) results = NULL;
   g_autofree char *query = NULL;
@@ -113,8 +86,15 @@ WRAPPY_BUILTIN (search_snap)
 
   if (!wrappy_parse_options (cmd, &argc, &argv, error))
     return FALSE;
-  query = g_strjoinv (" ", argv + 1);
-  results = wrappy_snap_store_find (query, &local_error);
+  src = argc >= 2 ? wrappy_source_find (argv[1]) : NULL;
+  if (src == NULL || src->search_live == NULL)
+    {
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
+                   _ ("usage: wrappy-backend search-live SOURCE -- QUERY…"));
+      return FALSE;
+    }
+  query = g_strjoinv (" ", argv + 2);
+  results = src->search_live (query, &local_error);
   if (results == NULL)
     {
       g_strdelimit (local_error->message, "\r\n", ' ');

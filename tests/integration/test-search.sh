@@ -142,7 +142,7 @@ test_search_no_source_reachable() {
 
 test_search_usage_errors() {
   assert_fails_with 2 "" wrappy search
-  assert_fails_with 2 "unknown source" wrappy search --source=nope firefox
+  assert_fails_with 2 "unknown source 'nope'; use flathub, appimage, snap" wrappy search --source=nope firefox
   assert_fails_with 2 "empty" wrappy search " "
 }
 

@@ -141,7 +141,7 @@ resolve_case (const PolicyCase *c)
   cl.unshare = unshare;
   cl.sockets = socket;
   in.app_id = "org.example.App";
-  in.source = "flathub";
+  in.declared_kind = WRAPPY_DECLARED_FLATPAK;
   in.declared = declared;
   in.overrides = overrides;
   in.cmdline = &cl;
@@ -160,7 +160,9 @@ test_old_snap_manifest (void)
   g_autoptr (WrappyPermissions) declared = wrappy_permissions_new ();
   WrappyCommandLine cl = { TRUE, FULL };
   g_auto (GStrv) socket = g_strsplit ("session-bus", ",", -1);
-  WrappyPolicyInput in = { "io.snapcraft.x", "snap", NULL, declared, NULL, NULL, &cl, HOME, HOME };
+  WrappyPolicyInput in = {
+    "io.snapcraft.x", WRAPPY_DECLARED_SNAP_PLUGS, NULL, declared, NULL, NULL, &cl, HOME, HOME
+  };
   g_autoptr (WrappyEffective) e = NULL, cl_bus = NULL;
   g_autofree char *fs = NULL, *sockets = NULL;
 
@@ -214,8 +216,9 @@ test_buses (void)
       g_auto (GStrv) socket = list (bus_cases[i].cl_socket);
       g_auto (GStrv) talk = list (bus_cases[i].cl_talk);
       WrappyCommandLine cl = { TRUE, bus_cases[i].level };
-      WrappyPolicyInput in
-          = { "org.example.App", "flathub", NULL, declared, NULL, overrides, &cl, HOME, HOME };
+      WrappyPolicyInput in = {
+        "org.example.App", WRAPPY_DECLARED_FLATPAK, NULL, declared, NULL, overrides, &cl, HOME, HOME
+      };
       g_autoptr (WrappyEffective) e = NULL;
       g_autofree char *rules = NULL;
 
@@ -267,6 +270,55 @@ test_bus_names (void)
   g_assert_cmpuint (g_strv_length (p->session_bus), ==, 1);
   g_assert_cmpstr (p->session_bus[0], ==, "org.example.A=talk");
   g_assert_cmpstr (p->system_bus[0], ==, "org.example.S=own");
+}
+
+/* SPEC.md's level table: the namespaces and the filter each level gets, whatever the app
+ * declares (a declared network only spares the network namespace where the level lets
+ * declarations count), and what `info` says of them. */
+static void
+test_level_table (void)
+{
+  const struct
+  {
+    WrappyIsolation level;
+    gboolean declares_network;
+    WrappyUnshare unshare;
+    WrappySeccompLevel seccomp;
+    const char *line;
+  } cases[] = {
+    { NONE, FALSE, 0, WRAPPY_SECCOMP_NONE, "namespaces: user mount" },
+    { PARTIAL, TRUE, WRAPPY_UNSHARE_PID, WRAPPY_SECCOMP_NONE, "namespaces: user mount pid" },
+    { FULL, FALSE, WRAPPY_UNSHARE_ALL, WRAPPY_SECCOMP_FLATPAK,
+      "namespaces: user mount pid ipc uts cgroup net" },
+    { FULL, TRUE, WRAPPY_UNSHARE_ALL, WRAPPY_SECCOMP_FLATPAK,
+      "namespaces: user mount pid ipc uts cgroup" },
+    { PARANOID, TRUE, WRAPPY_UNSHARE_ALL, WRAPPY_SECCOMP_STRICT,
+      "namespaces: user mount pid ipc uts cgroup net" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (WrappyPermissions) declared = wrappy_permissions_new ();
+      WrappyCommandLine cl = { TRUE, cases[i].level };
+      WrappyPolicyInput in = {
+        "org.example.App", WRAPPY_DECLARED_FLATPAK, NULL, declared, NULL, NULL, &cl, HOME, HOME
+      };
+      g_autoptr (WrappyEffective) e = NULL;
+      g_autoptr (WrappyLaunchSpec) spec = wrappy_launch_spec_new ();
+      g_auto (GStrv) lines = NULL;
+
+      if (cases[i].declares_network)
+        declared->shared = g_strsplit ("network", ",", -1);
+      e = wrappy_policy_resolve (&in, NULL);
+      g_assert_cmphex (e->unshare, ==, cases[i].unshare);
+      g_assert_cmpint (e->seccomp, ==, cases[i].seccomp);
+      g_assert_cmphex (wrappy_level_rules (cases[i].level)->unshare, ==, cases[i].unshare);
+      wrappy_effective_to_spec (e, spec);
+      g_assert_cmphex (spec->unshare, ==, cases[i].unshare);
+      g_assert_cmpint (spec->seccomp, ==, cases[i].seccomp);
+      lines = wrappy_effective_describe (e);
+      g_assert_true (g_strv_contains ((const char *const *)lines, cases[i].line));
+    }
 }
 
 static void
@@ -340,8 +392,9 @@ test_level_precedence (void)
 {
   g_autoptr (WrappyTestDirs) dirs = wrappy_test_dirs_new ();
   WrappyCommandLine cl = { 0 };
-  WrappyPolicyInput in
-      = { "org.example.App", "flathub", "partial", NULL, NULL, NULL, &cl, HOME, HOME };
+  WrappyPolicyInput in = {
+    "org.example.App", WRAPPY_DECLARED_FLATPAK, "partial", NULL, NULL, NULL, &cl, HOME, HOME
+  };
   g_autoptr (WrappyEffective) a = NULL, b = NULL, c = NULL, d = NULL;
   g_autoptr (GError) error = NULL;
 
@@ -477,8 +530,9 @@ test_host_code (void)
   g_autoptr (WrappyEffective) named = NULL;
   g_autoptr (GError) error = NULL;
   WrappyCommandLine cl = { TRUE, FULL };
-  WrappyPolicyInput in
-      = { "org.example.App", "flathub", NULL, NULL, NULL, overrides, &cl, HOME, HOME };
+  WrappyPolicyInput in = {
+    "org.example.App", WRAPPY_DECLARED_FLATPAK, NULL, NULL, NULL, overrides, &cl, HOME, HOME
+  };
 
   g_assert_true (protects (f, HOME "/.bashrc", WRAPPY_PROTECT_RO));
   g_assert_true (protects (f, HOME "/.ssh", WRAPPY_PROTECT_RO));
@@ -512,6 +566,8 @@ main (int argc, char **argv)
   g_test_add_func ("/policy/table", test_table);
   g_test_add_func ("/policy/buses", test_buses);
   g_test_add_func ("/policy/bus-names", test_bus_names);
+
+  g_test_add_func ("/policy/level-table", test_level_table);
   g_test_add_func ("/policy/levels", test_levels);
   g_test_add_func ("/policy/old-snap-manifest", test_old_snap_manifest);
   g_test_add_func ("/policy/level-precedence", test_level_precedence);
