@@ -208,6 +208,10 @@ wrappy_permissions_append (WrappyPermissions *into, const WrappyPermissions *ove
   append_list (&into->features, over->features);
   append_list (&into->persistent, over->persistent);
   merge_env (&into->env, over->env);
+  /* NAME=POLICY entries: the later file's wins, and "none" is kept to take a declared
+   * name away when the result is merged on top of the declaration. */
+  merge_bus (&into->session_bus, over->session_bus);
+  merge_bus (&into->system_bus, over->system_bus);
 }
 
 WrappyPermissions *

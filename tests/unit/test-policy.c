@@ -463,10 +463,14 @@ test_load_overrides (void)
   g_assert_true (g_file_set_contents (global,
                                       "[Wrappy]\nisolation=partial\n[Context]\n"
                                       "filesystems=xdg-music;home;\nshared=network;\n"
-                                      "[Environment]\nA=1\n",
+                                      "[Environment]\nA=1\n"
+                                      "[Session Bus Policy]\norg.example.Talk=talk\n",
                                       -1, NULL));
-  g_assert_true (g_file_set_contents (
-      app, "[Wrappy]\nisolation= paranoid \n[Context]\nfilesystems=!home;~/x:ro;\n", -1, NULL));
+  g_assert_true (g_file_set_contents (app,
+                                      "[Wrappy]\nisolation= paranoid \n[Context]\n"
+                                      "filesystems=!home;~/x:ro;\n[Session Bus Policy]\n"
+                                      "org.example.Talk=none\norg.example.Own=own\n",
+                                      -1, NULL));
   g_assert_true (wrappy_policy_load_overrides ("org.example.App", &p, &level, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (level, ==, "paranoid");
@@ -482,6 +486,10 @@ test_load_overrides (void)
     merged = g_strjoinv (",", declared->filesystems);
     g_assert_cmpstr (merged, ==, "xdg-pictures,xdg-music,~/x:ro");
   }
+  /* Bus names too: the app's file wins, and its "none" survives to take a name away
+   * (test-bus.sh: an override's NAME=none did not, after the files were appended). */
+  g_assert_cmpstr (g_environ_getenv (p->session_bus, "org.example.Talk"), ==, "none");
+  g_assert_cmpstr (g_environ_getenv (p->session_bus, "org.example.Own"), ==, "own");
   g_assert_cmpstr (p->shared[0], ==, "network");
   g_assert_cmpstr (g_environ_getenv (p->env, "A"), ==, "1");
 }
