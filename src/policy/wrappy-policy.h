@@ -108,4 +108,16 @@ gboolean wrappy_policy_insecure_updates_allowed (const char *app_id);
  * else why not. home is the caller's canonical home. */
 const char *wrappy_policy_check_grant (const char *path, const char *home);
 
+/* Pure: the permissions (Flatpak [Context] names: shared, sockets, devices,
+ * filesystems, features, persistent) that going from current to updated (an app's declared
+ * permissions before and after an update, wrappy_policy_declared) grants and
+ * takes away, as "KEY=VALUE" strings ("shared=network", "filesystems=home"), sorted.
+ * A filesystem grant counts as added when no current grant covers it: one that widens
+ * ("xdg-download:ro" → "xdg-download", "home" → "host", "~/a" → "~/") is added (and the
+ * narrower one is not reported as removed, since the wider one covers it). Either out
+ * may be NULL. */
+void wrappy_policy_permission_diff (const WrappyPermissions *current,
+                                    const WrappyPermissions *updated, char ***added_out,
+                                    char ***removed_out);
+
 G_END_DECLS

@@ -141,6 +141,46 @@ test_update_remote_unreachable() {
   assert_contains "$OUT" "hello from $UPD 1.0"
 }
 
+test_update_dry_run_shows_and_changes_nothing() {
+  install_v1
+  local old
+  old=$(app_commit)
+  swap_to v2
+  # No terminal and permissions added: a real update refuses; --dry-run only shows.
+  ok wrappy update --dry-run "$UPD"
+  assert_contains "$OUT" "$UPD: 1.0 → 2.0"
+  assert_contains "$OUT" "new permission: shared=network"
+  assert_contains "$OUT" "new permission: filesystems=xdg-download"
+  assert_contains "$OUT" "$UPD: not updated (--dry-run)"
+  assert_contains "$OUT" "1 app would be updated, 0 up to date"
+  assert_not_contains "$OUT" "(?)"
+  assert_not_contains "$ERR" "Took snapshot"
+  assert_eq "$old" "$(app_commit)" "app commit after --dry-run"
+  ok wrappy run "$UPD"
+  assert_contains "$OUT" "hello from $UPD 1.0"
+  ok wrappy snapshots "$UPD"
+  assert_not_contains "$OUT" "before update"
+  ok wrappy --json update --dry-run
+  assert_eq would-update "$(json 'j[0]["status"]')"
+  assert_eq False "$(json 'j[0]["updated"]')"
+  assert_eq '["filesystems=xdg-download", "shared=network"]' "$(json 'j[0]["added_permissions"]')"
+  assert_eq '[]' "$(json 'j[0]["removed_permissions"]')"
+  # The update after it finds what the dry run fetched and applies it.
+  ok wrappy update --yes "$UPD"
+  assert_contains "$OUT" "Updated $UPD to 2.0"
+  ok wrappy update --dry-run
+  assert_contains "$OUT" "$UPD is up to date (2.0)"
+  assert_contains "$OUT" "0 apps would be updated, 1 up to date"
+}
+
+test_update_errors_name_the_app_once() {
+  install_v1
+  stop_server
+  assert_fails_with 1 "$UPD: cannot reach remote 'upd'" wrappy update
+  [ "$(grep -o "$UPD" <<<"$ERR" | wc -l)" = 1 ] || fail "the app ID more than once: $ERR"
+  assert_fails_with 1 "cannot reach remote 'upd'" wrappy update --dry-run "$UPD"
+}
+
 test_update_killed_before_manifest_keeps_v1() {
   install_v1
   swap_to v2
