@@ -74,7 +74,7 @@ const WrappyCommand wrappy_commands[] = {
     STORE (wrappy_update_options), STORE (wrappy_builtin_update), WRAPPY_OPERAND_APP },
   { "snapshot", N_ ("ID [NAME]"), N_ ("Keep a copy of an app's data and version"), NULL,
     STORE (wrappy_snapshot_options), STORE (wrappy_builtin_snapshot), WRAPPY_OPERAND_APP },
-  { "snapshots", N_ ("ID"), N_ ("List an app's snapshots"), NULL, NULL,
+  { "snapshots", N_ ("[ID]"), N_ ("List the snapshots of an app, or of every app"), NULL, NULL,
     STORE (wrappy_builtin_snapshots), WRAPPY_OPERAND_APP },
   { "rollback", N_ ("ID SNAPSHOT"),
     N_ ("Put an app's data and version back as a snapshot kept them"), NULL,

@@ -100,8 +100,9 @@ WRAPPY_BUILTIN (info)
           m->summary ? m->summary : "");
   print_field (_ ("ID:"), m->id);
   print_field (_ ("Version:"), m->version ? m->version : "-");
-  source = g_strdup_printf ("%s (%s)", m->source, m->origin ? m->origin : "-");
-  print_field (_ ("Source:"), source);
+  source = wrappy_cli_origin (m, TRUE);
+  print_field (_ ("Source:"), wrappy_cli_source_kind (m));
+  print_field (_ ("Origin:"), source);
   print_field (_ ("Branch:"), m->branch ? m->branch : "-");
   if (g_strcmp0 (m->source, "appimage") == 0)
     {

@@ -1,11 +1,14 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "wrappy-cli-common.h"
 #include "wrappy-error.h"
+#include "wrappy-i18n.h"
 #include "wrappy-id.h"
+#include "wrappy-remote.h"
 
 char *
 wrappy_cli_base_name (WrappyManifest *m)
@@ -19,6 +22,32 @@ wrappy_cli_base_name (WrappyManifest *m)
   if (base->ref != NULL && wrappy_parse_ref (base->ref, NULL, &id, NULL, &branch, NULL))
     return g_strdup_printf ("%s//%s", id, branch);
   return g_strdup (base->name ? base->name : "");
+}
+
+const char *
+wrappy_cli_source_kind (const WrappyManifest *m)
+{
+  if (g_strcmp0 (m->source, "flathub") == 0)
+    return "flatpak";
+  return m->source ? m->source : "-";
+}
+
+char *
+wrappy_cli_origin (const WrappyManifest *m, gboolean with_url)
+{
+  if (m->origin == NULL)
+    return g_strdup ("-");
+  if (g_strcmp0 (m->source, "snap") == 0 && strcmp (m->origin, "snapstore") == 0)
+    return g_strdup (_ ("Snap Store"));
+  if (with_url && g_strcmp0 (m->source, "flathub") == 0 && wrappy_remote_exists (m->origin))
+    {
+      g_autoptr (WrappyRemote) r = wrappy_remote_load (m->origin, NULL);
+      if (r != NULL && r->url != NULL)
+        return g_strdup_printf (_ ("remote '%s' (%s)"), m->origin, r->url);
+    }
+  if (g_strcmp0 (m->source, "flathub") == 0)
+    return g_strdup_printf (_ ("remote '%s'"), m->origin);
+  return g_strdup (m->origin);
 }
 
 static void

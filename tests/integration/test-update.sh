@@ -121,6 +121,20 @@ test_update_app_without_update_and_bundle() {
   ok wrappy update --yes
   assert_contains "$OUT" "org.wrappy.Hello is up to date"
   assert_contains "$OUT" "Updated 1 app, 1 up to date"
+  # Two commits of one runtime ref, each used by one app: told apart by the commit.
+  ok wrappy --json list --runtimes
+  local commits
+  commits=$(json "sorted(set(r['commit'][:12] for r in j if r['id'] == 'org.wrappy.Test.Platform'))")
+  assert_eq 2 "$(json "len([r for r in j if r['id'] == 'org.wrappy.Test.Platform'])")"
+  ok wrappy list --runtimes
+  assert_contains "$OUT" "Branch"
+  assert_contains "$OUT" "Commit"
+  local c
+  for c in $(tr -d "[]\",'" <<<"$commits"); do
+    assert_contains "$OUT" "$c"
+  done
+  [ "$(grep -c "org.wrappy.Test.Platform  *1  *[0-9a-f]\{12\}" <<<"$OUT")" = 2 ] ||
+    fail "two rows with branch and commit expected: $OUT"
   ok wrappy run org.wrappy.Hello
   assert_contains "$OUT" "hello from org.wrappy.Hello"
 }
