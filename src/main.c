@@ -79,6 +79,11 @@ const WrappyCommand wrappy_commands[] = {
   { "rollback", N_ ("ID SNAPSHOT"),
     N_ ("Put an app's data and version back as a snapshot kept them"), NULL,
     STORE (wrappy_rollback_options), STORE (wrappy_builtin_rollback), WRAPPY_OPERAND_APP },
+  { "override", N_ ("[--show|--reset] [ID]"),
+    N_ ("Change an app's permissions (or every app's, without an ID)"),
+    N_ ("Flatpak's override options and file format; stored in $XDG_CONFIG_HOME/wrappy/overrides. "
+        "An override never lifts an isolation level's limits."),
+    STORE (wrappy_override_options), STORE (wrappy_builtin_override), WRAPPY_OPERAND_APP },
   { "doctor", NULL, N_ ("Check what this host supports and what each isolation level can apply"),
     N_ ("It also checks the store; --fix repairs what it finds."), STORE (wrappy_doctor_options),
     STORE (wrappy_builtin_doctor), WRAPPY_OPERAND_NONE },

@@ -68,6 +68,25 @@ print_effective (const WrappyManifest *m, GError **error)
   return TRUE;
 }
 
+/* The user's overrides that apply to the app, as `wrappy override --show` prints them. */
+static gboolean
+print_overrides (const WrappyManifest *m, GError **error)
+{
+  g_auto (GStrv) global = wrappy_policy_override_describe (NULL, error);
+  g_auto (GStrv) own = NULL;
+
+  if (global == NULL || (own = wrappy_policy_override_describe (m->id, error)) == NULL)
+    return FALSE;
+  if (global[0] == NULL && own[0] == NULL)
+    return TRUE;
+  printf (_ ("Overrides (wrappy override):\n"));
+  for (char **l = global; *l; l++)
+    printf ("  %s %s\n", _ ("global:"), *l);
+  for (char **l = own; *l; l++)
+    printf ("  %s\n", *l);
+  return TRUE;
+}
+
 WRAPPY_BUILTIN (info)
 {
   g_autoptr (WrappyManifest) m = NULL;
@@ -121,7 +140,7 @@ WRAPPY_BUILTIN (info)
   print_strv (_ ("Sockets:"), m->sockets);
   print_strv (_ ("Devices:"), m->devices);
   print_strv (_ ("Files:"), m->filesystems);
-  if (!print_effective (m, error))
+  if (!print_overrides (m, error) || !print_effective (m, error))
     return FALSE;
   printf (_ ("Layers:\n"));
   for (guint i = 0; i < m->layers->len; i++)

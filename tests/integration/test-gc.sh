@@ -89,7 +89,7 @@ test_gc_keeps_layers_of_a_running_app() {
   assert_contains "$(json "sorted(l['ref'] for l in j['in_use'])")" "app/org.wrappy.Hello/x86_64/stable"
   assert_contains "$(json "sorted(l['ref'] for l in j['in_use'])")" "runtime/org.wrappy.Test.Platform/x86_64/1"
   ok wrappy gc
-  assert_contains "$ERR" "a running app uses it"
+  assert_contains "$OUT" "a running app uses it"
   kill -0 "$SLEEPER_PID" || fail "the app died"
   # A lock dies with its process: nothing stale holds the layers after kill -9.
   kill -9 "$SLEEPER_PID"

@@ -140,7 +140,7 @@ test_snapshot_errors() {
   ok wrappy snapshot "$APP" dup
   assert_fails_with 1 "already has a snapshot named dup" wrappy snapshot "$APP" dup
   assert_fails_with 2 "" wrappy snapshot
-  assert_fails_with 2 "" wrappy snapshots
+  assert_fails_with 2 "usage: wrappy snapshots \[ID\]" wrappy snapshots a b
   assert_fails_with 2 "" wrappy rollback "$APP"
   # Off a terminal, no rollback without --yes.
   assert_fails_with 1 "--yes" wrappy rollback "$APP" dup
