@@ -79,6 +79,10 @@ const WrappyCommand wrappy_commands[] = {
   { "rollback", N_ ("ID SNAPSHOT"),
     N_ ("Put an app's data and version back as a snapshot kept them"), NULL,
     STORE (wrappy_rollback_options), STORE (wrappy_builtin_rollback), WRAPPY_OPERAND_APP },
+  { "ps", NULL, N_ ("List the running apps"), NULL, NULL, STORE (wrappy_builtin_ps),
+    WRAPPY_OPERAND_NONE },
+  { "kill", N_ ("ID|INSTANCE"), N_ ("Stop a running app (every instance of an ID)"), NULL, NULL,
+    STORE (wrappy_builtin_kill), WRAPPY_OPERAND_APP },
   { "override", N_ ("[--show|--reset] [ID]"),
     N_ ("Change an app's permissions (or every app's, without an ID)"),
     N_ ("Flatpak's override options and file format; stored in $XDG_CONFIG_HOME/wrappy/overrides. "

@@ -14,6 +14,7 @@
 #include "wrappy-error.h"
 #include "wrappy-i18n.h"
 #include "wrappy-id.h"
+#include "wrappy-instance.h"
 #include "wrappy-launch-spec.h"
 #include "wrappy-launch.h"
 #include "wrappy-layer-lock.h"
@@ -373,6 +374,23 @@ parse_limits (WrappyLimits *l, GError **error)
 }
 
 /* run and enter: enter is run with a shell for command and no app arguments. */
+typedef struct
+{
+  WrappyInstanceRecord *record;
+  const char *app;
+  const char *level;
+} Started;
+
+static void
+record_started (pid_t pid, gpointer data)
+{
+  Started *s = data;
+  g_autoptr (GError) error = NULL;
+
+  if (!wrappy_instance_record_started (s->record, s->app, s->level, pid, &error))
+    wrappy_debug ("no instance record: %s", error->message);
+}
+
 static gboolean
 run_or_enter (const WrappyCommand *cmd, gboolean enter, int argc, char **argv, int *exit_code,
               GError **error)
@@ -381,6 +399,9 @@ run_or_enter (const WrappyCommand *cmd, gboolean enter, int argc, char **argv, i
   g_autoptr (WrappyLaunchSpec) spec = NULL;
   g_autoptr (WrappyPlan) plan = NULL;
   g_autoptr (WrappyLayerLocks) locks = NULL;
+  g_autoptr (WrappyInstanceRecord) record = NULL;
+  g_autoptr (GError) record_error = NULL;
+  Started started = { 0 };
   WrappyHostFacts facts;
   WrappyIsolation level;
   WrappyHomeMode home;
@@ -449,7 +470,13 @@ run_or_enter (const WrappyCommand *cmd, gboolean enter, int argc, char **argv, i
   /* What is limited and how (or that it could not be), never silently. */
   if ((limits_line = wrappy_limits_plan_describe (&plan->limits)) != NULL)
     wrappy_info ("%s", limits_line);
-  return wrappy_launch (plan, exit_code, error);
+  /* For `wrappy ps` and `wrappy kill`; an app still runs when it cannot be recorded. */
+  started.app = opt_host ? argv[1] : manifest->id;
+  started.level = wrappy_isolation_to_string (spec->isolation);
+  if ((started.record = record = wrappy_instance_record_new (&record_error)) == NULL)
+    wrappy_debug ("no instance record: %s", record_error->message);
+  return wrappy_launch_full (plan, started.record ? record_started : NULL, &started, exit_code,
+                             error);
 }
 
 WRAPPY_BUILTIN (run)

@@ -80,6 +80,8 @@ WRAPPY_BUILTIN (doctor);
 WRAPPY_BUILTIN (gc);
 WRAPPY_BUILTIN (repair);
 WRAPPY_BUILTIN (override);
+WRAPPY_BUILTIN (ps);
+WRAPPY_BUILTIN (kill);
 WRAPPY_BUILTIN (help);
 WRAPPY_BUILTIN (complete);
 WRAPPY_BUILTIN (dump_commands);

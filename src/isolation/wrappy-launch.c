@@ -1174,6 +1174,13 @@ wait_forwarding (pid_t pid, const sigset_t *set, int status_fd, gboolean *reaped
 gboolean
 wrappy_launch (const WrappyPlan *plan, int *exit_status, GError **error)
 {
+  return wrappy_launch_full (plan, NULL, NULL, exit_status, error);
+}
+
+gboolean
+wrappy_launch_full (const WrappyPlan *plan, WrappyLaunchStartedFunc started, gpointer data,
+                    int *exit_status, GError **error)
+{
   LaunchCtx c = { 0 };
   ChildReport report;
   gboolean reaped;
@@ -1241,6 +1248,8 @@ wrappy_launch (const WrappyPlan *plan, int *exit_status, GError **error)
 
   close (c.status_w);
   c.status_w = -1;
+  if (started != NULL)
+    started (pid, data);
   status = wait_forwarding (pid, &c.forwarded, c.status_r, &reaped);
   /* A cgroup can only be removed once pid 1 has left it. */
   if (!reaped && c.limits.cgroup_fd >= 0)
