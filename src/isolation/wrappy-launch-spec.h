@@ -51,6 +51,8 @@ typedef struct
 {
   char *path; /* absolute host path */
   WrappyProtectKind kind;
+  gboolean guard_missing; /* when it does not exist, the app must not make it either: the
+                           * dir that would hold it is split (wrappy-plan-protect.c) */
 } WrappyProtect;
 
 /* --memory, --pids, --cpus (see wrappy-limits.h). */

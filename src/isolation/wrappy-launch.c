@@ -1228,6 +1228,7 @@ wrappy_launch_full (const WrappyPlan *plan, WrappyLaunchStartedFunc started, gpo
   if (read_report (c.err_r, &report))
     {
       TEMP_FAILURE_RETRY (waitpid (pid, &status, 0));
+      wrappy_plan_remove_stubs (plan->stubs);
       sigprocmask (SIG_SETMASK, &c.orig_mask, NULL);
       launch_ctx_clear (&c);
       if (g_str_has_prefix (report.what, "overlay("))
@@ -1254,6 +1255,7 @@ wrappy_launch_full (const WrappyPlan *plan, WrappyLaunchStartedFunc started, gpo
   /* A cgroup can only be removed once pid 1 has left it. */
   if (!reaped && c.limits.cgroup_fd >= 0)
     TEMP_FAILURE_RETRY (waitpid (pid, NULL, 0));
+  wrappy_plan_remove_stubs (plan->stubs);
   sigprocmask (SIG_SETMASK, &c.orig_mask, NULL);
   launch_ctx_clear (&c);
   *exit_status = status_to_exit_code (status);

@@ -27,10 +27,12 @@ GBytes *wrappy_plan_filter_xauthority (GBytes *xauth, const char *display_number
 void wrappy_host_facts_collect_sockets (WrappyHostFacts *f, const WrappyLaunchSpec *spec);
 void wrappy_host_facts_clear_sockets (WrappyHostFacts *f);
 
-/* wrappy-plan-protect.c: drops or makes read-only the binds inside spec->protect, and
- * appends to masks what hides or protects each one where binds (or the home, when
- * home_shown) show it. */
-void wrappy_plan_add_protection (GPtrArray *binds, GPtrArray *masks, const WrappyLaunchSpec *spec,
-                                 const WrappyHostFacts *f, gboolean home_shown, GPtrArray *notes);
+/* wrappy-plan-protect.c: drops or makes read-only the binds inside spec->protect,
+ * appends to masks what hides or protects each one where binds (or the home, in host or
+ * overlay mode) show it, and to binds what pins their parents and splits the dir of a
+ * missing one; stubs gets the mount points that makes in the app's home. */
+void wrappy_plan_add_protection (GPtrArray *binds, GPtrArray *masks, GPtrArray *stubs,
+                                 const WrappyLaunchSpec *spec, const WrappyHostFacts *f,
+                                 WrappyHomeMode home_mode, GPtrArray *notes);
 
 G_END_DECLS

@@ -206,6 +206,7 @@ wrappy_plan_free (WrappyPlan *plan)
   g_free (plan->cwd);
   g_free (plan->hostname);
   g_free (plan->state_dir);
+  g_strfreev (plan->stubs);
   wrappy_limits_plan_clear (&plan->limits);
   g_free (plan);
 }
@@ -511,7 +512,7 @@ add_dev (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFacts *
 }
 
 static void
-add_proc_sys (WrappyPlan *plan, const WrappyLaunchSpec *spec)
+add_proc_sys (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFacts *f)
 {
   static const char *const proc_ro[]
       = { "/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus" };
@@ -538,9 +539,14 @@ add_proc_sys (WrappyPlan *plan, const WrappyLaunchSpec *spec)
   /* This sysfs is the host's: with a network of its own, the host's interfaces are not
    * the app's business (they were listed under /sys/class/net). */
   if (plan->clone_flags & CLONE_NEWNET)
-    for (guint i = 0; i < G_N_ELEMENTS (sys_net); i++)
-      add_op (plan, WRAPPY_OP_TMPFS, WRAPPY_OP_FLAG_RO | WRAPPY_OP_FLAG_OPTIONAL, NULL, sys_net[i],
-              0755);
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (sys_net); i++)
+        add_op (plan, WRAPPY_OP_TMPFS, WRAPPY_OP_FLAG_RO | WRAPPY_OP_FLAG_OPTIONAL, NULL,
+                sys_net[i], 0755);
+      /* …and under the devices themselves (/sys/devices/pci…/net/eth0). */
+      for (char **d = f->host_net_dirs; d && *d; d++)
+        add_op (plan, WRAPPY_OP_TMPFS, WRAPPY_OP_FLAG_RO | WRAPPY_OP_FLAG_OPTIONAL, NULL, *d, 0755);
+    }
 }
 
 /* --isolation=none: the layout over a view of the host's own root. */
@@ -1127,6 +1133,7 @@ add_fs_ops (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFact
 
   g_autoptr (GPtrArray) binds = g_ptr_array_new_with_free_func ((GDestroyNotify)op_free);
   g_autoptr (GPtrArray) masks = g_ptr_array_new_with_free_func ((GDestroyNotify)op_free);
+  g_autoptr (GPtrArray) stubs = NULL;
 
   if (!add_layers (plan, spec, f, notes, error))
     return FALSE;
@@ -1144,7 +1151,7 @@ add_fs_ops (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFact
   else
     {
       add_dev (plan, spec, f);
-      add_proc_sys (plan, spec);
+      add_proc_sys (plan, spec, f);
       add_op (plan, WRAPPY_OP_TMPFS, 0, NULL, "/tmp", 01777);
       add_op (plan, WRAPPY_OP_DIR, 0, NULL, "/var", 0755);
       add_op (plan, WRAPPY_OP_SYMLINK, 0, "../tmp", "/var/tmp", 0);
@@ -1156,10 +1163,13 @@ add_fs_ops (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFact
   add_grants (binds, spec, f, notes);
   if (!add_binds (binds, spec, f, notes, error))
     return FALSE;
-  wrappy_plan_add_protection (binds, masks, spec, f,
-                              effective_home (spec) == WRAPPY_HOME_HOST
-                                  || effective_home (spec) == WRAPPY_HOME_OVERLAY,
-                              notes);
+  stubs = g_ptr_array_new_with_free_func (g_free);
+  wrappy_plan_add_protection (binds, masks, stubs, spec, f, effective_home (spec), notes);
+  if (stubs->len > 0)
+    {
+      g_ptr_array_add (stubs, NULL);
+      plan->stubs = (char **)g_ptr_array_steal (stubs, NULL);
+    }
   /* Parents first, so that a grant inside another one stays visible. */
   g_ptr_array_sort (binds, compare_ops_by_depth);
   g_ptr_array_sort (masks, compare_ops_by_depth);
@@ -1321,6 +1331,32 @@ list_dir (const char *path)
   return g_strv_builder_end (b);
 }
 
+/* /sys/class/net/NAME links to ../../devices/…/net/NAME: the …/net dirs but the virtual
+ * ones (under /sys/devices/virtual/net, masked whole). */
+static char **
+host_net_dirs (void)
+{
+  g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+  g_auto (GStrv) names = list_dir ("/sys/class/net");
+
+  for (char **n = names; n && *n; n++)
+    {
+      g_autofree char *link = g_build_filename ("/sys/class/net", *n, NULL);
+      g_autofree char *target = g_file_read_link (link, NULL);
+      g_autofree char *abs = NULL, *dir = NULL;
+
+      if (target == NULL)
+        continue;
+      abs = g_canonicalize_filename (target, "/sys/class/net");
+      dir = g_path_get_dirname (abs);
+      if (g_str_has_prefix (dir, "/sys/devices/")
+          && !g_str_has_prefix (dir, "/sys/devices/virtual/") && g_str_has_suffix (dir, "/net")
+          && wrappy_plan_valid_sandbox_path (dir))
+        g_strv_builder_add (b, dir);
+    }
+  return g_strv_builder_end (b);
+}
+
 /* The targets of the symlinks among /etc's names. */
 static GHashTable *
 dir_links (const char *dir, char **names)
@@ -1365,6 +1401,8 @@ wrappy_host_facts_collect (WrappyHostFacts *f, const WrappyLaunchSpec *spec)
   f->has_localtime = access ("/etc/localtime", F_OK) == 0;
   f->has_machine_id = access ("/etc/machine-id", F_OK) == 0;
   f->has_dri = access ("/dev/dri", F_OK) == 0;
+  if (spec->isolation != WRAPPY_ISOLATION_NONE)
+    f->host_net_dirs = host_net_dirs ();
   /* Reading user-dirs.dirs is only worth it when a grant names one of them. */
   for (char **g = spec->filesystems; g && *g; g++)
     if (names_user_dir (*g))
@@ -1399,6 +1437,7 @@ wrappy_host_facts_clear (WrappyHostFacts *f)
   for (int i = 0; i < G_USER_N_DIRECTORIES; i++)
     g_clear_pointer (&f->user_dirs[i], g_free);
   g_clear_pointer (&f->home_entries, g_strfreev);
+  g_clear_pointer (&f->host_net_dirs, g_strfreev);
   wrappy_host_facts_clear_sockets (f);
   wrappy_limits_facts_clear (&f->limits);
 }

@@ -61,6 +61,8 @@ typedef struct
   char *hostname;          /* a neutral name in the app's own UTS namespace, else NULL */
   char **notes;            /* grants the plan could not apply, said under --verbose */
   char *state_dir;         /* the app's state: dirs under it are opened without following links */
+  char **stubs;            /* mount points made in the app's home, removed after the sandbox
+                            * (wrappy_plan_remove_stubs) */
   WrappyLimitsPlan limits; /* resource limits and how they are applied */
   /* The syscall filter the app runs under. */
   WrappySeccompLevel seccomp;
@@ -88,6 +90,8 @@ typedef struct
   gboolean has_localtime;      /* /etc/localtime */
   gboolean has_machine_id;     /* /etc/machine-id */
   gboolean has_dri;            /* /dev/dri */
+  char **host_net_dirs;        /* above none: the dirs of the host's network devices under
+                                * /sys/devices (…/net), virtual ones aside */
   /* Desktop sockets, looked up only when the spec grants some (wrappy-plan-sockets.c). */
   char *x11_socket;         /* /tmp/.X11-unix/XN for the caller's DISPLAY */
   char *x11_display_number; /* N */
@@ -114,5 +118,8 @@ const WrappyOp *wrappy_plan_find_op (const WrappyPlan *plan, const char *dest);
 /* One line per namespace set, id map, op, argument and variable: for --verbose. */
 char **wrappy_plan_describe (const WrappyPlan *plan);
 const char *wrappy_op_kind_to_string (WrappyOpKind kind);
+
+/* Removes the stubs a plan made in the app's home, each only while still empty. */
+void wrappy_plan_remove_stubs (char **stubs);
 
 G_END_DECLS

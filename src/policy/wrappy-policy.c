@@ -333,6 +333,27 @@ static const char *const host_code_files[] = {
   ".gnupg",
 };
 
+/* A read-write grant of the home, or of a dir in it that holds one of those files. */
+static gboolean
+has_writable_home_grant (char **filesystems)
+{
+  static const char *const holders[] = { "home",     "host",           "~",          "~/.config",
+                                         "~/.local", "~/.local/share", "xdg-config", "xdg-data" };
+
+  for (char **g = filesystems; g && *g; g++)
+    {
+      g_autofree char *path = g_strdup (*g);
+      char *colon = strrchr (path, ':');
+
+      if (colon == NULL || strcmp (colon, ":ro") == 0)
+        continue;
+      *colon = '\0';
+      if (g_strv_contains (holders, path))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* Each of them read-only, unless the user grants it by name (command line or override). */
 static void
 add_host_code_protection (GPtrArray *protect, const char *home, char **user_grants,
@@ -348,7 +369,11 @@ add_host_code_protection (GPtrArray *protect, const char *home, char **user_gran
       for (guint j = 0; !named && j < binds->len; j++)
         named = strcmp (((WrappyBind *)binds->pdata[j])->src, abs) == 0;
       if (!named)
-        g_ptr_array_add (protect, wrappy_protect_new (abs, WRAPPY_PROTECT_RO));
+        {
+          WrappyProtect *p = wrappy_protect_new (abs, WRAPPY_PROTECT_RO);
+          p->guard_missing = TRUE;
+          g_ptr_array_add (protect, p);
+        }
     }
 }
 
@@ -468,8 +493,14 @@ wrappy_policy_resolve (const WrappyPolicyInput *in, GError **error)
   if (rules->protect_wrappy)
     add_wrappy_protection (e->protect);
   if (rules->protect_host_code)
-    add_host_code_protection (e->protect, in->home_dir,
-                              in->overrides ? in->overrides->filesystems : NULL, e->binds);
+    {
+      add_host_code_protection (e->protect, in->home_dir,
+                                in->overrides ? in->overrides->filesystems : NULL, e->binds);
+      if (has_writable_home_grant (e->filesystems))
+        g_ptr_array_add (notes, g_strdup (_ ("new files the app makes at the top of the home, "
+                                             "~/.config, ~/.local or ~/.local/share stay in "
+                                             "its own home at this level")));
+    }
   note_unapplied (asked, notes);
 
   g_ptr_array_add (notes, NULL);
@@ -591,7 +622,9 @@ wrappy_effective_to_spec (const WrappyEffective *e, WrappyLaunchSpec *spec)
   for (guint i = 0; e->protect != NULL && i < e->protect->len; i++)
     {
       const WrappyProtect *p = e->protect->pdata[i];
-      g_ptr_array_add (spec->protect, wrappy_protect_new (p->path, p->kind));
+      WrappyProtect *copy = wrappy_protect_new (p->path, p->kind);
+      copy->guard_missing = p->guard_missing;
+      g_ptr_array_add (spec->protect, copy);
     }
   g_free (spec->cwd);
   spec->cwd = g_strdup (e->cwd);

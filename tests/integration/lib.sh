@@ -378,11 +378,22 @@ ensure_test_user() {
 }
 
 # ensure_system_bus: flatpak (malcontent checks) wants a system D-Bus; start one.
+# A socket whose daemon is gone (killed, or stopped by a package's postinst) refuses
+# connections: then it is started anew.
 ensure_system_bus() {
-  [ -S /run/dbus/system_bus_socket ] && return 0
+  system_bus_answers && return 0
   [ "$(id -u)" = 0 ] || return 1
   mkdir -p /run/dbus
-  dbus-daemon --system --fork >/dev/null 2>&1 || return 1
+  [ -f /run/dbus/pid ] && ! kill -0 "$(cat /run/dbus/pid)" 2>/dev/null &&
+    rm -f /run/dbus/pid /run/dbus/system_bus_socket
+  dbus-daemon --system --fork >/dev/null 2>&1
+  system_bus_answers
+}
+
+system_bus_answers() {
+  [ -S /run/dbus/system_bus_socket ] &&
+    timeout 5 dbus-send --system --print-reply --dest=org.freedesktop.DBus / \
+      org.freedesktop.DBus.GetId >/dev/null 2>&1
 }
 
 # as_test_user CMD…: runs CMD as the unprivileged user with a clean environment.

@@ -92,6 +92,17 @@ host_disk() {
 
 # probe_results KEY [RUN OPTIONS…]: the probe's output for one configuration, in
 # $SHARED/results-KEY; made by the first test that needs it.
+# The dir of a host network device under /sys/devices (…/net, holding eth0), where the
+# device is a real one; the virtual ones' dir otherwise.
+host_net_dev_dir() {
+  local l d
+  for l in /sys/class/net/*; do
+    d=$(dirname "$(readlink -f "$l")")
+    [[ $d == /sys/devices/virtual/* ]] || { echo "$d"; return; }
+  done
+  echo /sys/devices/virtual/net
+}
+
 probe_results() {
   local key=$1 f=$SHARED/results-$1 sleeper rc=0
   shift
@@ -108,7 +119,7 @@ probe_results() {
     "proc-root=$sleeper:$T_DIR/host-secret" "signal=$sleeper" dev@kmsg=/dev/kmsg
     dev@mem=/dev/mem "dev@disk=$(host_disk)" "tcp=$TCP_PORT" "abstract=$ABSTRACT_NAME"
     env@aws=AWS_SECRET_ACCESS_KEY env@ssh=SSH_AUTH_SOCK env@lang=LANG
-    read@cmdline=/proc/cmdline list@net=/sys/class/net)
+    read@cmdline=/proc/cmdline list@net=/sys/class/net "list@netdev=$(host_net_dev_dir)")
   (
     exec 7<"$HOME"
     export LD_PRELOAD=$LD_MARK LD_LIBRARY_PATH=/nonexistent-wrappy-escape-libs
@@ -196,6 +207,7 @@ expect "$ALL" env@lang allowed locale_passed
 expect "none partial" read@cmdline allowed host_proc_cmdline_readable
 expect "full paranoid" read@cmdline blocked host_proc_cmdline_masked
 expect "full paranoid" list@net "allowed []" host_network_devices_not_listed
+expect "full paranoid" list@netdev "allowed []" host_network_devices_not_listed_under_devices
 expect "full paranoid" uname "allowed nodename=[wrappy]" neutral_hostname
 for _l in none partial; do
   eval "test_${_l}_host_hostname_seen() { check $_l uname \"allowed nodename=[\$(hostname)]\"; }"

@@ -90,6 +90,7 @@ home_grant_applied() {
   [ "$level" = paranoid ] && want=blocked
   setup org.wrappy.ProbeHome
   echo "home secret" >"$HOME/home-secret"
+  mkdir -p "$HOME/Documents"
   probe org.wrappy.ProbeHome "$level" "read@home=$HOME/home-secret" \
     "write@docs=$HOME/Documents/note"
   expect_line read@home allowed
@@ -138,6 +139,79 @@ host_code_read_only() {
   fi
 }
 
+# A protected path's parent moved away so that the path can be made anew (issue 16: a
+# rename of ~/.config, then a new ~/.config/wrappy/overrides/global, turned the sandbox
+# off for every app): each parent is a mount point inside, which the kernel does not move.
+parent_cannot_move() {
+  local level=$1 global=$XDG_CONFIG_HOME/wrappy/overrides/global
+  setup org.wrappy.ProbeHome org.wrappy.Probe
+  mkdir -p "$HOME/.config/autostart"
+  echo "home secret" >"$HOME/home-secret"
+  probe org.wrappy.ProbeHome "$level" "rename@config=$HOME/.config>$HOME/moved-config" \
+    "rename@local=$HOME/.local>$HOME/moved-local" "rename@share=$XDG_DATA_HOME>$HOME/moved-share" \
+    "write@overrides=$global" "write@launcher=$XDG_DATA_HOME/applications/evil.desktop" \
+    "write@autostart=$HOME/.config/autostart/evil.desktop"
+  expect_line rename@config blocked
+  expect_line rename@local blocked
+  expect_line rename@share blocked
+  expect_line write@overrides blocked
+  expect_line write@launcher blocked
+  assert_no_file "$global"
+  assert_no_file "$HOME/moved-config"
+  assert_no_file "$HOME/moved-local"
+  assert_no_file "$XDG_DATA_HOME/applications/evil.desktop"
+  [ "$level" = partial ] || assert_no_file "$HOME/.config/autostart/evil.desktop"
+  ok wrappy run org.wrappy.Probe -- "read@home=$HOME/home-secret"
+  expect_line read@home blocked
+}
+
+# Item 3 for the files that do not exist yet: no mount keeps an app from making
+# ~/.bash_profile, so at full and paranoid the dirs that hold these files are split (the
+# app's own home there, each existing entry bound on top): what the app makes there lands
+# in its own home, never where the host reads it; what exists is the host's.
+missing_host_code_stays_in_app_home() {
+  local level=$1 own=$XDG_STATE_HOME/wrappy/org.wrappy.ProbeHome/home f
+  local made=".bash_profile .xprofile .config/autostart/evil.desktop .config/systemd/user/evil.service .local/bin/ls"
+  setup org.wrappy.ProbeHome
+  echo "# profile" >"$HOME/.profile"
+  mkdir -p "$HOME/.config" "$HOME/Documents"
+  if [ "$level" = paranoid ]; then
+    mkdir -p "$XDG_CONFIG_HOME/wrappy/overrides"
+    printf '[Context]\nfilesystems=home:rw;\n' >"$XDG_CONFIG_HOME/wrappy/overrides/org.wrappy.ProbeHome"
+  fi
+  local attacks=()
+  for f in $made; do attacks+=("write@$f=$HOME/$f"); done
+  probe org.wrappy.ProbeHome "$level" "${attacks[@]}" "write@new=$HOME/new-at-top" \
+    "write@doc=$HOME/Documents/kept" "write@profile=$HOME/.profile"
+  for f in $made; do
+    expect_line "write@$f" allowed
+    assert_no_file "$HOME/$f"
+    assert_file "$own/$f"
+  done
+  expect_line write@profile blocked
+  assert_eq "# profile" "$(cat "$HOME/.profile")" "~/.profile"
+  assert_file "$HOME/Documents/kept"
+  assert_no_file "$HOME/new-at-top"
+  assert_file "$own/new-at-top"
+  # The mount points made in the app's home are gone with the sandbox.
+  assert_no_file "$own/Documents"
+  assert_no_file "$own/.profile"
+  # The app finds its own new file again.
+  probe org.wrappy.ProbeHome "$level" "read@new=$HOME/new-at-top"
+  expect_line read@new allowed
+  ok wrappy info org.wrappy.ProbeHome
+  [ "$level" = paranoid ] || assert_contains "$OUT" "stay in its own home" "info"
+}
+
+# At partial the files that make the host run code are not protected (SPEC.md): a new
+# one lands on the host.
+test_partial_missing_host_code_not_protected() {
+  setup org.wrappy.ProbeHome
+  probe org.wrappy.ProbeHome partial "write@bash_profile=$HOME/.bash_profile"
+  expect_line write@bash_profile allowed
+  assert_file "$HOME/.bash_profile"
+}
+
 test_full_host_code_named_by_the_user_writable() {
   setup org.wrappy.ProbeHome
   echo "# the user's own" >"$HOME/.bashrc"
@@ -163,7 +237,10 @@ for _l in $LEVELS; do
   eval "test_${_l}_home_grant_cannot_write_launchers() { launchers_read_only $_l; }"
   eval "test_${_l}_home_grant_applied_elsewhere() { home_grant_applied $_l; }"
   eval "test_${_l}_parent_of_home_grant_refused() { parent_of_home_refused $_l; }"
+  eval "test_${_l}_home_grant_cannot_move_a_protected_parent() { parent_cannot_move $_l; }"
 done
+test_full_missing_host_code_stays_in_app_home() { missing_host_code_stays_in_app_home full; }
+test_paranoid_missing_host_code_stays_in_app_home() { missing_host_code_stays_in_app_home paranoid; }
 test_full_parent_of_home_grant_refused_with_tmpfs_home() { parent_of_home_refused full --home=tmpfs; }
 
 run_tests "$@"

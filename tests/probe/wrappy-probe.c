@@ -165,6 +165,21 @@ attack_write (const char *path)
   close (fd);
 }
 
+/* ARG is "FROM>TO": moves a tree out of the way (a protected path's parent, say), so
+ * that a later write makes the path anew. */
+static void
+attack_rename (const char *arg)
+{
+  char from[4096];
+  const char *to = strchr (arg, '>');
+
+  if (!harmless_here () || to == NULL || (size_t)(to - arg) >= sizeof from)
+    return;
+  memcpy (from, arg, (size_t)(to - arg));
+  from[to - arg] = '\0';
+  report (rename (from, to + 1));
+}
+
 /* ARG is a dir: "allowed NAME,NAME…" (no . and ..) or blocked. */
 static void
 attack_list (const char *path)
@@ -756,6 +771,7 @@ static const Attack attacks[] = {
   { "abstract", attack_abstract, 1 },
   { "sleep", attack_sleep, 0 },
   { "write", attack_write, 1 },
+  { "rename", attack_rename, 1 },
   { "list", attack_list, 1 },
   { "env", attack_env, 1 },
   { "uname", attack_uname, 0 },

@@ -46,6 +46,7 @@ fake_facts (WrappyHostFacts *f)
   f->has_localtime = TRUE;
   f->has_machine_id = TRUE;
   f->has_dri = TRUE;
+  f->host_net_dirs = g_strsplit ("/sys/devices/pci0000:00/0000:00:03.0/virtio2/net", ",", -1);
 }
 
 #define plan_for(spec) wrappy_test_plan (spec, fake_facts, NULL)
@@ -834,6 +835,103 @@ test_protect (void)
   wrappy_rm_rf_at (AT_FDCWD, root, NULL);
 }
 
+/* Issue 16, item 3: under a read-write home grant, the parents of protected paths are
+ * mount points (pinned: the kernel does not rename them), and the dirs that hold the
+ * files that make the host run code are split: the app's own home there, each host entry
+ * bound on top (a symlink made as a symlink), new mount points listed as stubs. */
+static void
+test_protect_split (void)
+{
+  g_autofree char *root = g_dir_make_tmp ("wrappy-split-XXXXXX", NULL);
+  g_autofree char *state = g_build_filename (root, ".local/state/wrappy/org.example.Hello", NULL);
+  g_autofree char *own_home = g_build_filename (state, "home", NULL);
+  g_autofree char *config = g_build_filename (root, ".config", NULL);
+  g_autofree char *wrappy_config = g_build_filename (config, "wrappy", NULL);
+  g_autofree char *docs = g_build_filename (root, "Documents", NULL);
+  g_autofree char *profile = g_build_filename (root, ".profile", NULL);
+  g_autofree char *bash_profile = g_build_filename (root, ".bash_profile", NULL);
+  g_autofree char *autostart = g_build_filename (config, "autostart", NULL);
+  g_autofree char *link = g_build_filename (root, "link", NULL);
+  g_autofree char *docs_stub = g_build_filename (own_home, "Documents", NULL);
+  g_autofree char *config_base = g_build_filename (own_home, ".config", NULL);
+  const char *fs[] = { "home", NULL };
+  g_autoptr (WrappyLaunchSpec) spec = fake_spec ();
+  g_autoptr (WrappyPlan) plan = NULL;
+  g_autoptr (GError) error = NULL;
+  const WrappyOp *op;
+  WrappyHostFacts f;
+  WrappyProtect *p;
+
+  g_assert_cmpint (g_mkdir_with_parents (wrappy_config, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (docs, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (own_home, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (profile, "# profile\n", -1, NULL));
+  g_assert_cmpint (symlink ("Documents", link), ==, 0);
+  g_ptr_array_add (spec->protect, wrappy_protect_new (wrappy_config, WRAPPY_PROTECT_HIDE));
+  for (const char *const *path = (const char *const[]){ profile, bash_profile, autostart, NULL };
+       *path; path++)
+    {
+      p = wrappy_protect_new (*path, WRAPPY_PROTECT_RO);
+      p->guard_missing = TRUE;
+      g_ptr_array_add (spec->protect, p);
+    }
+  g_free (spec->state_dir);
+  spec->state_dir = g_strdup (state);
+  spec->isolation = WRAPPY_ISOLATION_FULL;
+  spec->filesystems = g_strdupv ((char **)fs);
+  fake_facts (&f);
+  g_free (f.home);
+  f.home = g_strdup (root);
+  plan = wrappy_plan_new (spec, &f, &error);
+  wrappy_host_facts_clear (&f);
+  g_assert_no_error (error);
+
+  /* The home: the app's own over the grant's. */
+  wrappy_test_assert_op (plan, root, WRAPPY_OP_BIND, own_home);
+  /* Its entries are the host's, after it. */
+  wrappy_test_assert_op (plan, docs, WRAPPY_OP_BIND, docs);
+  g_assert_cmpint (op_index (plan, docs), >, op_index (plan, root));
+  wrappy_test_assert_op (plan, link, WRAPPY_OP_SYMLINK, "Documents");
+  /* ~/.config is split too (autostart is missing): the app's own .config over the host's. */
+  wrappy_test_assert_op (plan, config, WRAPPY_OP_BIND, config_base);
+  g_assert_cmpint (op_index (plan, config), >, op_index (plan, root));
+  /* The existing start-up file is read-only; the missing ones are left to the app's home
+   * (their masks are optional: nothing to mount, nothing made). */
+  op = wrappy_plan_find_op (plan, profile);
+  g_assert_true (op->flags & WRAPPY_OP_FLAG_RO);
+  g_assert_true (wrappy_plan_find_op (plan, bash_profile)->flags & WRAPPY_OP_FLAG_OPTIONAL);
+  g_assert_true (wrappy_plan_find_op (plan, autostart)->flags & WRAPPY_OP_FLAG_OPTIONAL);
+  /* wrappy's config is hidden, after ~/.config's entries. */
+  op = wrappy_plan_find_op (plan, wrappy_config);
+  g_assert_cmpint (op->kind, ==, WRAPPY_OP_TMPFS);
+  /* Stubs: the mount points made in the app's home (not the home itself, which exists). */
+  g_assert_true (g_strv_contains ((const char *const *)plan->stubs, docs_stub));
+  g_assert_true (g_strv_contains ((const char *const *)plan->stubs, config_base));
+  g_assert_false (g_strv_contains ((const char *const *)plan->stubs, own_home));
+  /* Removed only while empty. */
+  g_assert_cmpint (g_mkdir_with_parents (docs_stub, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (config_base, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (g_build_filename (config_base, "kept", NULL), "x", -1, NULL));
+  wrappy_plan_remove_stubs (plan->stubs);
+  g_assert_false (g_file_test (docs_stub, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (config_base, G_FILE_TEST_IS_DIR));
+
+  /* A tmpfs home: the split dirs are tmpfs, no stubs. */
+  g_clear_pointer (&plan, wrappy_plan_free);
+  spec->home = WRAPPY_HOME_TMPFS;
+  g_strfreev (spec->filesystems);
+  spec->filesystems = g_strsplit ("~/.config", ",", -1);
+  fake_facts (&f);
+  g_free (f.home);
+  f.home = g_strdup (root);
+  plan = wrappy_plan_new (spec, &f, &error);
+  wrappy_host_facts_clear (&f);
+  g_assert_no_error (error);
+  g_assert_cmpint (wrappy_plan_find_op (plan, config)->kind, ==, WRAPPY_OP_TMPFS);
+  g_assert_null (plan->stubs);
+  wrappy_rm_rf_at (AT_FDCWD, root, NULL);
+}
+
 /* Issue 16, finding 5: with the policy's allowlist only the variables it names reach
  * the app; with host facts hidden, /proc/cmdline is masked and the hostname neutral;
  * with a network of its own, the host's network devices are not listed. */
@@ -862,6 +960,10 @@ test_host_facts_hidden (void)
   g_assert_cmpint (op->kind, ==, WRAPPY_OP_TMPFS);
   g_assert_cmpint (wrappy_test_op_index (plan, "/sys/class/net"), >,
                    wrappy_test_op_index (plan, "/sys/class"));
+  op = wrappy_plan_find_op (plan, "/sys/devices/pci0000:00/0000:00:03.0/virtio2/net");
+  g_assert_cmpint (op->kind, ==, WRAPPY_OP_TMPFS);
+  g_assert_cmpint (wrappy_test_op_index (plan, "/sys/devices/pci0000:00/0000:00:03.0/virtio2/net"),
+                   >, wrappy_test_op_index (plan, "/sys/devices"));
 
   /* partial: the caller's environment minus the loader's, the host's facts. */
   g_clear_pointer (&spec->host_env, g_strfreev);
@@ -903,6 +1005,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plan/system-and-base-dir-grants", test_system_and_base_dir_grants);
   g_test_add_func ("/plan/binds", test_binds);
   g_test_add_func ("/plan/protect", test_protect);
+  g_test_add_func ("/plan/protect-split", test_protect_split);
   g_test_add_func ("/plan/host-facts-hidden", test_host_facts_hidden);
   g_test_add_func ("/plan/seccomp-level", test_seccomp_level);
   return g_test_run ();

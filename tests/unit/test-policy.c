@@ -63,7 +63,7 @@ static const PolicyCase cases[] = {
   { "home-partial", PARTIAL, NULL, NULL, NULL, "home", NULL, NULL, NULL, NULL, NULL, FALSE, "", "",
     "", "home:rw", NULL },
   { "home-full", FULL, NULL, NULL, NULL, "home", NULL, NULL, NULL, NULL, NULL, FALSE, "", "", "",
-    "home:rw", NULL },
+    "home:rw", "stay in its own home" },
   { "home-paranoid", PARANOID, NULL, NULL, NULL, "home,/srv/a:rw,/srv/b:create", NULL, NULL, NULL,
     NULL, NULL, FALSE, "", "", "", "home:ro,/srv/a:rw,/srv/b:ro", NULL },
   { "home-override-ro", FULL, NULL, NULL, NULL, "home", NULL, "home:ro", NULL, NULL, NULL, FALSE,
