@@ -20,6 +20,7 @@
 #include "wrappy-flathub.h"
 #include "wrappy-i18n.h"
 #include "wrappy-output.h"
+#include "wrappy-remote.h"
 #include "wrappy-snap-store.h"
 
 static gboolean opt_force;
@@ -28,6 +29,27 @@ const GOptionEntry wrappy_search_refresh_options[] = {
   { "force", 0, 0, G_OPTION_ARG_NONE, &opt_force, N_ ("Refresh even fresh catalogs"), NULL },
   { NULL },
 };
+
+/* "Updating …" while it takes, on a terminal only, erased once done (a log keeps only what
+ * happened: a warning when it failed). */
+static void
+status (const char *text)
+{
+  if (!wrappy_output_json () && isatty (STDERR_FILENO)
+      && g_strcmp0 (g_getenv ("TERM"), "dumb") != 0)
+    {
+      fprintf (stderr, "\r%s\033[K", text);
+      fflush (stderr);
+    }
+}
+
+static void
+status_done (void)
+{
+  if (!wrappy_output_json () && isatty (STDERR_FILENO)
+      && g_strcmp0 (g_getenv ("TERM"), "dumb") != 0)
+    fputs ("\r\033[K", stderr);
+}
 
 static gboolean
 refresh_flathub (const char *origin, GError **error)
@@ -38,7 +60,11 @@ refresh_flathub (const char *origin, GError **error)
   if (wrappy_remote_exists (origin))
     remote = wrappy_remote_load (origin, error);
   else if (strcmp (origin, "flathub") == 0)
-    remote = wrappy_remote_ensure_flathub (error);
+    {
+      /* No remote configured: Flathub is added to be searched, and that is said
+       * (wrappy_remote_ensure_flathub); when it cannot be fetched nothing is added. */
+      remote = wrappy_remote_ensure_flathub (error);
+    }
   else
     g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_FOUND, _ ("there is no remote '%s'"),
                  origin);
@@ -48,8 +74,15 @@ refresh_flathub (const char *origin, GError **error)
    * not wait for an install or gc, it searches the catalog it has. */
   if (!wrappy_store_try_lock (store, error))
     return FALSE;
-  wrappy_info (_ ("Updating the catalog of remote '%s'…"), remote->name);
-  return wrappy_flathub_appstream_refresh (store, remote, error);
+  {
+    g_autofree char *text
+        = g_strdup_printf (_ ("Updating the catalog of remote '%s'…"), remote->name);
+    gboolean ok;
+    status (text);
+    ok = wrappy_flathub_appstream_refresh (store, remote, error);
+    status_done ();
+    return ok;
+  }
 }
 
 static gboolean
@@ -67,11 +100,59 @@ refresh_one (const char *spec, GError **error)
     return refresh_flathub (origin, error);
   if (strcmp (source, "appimage") == 0)
     {
-      wrappy_info (_ ("Updating the AppImage catalog…"));
-      return wrappy_appimage_feed_refresh (TRUE, error);
+      gboolean ok;
+      status (_ ("Updating the AppImage catalog…"));
+      ok = wrappy_appimage_feed_refresh (TRUE, error);
+      status_done ();
+      return ok;
     }
   g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE, _ ("unknown catalog '%s'"), spec);
   return FALSE;
+}
+
+/* The source as the user knows it, for the one line about it. */
+static char *
+source_name (const char *source, const char *origin)
+{
+  if (strcmp (source, "flathub") == 0)
+    return g_strdup_printf (_ ("remote '%s'"), origin);
+  if (strcmp (source, "appimage") == 0)
+    return g_strdup (_ ("the AppImage catalog"));
+  return g_strdup_printf ("%s %s", source, origin);
+}
+
+/* One line per source that failed: a source that does not answer is named, not quoted
+ * (libcurl's or libostree's text is for --verbose); with an index to fall back on, said
+ * at most once a day. Anything else (bad data) is said as it is. */
+static void
+report_failure (const char *source, const char *origin, GError *error)
+{
+  g_autofree char *name = source_name (source, origin);
+  gint64 age = wrappy_catalog_age (source, origin);
+  gboolean network = g_error_matches (error, WRAPPY_ERROR, WRAPPY_ERROR_NETWORK);
+  g_autofree char *what = NULL;
+
+  g_strdelimit (error->message, "\r\n", ' ');
+  wrappy_debug ("%s: %s", name, error->message);
+  if (network && strcmp (source, "flathub") == 0 && !wrappy_remote_exists (origin))
+    what = g_strdup_printf (_ ("Flathub cannot be reached, so no remote '%s' was added"), origin);
+  else if (network)
+    /* TRANSLATORS: "remote 'flathub' cannot be reached" */
+    what = g_strdup_printf (_ ("%s cannot be reached"), name);
+  else
+    what = g_strdup (error->message);
+  if (age >= 0)
+    {
+      int days = (int)MIN (age / 86400, G_MAXINT);
+      /* --refresh asked for this very catalog: always said. */
+      if (network && !wrappy_catalog_note_unreachable (source, origin) && !opt_force)
+        return;
+      g_printerr (ngettext ("warning: %s; searching the catalog from %d day ago\n",
+                            "warning: %s; searching the catalog from %d days ago\n", days),
+                  what, days);
+    }
+  else
+    g_printerr (_ ("warning: %s; skipping it\n"), what);
 }
 
 WRAPPY_BUILTIN (search_refresh)
@@ -86,15 +167,13 @@ WRAPPY_BUILTIN (search_refresh)
       g_autofree char *source = colon ? g_strndup (argv[i], colon - argv[i]) : NULL;
 
       if (refresh_one (argv[i], &local_error))
-        continue;
-      g_strdelimit (local_error->message, "\r\n", ' ');
-      if (source != NULL && wrappy_catalog_age (source, colon + 1) >= 0)
         {
-          int days = (int)MIN (wrappy_catalog_age (source, colon + 1) / 86400, G_MAXINT);
-          g_printerr (ngettext ("warning: %s; searching the catalog from %d day ago\n",
-                                "warning: %s; searching the catalog from %d days ago\n", days),
-                      local_error->message, days);
+          if (source != NULL)
+            wrappy_catalog_clear_unreachable (source, colon + 1);
+          continue;
         }
+      if (source != NULL)
+        report_failure (source, colon + 1, local_error);
       else
         g_printerr (_ ("warning: %s; skipping it\n"), local_error->message);
       *exit_code = 1;
@@ -118,7 +197,12 @@ WRAPPY_BUILTIN (search_snap)
   if (results == NULL)
     {
       g_strdelimit (local_error->message, "\r\n", ' ');
-      g_printerr (_ ("warning: %s; showing the other sources' results\n"), local_error->message);
+      wrappy_debug ("Snap Store: %s", local_error->message);
+      if (g_error_matches (local_error, WRAPPY_ERROR, WRAPPY_ERROR_NETWORK))
+        g_printerr ("%s\n", _ ("warning: the Snap Store cannot be reached; showing the other "
+                               "sources' results"));
+      else
+        g_printerr (_ ("warning: %s; showing the other sources' results\n"), local_error->message);
       *exit_code = 1;
       return TRUE;
     }
