@@ -12,6 +12,10 @@ wrappy_launch_spec_new (void)
   WrappyLaunchSpec *spec = g_new0 (WrappyLaunchSpec, 1);
 
   spec->isolation = WRAPPY_ISOLATION_FULL;
+  /* The strictest until the policy says what the level is: a spec that never went through
+   * it is not less isolated than asked. */
+  spec->unshare = WRAPPY_UNSHARE_ALL;
+  spec->seccomp = WRAPPY_SECCOMP_STRICT;
   spec->home = WRAPPY_HOME_DEFAULT;
   spec->deps = g_ptr_array_new_with_free_func ((GDestroyNotify)wrappy_layer_free);
   spec->binds = g_ptr_array_new_with_free_func ((GDestroyNotify)wrappy_bind_free);

@@ -63,11 +63,36 @@ typedef struct
   guint cpus;     /* thousandths of a CPU; 0: unset */
 } WrappyLimits;
 
+/* The syscall filter an app runs under (wrappy-seccomp.h has the programs). */
+typedef enum
+{
+  WRAPPY_SECCOMP_NONE,    /* --isolation=none and partial */
+  WRAPPY_SECCOMP_FLATPAK, /* --isolation=full: what Flatpak blocks */
+  WRAPPY_SECCOMP_STRICT,  /* --isolation=paranoid: Flatpak's list and more, native arch only */
+  WRAPPY_SECCOMP_N_LEVELS,
+} WrappySeccompLevel;
+
+/* What the sandbox unshares besides the user and mount namespaces. */
+typedef enum
+{
+  WRAPPY_UNSHARE_PID = 1 << 0,
+  WRAPPY_UNSHARE_IPC = 1 << 1,
+  WRAPPY_UNSHARE_UTS = 1 << 2,
+  WRAPPY_UNSHARE_CGROUP = 1 << 3,
+  WRAPPY_UNSHARE_NET = 1 << 4, /* a network of its own, unless "network" is in shared */
+} WrappyUnshare;
+
+#define WRAPPY_UNSHARE_ALL                                                                         \
+  (WRAPPY_UNSHARE_PID | WRAPPY_UNSHARE_IPC | WRAPPY_UNSHARE_UTS | WRAPPY_UNSHARE_CGROUP            \
+   | WRAPPY_UNSHARE_NET)
+
 typedef struct
 {
   char *app_id; /* validated ID, used for FLATPAK_ID-style variables; a host
                  * program's is its state id, "host/NAME" */
   WrappyIsolation isolation;
+  WrappyUnshare unshare;      /* the level's namespaces and filter, from the policy's table */
+  WrappySeccompLevel seccomp; /* (wrappy_level_rules); a new spec has all of them */
   WrappyHomeMode home;
   char *base_path;          /* the base layer, mounted read-only at /usr */
   gboolean host_base;       /* base_path is the host's own /usr (host programs, AppImages):

@@ -130,6 +130,9 @@ make_cache (const WrappyLaunchSpec *spec, const char *ldconfig, const char *dir_
 
   gen->app_id = g_strdup (spec->app_id);
   gen->isolation = MAX (spec->isolation, WRAPPY_ISOLATION_PARTIAL);
+  /* The runtime's ldconfig is the runtime's code: every namespace, no network, and
+   * Flatpak's filter at least, whatever the app's level (a new spec's unshare). */
+  gen->seccomp = MAX (spec->seccomp, WRAPPY_SECCOMP_FLATPAK);
   gen->home = WRAPPY_HOME_TMPFS;
   gen->base_path = g_strdup (spec->base_path);
   gen->app_path = g_strdup (spec->app_path);

@@ -1097,29 +1097,27 @@ build_env (const WrappyLaunchSpec *spec, const WrappyHostFacts *f)
   return g_steal_pointer (&envp);
 }
 
+/* The namespaces the policy's level table gives (spec->unshare); the network's only when
+ * "network" is not shared (at paranoid the policy only shares it when the user asked on
+ * the command line). */
 static int
 clone_flags_for (const WrappyLaunchSpec *spec)
 {
+  static const struct
+  {
+    WrappyUnshare what;
+    int flag;
+  } map[] = { { WRAPPY_UNSHARE_PID, CLONE_NEWPID },
+              { WRAPPY_UNSHARE_IPC, CLONE_NEWIPC },
+              { WRAPPY_UNSHARE_UTS, CLONE_NEWUTS },
+              { WRAPPY_UNSHARE_CGROUP, CLONE_NEWCGROUP } };
   int flags = CLONE_NEWUSER | CLONE_NEWNS;
-  gboolean network = strv_has (spec->shared, "network");
 
-  switch (spec->isolation)
-    {
-    case WRAPPY_ISOLATION_NONE:
-      break;
-    case WRAPPY_ISOLATION_PARTIAL:
-      flags |= CLONE_NEWPID;
-      break;
-    case WRAPPY_ISOLATION_FULL:
-    case WRAPPY_ISOLATION_PARANOID:
-    default:
-      /* At paranoid the caller only puts "network" in shared when the user asked for
-       * it on the command line. */
-      flags |= CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP;
-      if (!network)
-        flags |= CLONE_NEWNET;
-      break;
-    }
+  for (guint i = 0; i < G_N_ELEMENTS (map); i++)
+    if (spec->unshare & map[i].what)
+      flags |= map[i].flag;
+  if ((spec->unshare & WRAPPY_UNSHARE_NET) && !strv_has (spec->shared, "network"))
+    flags |= CLONE_NEWNET;
   return flags;
 }
 
@@ -1206,7 +1204,7 @@ wrappy_plan_new (const WrappyLaunchSpec *spec, const WrappyHostFacts *facts, GEr
   plan->clone_flags = clone_flags_for (spec);
   if ((plan->clone_flags & CLONE_NEWUTS) && spec->hide_host_facts)
     plan->hostname = g_strdup (SANDBOX_HOSTNAME);
-  plan->seccomp = wrappy_seccomp_level_for (spec->isolation);
+  plan->seccomp = spec->seccomp;
   if (!add_fs_ops (plan, spec, facts, notes, error))
     return NULL;
   plan->argv = g_strdupv (spec->argv);

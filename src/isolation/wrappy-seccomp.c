@@ -3,22 +3,6 @@
 
 #include "wrappy-seccomp.h"
 
-WrappySeccompLevel
-wrappy_seccomp_level_for (WrappyIsolation isolation)
-{
-  switch (isolation)
-    {
-    case WRAPPY_ISOLATION_FULL:
-      return WRAPPY_SECCOMP_FLATPAK;
-    case WRAPPY_ISOLATION_PARANOID:
-      return WRAPPY_SECCOMP_STRICT;
-    case WRAPPY_ISOLATION_NONE:
-    case WRAPPY_ISOLATION_PARTIAL:
-    default:
-      return WRAPPY_SECCOMP_NONE;
-    }
-}
-
 const char *
 wrappy_seccomp_level_to_string (WrappySeccompLevel level)
 {

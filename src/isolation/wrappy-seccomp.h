@@ -13,15 +13,7 @@
 
 G_BEGIN_DECLS
 
-typedef enum
-{
-  WRAPPY_SECCOMP_NONE,    /* --isolation=none and partial */
-  WRAPPY_SECCOMP_FLATPAK, /* --isolation=full: what Flatpak blocks */
-  WRAPPY_SECCOMP_STRICT,  /* --isolation=paranoid: Flatpak's list and more, native arch only */
-  WRAPPY_SECCOMP_N_LEVELS,
-} WrappySeccompLevel;
-
-WrappySeccompLevel wrappy_seccomp_level_for (WrappyIsolation isolation);
+/* WrappySeccompLevel is in wrappy-launch-spec.h: the policy's level table chooses it. */
 /* "none", "flatpak", "strict" (for --verbose, not translated). */
 const char *wrappy_seccomp_level_to_string (WrappySeccompLevel level);
 

@@ -8,15 +8,25 @@
 #include "wrappy-error.h"
 #include "wrappy-i18n.h"
 #include "wrappy-policy.h"
+#include "wrappy-seccomp.h"
 
-/* SPEC.md's isolation table, the part that grants decide. Namespaces, seccomp and
- * default limits per level are applied by the isolation module from the level itself. */
+/* SPEC.md's isolation table: what each level unshares and filters, and what grants may
+ * change in it. The isolation module applies the namespaces and the filter as given here
+ * (spec->unshare, spec->seccomp); default resource limits stay with wrappy-limits.c,
+ * since grants do not reach them. */
+#define UNSHARE_PROCESSES                                                                          \
+  (WRAPPY_UNSHARE_PID | WRAPPY_UNSHARE_IPC | WRAPPY_UNSHARE_UTS | WRAPPY_UNSHARE_CGROUP)
 static const WrappyLevelRules level_rules[] = {
-  /* net, sockets, devices, ro, grants, env allowlist, wrappy, host code, host facts */
-  { WRAPPY_ISOLATION_NONE, TRUE, TRUE, TRUE, FALSE, FALSE, FALSE, FALSE, FALSE, FALSE },
-  { WRAPPY_ISOLATION_PARTIAL, TRUE, TRUE, TRUE, FALSE, TRUE, FALSE, TRUE, FALSE, FALSE },
-  { WRAPPY_ISOLATION_FULL, TRUE, TRUE, TRUE, FALSE, TRUE, TRUE, TRUE, TRUE, TRUE },
-  { WRAPPY_ISOLATION_PARANOID, FALSE, FALSE, FALSE, TRUE, TRUE, TRUE, TRUE, TRUE, TRUE },
+  /* unshare, seccomp,
+   * declared: net, sockets, devices; ro, grants, env allowlist, wrappy, host code, host facts */
+  { WRAPPY_ISOLATION_NONE, 0, WRAPPY_SECCOMP_NONE, TRUE, TRUE, TRUE, FALSE, FALSE, FALSE, FALSE,
+    FALSE, FALSE },
+  { WRAPPY_ISOLATION_PARTIAL, WRAPPY_UNSHARE_PID, WRAPPY_SECCOMP_NONE, TRUE, TRUE, TRUE, FALSE,
+    TRUE, FALSE, TRUE, FALSE, FALSE },
+  { WRAPPY_ISOLATION_FULL, UNSHARE_PROCESSES | WRAPPY_UNSHARE_NET, WRAPPY_SECCOMP_FLATPAK, TRUE,
+    TRUE, TRUE, FALSE, TRUE, TRUE, TRUE, TRUE, TRUE },
+  { WRAPPY_ISOLATION_PARANOID, UNSHARE_PROCESSES | WRAPPY_UNSHARE_NET, WRAPPY_SECCOMP_STRICT, FALSE,
+    FALSE, FALSE, TRUE, TRUE, TRUE, TRUE, TRUE, TRUE },
 };
 
 const WrappyLevelRules *
@@ -457,6 +467,8 @@ wrappy_policy_resolve (const WrappyPolicyInput *in, GError **error)
     return NULL;
   e->home = cl->has_home ? cl->home : WRAPPY_HOME_DEFAULT;
   rules = wrappy_level_rules (e->isolation);
+  e->unshare = rules->unshare;
+  e->seccomp = rules->seccomp;
 
   if (in->declared != NULL && g_strcmp0 (in->source, "snap") == 0)
     {
@@ -604,6 +616,8 @@ void
 wrappy_effective_to_spec (const WrappyEffective *e, WrappyLaunchSpec *spec)
 {
   spec->isolation = e->isolation;
+  spec->unshare = e->unshare;
+  spec->seccomp = e->seccomp;
   spec->home = e->home;
   g_strfreev (spec->shared);
   spec->shared = g_strdupv (e->shared);
@@ -643,6 +657,25 @@ wrappy_effective_describe (const WrappyEffective *e)
                 { "socket", e->sockets },
                 { "device", e->devices },
                 { "filesystem", e->filesystems } };
+  static const struct
+  {
+    WrappyUnshare what;
+    const char *name;
+  } ns[] = { { WRAPPY_UNSHARE_PID, "pid" },
+             { WRAPPY_UNSHARE_IPC, "ipc" },
+             { WRAPPY_UNSHARE_UTS, "uts" },
+             { WRAPPY_UNSHARE_CGROUP, "cgroup" },
+             { WRAPPY_UNSHARE_NET, "net" } };
+  g_autoptr (GString) names = g_string_new ("namespaces: user mount");
+  g_autofree char *seccomp
+      = g_strdup_printf ("seccomp: %s", wrappy_seccomp_level_to_string (e->seccomp));
+
+  for (guint i = 0; i < G_N_ELEMENTS (ns); i++)
+    if ((e->unshare & ns[i].what)
+        && (ns[i].what != WRAPPY_UNSHARE_NET || !strv_has (e->shared, "network")))
+      g_string_append_printf (names, " %s", ns[i].name);
+  g_strv_builder_add (b, names->str);
+  g_strv_builder_add (b, seccomp);
 
   for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
     for (char **s = lists[i].list; s && *s; s++)

@@ -17,6 +17,9 @@ G_BEGIN_DECLS
 typedef struct
 {
   WrappyIsolation level;
+  WrappyUnshare unshare;      /* namespaces besides user and mount (the network's only
+                               * when the network is not shared) */
+  WrappySeccompLevel seccomp; /* the syscall filter */
   gboolean declared_network;  /* the app's (or an override's) shared=network counts;
                                * else only --share=network on the command line */
   gboolean declared_sockets;  /* likewise for sockets */
@@ -50,6 +53,8 @@ typedef struct
 typedef struct
 {
   WrappyIsolation isolation;
+  WrappyUnshare unshare;      /* the level's (wrappy_level_rules) */
+  WrappySeccompLevel seccomp; /* likewise */
   WrappyHomeMode home;
   char **shared;
   char **sockets;

@@ -46,7 +46,7 @@ host_spec (WrappyIsolation level)
   const char *argv[] = { "/usr/bin/sh", "-c", "echo hi", NULL };
 
   spec->app_id = g_strdup ("host/sh");
-  spec->isolation = level;
+  wrappy_test_set_level (spec, level);
   spec->base_path = g_strdup ("/usr");
   spec->host_base = TRUE;
   spec->argv = g_strdupv ((char **)argv);

@@ -45,7 +45,7 @@ snap_spec (WrappyIsolation level)
   const char *dirs[] = { "snap/hello/7", "snap/hello/common", NULL };
 
   spec->app_id = g_strdup ("io.snapcraft.hello");
-  spec->isolation = level;
+  wrappy_test_set_level (spec, level);
   spec->base_path = g_strdup (BASE);
   spec->base_is_root = TRUE;
   spec->app_path = g_strdup (APP);
@@ -197,7 +197,7 @@ test_snap_home (void)
 
   g_strfreev (spec->filesystems);
   spec->filesystems = g_strdupv ((char **)ro);
-  spec->isolation = WRAPPY_ISOLATION_PARANOID;
+  wrappy_test_set_level (spec, WRAPPY_ISOLATION_PARANOID);
   paranoid = wrappy_test_plan (spec, home_facts, NULL);
   g_assert_true (wrappy_plan_find_op (paranoid, "/home/alice/Documents")->flags
                  & WRAPPY_OP_FLAG_RO);

@@ -6,6 +6,7 @@
 
 #include "wrappy-launch-spec.h"
 #include "wrappy-plan-private.h"
+#include "wrappy-test-plan.h"
 
 static GBytes *
 xauth_entry (guint16 family, const char *addr, const char *number, const char *cookie)
@@ -77,7 +78,7 @@ plan_with_sockets (WrappyIsolation level, const char *const *sockets, gboolean w
   WrappyPlan *plan;
 
   spec->app_id = g_strdup ("org.example.Gui");
-  spec->isolation = level;
+  wrappy_test_set_level (spec, level);
   spec->base_path = g_strdup ("/layers/base");
   spec->argv = g_strdupv ((char **)argv);
   spec->sockets = g_strdupv ((char **)sockets);
@@ -165,7 +166,7 @@ test_runtime_dir_sockets_follow_the_config (void)
   WrappyHostFacts f;
 
   spec->app_id = g_strdup ("org.example.Gui");
-  spec->isolation = WRAPPY_ISOLATION_FULL;
+  wrappy_test_set_level (spec, WRAPPY_ISOLATION_FULL);
   spec->base_path = g_strdup ("/layers/base");
   spec->argv = g_strdupv ((char **)argv);
   spec->sockets = g_strdupv ((char **)sockets);

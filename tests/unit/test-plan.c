@@ -271,7 +271,7 @@ test_dev_dri (void)
   g_assert_cmpstr (op->src, ==, "/dev/dri");
   g_assert_true (op->flags & WRAPPY_OP_FLAG_DEVICES);
 
-  spec->isolation = WRAPPY_ISOLATION_PARANOID;
+  wrappy_test_set_level (spec, WRAPPY_ISOLATION_PARANOID);
   paranoid = plan_for (spec);
   g_assert_null (wrappy_plan_find_op (paranoid, "/dev/dri"));
 }
@@ -336,7 +336,7 @@ test_home (void)
   wrappy_host_facts_clear (&f);
 
   spec->home = WRAPPY_HOME_DEFAULT;
-  spec->isolation = WRAPPY_ISOLATION_NONE;
+  wrappy_test_set_level (spec, WRAPPY_ISOLATION_NONE);
   none = plan_for (spec);
   g_assert_cmpstr (wrappy_plan_find_op (none, "/home")->src, ==, "/home");
 }
@@ -419,7 +419,7 @@ test_namespaces (void)
       g_clear_pointer (&spec->shared, g_strfreev);
       if (cases[i].network)
         spec->shared = g_strdupv ((char **)shared);
-      spec->isolation = cases[i].level;
+      wrappy_test_set_level (spec, cases[i].level);
       plan = plan_for (spec);
       g_assert_cmphex (plan->clone_flags, ==, cases[i].flags);
     }
@@ -441,7 +441,7 @@ test_escape_properties_per_level (void)
       g_autoptr (WrappyPlan) plan = NULL;
       const WrappyOp *op;
 
-      spec->isolation = levels[i];
+      wrappy_test_set_level (spec, levels[i]);
       plan = plan_for (spec);
       g_assert_null (env_get (plan, "LD_PRELOAD"));
       g_assert_null (env_get (plan, "LD_LIBRARY_PATH"));
@@ -535,16 +535,16 @@ test_layers_per_level (void)
   g_autoptr (WrappyPlan) none = NULL, tmp = NULL, paranoid = NULL, partial = NULL;
   const WrappyOp *op;
 
-  spec->isolation = WRAPPY_ISOLATION_NONE;
+  wrappy_test_set_level (spec, WRAPPY_ISOLATION_NONE);
   none = plan_for (spec);
   assert_ro_bind (none, "/data/layers/platform/files", "/usr");
   assert_ro_bind (none, "/data/layers/hello/files", "/app");
 
-  spec->isolation = WRAPPY_ISOLATION_PARTIAL;
+  wrappy_test_set_level (spec, WRAPPY_ISOLATION_PARTIAL);
   partial = plan_for (spec);
   assert_overlay (partial, "/data/layers/platform/files", "/usr",
                   "/home/alice/.local/state/wrappy/org.example.Hello/upper/usr");
-  spec->isolation = WRAPPY_ISOLATION_PARANOID;
+  wrappy_test_set_level (spec, WRAPPY_ISOLATION_PARANOID);
   paranoid = plan_for (spec);
   op = wrappy_plan_find_op (paranoid, "/app");
   g_assert_cmpint (op->kind, ==, WRAPPY_OP_OVERLAY);
@@ -682,7 +682,7 @@ test_grant_home_and_host (void)
   assert_ro_bind (paranoid, "/home/alice", "/home/alice");
 
   /* A home mode from the command line wins over the app's grant. */
-  spec->isolation = WRAPPY_ISOLATION_FULL;
+  wrappy_test_set_level (spec, WRAPPY_ISOLATION_FULL);
   spec->home = WRAPPY_HOME_PRIVATE;
   explicit = plan_for (spec);
   op = wrappy_plan_find_op (explicit, "/home/alice");
@@ -690,7 +690,7 @@ test_grant_home_and_host (void)
   g_assert_cmpuint (g_strv_length (explicit->notes), ==, 1);
 
   spec->home = WRAPPY_HOME_DEFAULT;
-  spec->isolation = WRAPPY_ISOLATION_PARANOID;
+  wrappy_test_set_level (spec, WRAPPY_ISOLATION_PARANOID);
   g_strfreev (spec->filesystems);
   spec->filesystems = g_strdupv ((char **)host);
   hostp = plan_for (spec);
@@ -768,7 +768,7 @@ test_seccomp_level (void)
       g_autoptr (WrappyPlan) plan = NULL;
       g_auto (GStrv) lines = NULL;
 
-      spec->isolation = cases[i].isolation;
+      wrappy_test_set_level (spec, cases[i].isolation);
       plan = plan_for (spec);
       lines = wrappy_plan_describe (plan);
       g_assert_cmpint (plan->seccomp, ==, cases[i].seccomp);
@@ -877,7 +877,7 @@ test_protect_split (void)
     }
   g_free (spec->state_dir);
   spec->state_dir = g_strdup (state);
-  spec->isolation = WRAPPY_ISOLATION_FULL;
+  wrappy_test_set_level (spec, WRAPPY_ISOLATION_FULL);
   spec->filesystems = g_strdupv ((char **)fs);
   fake_facts (&f);
   g_free (f.home);
@@ -968,7 +968,7 @@ test_host_facts_hidden (void)
   /* partial: the caller's environment minus the loader's, the host's facts. */
   g_clear_pointer (&spec->host_env, g_strfreev);
   spec->hide_host_facts = FALSE;
-  spec->isolation = WRAPPY_ISOLATION_PARTIAL;
+  wrappy_test_set_level (spec, WRAPPY_ISOLATION_PARTIAL);
   partial = plan_for (spec);
   g_assert_cmpstr (g_environ_getenv (partial->envp, "TERM"), ==, "xterm");
   g_assert_null (wrappy_plan_find_op (partial, "/proc/cmdline"));

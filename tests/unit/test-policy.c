@@ -178,6 +178,54 @@ test_old_snap_manifest (void)
   g_assert_true (g_strv_contains ((const char *const *)cl_bus->sockets, "session-bus"));
 }
 
+/* SPEC.md's level table: the namespaces and the filter each level gets, whatever the app
+ * declares (a declared network only spares the network namespace where the level lets
+ * declarations count), and what `info` says of them. */
+static void
+test_level_table (void)
+{
+  const struct
+  {
+    WrappyIsolation level;
+    gboolean declares_network;
+    WrappyUnshare unshare;
+    WrappySeccompLevel seccomp;
+    const char *line;
+  } cases[] = {
+    { NONE, FALSE, 0, WRAPPY_SECCOMP_NONE, "namespaces: user mount" },
+    { PARTIAL, TRUE, WRAPPY_UNSHARE_PID, WRAPPY_SECCOMP_NONE, "namespaces: user mount pid" },
+    { FULL, FALSE, WRAPPY_UNSHARE_ALL, WRAPPY_SECCOMP_FLATPAK,
+      "namespaces: user mount pid ipc uts cgroup net" },
+    { FULL, TRUE, WRAPPY_UNSHARE_ALL, WRAPPY_SECCOMP_FLATPAK,
+      "namespaces: user mount pid ipc uts cgroup" },
+    { PARANOID, TRUE, WRAPPY_UNSHARE_ALL, WRAPPY_SECCOMP_STRICT,
+      "namespaces: user mount pid ipc uts cgroup net" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (WrappyPermissions) declared = wrappy_permissions_new ();
+      WrappyCommandLine cl = { TRUE, cases[i].level };
+      WrappyPolicyInput in
+          = { "org.example.App", "flathub", NULL, declared, NULL, NULL, &cl, HOME, HOME };
+      g_autoptr (WrappyEffective) e = NULL;
+      g_autoptr (WrappyLaunchSpec) spec = wrappy_launch_spec_new ();
+      g_auto (GStrv) lines = NULL;
+
+      if (cases[i].declares_network)
+        declared->shared = g_strsplit ("network", ",", -1);
+      e = wrappy_policy_resolve (&in, NULL);
+      g_assert_cmphex (e->unshare, ==, cases[i].unshare);
+      g_assert_cmpint (e->seccomp, ==, cases[i].seccomp);
+      g_assert_cmphex (wrappy_level_rules (cases[i].level)->unshare, ==, cases[i].unshare);
+      wrappy_effective_to_spec (e, spec);
+      g_assert_cmphex (spec->unshare, ==, cases[i].unshare);
+      g_assert_cmpint (spec->seccomp, ==, cases[i].seccomp);
+      lines = wrappy_effective_describe (e);
+      g_assert_true (g_strv_contains ((const char *const *)lines, cases[i].line));
+    }
+}
+
 static void
 test_table (void)
 {
@@ -419,6 +467,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/policy/table", test_table);
+  g_test_add_func ("/policy/level-table", test_level_table);
   g_test_add_func ("/policy/levels", test_levels);
   g_test_add_func ("/policy/old-snap-manifest", test_old_snap_manifest);
   g_test_add_func ("/policy/level-precedence", test_level_precedence);

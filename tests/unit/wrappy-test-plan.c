@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "wrappy-test-plan.h"
+#include "wrappy-policy.h"
 
 WrappyPlan *
 wrappy_test_plan (const WrappyLaunchSpec *spec, WrappyTestFacts fill, GError **error)
@@ -49,4 +50,14 @@ wrappy_test_assert_ro_bind (const WrappyPlan *plan, const char *src, const char 
 
   wrappy_test_assert_op (plan, dest, WRAPPY_OP_BIND, src);
   g_assert_true (op->flags & WRAPPY_OP_FLAG_RO);
+}
+
+void
+wrappy_test_set_level (WrappyLaunchSpec *spec, WrappyIsolation level)
+{
+  const WrappyLevelRules *r = wrappy_level_rules (level);
+
+  spec->isolation = level;
+  spec->unshare = r->unshare;
+  spec->seccomp = r->seccomp;
 }

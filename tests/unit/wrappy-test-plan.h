@@ -16,3 +16,6 @@ int wrappy_test_op_index (const WrappyPlan *plan, const char *dest);
 void wrappy_test_assert_op (const WrappyPlan *plan, const char *dest, WrappyOpKind kind,
                             const char *src);
 void wrappy_test_assert_ro_bind (const WrappyPlan *plan, const char *src, const char *dest);
+
+/* spec at level as the policy's table makes it (namespaces and filter too). */
+void wrappy_test_set_level (WrappyLaunchSpec *spec, WrappyIsolation level);
