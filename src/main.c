@@ -46,10 +46,13 @@ const WrappyCommand wrappy_commands[] = {
     wrappy_builtin_search, WRAPPY_OPERAND_TEXT },
   { "install",
     N_ ("--from-flathub ID[//BRANCH] [--remote NAME] | --from-appimage FILE|URL|NAME | "
-        "--from-snap NAME|FILE.snap [--channel CHANNEL] | FILE"),
+        "--from-snap NAME|FILE.snap [--channel CHANNEL] | FILE | NAME|ID"),
     N_ ("Install an app from a Flatpak remote, an AppImage or a snap"),
     N_ ("FILE is a .flatpakref, a .flatpak bundle, an AppImage or a .snap; its format is "
-        "detected."),
+        "detected. A NAME or ID is looked up in every configured remote, the AppImage "
+        "catalog and the Snap Store: one match is installed, several are listed (and asked "
+        "about on a terminal). Without --remote, --from-flathub tries each configured remote "
+        "that has the app."),
     STORE (wrappy_install_options), STORE (wrappy_builtin_install), WRAPPY_OPERAND_FILE },
   { "list", NULL, N_ ("List installed apps (or runtimes)"), NULL, STORE (wrappy_list_options),
     STORE (wrappy_builtin_list), WRAPPY_OPERAND_NONE },
@@ -58,7 +61,8 @@ const WrappyCommand wrappy_commands[] = {
   { "run", N_ ("ID [-- ARGS…] | --host PROGRAM [ARGS…]"),
     N_ ("Run an installed app in its sandbox"),
     N_ ("Options stop at the ID: what follows it is passed to the app. The exit status is the "
-        "app's own."),
+        "app's own. A snap also runs by its name, and NAME.APP runs its app APP, as with snap "
+        "run."),
     wrappy_run_options, wrappy_builtin_run, WRAPPY_OPERAND_APP, WRAPPY_COMMAND_OPTIONS_FIRST },
   { "enter", N_ ("ID"), N_ ("Start an interactive shell in an app's sandbox"), NULL,
     wrappy_run_options, wrappy_builtin_enter, WRAPPY_OPERAND_APP, WRAPPY_COMMAND_OPTIONS_FIRST },
@@ -100,7 +104,7 @@ const WrappyCommand wrappy_commands[] = {
    * (man page and completions). */
   { "search-refresh", "SOURCE:ORIGIN…", NULL, NULL, STORE (wrappy_search_refresh_options),
     STORE (wrappy_builtin_search_refresh) },
-  { "search-snap", "QUERY…", NULL, NULL, NULL, STORE (wrappy_builtin_search_snap) },
+  { "search-live", "SOURCE -- QUERY…", NULL, NULL, NULL, STORE (wrappy_builtin_search_live) },
   { "complete", "apps|remotes", NULL, NULL, NULL, STORE (wrappy_builtin_complete) },
   { "dump-commands", NULL, NULL, NULL, NULL, STORE (wrappy_builtin_dump_commands) },
   { NULL },

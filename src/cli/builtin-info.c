@@ -2,7 +2,6 @@
 
 #include <stdio.h>
 
-#include "wrappy-appimage.h"
 #include "wrappy-builtins.h"
 #include "wrappy-cli-common.h"
 #include "wrappy-dirs.h"
@@ -11,6 +10,7 @@
 #include "wrappy-id.h"
 #include "wrappy-output.h"
 #include "wrappy-policy.h"
+#include "wrappy-source.h"
 
 static void
 print_strv (const char *label, char **v)
@@ -47,11 +47,12 @@ print_effective (const WrappyManifest *m, GError **error)
   g_auto (GStrv) lines = NULL;
   WrappyCommandLine cl = { 0 };
   WrappyPolicyInput in = { 0 };
+  const WrappySource *src = wrappy_source_of (m);
 
   if (!wrappy_policy_load_overrides (m->id, &overrides, &override_level, error))
     return FALSE;
   in.app_id = m->id;
-  in.source = m->source;
+  in.declared_kind = src ? src->declared : WRAPPY_DECLARED_FLATPAK;
   in.declared_level = m->isolation;
   in.declared = declared;
   in.override_level = override_level;
@@ -93,6 +94,7 @@ WRAPPY_BUILTIN (info)
   g_autofree char *size = NULL;
   g_autofree char *state = NULL;
   g_autofree char *source = NULL;
+  const WrappySource *src;
 
   if (!wrappy_parse_options (cmd, &argc, &argv, error))
     return FALSE;
@@ -104,6 +106,7 @@ WRAPPY_BUILTIN (info)
   m = wrappy_manifest_load (argv[1], error);
   if (m == NULL)
     return FALSE;
+  src = wrappy_source_of (m);
 
   if (wrappy_output_json ())
     {
@@ -123,15 +126,16 @@ WRAPPY_BUILTIN (info)
   print_field (_ ("Source:"), wrappy_cli_source_kind (m));
   print_field (_ ("Origin:"), source);
   print_field (_ ("Branch:"), m->branch ? m->branch : "-");
-  if (g_strcmp0 (m->source, "appimage") == 0)
+  if (src != NULL && src->describe != NULL)
     {
-      /* Whether updates must be signed by the same key (wrappy-appimage-sign.c). */
-      g_autofree char *signer
-          = m->keyfile ? g_key_file_get_string (m->keyfile, WRAPPY_APPIMAGE_CATALOG_GROUP,
-                                                WRAPPY_APPIMAGE_SIGNER_KEY, NULL)
-                       : NULL;
-      g_autofree char *signed_by = signer ? g_strdup_printf (_ ("yes, by %s"), signer) : NULL;
-      print_field (_ ("Signed:"), signed_by ? signed_by : _ ("no"));
+      g_autoptr (GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+      src->describe (m, lines);
+      for (guint i = 0; i < lines->len; i++)
+        {
+          g_auto (GStrv) kv = g_strsplit (lines->pdata[i], "\t", 2);
+          if (kv[0] != NULL && kv[1] != NULL)
+            print_field (kv[0], kv[1]);
+        }
     }
   print_field (_ ("Command:"), m->command ? m->command : "-");
   print_field (_ ("Size:"), size);

@@ -2,18 +2,17 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "wrappy-builtins.h"
 #include "wrappy-cli-common.h"
+#include "wrappy-catalog.h"
 #include "wrappy-error.h"
-#include "wrappy-appimage.h"
-#include "wrappy-appimage-feed.h"
 #include "wrappy-download.h"
-#include "wrappy-flathub.h"
 #include "wrappy-i18n.h"
 #include "wrappy-id.h"
 #include "wrappy-output.h"
-#include "wrappy-snap.h"
+#include "wrappy-source.h"
 
 static char *opt_from_flathub, *opt_remote, *opt_from_appimage;
 static char *opt_from_snap, *opt_channel;
@@ -25,7 +24,8 @@ const GOptionEntry wrappy_install_options[] = {
     N_ ("Install the AppImage FILE or URL, or NAME from the AppImage catalog"),
     N_ ("FILE|URL|NAME") },
   { "remote", 0, 0, G_OPTION_ARG_STRING, &opt_remote,
-    N_ ("Install from this remote instead of flathub"), N_ ("NAME") },
+    N_ ("Install from this remote (default: each configured remote that has the app)"),
+    N_ ("NAME") },
   { "from-snap", 0, 0, G_OPTION_ARG_STRING, &opt_from_snap,
     N_ ("Install the snap NAME from the Snap Store, or a local FILE.snap"), N_ ("NAME|FILE") },
   { "channel", 0, 0, G_OPTION_ARG_STRING, &opt_channel, N_ ("Snap channel (default latest/stable)"),
@@ -33,32 +33,20 @@ const GOptionEntry wrappy_install_options[] = {
   { NULL },
 };
 
-static gboolean
-has_suffix_ci (const char *s, const char *suffix)
-{
-  g_autofree char *lower = g_ascii_strdown (s, -1);
-  return g_str_has_suffix (lower, suffix);
-}
-
+/* `install FILE`: the source that recognises it. */
 static WrappyManifest *
 install_file (WrappyStore *store, const char *path, GError **error)
 {
-  if (wrappy_is_url (path) && has_suffix_ci (path, ".appimage"))
-    return wrappy_appimage_install (store, path, NULL, error);
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+  const WrappySource *const *sources = wrappy_sources ();
+
+  if (!wrappy_is_url (path) && !g_file_test (path, G_FILE_TEST_EXISTS))
     {
-      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_FOUND,
-                   _ ("%s: no such file (to install from Flathub use --from-flathub ID)"), path);
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_FOUND, _ ("%s: no such file"), path);
       return NULL;
     }
-  if (has_suffix_ci (path, ".flatpakref"))
-    return wrappy_flathub_install_flatpakref (store, path, NULL, error);
-  if (has_suffix_ci (path, ".flatpak"))
-    return wrappy_flathub_install_bundle (store, path, NULL, error);
-  if (has_suffix_ci (path, ".appimage") || wrappy_appimage_looks_like (path))
-    return wrappy_appimage_install (store, path, NULL, error);
-  if (has_suffix_ci (path, ".snap"))
-    return wrappy_snap_install_file (store, path, NULL, error);
+  for (const WrappySource *const *s = sources; *s != NULL; s++)
+    if ((*s)->recognise_file != NULL && (*s)->recognise_file (path))
+      return (*s)->install_file (store, path, NULL, error);
   g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
                _ ("%s: unknown file type; wrappy installs .flatpakref, .flatpak, AppImage and "
                   ".snap files"),
@@ -66,14 +54,134 @@ install_file (WrappyStore *store, const char *path, GError **error)
   return NULL;
 }
 
-/* --from-appimage: a file or URL, else (no such file, no path) a catalog item's name. */
-static WrappyManifest *
-install_appimage (WrappyStore *store, const char *arg, GError **error)
+/* What names hit's origin, as "Flatpak remote 'test'". */
+static char *
+hit_where (const WrappySearchHit *hit, const WrappySource *src)
 {
-  if (wrappy_is_url (arg) || strchr (arg, '/') != NULL || has_suffix_ci (arg, ".appimage")
-      || g_file_test (arg, G_FILE_TEST_EXISTS))
-    return wrappy_appimage_install (store, arg, NULL, error);
-  return wrappy_appimage_install_by_name (store, arg, NULL, error);
+  return g_strdup_printf (_ ("%s '%s'"), _ (src->title), hit->origin);
+}
+
+/* The command that installs exactly hit. */
+static char *
+hit_command (const WrappySearchHit *hit, const WrappySource *src)
+{
+  if (src->origin_option != NULL)
+    return g_strdup_printf ("wrappy install %s %s %s %s", src->install_option, hit->id,
+                            src->origin_option, hit->origin);
+  return g_strdup_printf ("wrappy install %s %s", src->install_option, hit->id);
+}
+
+/* Several apps match: lists them (on stderr, as the question) and, on a terminal, asks
+ * which one (flatpak install asks the same way when several remotes have the ref);
+ * without one, fails with the list, each with the command that installs it. */
+static const WrappySearchHit *
+choose (const char *what, GPtrArray *hits, GError **error)
+{
+  char answer[32] = "";
+  char *end = NULL;
+  guint64 n;
+
+  g_printerr (_ ("'%s' names %u apps:\n"), what, hits->len);
+  for (guint i = 0; i < hits->len; i++)
+    {
+      const WrappySearchHit *h = hits->pdata[i];
+      const WrappySource *src = wrappy_source_find (h->source);
+      g_autofree char *where = hit_where (h, src);
+      g_autofree char *command = hit_command (h, src);
+
+      g_printerr ("  %u  %-28s %-32s %s\n", i + 1, h->id, where, command);
+    }
+  if (!isatty (STDIN_FILENO) || !isatty (STDERR_FILENO))
+    {
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_FAILED,
+                   _ ("'%s' names %u apps (listed above); install one with the command "
+                      "shown beside it"),
+                   what, hits->len);
+      return NULL;
+    }
+  g_printerr (_ ("Install which one? [1-%u, Enter to cancel] "), hits->len);
+  if (fgets (answer, sizeof answer, stdin) == NULL || answer[0] == '\n' || answer[0] == '\0')
+    {
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_FAILED,
+                   _ ("cancelled; nothing was installed"));
+      return NULL;
+    }
+  g_strstrip (answer);
+  n = g_ascii_strtoull (answer, &end, 10);
+  if (end == answer || *end != '\0' || n < 1 || n > hits->len)
+    {
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
+                   _ ("'%s' is not a number from 1 to %u; nothing was installed"), answer,
+                   hits->len);
+      return NULL;
+    }
+  return hits->pdata[n - 1];
+}
+
+/* `install NAME|ID`: every source is asked (each configured remote, the AppImage
+ * catalog, the Snap Store); one match is installed, several are a question. A source that
+ * cannot be asked is one warning line, and the others still answer. */
+static WrappyManifest *
+install_by_name (WrappyStore *store, const char *what, GError **error)
+{
+  g_autoptr (GPtrArray) hits
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)wrappy_search_hit_free);
+  g_autoptr (GPtrArray) unreachable = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *where = NULL;
+  const WrappySearchHit *hit;
+  const WrappySource *src;
+
+  for (const WrappySource *const *s = wrappy_sources (); *s != NULL; s++)
+    if ((*s)->find != NULL)
+      (*s)->find (store, what, hits, unreachable);
+  for (guint i = 0; i < unreachable->len; i++)
+    g_printerr (_ ("warning: %s\n"), (char *)unreachable->pdata[i]);
+  if (hits->len == 0)
+    {
+      g_autofree char *names = wrappy_source_names ();
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_FOUND,
+                   unreachable->len > 0
+                       ? _ ("no app called '%s' in the sources that answered (%s); a FILE to "
+                            "install must exist")
+                       : _ ("no app called '%s' in any source (%s); a FILE to install must "
+                            "exist"),
+                   what, names);
+      return NULL;
+    }
+  hit = hits->len == 1 ? hits->pdata[0] : choose (what, hits, error);
+  if (hit == NULL)
+    return NULL;
+  src = wrappy_source_find (hit->source);
+  where = hit_where (hit, src);
+  wrappy_info (_ ("Found %s in %s"), hit->id, where);
+  {
+    WrappyInstallRequest req = { hit->id, hit->origin, NULL };
+    return src->install (store, &req, NULL, error);
+  }
+}
+
+/* An operand that is a file (or a URL, or a path, or named like a package file) rather
+ * than an app's name or ID. */
+static gboolean
+names_a_file (const char *arg)
+{
+  if (wrappy_is_url (arg) || strchr (arg, '/') != NULL || g_file_test (arg, G_FILE_TEST_EXISTS))
+    return TRUE;
+  for (const WrappySource *const *s = wrappy_sources (); *s != NULL; s++)
+    if ((*s)->recognise_file != NULL && (*s)->recognise_file (arg))
+      return TRUE;
+  return FALSE;
+}
+
+/* --from-SOURCE WHAT: that source's install. */
+static WrappyManifest *
+install_from (WrappyStore *store, const char *source, const WrappyInstallRequest *req,
+              GError **error)
+{
+  const WrappySource *src = wrappy_source_find (source);
+
+  g_assert (src != NULL && src->install != NULL);
+  return src->install (store, req, NULL, error);
 }
 
 static void
@@ -102,13 +210,10 @@ WRAPPY_BUILTIN (install)
     return FALSE;
   if (opt_from_snap != NULL || opt_channel != NULL)
     {
-      /* A path (or FILE.snap) is a local file, as with `snap install`. */
-      gboolean file
-          = opt_from_snap != NULL
-            && (strchr (opt_from_snap, '/') != NULL || has_suffix_ci (opt_from_snap, ".snap"));
+      WrappyInstallRequest req = { opt_from_snap, NULL, opt_channel };
 
       if (opt_from_snap == NULL || opt_from_flathub != NULL || opt_from_appimage != NULL
-          || argc != 1 || (file && opt_channel != NULL))
+          || argc != 1)
         {
           g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
                        _ ("usage: wrappy install --from-snap NAME [--channel CH], or wrappy "
@@ -118,8 +223,7 @@ WRAPPY_BUILTIN (install)
       store = wrappy_store_open (error);
       if (store == NULL || !wrappy_store_lock (store, error))
         return FALSE;
-      m = file ? wrappy_snap_install_file (store, opt_from_snap, NULL, error)
-               : wrappy_snap_install (store, opt_from_snap, opt_channel, NULL, error);
+      m = install_from (store, "snap", &req, error);
       if (m == NULL)
         return FALSE;
       report_installed (m);
@@ -129,7 +233,8 @@ WRAPPY_BUILTIN (install)
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
                    _ ("usage: wrappy install --from-flathub ID[//BRANCH] [--remote NAME], "
-                      "wrappy install --from-appimage FILE|URL|NAME, or wrappy install FILE"));
+                      "wrappy install --from-appimage FILE|URL|NAME, or wrappy install "
+                      "FILE|NAME|ID"));
       return FALSE;
     }
   if (opt_from_flathub != NULL && !wrappy_parse_app_spec (opt_from_flathub, &id, &branch, error))
@@ -139,11 +244,19 @@ WRAPPY_BUILTIN (install)
   if (store == NULL || !wrappy_store_lock (store, error))
     return FALSE;
   if (id != NULL)
-    m = wrappy_flathub_install (store, opt_remote, id, branch, NULL, error);
+    {
+      WrappyInstallRequest req = { id, opt_remote, branch };
+      m = install_from (store, "flathub", &req, error);
+    }
   else if (opt_from_appimage != NULL)
-    m = install_appimage (store, opt_from_appimage, error);
-  else
+    {
+      WrappyInstallRequest req = { opt_from_appimage, NULL, NULL };
+      m = install_from (store, "appimage", &req, error);
+    }
+  else if (names_a_file (argv[1]))
     m = install_file (store, argv[1], error);
+  else
+    m = install_by_name (store, argv[1], error);
   if (m == NULL)
     return FALSE;
   report_installed (m);

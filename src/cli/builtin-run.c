@@ -18,14 +18,13 @@
 #include "wrappy-launch-spec.h"
 #include "wrappy-launch.h"
 #include "wrappy-layer-lock.h"
-#include "wrappy-flathub-launch.h"
 #include "wrappy-ldcache.h"
 #include "wrappy-manifest.h"
 #include "wrappy-output.h"
 #include "wrappy-paths.h"
 #include "wrappy-plan.h"
 #include "wrappy-policy.h"
-#include "wrappy-snap-launch.h"
+#include "wrappy-source.h"
 
 static char *opt_isolation, *opt_home, *opt_command, *opt_memory, *opt_pids, *opt_cpus;
 static char *opt_name;
@@ -139,12 +138,13 @@ spec_resolve (WrappyLaunchSpec *spec, const WrappyManifest *m, const WrappyIsola
   g_autofree char *cwd = opt_current_dir ? g_get_current_dir () : NULL;
   WrappyCommandLine cl;
   WrappyPolicyInput in = { 0 };
+  const WrappySource *src = wrappy_source_of (m);
 
   if (!wrappy_policy_load_overrides (spec->app_id, &overrides, &override_level, error))
     return FALSE;
   command_line_init (&cl, level, home);
   in.app_id = spec->app_id;
-  in.source = m ? m->source : NULL;
+  in.declared_kind = src ? src->declared : WRAPPY_DECLARED_FLATPAK;
   in.declared_level = m ? m->isolation : NULL;
   in.declared = declared;
   in.override_level = override_level;
@@ -176,6 +176,7 @@ spec_from_manifest (const WrappyManifest *m, const WrappyIsolation *level,
   g_autoptr (WrappyLaunchSpec) spec = wrappy_launch_spec_new ();
   const char *command = opt_command ? opt_command : m->command;
   g_autoptr (GStrvBuilder) argv = g_strv_builder_new ();
+  const WrappySource *src = wrappy_source_of (m);
 
   spec->app_id = g_strdup (m->id);
   if (!spec_resolve (spec, m, level, home, error))
@@ -205,23 +206,39 @@ spec_from_manifest (const WrappyManifest *m, const WrappyIsolation *level,
   if (app_args != NULL)
     g_strv_builder_addv (argv, (const char **)app_args);
   spec->argv = g_strv_builder_end (argv);
-  if (g_strcmp0 (m->source, "appimage") == 0 && g_environ_getenv (spec->env, "OWD") == NULL)
-    {
-      /* AppImages expect the directory they were started from. */
-      g_autofree char *cwd = g_get_current_dir ();
-      spec->env = g_environ_setenv (spec->env, "OWD", cwd, TRUE);
-    }
   spec->state_dir = wrappy_dirs_app_state (m->id);
   spec->tmp_root = opt_tmp_root;
-  if (g_strcmp0 (m->source, "flathub") == 0)
-    spec->flatpak_info = wrappy_flathub_info (m, spec);
-  if (g_strcmp0 (m->source, "snap") == 0)
+  if (src != NULL && src->launch != NULL)
     {
       g_autofree char *host_home = g_canonicalize_filename (g_get_home_dir (), "/");
-      if (!wrappy_snap_launch_setup (spec, m, opt_command, app_args, host_home, error))
+      WrappyLaunchRequest req = { opt_command, app_args, host_home };
+      if (!src->launch (spec, m, &req, error))
         return NULL;
     }
   return g_steal_pointer (&spec);
+}
+
+/* The installed app that name means: an installed ID as it is, else what a source calls
+ * it (a snap's NAME or NAME.APP, as `snap run` takes them; *command then picks the app).
+ * NULL: none, and the manifest's own error (with its suggestion) says so. */
+static char *
+resolve_app_name (const char *name, char **command)
+{
+  *command = NULL;
+  if (wrappy_validate_app_id (name, NULL) && wrappy_manifest_is_installed (name))
+    return NULL;
+  for (const WrappySource *const *s = wrappy_sources (); *s != NULL; s++)
+    {
+      g_autofree char *cmd = NULL;
+      g_autofree char *id = (*s)->id_for_name ? (*s)->id_for_name (name, &cmd) : NULL;
+
+      if (id != NULL && wrappy_validate_app_id (id, NULL) && wrappy_manifest_is_installed (id))
+        {
+          *command = g_steal_pointer (&cmd);
+          return g_steal_pointer (&id);
+        }
+    }
+  return NULL;
 }
 
 /* Only the host's /usr is visible in the sandbox: path (and the directory it is in, so
@@ -427,6 +444,7 @@ run_or_enter (const WrappyCommand *cmd, gboolean enter, int argc, char **argv, i
   WrappyHomeMode home;
   WrappyLimits limits;
   g_autofree char *limits_line = NULL;
+  g_autofree char *app_id = NULL, *app_command = NULL;
   char **app_args;
 
   if (!wrappy_parse_options (cmd, &argc, &argv, error))
@@ -467,11 +485,26 @@ run_or_enter (const WrappyCommand *cmd, gboolean enter, int argc, char **argv, i
   if (opt_host)
     spec = spec_from_host_program (argv[1], opt_isolation ? &level : NULL, opt_home ? &home : NULL,
                                    app_args, error);
-  else if ((manifest = wrappy_manifest_load (argv[1], error)) != NULL
-           /* Held until the sandbox is gone: gc keeps these layers meanwhile. */
-           && (locks = wrappy_layer_locks_acquire (manifest, error)) != NULL)
-    spec = spec_from_manifest (manifest, opt_isolation ? &level : NULL, opt_home ? &home : NULL,
-                               app_args, error);
+  else
+    {
+      app_id = resolve_app_name (argv[1], &app_command);
+      if (app_id == NULL && !wrappy_validate_app_id (argv[1], NULL))
+        {
+          g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_INSTALLED,
+                       _ ("'%s' is neither an installed app's ID nor an installed snap's name "
+                          "(see 'wrappy list')"),
+                       argv[1]);
+          wrappy_manifest_suggest_id (argv[1], error);
+          return FALSE;
+        }
+      if (app_command != NULL && opt_command == NULL)
+        opt_command = g_steal_pointer (&app_command);
+      if ((manifest = wrappy_manifest_load (app_id ? app_id : argv[1], error)) != NULL
+          /* Held until the sandbox is gone: gc keeps these layers meanwhile. */
+          && (locks = wrappy_layer_locks_acquire (manifest, error)) != NULL)
+        spec = spec_from_manifest (manifest, opt_isolation ? &level : NULL, opt_home ? &home : NULL,
+                                   app_args, error);
+    }
   if (spec == NULL || !spec_add_config_paths (spec, error) || !wrappy_ldcache_prepare (spec, error))
     return FALSE;
   spec->limits = limits;

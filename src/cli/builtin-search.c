@@ -20,9 +20,10 @@
 #include "wrappy-manifest.h"
 #include "wrappy-output.h"
 #include "wrappy-search-output.h"
+#include "wrappy-source.h"
 
-/* What the Snap Store child may send back; 100 results are a few hundred KiB. */
-#define SNAP_REPLY_MAX (16 * 1024 * 1024)
+/* What a live search's child may send back; 100 results are a few hundred KiB. */
+#define LIVE_REPLY_MAX (16 * 1024 * 1024)
 
 static gboolean opt_refresh;
 static char **opt_sources;
@@ -36,56 +37,41 @@ const GOptionEntry wrappy_search_options[] = {
   { NULL },
 };
 
+/* The sources to search: wanted[i] for wrappy_sources ()[i]. */
 typedef struct
 {
-  gboolean flathub, appimage, snap;
+  gboolean wanted[32];
 } Sources;
 
 static gboolean
 parse_sources (Sources *s, GError **error)
 {
-  if (opt_sources == NULL)
-    {
-      s->flathub = s->appimage = s->snap = TRUE;
-      return TRUE;
-    }
-  *s = (Sources){ FALSE, FALSE, FALSE };
-  for (char **o = opt_sources; *o; o++)
+  const WrappySource *const *all = wrappy_sources ();
+
+  for (guint i = 0; all[i] != NULL && i < G_N_ELEMENTS (s->wanted); i++)
+    s->wanted[i] = opt_sources == NULL;
+  for (char **o = opt_sources; o && *o; o++)
     {
       g_auto (GStrv) names = g_strsplit (*o, ",", 0);
       for (char **n = names; *n; n++)
         {
-          if (strcmp (*n, "flathub") == 0 || strcmp (*n, "flatpak") == 0)
-            s->flathub = TRUE;
-          else if (strcmp (*n, "appimage") == 0)
-            s->appimage = TRUE;
-          else if (strcmp (*n, "snap") == 0)
-            s->snap = TRUE;
-          else
-            return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
-                                _ ("unknown source '%s'; use flathub, appimage or snap"), *n),
-                   FALSE;
+          const WrappySource *src = wrappy_source_find (*n);
+          guint i;
+
+          if (src == NULL)
+            {
+              g_autofree char *known = wrappy_source_names ();
+              return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
+                                  _ ("unknown source '%s'; use %s"), *n, known),
+                     FALSE;
+            }
+          for (i = 0; all[i] != src; i++)
+            ;
+          if (i < G_N_ELEMENTS (s->wanted))
+            s->wanted[i] = TRUE;
         }
     }
   return TRUE;
-}
-
-/* The configured Flatpak remotes (their index is named after them); with none, the
- * `flathub` remote that a refresh adds on first use. */
-static GPtrArray *
-flatpak_remotes (void)
-{
-  g_autofree char *dir = g_build_filename (wrappy_dirs_config (), "remotes", NULL);
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    if (name[0] != '.' && g_str_has_suffix (name, ".conf"))
-      g_ptr_array_add (names, g_strndup (name, strlen (name) - strlen (".conf")));
-  if (names->len == 0)
-    g_ptr_array_add (names, g_strdup ("flathub"));
-  return names;
 }
 
 /* Whether to refresh the index: none yet, or older than a day, unless the source did not
@@ -124,8 +110,9 @@ stdout_to_stderr (gpointer user_data)
 /* Runs `wrappy-backend search-refresh` for the stale catalogs; it reports each source
  * that fails on stderr itself, and an old index (if any) is searched anyway. */
 static void
-refresh_catalogs (const Sources *s, GPtrArray *remotes)
+refresh_catalogs (const Sources *s, GPtrArray **origins)
 {
+  const WrappySource *const *all = wrappy_sources ();
   g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GError) error = NULL;
   gboolean any = FALSE;
@@ -134,17 +121,14 @@ refresh_catalogs (const Sources *s, GPtrArray *remotes)
   add_backend_argv (argv, "search-refresh");
   if (opt_refresh)
     g_ptr_array_add (argv, g_strdup ("--force"));
-  for (guint i = 0; s->flathub && i < remotes->len; i++)
-    if (opt_refresh || is_stale ("flathub", remotes->pdata[i]))
-      {
-        g_ptr_array_add (argv, g_strdup_printf ("flathub:%s", (char *)remotes->pdata[i]));
-        any = TRUE;
-      }
-  if (s->appimage && (opt_refresh || is_stale ("appimage", "appimagehub")))
-    {
-      g_ptr_array_add (argv, g_strdup ("appimage:appimagehub"));
-      any = TRUE;
-    }
+  for (guint i = 0; all[i] != NULL; i++)
+    for (guint j = 0; s->wanted[i] && origins[i] != NULL && j < origins[i]->len; j++)
+      if (opt_refresh || is_stale (all[i]->name, origins[i]->pdata[j]))
+        {
+          g_ptr_array_add (argv,
+                           g_strdup_printf ("%s:%s", all[i]->name, (char *)origins[i]->pdata[j]));
+          any = TRUE;
+        }
   if (!any)
     return;
   g_ptr_array_add (argv, NULL);
@@ -153,15 +137,17 @@ refresh_catalogs (const Sources *s, GPtrArray *remotes)
     g_printerr (_ ("warning: cannot refresh the catalogs: %s\n"), error->message);
 }
 
-/* Starts `wrappy-backend search-snap QUERY` with its stdout piped to us; -1 on failure. */
+/* Starts `wrappy-backend search-live SOURCE -- QUERY` with its stdout piped to us; -1 on
+ * failure. */
 static GPid
-start_snap_query (char **words, int *out_fd)
+start_live_query (const WrappySource *src, char **words, int *out_fd)
 {
   g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GError) error = NULL;
   GPid pid = -1;
 
-  add_backend_argv (argv, "search-snap");
+  add_backend_argv (argv, "search-live");
+  g_ptr_array_add (argv, g_strdup (src->name));
   g_ptr_array_add (argv, g_strdup ("--"));
   for (char **w = words; *w; w++)
     g_ptr_array_add (argv, g_strdup (*w));
@@ -169,15 +155,15 @@ start_snap_query (char **words, int *out_fd)
   if (!g_spawn_async_with_pipes (NULL, (char **)argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL,
                                  NULL, &pid, NULL, out_fd, NULL, &error))
     {
-      g_printerr (_ ("warning: cannot search the Snap Store: %s\n"), error->message);
+      g_printerr (_ ("warning: %s cannot be searched: %s\n"), _ (src->title), error->message);
       return -1;
     }
   return pid;
 }
 
-/* The Snap Store's answer: a serialized catalog, or NULL when the child said why not. */
+/* The source's answer: a serialized catalog, or NULL when the child said why not. */
 static GBytes *
-finish_snap_query (GPid pid, int fd)
+finish_live_query (const WrappySource *src, GPid pid, int fd)
 {
   g_autoptr (GByteArray) buf = g_byte_array_new ();
   g_autoptr (GBytes) bytes = NULL;
@@ -188,16 +174,16 @@ finish_snap_query (GPid pid, int fd)
   GBytes *v;
 
   while ((n = TEMP_FAILURE_RETRY (read (fd, chunk, sizeof chunk))) > 0
-         && buf->len <= SNAP_REPLY_MAX)
+         && buf->len <= LIVE_REPLY_MAX)
     g_byte_array_append (buf, chunk, n);
   close (fd);
   if (TEMP_FAILURE_RETRY (waitpid (pid, &status, 0)) < 0 || !WIFEXITED (status)
-      || WEXITSTATUS (status) != 0 || buf->len > SNAP_REPLY_MAX)
+      || WEXITSTATUS (status) != 0 || buf->len > LIVE_REPLY_MAX)
     return NULL;
   bytes = g_byte_array_free_to_bytes (g_steal_pointer (&buf));
   v = wrappy_catalog_from_bytes (bytes, &error);
   if (v == NULL)
-    g_printerr (_ ("warning: Snap Store: %s\n"), error->message);
+    g_printerr (_ ("warning: %s: %s\n"), _ (src->title), error->message);
   return v;
 }
 
@@ -230,15 +216,10 @@ installed_set (void)
   for (guint i = 0; apps != NULL && i < apps->len; i++)
     {
       WrappyManifest *m = apps->pdata[i];
-      g_autofree char *catalog_name = NULL;
-      const char *id = m->id;
+      const WrappySource *src = wrappy_source_of (m);
+      g_autofree char *catalog_id = src && src->catalog_id ? src->catalog_id (m) : NULL;
 
-      if (g_strcmp0 (m->source, "snap") == 0 && g_str_has_prefix (id, "io.snapcraft."))
-        id += strlen ("io.snapcraft.");
-      if (g_strcmp0 (m->source, "appimage") == 0 && m->keyfile != NULL)
-        catalog_name = g_key_file_get_string (m->keyfile, "AppImage", "catalog-name", NULL);
-      g_hash_table_add (set,
-                        g_strdup_printf ("%s:%s", m->source, catalog_name ? catalog_name : id));
+      g_hash_table_add (set, g_strdup_printf ("%s:%s", m->source, catalog_id ? catalog_id : m->id));
     }
   return set;
 }
@@ -258,15 +239,15 @@ mark_installed (GPtrArray *hits)
 
 WRAPPY_BUILTIN (search)
 {
-  g_autoptr (GPtrArray) remotes = NULL;
+  const WrappySource *const *all = wrappy_sources ();
+  GPtrArray *origins[G_N_ELEMENTS (((Sources *)NULL)->wanted)] = { NULL };
+  GPid live_pid[G_N_ELEMENTS (origins)];
+  int live_fd[G_N_ELEMENTS (origins)];
   g_autoptr (GPtrArray) hits
       = g_ptr_array_new_with_free_func ((GDestroyNotify)wrappy_search_hit_free);
   g_autoptr (WrappyQuery) q = NULL;
-  g_autoptr (GBytes) snap = NULL;
   Sources s;
-  GPid snap_pid = -1;
-  int snap_fd = -1;
-  guint searched = 0;
+  guint searched = 0, n = 0;
 
   if (!wrappy_parse_options (cmd, &argc, &argv, error) || !parse_sources (&s, error))
     return FALSE;
@@ -278,18 +259,28 @@ WRAPPY_BUILTIN (search)
   if (q->terms[0] == NULL)
     return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE, _ ("the query is empty")), FALSE;
 
-  if (s.snap)
-    snap_pid = start_snap_query (argv + 1, &snap_fd);
-  remotes = flatpak_remotes ();
-  refresh_catalogs (&s, remotes);
-  for (guint i = 0; s.flathub && i < remotes->len; i++)
-    searched += search_catalog ("flathub", remotes->pdata[i], q, hits);
-  if (s.appimage)
-    searched += search_catalog ("appimage", "appimagehub", q, hits);
-  if (snap_pid > 0 && (snap = finish_snap_query (snap_pid, snap_fd)) != NULL)
+  /* The sources asked at query time run while the cached catalogs are searched. */
+  for (n = 0; all[n] != NULL && n < G_N_ELEMENTS (origins); n++)
     {
-      wrappy_catalog_match (snap, "snap", "snapcraft", q, TRUE, hits);
-      searched++;
+      live_pid[n] = -1;
+      if (s.wanted[n] && all[n]->live_origin != NULL)
+        live_pid[n] = start_live_query (all[n], argv + 1, &live_fd[n]);
+      if (s.wanted[n] && all[n]->catalog_origins != NULL)
+        origins[n] = all[n]->catalog_origins ();
+    }
+  refresh_catalogs (&s, origins);
+  for (guint i = 0; i < n; i++)
+    for (guint j = 0; origins[i] != NULL && j < origins[i]->len; j++)
+      searched += search_catalog (all[i]->name, origins[i]->pdata[j], q, hits);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (GBytes) live = NULL;
+      if (live_pid[i] > 0 && (live = finish_live_query (all[i], live_pid[i], live_fd[i])) != NULL)
+        {
+          wrappy_catalog_match (live, all[i]->name, all[i]->live_origin, q, TRUE, hits);
+          searched++;
+        }
+      g_clear_pointer (&origins[i], g_ptr_array_unref);
     }
   if (searched == 0)
     return g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NETWORK,

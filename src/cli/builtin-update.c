@@ -13,18 +13,16 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "wrappy-appimage.h"
 #include "wrappy-builtins.h"
 #include "wrappy-cli-common.h"
 #include "wrappy-error.h"
 #include "wrappy-export.h"
 #include "wrappy-fault.h"
-#include "wrappy-flathub.h"
 #include "wrappy-i18n.h"
 #include "wrappy-id.h"
 #include "wrappy-output.h"
 #include "wrappy-policy.h"
-#include "wrappy-snap.h"
+#include "wrappy-source.h"
 #include "wrappy-store.h"
 #include "wrappy-update.h"
 #include "wrappy-snapshot.h"
@@ -38,18 +36,6 @@ const GOptionEntry wrappy_update_options[] = {
   { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &opt_dry_run,
     N_ ("Show what would change (versions, layers, permissions) and change nothing"), NULL },
   { NULL },
-};
-
-/* Each source's prepare function (wrappy-update.h). */
-static const struct
-{
-  const char *source;
-  WrappyPrepareUpdateFunc prepare;
-} update_sources[] = {
-  { "flathub", wrappy_flathub_prepare_update },
-  { "appimage", wrappy_appimage_prepare_update },
-  { "snap", wrappy_snap_prepare_update },
-  { NULL, NULL },
 };
 
 typedef enum
@@ -98,13 +84,12 @@ static void G_GNUC_PRINTF (1, 2) say (const char *fmt, ...)
   fputc ('\n', out);
 }
 
+/* The source's prepare function (wrappy-update.h), or NULL. */
 static WrappyPrepareUpdateFunc
-find_prepare (const char *source)
+find_prepare (const WrappyManifest *m)
 {
-  for (guint i = 0; update_sources[i].source != NULL; i++)
-    if (g_strcmp0 (update_sources[i].source, source) == 0)
-      return update_sources[i].prepare;
-  return NULL;
+  const WrappySource *src = wrappy_source_of (m);
+  return src != NULL ? src->prepare_update : NULL;
 }
 
 static const char *
@@ -241,7 +226,7 @@ static Result
 update_one (WrappyStore *store, WrappyManifest *m, AppResult *r, GError **error)
 {
   g_auto (WrappyUpdate) u = { 0 };
-  WrappyPrepareUpdateFunc prepare = find_prepare (m->source);
+  WrappyPrepareUpdateFunc prepare = find_prepare (m);
   g_autoptr (WrappyPermissions) before = NULL;
   g_autoptr (WrappyPermissions) after = NULL;
 

@@ -48,6 +48,40 @@ wrappy_info (const char *fmt, ...)
   fputc ('\n', stderr);
 }
 
+static gboolean status_drawn;
+
+static gboolean
+stderr_is_terminal (void)
+{
+  return !json && isatty (STDERR_FILENO) && g_strcmp0 (g_getenv ("TERM"), "dumb") != 0;
+}
+
+void
+wrappy_status (const char *fmt, ...)
+{
+  va_list args;
+
+  if (!stderr_is_terminal ())
+    return;
+  va_start (args, fmt);
+  fputc ('\r', stderr);
+  vfprintf (stderr, fmt, args);
+  fputs ("\033[K", stderr);
+  va_end (args);
+  fflush (stderr);
+  status_drawn = TRUE;
+}
+
+void
+wrappy_status_clear (void)
+{
+  if (!status_drawn)
+    return;
+  fputs ("\r\033[K", stderr);
+  fflush (stderr);
+  status_drawn = FALSE;
+}
+
 void
 wrappy_debug (const char *fmt, ...)
 {

@@ -13,6 +13,11 @@ gboolean wrappy_output_json (void);
 
 /* A status line on stderr ("Installing org.example.App…"); silent with --json. */
 void wrappy_info (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
+/* What is going on while it takes ("Updating the catalog…"): drawn on a terminal only
+ * (stderr) and erased by wrappy_status_clear, so that a log keeps only what happened. */
+void wrappy_status (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
+void wrappy_status_clear (void);
+
 /* Only with --verbose. */
 void wrappy_debug (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
 

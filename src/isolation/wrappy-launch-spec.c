@@ -31,9 +31,7 @@ wrappy_launch_spec_free (WrappyLaunchSpec *spec)
   g_free (spec->app_id);
   g_free (spec->base_path);
   g_free (spec->app_path);
-  g_free (spec->app_mount);
-  g_free (spec->app_link);
-  g_strfreev (spec->home_dirs);
+  wrappy_root_base_free (spec->root_base);
   g_clear_pointer (&spec->deps, g_ptr_array_unref);
   g_strfreev (spec->argv);
   g_strfreev (spec->env);
@@ -50,6 +48,31 @@ wrappy_launch_spec_free (WrappyLaunchSpec *spec)
   g_clear_pointer (&spec->binds, g_ptr_array_unref);
   g_clear_pointer (&spec->protect, g_ptr_array_unref);
   g_free (spec);
+}
+
+WrappyRootBase *
+wrappy_root_base_new (const char *apps_dir, const char *app_mount, const char *app_link,
+                      char **home_dirs)
+{
+  WrappyRootBase *rb = g_new0 (WrappyRootBase, 1);
+
+  rb->apps_dir = g_strdup (apps_dir);
+  rb->app_mount = g_strdup (app_mount);
+  rb->app_link = g_strdup (app_link);
+  rb->home_dirs = g_strdupv (home_dirs);
+  return rb;
+}
+
+void
+wrappy_root_base_free (WrappyRootBase *rb)
+{
+  if (rb == NULL)
+    return;
+  g_free (rb->apps_dir);
+  g_free (rb->app_mount);
+  g_free (rb->app_link);
+  g_strfreev (rb->home_dirs);
+  g_free (rb);
 }
 
 WrappyLayer *

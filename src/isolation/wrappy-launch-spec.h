@@ -1,5 +1,6 @@
 /* What the caller (cli/run) asks the sandbox for: plain data, no knowledge of where it
- * came from (Flatpak metadata, snap.yaml, the command line). The isolation module turns
+ * came from (Flatpak metadata, snap.yaml, the command line): a source's launch hook
+ * (wrappy-source.h) fills in what its apps need. The isolation module turns
  * this into a WrappyPlan (pure data, see wrappy-plan.h) and then applies the plan. */
 #pragma once
 
@@ -55,6 +56,25 @@ typedef struct
                            * dir that would hold it is split (wrappy-plan-protect.c) */
 } WrappyProtect;
 
+/* A base that is a whole root filesystem rather than a /usr (a snap's base, core22…):
+ * its top-level directories appear at the sandbox's root, /etc comes from the host (as
+ * snapd does), and the app is read-only at app_mount, under apps_dir, a top-level
+ * directory the source owns (the host's own is never shown), with no Flatpak variables.
+ * The source's launch hook fills it (src/adapters/<source>/). */
+typedef struct
+{
+  char *apps_dir;   /* absolute, one component: "/snap" */
+  char *app_mount;  /* under apps_dir: where the app appears ("/snap/NAME/REVISION") */
+  char *app_link;   /* under apps_dir: a symlink to app_mount, or NULL */
+  char **home_dirs; /* made in the home if missing, relative to it; the first is the
+                     * app's own (under a top-level dir of the home that other apps'
+                     * share, which a home grant of the source's kind leaves out) */
+} WrappyRootBase;
+
+WrappyRootBase *wrappy_root_base_new (const char *apps_dir, const char *app_mount,
+                                      const char *app_link, char **home_dirs);
+void wrappy_root_base_free (WrappyRootBase *rb);
+
 /* --memory, --pids, --cpus (see wrappy-limits.h). */
 typedef struct
 {
@@ -94,38 +114,33 @@ typedef struct
   WrappyUnshare unshare;      /* the level's namespaces and filter, from the policy's table */
   WrappySeccompLevel seccomp; /* (wrappy_level_rules); a new spec has all of them */
   WrappyHomeMode home;
-  char *base_path;          /* the base layer, mounted read-only at /usr */
-  gboolean host_base;       /* base_path is the host's own /usr (host programs, AppImages):
-                             * it brings no etc/, so /etc is made from the host's /etc */
-  char *app_path;           /* the app layer, read-only at /app; NULL for host programs,
-                             * which get no /app and no Flatpak per-app variables */
-  gboolean base_is_root;    /* a snap's base (core22, …): its top-level dirs are /bin, /lib,
-                             * /usr…, /etc comes from the host (as snapd does), and the app
-                             * is read-only at app_mount, with no Flatpak variables */
-  char *app_mount;          /* base_is_root: where the app appears (/snap/NAME/REVISION) */
-  char *app_link;           /* base_is_root: a symlink to app_mount (/snap/NAME/current) */
-  char **home_dirs;         /* made in the home if missing, relative to it (snap/NAME/REV) */
-  GPtrArray *deps;          /* WrappyLayer*, read-only at their sandbox_path */
-  char **argv;              /* [command, args…]; a bare command is looked up in PATH inside */
-  char **env;               /* "VAR=VALUE" set on top (app metadata, then --env) */
-  char **host_env;          /* the caller's variables let in (NAME or PREFIX*); NULL: all
-                             * but the loader's and interpreters' search paths */
-  char **shared;            /* "network", "ipc" */
-  char **sockets;           /* "x11", "wayland", "pulseaudio", "session-bus", … */
-  char **devices;           /* "dri", "all", … */
-  char **filesystems;       /* Flatpak-style filesystem grants */
-  char *state_dir;          /* $XDG_STATE_HOME/wrappy/ID: private home lives under it */
-  char *cwd;                /* working directory inside; NULL means the home */
-  GPtrArray *binds;         /* WrappyBind*: explicit binds, applied after the grants */
-  GPtrArray *protect;       /* WrappyProtect*: applied after every grant and bind */
-  gboolean hide_host_facts; /* /proc/cmdline masked, a neutral hostname (SPEC.md: full and
-                             * paranoid) */
-  gboolean tmp_root;        /* the writable upper layer is a tmpfs, gone at exit */
-  WrappyLimits limits;      /* asked for; the level may add defaults */
-  char *ld_cache;           /* a loader cache made for this layout (wrappy-ldcache.h), bound
-                             * read-only at /etc/ld.so.cache in place of the base's */
-  char *ld_cache_dir;       /* making one: this host dir, writable at WRAPPY_LD_CACHE_DIR */
-  char *flatpak_info;       /* the text of /.flatpak-info (Flatpak apps), or NULL */
+  char *base_path;           /* the base layer, mounted read-only at /usr */
+  gboolean host_base;        /* base_path is the host's own /usr (host programs, AppImages):
+                              * it brings no etc/, so /etc is made from the host's /etc */
+  char *app_path;            /* the app layer, read-only at /app; NULL for host programs,
+                              * which get no /app and no Flatpak per-app variables */
+  WrappyRootBase *root_base; /* NULL: the base is a /usr (Flatpak runtimes, the host's) */
+  GPtrArray *deps;           /* WrappyLayer*, read-only at their sandbox_path */
+  char **argv;               /* [command, args…]; a bare command is looked up in PATH inside */
+  char **env;                /* "VAR=VALUE" set on top (app metadata, then --env) */
+  char **host_env;           /* the caller's variables let in (NAME or PREFIX*); NULL: all
+                              * but the loader's and interpreters' search paths */
+  char **shared;             /* "network", "ipc" */
+  char **sockets;            /* "x11", "wayland", "pulseaudio", "session-bus", … */
+  char **devices;            /* "dri", "all", … */
+  char **filesystems;        /* Flatpak-style filesystem grants */
+  char *state_dir;           /* $XDG_STATE_HOME/wrappy/ID: private home lives under it */
+  char *cwd;                 /* working directory inside; NULL means the home */
+  GPtrArray *binds;          /* WrappyBind*: explicit binds, applied after the grants */
+  GPtrArray *protect;        /* WrappyProtect*: applied after every grant and bind */
+  gboolean hide_host_facts;  /* /proc/cmdline masked, a neutral hostname (SPEC.md: full and
+                              * paranoid) */
+  gboolean tmp_root;         /* the writable upper layer is a tmpfs, gone at exit */
+  WrappyLimits limits;       /* asked for; the level may add defaults */
+  char *ld_cache;            /* a loader cache made for this layout (wrappy-ldcache.h), bound
+                              * read-only at /etc/ld.so.cache in place of the base's */
+  char *ld_cache_dir;        /* making one: this host dir, writable at WRAPPY_LD_CACHE_DIR */
+  char *flatpak_info;        /* the text of /.flatpak-info (Flatpak apps), or NULL */
 } WrappyLaunchSpec;
 
 /* Where a sandbox that makes a loader cache writes it. */
@@ -142,6 +157,7 @@ void wrappy_protect_free (WrappyProtect *p);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WrappyLaunchSpec, wrappy_launch_spec_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WrappyLayer, wrappy_layer_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WrappyRootBase, wrappy_root_base_free)
 
 gboolean wrappy_isolation_from_string (const char *s, WrappyIsolation *out, GError **error);
 const char *wrappy_isolation_to_string (WrappyIsolation level);

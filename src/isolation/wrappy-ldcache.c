@@ -196,7 +196,8 @@ wrappy_ldcache_prepare (WrappyLaunchSpec *spec, GError **error)
   struct stat st;
   int dir;
 
-  if (spec->app_path == NULL || spec->host_base || spec->base_is_root || spec->state_dir == NULL)
+  if (spec->app_path == NULL || spec->host_base || spec->root_base != NULL
+      || spec->state_dir == NULL)
     return TRUE;
   if ((ldconfig = runtime_ldconfig (spec)) == NULL)
     {

@@ -280,36 +280,47 @@ add_layer (WrappyPlan *plan, const WrappyLaunchSpec *spec, const char *src, cons
     }
 }
 
-/* A snap's base as the root: its top-level directories read-only at /NAME (as
- * snapd's squashfs mounts are), its top-level symlinks (bin -> usr/bin) as they are;
- * what the sandbox makes itself (/etc from the host, /dev, /proc, /tmp, the home…) is
- * never taken from it. The app goes read-only at app_mount, app_link pointing to it. */
+/* A root base (a snap's): its top-level directories read-only at /NAME (as snapd's
+ * squashfs mounts are), its top-level symlinks (bin -> usr/bin) as they are; what the
+ * sandbox makes itself (/etc from the host, /dev, /proc, /tmp, the home…) and the apps
+ * dir are never taken from it. The app goes read-only at app_mount, app_link pointing
+ * to it. */
 static const char *const not_from_base[]
-    = { "etc",  "dev",  "proc", "sys",   "tmp",  "run",        "var", "home",
-        "root", "snap", "mnt",  "media", "boot", "lost+found", "app" };
+    = { "etc",  "dev",  "proc", "sys",   "tmp",  "run",        "var",
+        "home", "root", "mnt",  "media", "boot", "lost+found", "app" };
 
-/* Whether a base_is_root base provides the top-level entry name. */
+/* Whether name is the root base's apps dir ("snap" for "/snap"). */
 static gboolean
-base_provides (const WrappyHostFacts *f, const char *name)
+is_apps_dir (const WrappyLaunchSpec *spec, const char *name)
 {
-  return !TABLE_HAS (not_from_base, name) && strchr (name, '/') == NULL && name[0] != '.'
-         && strv_has (f->base_entries, name);
+  return spec->root_base != NULL && spec->root_base->apps_dir != NULL
+         && strcmp (spec->root_base->apps_dir + 1, name) == 0;
+}
+
+/* Whether a root base provides the top-level entry name. */
+static gboolean
+base_provides (const WrappyLaunchSpec *spec, const WrappyHostFacts *f, const char *name)
+{
+  return !TABLE_HAS (not_from_base, name) && !is_apps_dir (spec, name) && strchr (name, '/') == NULL
+         && name[0] != '.' && strv_has (f->base_entries, name);
 }
 
 static gboolean
 add_root_base (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFacts *f,
                GError **error)
 {
+  const WrappyRootBase *rb = spec->root_base;
+  const char *apps = rb->apps_dir;
 
-  if (!wrappy_plan_valid_sandbox_path (spec->app_mount)
-      || !wrappy_plan_path_is_under (spec->app_mount, "/snap")
-      || (spec->app_link != NULL
-          && (!wrappy_plan_valid_sandbox_path (spec->app_link)
-              || !wrappy_plan_path_is_under (spec->app_link, "/snap"))))
+  if (apps == NULL || !wrappy_plan_valid_sandbox_path (apps) || strchr (apps + 1, '/') != NULL
+      || TABLE_HAS (not_from_base, apps + 1) || !wrappy_plan_valid_sandbox_path (rb->app_mount)
+      || !wrappy_plan_path_is_under (rb->app_mount, apps) || strcmp (rb->app_mount, apps) == 0
+      || (rb->app_link != NULL
+          && (!wrappy_plan_valid_sandbox_path (rb->app_link)
+              || !wrappy_plan_path_is_under (rb->app_link, apps))))
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_SANDBOX_SETUP,
-                   _ ("invalid mount point '%s' for the app"),
-                   spec->app_mount ? spec->app_mount : "");
+                   _ ("invalid mount point '%s' for the app"), rb->app_mount ? rb->app_mount : "");
       return FALSE;
     }
   for (char **e = f->base_entries; e && *e; e++)
@@ -317,7 +328,7 @@ add_root_base (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostF
       g_autofree char *src = NULL, *dest = NULL;
       const char *link;
 
-      if (!base_provides (f, *e))
+      if (!base_provides (spec, f, *e))
         continue;
       dest = g_build_filename ("/", *e, NULL);
       link = f->base_root_links ? g_hash_table_lookup (f->base_root_links, *e) : NULL;
@@ -330,9 +341,9 @@ add_root_base (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostF
       add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO | WRAPPY_OP_FLAG_OPTIONAL, src, dest, 0);
     }
   if (spec->app_path != NULL)
-    add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO, spec->app_path, spec->app_mount, 0);
-  if (spec->app_link != NULL)
-    add_op (plan, WRAPPY_OP_SYMLINK, 0, spec->app_mount, spec->app_link, 0);
+    add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO, spec->app_path, rb->app_mount, 0);
+  if (rb->app_link != NULL)
+    add_op (plan, WRAPPY_OP_SYMLINK, 0, rb->app_mount, rb->app_link, 0);
   return TRUE;
 }
 
@@ -341,7 +352,7 @@ add_layers (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFact
             GPtrArray *notes, GError **error)
 {
   g_autoptr (GPtrArray) deps = g_ptr_array_new ();
-  const char *app_dir = spec->base_is_root ? spec->app_mount : "/app";
+  const char *app_dir = spec->root_base ? spec->root_base->app_mount : "/app";
 
   if (spec->base_path == NULL)
     {
@@ -349,7 +360,7 @@ add_layers (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFact
                            _ ("the app has no base layer"));
       return FALSE;
     }
-  if (spec->base_is_root)
+  if (spec->root_base != NULL)
     {
       if (!add_root_base (plan, spec, f, error))
         return FALSE;
@@ -366,7 +377,7 @@ add_layers (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFact
     {
       WrappyLayer *l = spec->deps->pdata[i];
       gboolean under_usr
-          = !spec->base_is_root && wrappy_plan_path_is_under (l->sandbox_path, "/usr");
+          = spec->root_base == NULL && wrappy_plan_path_is_under (l->sandbox_path, "/usr");
       gboolean under_app
           = spec->app_path != NULL && wrappy_plan_path_is_under (l->sandbox_path, app_dir);
 
@@ -406,7 +417,7 @@ sanitize_field (const char *s)
 static void
 add_etc_entries (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFacts *f)
 {
-  gboolean host_etc = spec->host_base || spec->base_is_root;
+  gboolean host_etc = spec->host_base || (spec->root_base != NULL);
   const char *etc_dir = host_etc ? HOST_ETC : "/usr/etc";
 
   if (host_etc)
@@ -439,7 +450,7 @@ add_etc (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFacts *
   g_autofree char *passwd = NULL, *group = NULL;
 
   /* At none the host's /etc is the one the host's /usr goes with: nothing to generate. */
-  if ((spec->host_base || spec->base_is_root) && spec->isolation == WRAPPY_ISOLATION_NONE)
+  if ((spec->host_base || (spec->root_base != NULL)) && spec->isolation == WRAPPY_ISOLATION_NONE)
     {
       add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO, "/etc", "/etc", 0);
       return;
@@ -560,7 +571,7 @@ add_host_root (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostF
     {
       g_autofree char *p = NULL;
       if (TABLE_HAS (replaced, *e) || strchr (*e, '/') != NULL
-          || (spec->base_is_root && (strcmp (*e, "snap") == 0 || base_provides (f, *e))))
+          || (spec->root_base && (is_apps_dir (spec, *e) || base_provides (spec, f, *e))))
         continue;
       p = g_build_filename ("/", *e, NULL);
       add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_OPTIONAL, p, p, 0);
@@ -637,7 +648,8 @@ add_home (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFacts 
   /* Flatpak's per-app XDG dirs, so that Flathub apps find their data where they
    * expect it. Optional: the home belongs to the app, which may have moved things. A host
    * program uses the home's own XDG dirs. */
-  for (guint i = 0; spec->app_path != NULL && !spec->base_is_root && i < G_N_ELEMENTS (xdg); i++)
+  for (guint i = 0; spec->app_path != NULL && spec->root_base == NULL && i < G_N_ELEMENTS (xdg);
+       i++)
     {
       g_autofree char *d = g_build_filename (f->home, ".var/app", spec->app_id, xdg[i], NULL);
       add_op (plan, WRAPPY_OP_DIR, WRAPPY_OP_FLAG_OPTIONAL, NULL, d, 0700);
@@ -649,7 +661,7 @@ add_home (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFacts 
 static void
 add_home_dirs (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFacts *f)
 {
-  for (char **d = spec->home_dirs; d && *d; d++)
+  for (char **d = spec->root_base ? spec->root_base->home_dirs : NULL; d && *d; d++)
     {
       g_autofree char *p = g_build_filename (f->home, *d, NULL);
       if (wrappy_plan_valid_sandbox_path (p) && wrappy_plan_path_is_under (p, f->home)
@@ -839,8 +851,9 @@ grant_snap_home (GPtrArray *binds, const WrappyLaunchSpec *spec, const WrappyHos
       p = g_build_filename (f->home, *e, NULL);
       g_ptr_array_add (binds, new_bind (p, p, flags));
     }
-  /* home_dirs[0] is snap/NAME/REVISION (wrappy-snap-launch.c). */
-  own = spec->home_dirs && spec->home_dirs[0] ? g_strsplit (spec->home_dirs[0], "/", 3) : NULL;
+  /* The root base's first home dir is snap/NAME/REVISION (wrappy-snap-launch.c). */
+  if (spec->root_base != NULL && spec->root_base->home_dirs && spec->root_base->home_dirs[0])
+    own = g_strsplit (spec->root_base->home_dirs[0], "/", 3);
   if (own != NULL && g_strv_length (own) >= 2 && strcmp (own[0], "snap") == 0
       && wrappy_path_is_clean (own[1]) && own[1][0] != '.')
     {
@@ -1038,7 +1051,7 @@ env_is_let_in (const char *entry, char **allow)
 static char **
 set_layout_env (char **envp, const WrappyLaunchSpec *spec, const WrappyHostFacts *f)
 {
-  gboolean app = spec->app_path != NULL && !spec->base_is_root;
+  gboolean app = spec->app_path != NULL && spec->root_base == NULL;
   g_autofree char *var_app
       = app ? g_build_filename (f->home, ".var/app", spec->app_id, NULL) : g_strdup (f->home);
   g_autofree char *data = g_build_filename (var_app, app ? "data" : ".local/share", NULL);
@@ -1135,7 +1148,7 @@ add_fs_ops (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFact
 
   if (!add_layers (plan, spec, f, notes, error))
     return FALSE;
-  for (guint i = 0; !spec->base_is_root && i < G_N_ELEMENTS (usr_links); i++)
+  for (guint i = 0; spec->root_base == NULL && i < G_N_ELEMENTS (usr_links); i++)
     if (strv_has (f->base_entries, usr_links[i]))
       {
         g_autofree char *target = g_build_filename ("usr", usr_links[i], NULL);
@@ -1374,7 +1387,7 @@ dir_links (const char *dir, char **names)
 void
 wrappy_host_facts_collect (WrappyHostFacts *f, const WrappyLaunchSpec *spec)
 {
-  gboolean host_etc = spec->host_base || spec->base_is_root;
+  gboolean host_etc = spec->host_base || (spec->root_base != NULL);
   g_autofree char *base_etc
       = host_etc ? g_strdup ("/etc") : g_build_filename (spec->base_path, "etc", NULL);
 
@@ -1390,7 +1403,7 @@ wrappy_host_facts_collect (WrappyHostFacts *f, const WrappyLaunchSpec *spec)
   f->base_etc_entries = list_dir (base_etc);
   if (host_etc)
     f->host_etc_links = dir_links ("/etc", f->base_etc_entries);
-  if (spec->base_is_root)
+  if (spec->root_base != NULL)
     f->base_root_links = dir_links (spec->base_path, f->base_entries);
   if (spec->isolation == WRAPPY_ISOLATION_NONE)
     f->host_root_entries = list_dir ("/");

@@ -83,7 +83,7 @@ typedef struct
   char **base_etc_entries;     /* names in the base layer's etc/ (the host's /etc for a host
                                 * base) */
   GHashTable *host_etc_links;  /* host base only: name -> target of /etc's symlinks */
-  GHashTable *base_root_links; /* base_is_root: name -> target of the base's top symlinks */
+  GHashTable *base_root_links; /* a root base: name -> target of the base's top symlinks */
   char **host_root_entries;    /* names in the host's /, for --isolation=none */
   gboolean has_resolv_conf;    /* /etc/resolv.conf */
   gboolean has_hosts;          /* /etc/hosts */

@@ -470,7 +470,7 @@ wrappy_policy_resolve (const WrappyPolicyInput *in, GError **error)
   e->unshare = rules->unshare;
   e->seccomp = rules->seccomp;
 
-  if (in->declared != NULL && g_strcmp0 (in->source, "snap") == 0)
+  if (in->declared != NULL && in->declared_kind == WRAPPY_DECLARED_SNAP_PLUGS)
     {
       g_autoptr (WrappyPermissions) snap = snap_declared (in->declared, notes);
       wrappy_permissions_merge (asked, snap);

@@ -73,12 +73,19 @@ typedef struct
 void wrappy_effective_free (WrappyEffective *e);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WrappyEffective, wrappy_effective_free)
 
+/* How an app's manifest declares its permissions: its source says (wrappy-source.h). */
+typedef enum
+{
+  WRAPPY_DECLARED_FLATPAK,    /* Flatpak [Context] names, as they are */
+  WRAPPY_DECLARED_SNAP_PLUGS, /* snap plugs turned into those names (docs/snap.md) */
+} WrappyDeclaredKind;
+
 /* The inputs of one resolve; the CLI fills it from the manifest, the overrides files
  * and the command line (tests fill it by hand). */
 typedef struct
 {
   const char *app_id;
-  const char *source;                 /* "flathub", "appimage", "snap"; NULL: a host program */
+  WrappyDeclaredKind declared_kind;   /* how declared names its permissions */
   const char *declared_level;         /* the manifest's isolation=, or NULL */
   const WrappyPermissions *declared;  /* NULL: none */
   const char *override_level;         /* the overrides' [Wrappy] isolation=, or NULL */

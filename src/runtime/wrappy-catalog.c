@@ -301,6 +301,21 @@ wrappy_query_free (WrappyQuery *q)
   g_free (q);
 }
 
+WrappySearchHit *
+wrappy_search_hit_new (const char *id, const char *name, const char *summary, const char *version,
+                       const char *source, const char *origin)
+{
+  WrappySearchHit *h = g_new0 (WrappySearchHit, 1);
+
+  h->id = g_strdup (id);
+  h->name = g_strdup (name);
+  h->summary = g_strdup (summary);
+  h->version = g_strdup (version);
+  h->source = g_strdup (source);
+  h->origin = g_strdup (origin);
+  return h;
+}
+
 void
 wrappy_search_hit_free (WrappySearchHit *h)
 {

@@ -83,6 +83,9 @@ typedef struct
   gboolean installed;
 } WrappySearchHit;
 
+WrappySearchHit *wrappy_search_hit_new (const char *id, const char *name, const char *summary,
+                                        const char *version, const char *source,
+                                        const char *origin);
 void wrappy_search_hit_free (WrappySearchHit *h);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WrappySearchHit, wrappy_search_hit_free)
 

@@ -356,7 +356,7 @@ wrappy_manifest_load (const char *id, GError **error)
           g_clear_error (error);
           g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_INSTALLED,
                        _ ("%s is not installed; see 'wrappy list', or install it with "
-                          "'wrappy install --from-flathub %s'"),
+                          "'wrappy install %s'"),
                        id, id);
         }
       return NULL;

@@ -23,7 +23,7 @@ typedef struct
   char *name;
   char *version;
   char *summary;
-  char *source; /* "flathub", "appimage", "snap" */
+  char *source; /* the name of its source: "flathub", "appimage", "snap" (wrappy-source.h) */
   char *origin; /* the remote (or file/URL) it was installed from */
   char *branch;
   char *command;          /* the default command, a name in PATH or an absolute path inside */

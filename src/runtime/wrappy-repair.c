@@ -23,7 +23,7 @@
 #include "wrappy-layer-lock.h"
 #include "wrappy-manifest.h"
 #include "wrappy-output.h"
-#include "wrappy-remote.h"
+#include "wrappy-source.h"
 #include "wrappy-repair.h"
 
 #define MANIFEST_SUFFIX ".manifest"
@@ -386,16 +386,17 @@ typedef struct
 {
   char *commit;
   char *ref;
-  GPtrArray *users;       /* WrappyManifest*, borrowed from Repair.apps */
-  GPtrArray *roots;       /* char*: its layer directories the manifests name */
-  GHashTable *objects;    /* reachable objects (traverse's keys), or NULL */
-  char *incomplete;       /* why the repo lacks (part of) it, or NULL */
-  GPtrArray *corrupt;     /* char*: its objects that fail verification */
-  char *remote;           /* the remote it can be pulled from again, or NULL */
-  char *pull_error;       /* why pulling it again failed */
-  gboolean busy;          /* a running app holds one of its layers */
-  WrappyProblemKind kind; /* corrupted or incomplete, as first found */
-  GPtrArray *old_layers;  /* char*: pairs of a layer path and where it was moved */
+  GPtrArray *users;           /* WrappyManifest*, borrowed from Repair.apps */
+  GPtrArray *roots;           /* char*: its layer directories the manifests name */
+  GHashTable *objects;        /* reachable objects (traverse's keys), or NULL */
+  char *incomplete;           /* why the repo lacks (part of) it, or NULL */
+  GPtrArray *corrupt;         /* char*: its objects that fail verification */
+  char *remote;               /* the remote it can be pulled from again, or NULL */
+  const WrappySource *source; /* whose refetch pulls it (remote set) */
+  char *pull_error;           /* why pulling it again failed */
+  gboolean busy;              /* a running app holds one of its layers */
+  WrappyProblemKind kind;     /* corrupted or incomplete, as first found */
+  GPtrArray *old_layers;      /* char*: pairs of a layer path and where it was moved */
 } CommitInfo;
 
 static void
@@ -432,6 +433,7 @@ collect_commits (Repair *r)
   for (guint i = 0; i < r->apps->len; i++)
     {
       WrappyManifest *m = r->apps->pdata[i];
+      const WrappySource *src = wrappy_source_of (m);
       for (guint j = 0; j < m->layers->len; j++)
         {
           WrappyManifestLayer *l = m->layers->pdata[j];
@@ -457,11 +459,11 @@ collect_commits (Repair *r)
           add_unique (c->users, m, FALSE);
           root = wrappy_layer_lock_root (l->path);
           add_unique (c->roots, root, TRUE);
-          /* A Flatpak commit can be fetched again, by its checksum, from the app's
-           * origin; an adapter's layer was made here and cannot. */
-          if (c->remote == NULL && g_strcmp0 (m->source, "flathub") == 0 && m->origin != NULL
-              && wrappy_remote_exists (m->origin))
-            c->remote = g_strdup (m->origin);
+          /* A commit from a remote can be fetched again, by its checksum, from the
+           * app's origin (its source says); a layer made here cannot. */
+          if (c->remote == NULL && src != NULL && src->refetch_origin != NULL
+              && (c->remote = src->refetch_origin (m)) != NULL)
+            c->source = src;
         }
     }
   return commits;
@@ -630,21 +632,7 @@ restore_aside (Repair *r, GPtrArray *moved)
 static gboolean
 pull_commit (Repair *r, CommitInfo *c, GError **error)
 {
-  g_autoptr (WrappyRemote) remote = wrappy_remote_load (c->remote, error);
-  const char *refs[] = { c->ref, NULL };
-  const char *commits[] = { c->commit, NULL };
-  g_auto (GVariantBuilder) opts;
-
-  if (remote == NULL || !wrappy_remote_sync_to_repo (remote, r->repo, error))
-    return FALSE;
-  g_variant_builder_init (&opts, G_VARIANT_TYPE ("a{sv}"));
-  g_variant_builder_add (&opts, "{sv}", "refs", g_variant_new_strv (refs, -1));
-  /* Exactly the installed commit, whatever the remote's ref points at now. */
-  g_variant_builder_add (&opts, "{sv}", "override-commit-ids", g_variant_new_strv (commits, -1));
-  g_variant_builder_add (&opts, "{sv}", "flags", g_variant_new_int32 (0));
-  wrappy_info (_ ("Downloading %s again from remote '%s'…"), c->ref, c->remote);
-  return ostree_repo_pull_with_options (r->repo, c->remote, g_variant_builder_end (&opts), NULL,
-                                        r->cancellable, error);
+  return c->source->refetch (r->repo, c->remote, c->ref, c->commit, r->cancellable, error);
 }
 
 /* Moves the commit's layer directories out of the way (to layers/.tmp-repair-old-*,
@@ -992,18 +980,13 @@ static gboolean
 app_has_launcher (const WrappyManifest *m)
 {
   WrappyManifestLayer *l = wrappy_manifest_get_layer ((WrappyManifest *)m, "app");
+  const WrappySource *src = wrappy_source_of (m);
   g_autofree char *files = NULL;
 
-  if (l == NULL || wrappy_manifest_layer_is_host (l))
+  if (l == NULL || wrappy_manifest_layer_is_host (l) || src == NULL || src->launcher_dir == NULL)
     return FALSE;
   files = wrappy_manifest_layer_host_path (l);
-  if (g_strcmp0 (m->source, "flathub") == 0)
-    return dir_has_desktop_file (files, "share/applications", m->id);
-  if (g_strcmp0 (m->source, "appimage") == 0)
-    return dir_has_desktop_file (files, ".", NULL);
-  if (g_strcmp0 (m->source, "snap") == 0)
-    return dir_has_desktop_file (files, "meta/gui", NULL);
-  return FALSE;
+  return dir_has_desktop_file (files, src->launcher_dir, src->launchers_named_by_id ? m->id : NULL);
 }
 
 static void
@@ -1055,15 +1038,18 @@ missing_launchers (Repair *r, GHashTable *owners)
       g_autofree char *front = NULL;
       g_autoptr (GError) e = NULL;
 
+      const WrappySource *src = wrappy_source_of (m);
+      gboolean from_layer = src != NULL && src->launchers_from_layer;
+
       if (g_hash_table_contains (owners, m->id) || !app_has_launcher (m))
         continue;
       detail = g_strdup_printf (_ ("the launchers of %s are not exported"), m->id);
-      /* Only a Flatpak app's launchers are exported as they are in its layer; an
-       * AppImage's or a snap's are made at install time (Exec, icons, names). */
-      if (!r->fix || g_strcmp0 (m->source, "flathub") != 0)
+      /* Only some sources' launchers (a Flatpak app's) are exported as they are in the
+       * layer; others' (an AppImage's, a snap's) are made at install time (Exec, icons,
+       * names). */
+      if (!r->fix || !from_layer)
         {
-          g_autofree char *action
-              = g_strcmp0 (m->source, "flathub") == 0 ? NULL : reinstall_action (m->id);
+          g_autofree char *action = from_layer ? NULL : reinstall_action (m->id);
           wrappy_repair_report_add (r->report, WRAPPY_PROBLEM_MISSING_LAUNCHER,
                                     r->fix ? WRAPPY_PROBLEM_REMAINS : WRAPPY_PROBLEM_FOUND, m->id,
                                     wrappy_dirs_applications (), detail, action);

@@ -19,6 +19,7 @@
 #include "wrappy-manifest.h"
 #include "wrappy-output.h"
 #include "wrappy-snapshot.h"
+#include "wrappy-source.h"
 #include "wrappy-store.h"
 
 WrappyStore *
@@ -354,6 +355,7 @@ wrappy_store_uninstall_app (WrappyStore *store, WrappyManifest *m, GCancellable 
                             GError **error)
 {
   g_autoptr (GError) local_error = NULL;
+  const WrappySource *src = wrappy_source_of (m);
 
   /* Deleting the manifest is the atomic step. What follows is cleanup that the next
    * locked command redoes if this one is killed: launchers of an app with no manifest
@@ -379,11 +381,10 @@ wrappy_store_uninstall_app (WrappyStore *store, WrappyManifest *m, GCancellable 
         continue;
       if (!wrappy_store_remove_layer_if_unused (store, l->path, m->id, &removed, error))
         return FALSE;
-      /* Only a Flatpak ref has a remote; adapters' imported layers are local refs. */
+      /* Only a remote's ref has a remote; adapters' imported layers are local refs. */
       if (removed && l->ref != NULL
-          && !wrappy_store_forget_ref (store,
-                                       g_strcmp0 (m->source, "flathub") == 0 ? m->origin : NULL,
-                                       l->ref, NULL, cancellable, &local_error))
+          && !wrappy_store_forget_ref (store, src && src->refs_of_origin ? m->origin : NULL, l->ref,
+                                       NULL, cancellable, &local_error))
         {
           wrappy_debug ("cannot drop ref %s: %s", l->ref, local_error->message);
           g_clear_error (&local_error);

@@ -66,7 +66,7 @@ test_command_help_names_command_and_options() {
 
 test_help_errors() {
   assert_fails_with 2 "unknown command 'frobnicate'; see 'wrappy help'" wrappy help frobnicate
-  assert_fails_with 2 "unknown command 'search-snap'" wrappy help search-snap
+  assert_fails_with 2 "unknown command 'search-live'" wrappy help search-live
   assert_fails_with 2 "'install' has no subcommands" wrappy help install add
   ok wrappy help remote add
   assert_contains "$OUT" "wrappy remote add [OPTION…]"

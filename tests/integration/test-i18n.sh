@@ -76,7 +76,7 @@ test_error_ukrainian() {
   missing_app_error uk_UA.UTF-8
   assert_contains "$ERR" "помилка: " "the error prefix"
   assert_contains "$ERR" "застосунок org.example.Missing не встановлено" "the message"
-  assert_contains "$ERR" "'wrappy install --from-flathub org.example.Missing'" "the hint"
+  assert_contains "$ERR" "'wrappy install org.example.Missing'" "the hint"
   assert_not_contains "$ERR" "is not installed" "the message"
 }
 
@@ -85,13 +85,13 @@ test_error_russian() {
   missing_app_error ru_RU.UTF-8
   assert_contains "$ERR" "ошибка: " "the error prefix"
   assert_contains "$ERR" "приложение org.example.Missing не установлено" "the message"
-  assert_contains "$ERR" "'wrappy install --from-flathub org.example.Missing'" "the hint"
+  assert_contains "$ERR" "'wrappy install org.example.Missing'" "the hint"
   assert_not_contains "$ERR" "is not installed" "the message"
 }
 
 test_error_english_under_c() {
   missing_app_error C
-  assert_eq "error: org.example.Missing is not installed; see 'wrappy list', or install it with 'wrappy install --from-flathub org.example.Missing'" \
+  assert_eq "error: org.example.Missing is not installed; see 'wrappy list', or install it with 'wrappy install org.example.Missing'" \
     "$ERR" "the message"
   missing_app_error C.UTF-8
   assert_contains "$ERR" "error: org.example.Missing is not installed" "the message under C.UTF-8"
@@ -132,7 +132,7 @@ test_issue_19_messages_translated() {
   run in_locale ru_RU.UTF-8 "$WRAPPY" help override
   assert_contains "$OUT" "Переопределение никогда не снимает ограничений уровня изоляции"
   run in_locale uk_UA.UTF-8 "$WRAPPY" search --source=appimage firefox
-  assert_contains "$ERR" "каталог AppImage: немає з'єднання"
+  assert_contains "$ERR" "каталог AppImage «appimagehub»: немає з'єднання"
 }
 
 run_tests "$@"

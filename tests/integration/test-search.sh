@@ -105,7 +105,7 @@ test_search_offline_one_line_per_source() {
   assert_fails_with 1 "no source could be searched" wrappy search firefox
   assert_eq 4 "$(printf '%s\n' "$ERR" | grep -c .)" "stderr lines"
   assert_contains "$ERR" "warning: Flathub cannot be reached, so no remote 'flathub' was added"
-  assert_contains "$ERR" "warning: the AppImage catalog cannot be reached"
+  assert_contains "$ERR" "warning: AppImage catalog 'appimagehub' cannot be reached"
   assert_contains "$ERR" "warning: the Snap Store cannot be reached"
   assert_not_contains "$ERR" "Couldn't"
   assert_not_contains "$ERR" "Updating"
@@ -199,7 +199,7 @@ test_search_no_source_reachable() {
 
 test_search_usage_errors() {
   assert_fails_with 2 "" wrappy search
-  assert_fails_with 2 "unknown source" wrappy search --source=nope firefox
+  assert_fails_with 2 "unknown source 'nope'; use flathub, appimage, snap" wrappy search --source=nope firefox
   assert_fails_with 2 "empty" wrappy search " "
 }
 

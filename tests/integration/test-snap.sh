@@ -56,6 +56,33 @@ test_snap_install_from_store_and_run() {
   assert_file "$XDG_STATE_HOME/wrappy/$ID/snap-data/7/written"
 }
 
+# issue 19, item 2: `wrappy install NAME` finds the snap in the store (and says so), and
+# it runs by its name, NAME.APP for its other app, as with `snap run`.
+test_snap_install_and_run_by_name() {
+  start_snapstore
+  ok wrappy install hello-snap
+  assert_contains "$OUT" "Installed $ID 2.5"
+  assert_contains "$ERR" "Found hello-snap in Snap Store 'snapcraft'"
+  ok wrappy run hello-snap -- one
+  assert_eq "hello-snap" "$(value SNAP_NAME)" "run by the snap's name"
+  assert_eq "one" "$(value args)" "arguments"
+  ok wrappy run hello-snap.other -- more
+  assert_contains "$OUT" "other app: first more SNAP_NAME=hello-snap" "run NAME.APP"
+  # --command given beside NAME.APP is the user's: it wins.
+  ok wrappy run --command=hello-snap hello-snap.other
+  assert_eq "hello-snap" "$(value SNAP_NAME)"
+  assert_not_contains "$OUT" "other app"
+  ok wrappy enter --command=true hello-snap
+  assert_fails_with 1 "has no app 'nope'" wrappy run hello-snap.nope
+  assert_fails_with 1 "^error: 'second-snap' is neither an installed app's ID nor an installed snap's name \(see 'wrappy list'\)$" \
+    wrappy run second-snap
+  # A name the store does not have, the Flatpak remotes and the feed neither (the feed
+  # is a closed port: one warning).
+  assert_fails_with 1 "no app called 'no-such-snap' in the sources that answered" \
+    wrappy install no-such-snap
+  assert_contains "$(cat "$STORE_LOG")" "/v2/snaps/info/no-such-snap"
+}
+
 test_snap_other_app_and_paranoid() {
   start_snapstore
   ok wrappy install --from-snap hello-snap
@@ -92,7 +119,7 @@ test_snap_install_file() {
   ok wrappy uninstall io.snapcraft.second-snap
   cp "$SNAPS/second-snap_3.snap" "$T_DIR/second.snap"
   ok wrappy install --from-snap "$T_DIR/second.snap"
-  assert_fails_with 2 "" wrappy install --from-snap "$T_DIR/second.snap" --channel beta
+  assert_fails_with 2 "a local .snap file has no channel" wrappy install --from-snap "$T_DIR/second.snap" --channel beta
 }
 
 test_snap_base_shared() {

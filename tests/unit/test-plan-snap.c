@@ -47,11 +47,9 @@ snap_spec (WrappyIsolation level)
   spec->app_id = g_strdup ("io.snapcraft.hello");
   wrappy_test_set_level (spec, level);
   spec->base_path = g_strdup (BASE);
-  spec->base_is_root = TRUE;
   spec->app_path = g_strdup (APP);
-  spec->app_mount = g_strdup ("/snap/hello/7");
-  spec->app_link = g_strdup ("/snap/hello/current");
-  spec->home_dirs = g_strdupv ((char **)dirs);
+  spec->root_base
+      = wrappy_root_base_new ("/snap", "/snap/hello/7", "/snap/hello/current", (char **)dirs);
   spec->argv = g_strdupv ((char **)argv);
   spec->state_dir = g_strdup ("/home/alice/.local/state/wrappy/io.snapcraft.hello");
   return spec;
@@ -107,8 +105,8 @@ test_snap_bad_mounts (void)
       g_autoptr (GError) error = NULL;
       g_autoptr (WrappyPlan) plan = NULL;
 
-      g_free (spec->app_mount);
-      spec->app_mount = g_strdup (*b);
+      g_free (spec->root_base->app_mount);
+      spec->root_base->app_mount = g_strdup (*b);
       plan = plan_for (spec, &error);
       g_assert_null (plan);
       g_assert_error (error, WRAPPY_ERROR, WRAPPY_ERROR_SANDBOX_SETUP);

@@ -141,7 +141,7 @@ resolve_case (const PolicyCase *c)
   cl.unshare = unshare;
   cl.sockets = socket;
   in.app_id = "org.example.App";
-  in.source = "flathub";
+  in.declared_kind = WRAPPY_DECLARED_FLATPAK;
   in.declared = declared;
   in.overrides = overrides;
   in.cmdline = &cl;
@@ -160,7 +160,9 @@ test_old_snap_manifest (void)
   g_autoptr (WrappyPermissions) declared = wrappy_permissions_new ();
   WrappyCommandLine cl = { TRUE, FULL };
   g_auto (GStrv) socket = g_strsplit ("session-bus", ",", -1);
-  WrappyPolicyInput in = { "io.snapcraft.x", "snap", NULL, declared, NULL, NULL, &cl, HOME, HOME };
+  WrappyPolicyInput in = {
+    "io.snapcraft.x", WRAPPY_DECLARED_SNAP_PLUGS, NULL, declared, NULL, NULL, &cl, HOME, HOME
+  };
   g_autoptr (WrappyEffective) e = NULL, cl_bus = NULL;
   g_autofree char *fs = NULL, *sockets = NULL;
 
@@ -206,8 +208,9 @@ test_level_table (void)
     {
       g_autoptr (WrappyPermissions) declared = wrappy_permissions_new ();
       WrappyCommandLine cl = { TRUE, cases[i].level };
-      WrappyPolicyInput in
-          = { "org.example.App", "flathub", NULL, declared, NULL, NULL, &cl, HOME, HOME };
+      WrappyPolicyInput in = {
+        "org.example.App", WRAPPY_DECLARED_FLATPAK, NULL, declared, NULL, NULL, &cl, HOME, HOME
+      };
       g_autoptr (WrappyEffective) e = NULL;
       g_autoptr (WrappyLaunchSpec) spec = wrappy_launch_spec_new ();
       g_auto (GStrv) lines = NULL;
@@ -297,8 +300,9 @@ test_level_precedence (void)
 {
   g_autoptr (WrappyTestDirs) dirs = wrappy_test_dirs_new ();
   WrappyCommandLine cl = { 0 };
-  WrappyPolicyInput in
-      = { "org.example.App", "flathub", "partial", NULL, NULL, NULL, &cl, HOME, HOME };
+  WrappyPolicyInput in = {
+    "org.example.App", WRAPPY_DECLARED_FLATPAK, "partial", NULL, NULL, NULL, &cl, HOME, HOME
+  };
   g_autoptr (WrappyEffective) a = NULL, b = NULL, c = NULL, d = NULL;
   g_autoptr (GError) error = NULL;
 
@@ -434,8 +438,9 @@ test_host_code (void)
   g_autoptr (WrappyEffective) named = NULL;
   g_autoptr (GError) error = NULL;
   WrappyCommandLine cl = { TRUE, FULL };
-  WrappyPolicyInput in
-      = { "org.example.App", "flathub", NULL, NULL, NULL, overrides, &cl, HOME, HOME };
+  WrappyPolicyInput in = {
+    "org.example.App", WRAPPY_DECLARED_FLATPAK, NULL, NULL, NULL, overrides, &cl, HOME, HOME
+  };
 
   g_assert_true (protects (f, HOME "/.bashrc", WRAPPY_PROTECT_RO));
   g_assert_true (protects (f, HOME "/.ssh", WRAPPY_PROTECT_RO));

@@ -76,11 +76,12 @@ test_default_app (void)
   WrappyBind *b;
 
   g_assert_no_error (error);
-  g_assert_true (spec->base_is_root);
-  g_assert_cmpstr (spec->app_mount, ==, "/snap/hello/7");
-  g_assert_cmpstr (spec->app_link, ==, "/snap/hello/current");
-  g_assert_cmpstr (spec->home_dirs[0], ==, "snap/hello/7");
-  g_assert_cmpstr (spec->home_dirs[1], ==, "snap/hello/common");
+  g_assert_nonnull (spec->root_base);
+  g_assert_cmpstr (spec->root_base->apps_dir, ==, "/snap");
+  g_assert_cmpstr (spec->root_base->app_mount, ==, "/snap/hello/7");
+  g_assert_cmpstr (spec->root_base->app_link, ==, "/snap/hello/current");
+  g_assert_cmpstr (spec->root_base->home_dirs[0], ==, "snap/hello/7");
+  g_assert_cmpstr (spec->root_base->home_dirs[1], ==, "snap/hello/common");
   g_assert_cmpstr (spec->argv[0], ==, "/snap/hello/7/bin/hello");
   g_assert_cmpstr (spec->argv[1], ==, "--data");
   g_assert_cmpstr (spec->argv[2], ==, "/var/snap/hello/7");
@@ -123,7 +124,7 @@ test_pick_app (void)
   /* Not an app: argv stays what the caller built (none here), the layout is the snap's. */
   sh = snap_spec ("sh", NULL, NULL);
   g_assert_null (sh->argv);
-  g_assert_true (sh->base_is_root);
+  g_assert_nonnull (sh->root_base);
 }
 
 static void

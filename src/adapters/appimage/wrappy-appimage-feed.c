@@ -782,3 +782,38 @@ wrappy_appimage_install_by_name (WrappyStore *store, const char *name, GCancella
     return NULL;
   return wrappy_appimage_install_full (store, url, canonical, cancellable, error);
 }
+
+void
+wrappy_appimage_feed_find (WrappyStore *store, const char *what, GPtrArray *hits,
+                           GPtrArray *unreachable)
+{
+  g_autofree char *path = wrappy_appimage_feed_cache_path ();
+  g_autoptr (GMappedFile) mf = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (!wrappy_appimage_feed_name_is_safe (what))
+    return;
+  /* As install by name: a stale feed is good enough when the network is down. */
+  if (!wrappy_appimage_feed_refresh (FALSE, &error) && !g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_ptr_array_add (unreachable, g_strdup (error->message));
+      return;
+    }
+  g_clear_error (&error);
+  if ((mf = g_mapped_file_new (path, FALSE, &error)) == NULL
+      || (entries = wrappy_appimage_feed_parse (bytes = g_mapped_file_get_bytes (mf), &error))
+             == NULL)
+    {
+      g_ptr_array_add (unreachable, g_strdup (error->message));
+      return;
+    }
+  for (guint i = 0; i < entries->len; i++)
+    {
+      WrappyCatalogEntry *e = entries->pdata[i];
+      if (g_ascii_strcasecmp (e->id, what) == 0)
+        g_ptr_array_add (hits, wrappy_search_hit_new (e->id, e->name, e->summary, e->version,
+                                                      "appimage", "appimagehub"));
+    }
+}

@@ -76,4 +76,9 @@ gboolean wrappy_appimage_parse_github (const char *link, char **owner_out, char 
 WrappyManifest *wrappy_appimage_install_by_name (WrappyStore *store, const char *name,
                                                  GCancellable *cancellable, GError **error);
 
+/* WrappySource.find: the feed's items called what (ignoring case); the feed is
+ * refreshed when stale, a stale one serves when the network is down. */
+void wrappy_appimage_feed_find (WrappyStore *store, const char *what, GPtrArray *hits,
+                                GPtrArray *unreachable);
+
 G_END_DECLS

@@ -429,10 +429,87 @@ install_from_remote (WrappyStore *store, OstreeRepo *repo, WrappyRemote *remote,
     }
   g_ptr_array_add (to_pull, NULL);
   wrappy_info (_ ("Installing %s with %u layer(s)…"), app_id, items->len);
+
   if (!wrappy_flathub_pull (repo, remote, (const char *const *)to_pull->pdata, FALSE, cancellable,
                             error))
     return NULL;
   return wrappy_flathub_finish_install (store, md, remote->name, items, cancellable, error);
+}
+
+gboolean
+wrappy_flathub_refs_have_app (GHashTable *refs, const char *app_id, const char *branch)
+{
+  g_autofree char *prefix = g_strdup_printf ("app/%s/%s/", app_id, wrappy_default_arch ());
+  GHashTableIter it;
+  gpointer key;
+
+  g_hash_table_iter_init (&it, refs);
+  while (g_hash_table_iter_next (&it, &key, NULL))
+    if (g_str_has_prefix (key, prefix)
+        && (branch == NULL || strcmp ((char *)key + strlen (prefix), branch) == 0))
+      return TRUE;
+  return FALSE;
+}
+
+/* No remote named: every configured remote that has the app, in turn, until one
+ * installs it (issue 19: not only `flathub`); with none configured, `flathub`, added on
+ * first use. An error that another remote would not change (the app is installed, it has
+ * several branches) ends the search. */
+static WrappyManifest *
+install_from_any (WrappyStore *store, OstreeRepo *repo, const char *app_id, const char *branch,
+                  GCancellable *cancellable, GError **error)
+{
+  g_autoptr (GPtrArray) remotes = wrappy_remote_list (NULL);
+  g_autoptr (GError) failed = NULL;
+  g_autoptr (GStrvBuilder) names = g_strv_builder_new ();
+  g_auto (GStrv) list = NULL;
+  g_autofree char *joined = NULL;
+
+  if (remotes->len == 0)
+    {
+      g_autoptr (WrappyRemote) flathub = wrappy_remote_ensure_flathub (error);
+      if (flathub == NULL)
+        return NULL;
+      return install_from_remote (store, repo, flathub, app_id, branch, cancellable, error);
+    }
+  for (guint i = 0; i < remotes->len; i++)
+    {
+      WrappyRemote *r = remotes->pdata[i];
+      g_autoptr (GHashTable) refs = NULL;
+      g_autoptr (GError) e = NULL;
+      WrappyManifest *m;
+
+      g_strv_builder_add (names, r->name);
+      if ((refs = wrappy_flathub_list_refs (repo, r, &e)) == NULL)
+        {
+          /* One line per remote that cannot be asked; the others still are. */
+          g_printerr (_ ("warning: %s\n"), e->message);
+          continue;
+        }
+      if (!wrappy_flathub_refs_have_app (refs, app_id, branch))
+        continue;
+      if ((m = install_from_remote (store, repo, r, app_id, branch, cancellable, &e)) != NULL)
+        return m;
+      if (g_error_matches (e, WRAPPY_ERROR, WRAPPY_ERROR_ALREADY_INSTALLED)
+          || g_error_matches (e, WRAPPY_ERROR, WRAPPY_ERROR_USAGE))
+        {
+          g_propagate_error (error, g_steal_pointer (&e));
+          return NULL;
+        }
+      g_clear_error (&failed);
+      failed = g_steal_pointer (&e);
+    }
+  if (failed != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&failed));
+      return NULL;
+    }
+  list = g_strv_builder_end (names);
+  joined = g_strjoinv (", ", list);
+  g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_FOUND,
+               _ ("%s%s%s was not found on any configured remote (%s) for %s"), app_id,
+               branch ? "//" : "", branch ? branch : "", joined, wrappy_default_arch ());
+  return NULL;
 }
 
 WrappyManifest *
@@ -448,12 +525,13 @@ wrappy_flathub_install (WrappyStore *store, const char *remote_name, const char 
     return NULL;
   if (!wrappy_flathub_check_not_installed (app_id, error))
     return NULL;
-  remote = remote_name ? wrappy_remote_load (remote_name, error)
-                       : wrappy_remote_ensure_flathub (error);
-  if (remote == NULL)
-    return NULL;
   repo = wrappy_store_get_repo (store, error);
   if (repo == NULL)
+    return NULL;
+  if (remote_name == NULL)
+    return install_from_any (store, repo, app_id, branch, cancellable, error);
+  remote = wrappy_remote_load (remote_name, error);
+  if (remote == NULL)
     return NULL;
   return install_from_remote (store, repo, remote, app_id, branch, cancellable, error);
 }
@@ -520,4 +598,25 @@ wrappy_flathub_install_flatpakref (WrappyStore *store, const char *path, GCancel
       wrappy_info (_ ("Added remote '%s' (%s)"), remote_name, remote->url);
     }
   return wrappy_flathub_install (store, remote_name, name, branch, cancellable, error);
+}
+
+gboolean
+wrappy_flathub_refetch (OstreeRepo *repo, const char *origin, const char *ref, const char *commit,
+                        GCancellable *cancellable, GError **error)
+{
+  g_autoptr (WrappyRemote) remote = wrappy_remote_load (origin, error);
+  const char *refs[] = { ref, NULL };
+  const char *commits[] = { commit, NULL };
+  g_auto (GVariantBuilder) opts;
+
+  if (remote == NULL || !wrappy_remote_sync_to_repo (remote, repo, error))
+    return FALSE;
+  g_variant_builder_init (&opts, G_VARIANT_TYPE ("a{sv}"));
+  g_variant_builder_add (&opts, "{sv}", "refs", g_variant_new_strv (refs, -1));
+  /* Exactly the installed commit, whatever the remote's ref points at now. */
+  g_variant_builder_add (&opts, "{sv}", "override-commit-ids", g_variant_new_strv (commits, -1));
+  g_variant_builder_add (&opts, "{sv}", "flags", g_variant_new_int32 (0));
+  wrappy_info (_ ("Downloading %s again from remote '%s'…"), ref, origin);
+  return ostree_repo_pull_with_options (repo, origin, g_variant_builder_end (&opts), NULL,
+                                        cancellable, error);
 }

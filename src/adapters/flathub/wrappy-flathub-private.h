@@ -38,6 +38,9 @@ void wrappy_flathub_resolve_extensions (WrappyFlatpakMetadata *md, const char *m
                                         GHashTable *refs, GPtrArray *items);
 gboolean wrappy_flathub_reuse_runtime (const char *runtime_ref, GPtrArray *items);
 
+/* Whether refs (a remote's) has app_id for this machine (in branch, if not NULL). */
+gboolean wrappy_flathub_refs_have_app (GHashTable *refs, const char *app_id, const char *branch);
+
 gboolean wrappy_flathub_check_not_installed (const char *app_id, GError **error);
 
 /* Checks out every item as a layer and builds the app's manifest from them and md

@@ -11,7 +11,9 @@
 
 G_BEGIN_DECLS
 
-/* remote_name NULL means `flathub` (added on first use). branch may be NULL. */
+/* remote_name NULL: every configured remote that has the app, in turn, until one
+ * installs it; with none configured, `flathub` (added on first use). branch may be
+ * NULL. */
 WrappyManifest *wrappy_flathub_install (WrappyStore *store, const char *remote_name,
                                         const char *app_id, const char *branch,
                                         GCancellable *cancellable, GError **error);
@@ -28,6 +30,18 @@ WrappyManifest *wrappy_flathub_install_bundle (WrappyStore *store, const char *p
  * them out. Apps installed from a bundle without a remote get u->skip_reason. */
 gboolean wrappy_flathub_prepare_update (WrappyStore *store, WrappyUpdate *u,
                                         GCancellable *cancellable, GError **error);
+
+/* WrappySource.find: the apps of the configured remotes that what names (wrappy-source.h). */
+void wrappy_flathub_find (WrappyStore *store, const char *what, GPtrArray *hits,
+                          GPtrArray *unreachable);
+
+/* WrappySource.refetch: pulls exactly commit of ref from remote origin again. */
+gboolean wrappy_flathub_refetch (OstreeRepo *repo, const char *origin, const char *ref,
+                                 const char *commit, GCancellable *cancellable, GError **error);
+
+/* WrappySource.refresh_catalog: the appstream data of remote origin (`flathub` is added
+ * on first use). */
+gboolean wrappy_flathub_refresh_catalog (const char *origin, GError **error);
 
 /* Pulls remote's appstream data and rewrites its search index (wrappy-catalog.h). */
 gboolean wrappy_flathub_appstream_refresh (WrappyStore *store, WrappyRemote *remote,

@@ -185,7 +185,8 @@ wrappy_snap_launch_setup (WrappyLaunchSpec *spec, const WrappyManifest *m, const
 {
   GKeyFile *kf = m->keyfile;
   g_autofree char *name = NULL, *rev = NULL, *version = NULL, *def = NULL, *group = NULL;
-  g_autofree char *snap_dir = NULL, *user_data = NULL, *user_common = NULL;
+  g_autofree char *snap_dir = NULL, *user_data = NULL, *user_common = NULL, *link = NULL;
+  char *home_dirs[3] = { NULL, NULL, NULL };
   g_auto (GStrv) env = NULL, app_env = NULL, apps = NULL;
   const char *picked, *app = NULL;
 
@@ -211,17 +212,11 @@ wrappy_snap_launch_setup (WrappyLaunchSpec *spec, const WrappyManifest *m, const
     }
 
   snap_dir = g_strdup_printf ("/snap/%s/%s", name, rev);
-  spec->base_is_root = TRUE;
-  g_free (spec->app_mount);
-  spec->app_mount = g_strdup (snap_dir);
-  g_free (spec->app_link);
-  spec->app_link = g_strdup_printf ("/snap/%s/current", name);
-  user_data = g_build_filename ("snap", name, rev, NULL);
-  user_common = g_build_filename ("snap", name, "common", NULL);
-  g_strfreev (spec->home_dirs);
-  spec->home_dirs = g_new0 (char *, 3);
-  spec->home_dirs[0] = g_steal_pointer (&user_data);
-  spec->home_dirs[1] = g_steal_pointer (&user_common);
+  link = g_strdup_printf ("/snap/%s/current", name);
+  home_dirs[0] = user_data = g_build_filename ("snap", name, rev, NULL);
+  home_dirs[1] = user_common = g_build_filename ("snap", name, "common", NULL);
+  wrappy_root_base_free (spec->root_base);
+  spec->root_base = wrappy_root_base_new ("/snap", snap_dir, link, home_dirs);
   if (!add_snap_data (spec, name, rev, error))
     return FALSE;
 
