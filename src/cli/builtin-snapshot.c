@@ -17,6 +17,7 @@
 #include "wrappy-output.h"
 #include "wrappy-snapshot.h"
 #include "wrappy-snapshot-private.h"
+#include "wrappy-source.h"
 #include "wrappy-store.h"
 
 static gboolean opt_delete, opt_yes;
@@ -257,6 +258,7 @@ rollback_uninstalled (WrappyStore *store, const char *id, const char *name, GPtr
   g_autoptr (WrappyManifest) m = NULL;
   g_autoptr (GError) export_error = NULL;
   WrappyManifestLayer *app;
+  const WrappySource *src;
   g_autofree char *question = NULL;
 
   if (!has_snapshot (list, id, name, error)
@@ -272,7 +274,9 @@ rollback_uninstalled (WrappyStore *store, const char *id, const char *name, GPtr
   if (!wrappy_snapshot_rollback (store, id, name, error))
     return FALSE;
   app = wrappy_manifest_get_layer (m, "app");
-  if (app != NULL && g_strcmp0 (m->source, "flathub") == 0)
+  src = wrappy_source_of (m);
+  /* As repair does: a source whose launchers are exported as they are in its layer. */
+  if (app != NULL && src != NULL && src->launchers_from_layer)
     {
       g_autofree char *files = wrappy_manifest_layer_host_path (app);
       g_autofree char *front = wrappy_export_front_path ();

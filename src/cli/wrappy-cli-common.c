@@ -8,7 +8,7 @@
 #include "wrappy-error.h"
 #include "wrappy-i18n.h"
 #include "wrappy-id.h"
-#include "wrappy-remote.h"
+#include "wrappy-source.h"
 
 char *
 wrappy_cli_base_name (WrappyManifest *m)
@@ -27,26 +27,22 @@ wrappy_cli_base_name (WrappyManifest *m)
 const char *
 wrappy_cli_source_kind (const WrappyManifest *m)
 {
-  if (g_strcmp0 (m->source, "flathub") == 0)
-    return "flatpak";
+  const WrappySource *src = wrappy_source_of (m);
+
+  if (src != NULL && src->kind != NULL)
+    return src->kind;
   return m->source ? m->source : "-";
 }
 
 char *
 wrappy_cli_origin (const WrappyManifest *m, gboolean with_url)
 {
+  const WrappySource *src = wrappy_source_of (m);
+
   if (m->origin == NULL)
     return g_strdup ("-");
-  if (g_strcmp0 (m->source, "snap") == 0 && strcmp (m->origin, "snapstore") == 0)
-    return g_strdup (_ ("Snap Store"));
-  if (with_url && g_strcmp0 (m->source, "flathub") == 0 && wrappy_remote_exists (m->origin))
-    {
-      g_autoptr (WrappyRemote) r = wrappy_remote_load (m->origin, NULL);
-      if (r != NULL && r->url != NULL)
-        return g_strdup_printf (_ ("remote '%s' (%s)"), m->origin, r->url);
-    }
-  if (g_strcmp0 (m->source, "flathub") == 0)
-    return g_strdup_printf (_ ("remote '%s'"), m->origin);
+  if (src != NULL && src->describe_origin != NULL)
+    return src->describe_origin (m, with_url);
   return g_strdup (m->origin);
 }
 

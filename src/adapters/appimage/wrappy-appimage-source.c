@@ -106,6 +106,7 @@ const WrappySource wrappy_source_appimage = {
   .name = "appimage",
   .install_option = "--from-appimage",
   .title = N_ ("AppImage catalog"),
+  .kind = "appimage",
   .declared = WRAPPY_DECLARED_FLATPAK,
   .launch = appimage_launch,
   .catalog_id = appimage_catalog_id,
