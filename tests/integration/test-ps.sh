@@ -9,7 +9,9 @@
 start_app() {
   local id=$1 i
   shift
-  "$WRAPPY" run "$@" --command=sh "$id" -- -c 'echo up > ~/up-$$; exec sleep 600' >/dev/null 2>&1 &
+  # A duration of its own, to find this test's processes among others' (pgrep below).
+  : "${SLEEP_FOR:=600.$RANDOM$RANDOM}"
+  "$WRAPPY" run "$@" --command=sh "$id" -- -c "echo up > ~/up-\$\$; exec sleep $SLEEP_FOR" >/dev/null 2>&1 &
   APP_PID=$!
   echo "$APP_PID" >>"$T_DIR/.pids"
   for i in $(seq 400); do
@@ -72,7 +74,7 @@ test_kill_by_app_id_stops_every_instance() {
   ok wrappy --json ps
   assert_eq "[]" "$(json j)"
   # Nothing left of it in the process table either.
-  pgrep -f 'exec sleep 600' >/dev/null && fail "the app's processes survived: $(pgrep -af 'exec sleep 600')"
+  pgrep -f "sleep $SLEEP_FOR" >/dev/null && fail "the app's processes survived: $(pgrep -af "sleep $SLEEP_FOR")"
   assert_fails_with 1 "org.wrappy.Hello is not running \\(see 'wrappy ps'\\)" wrappy kill org.wrappy.Hello
   assert_fails_with 1 "12345 is not running" wrappy kill 12345
   assert_fails_with 2 "usage: wrappy kill" wrappy kill
