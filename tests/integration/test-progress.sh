@@ -39,7 +39,8 @@ test_install_progress_on_a_terminal() {
   # Slow enough to be drawn more than once.
   start_server --rate 400000
   add_remote test
-  on_terminal 100 "$WRAPPY" install --from-flathub org.wrappy.Hello --remote test
+  # Wide enough for every layer's name after the figures.
+  on_terminal 200 "$WRAPPY" install --from-flathub org.wrappy.Hello --remote test
   local s
   s=$(states)
   grep -Eq '^Downloading \[[#-]+\] +[0-9]+%  [0-9.]+.[kM]?B' <<<"$s" || fail "no bar with percent and size: $(head -c 600 <<<"$s")"
@@ -51,7 +52,7 @@ test_install_progress_on_a_terminal() {
     fail "no final line: $(tail -n 5 <<<"$s")"
   # Every state fits the terminal (the bar never wraps onto a second line).
   local long
-  long=$(wider_than 99)
+  long=$(wider_than 199)
   [ -z "$long" ] || fail "a line wider than the terminal: $long"
   ok wrappy run org.wrappy.Hello
 }
