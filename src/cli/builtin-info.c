@@ -60,6 +60,7 @@ print_effective (const WrappyManifest *m, GError **error)
   in.cmdline = &cl;
   in.home_dir = home;
   in.cwd = cwd;
+  in.ssh_auth_sock = g_getenv ("SSH_AUTH_SOCK");
   if ((e = wrappy_policy_resolve (&in, error)) == NULL)
     return FALSE;
   printf (_ ("Effective permissions at %s:\n"), wrappy_isolation_to_string (e->isolation));

@@ -124,9 +124,5 @@ WRAPPY_BUILTIN (override)
     return FALSE;
   path = wrappy_policy_override_path (id);
   wrappy_info (_ ("Saved in %s; 'wrappy info' shows what the app gets at its level"), path);
-  if ((change.talk_names && change.talk_names[0]) || (change.own_names && change.own_names[0]))
-    wrappy_info (_ ("Note: wrappy has no D-Bus filter; the session bus is given whole with "
-                    "--socket=session-bus or not at all, so talk and own names are kept in "
-                    "Flatpak's format but change nothing"));
   return TRUE;
 }

@@ -45,6 +45,8 @@ wrappy_launch_spec_free (WrappyLaunchSpec *spec)
   g_free (spec->ld_cache);
   g_free (spec->ld_cache_dir);
   g_free (spec->flatpak_info);
+  g_strfreev (spec->session_bus_rules);
+  g_strfreev (spec->system_bus_rules);
   g_clear_pointer (&spec->binds, g_ptr_array_unref);
   g_clear_pointer (&spec->protect, g_ptr_array_unref);
   g_free (spec);

@@ -27,6 +27,23 @@ GBytes *wrappy_plan_filter_xauthority (GBytes *xauth, const char *display_number
 void wrappy_host_facts_collect_sockets (WrappyHostFacts *f, const WrappyLaunchSpec *spec);
 void wrappy_host_facts_clear_sockets (WrappyHostFacts *f);
 
+/* wrappy-plan-host.c: what the host lends the app (fonts, icons, time zone, machine ID,
+ * the resolver's files). The lends under /run/host go into binds, like grants. */
+void wrappy_host_facts_collect_lends (WrappyHostFacts *f, const WrappyLaunchSpec *spec);
+void wrappy_host_facts_clear_lends (WrappyHostFacts *f);
+void wrappy_plan_add_host_etc (WrappyPlan *plan, const WrappyLaunchSpec *spec,
+                               const WrappyHostFacts *f, gboolean network);
+void wrappy_plan_add_host_lends (WrappyPlan *plan, GPtrArray *binds, const WrappyLaunchSpec *spec,
+                                 const WrappyHostFacts *f);
+const char *wrappy_plan_container_name (const WrappyLaunchSpec *spec);
+void wrappy_plan_add_container_manager (WrappyPlan *plan, const WrappyLaunchSpec *spec);
+/* wrappy-plan-dbus.c: the filtered buses (the proxy socket dir, a symlink where the app looks
+ * for each bus) and the proxy's arguments. */
+void wrappy_plan_add_buses (WrappyPlan *plan, const WrappyLaunchSpec *spec,
+                            const WrappyHostFacts *f, GPtrArray *notes);
+void wrappy_dbus_proxy_plan_free (WrappyDbusProxyPlan *p);
+char *wrappy_host_facts_a11y_address (char **env);
+
 /* wrappy-plan-protect.c: drops or makes read-only the binds inside spec->protect,
  * appends to masks what hides or protects each one where binds (or the home, in host or
  * overlay mode) show it, and to binds what pins their parents and splits the dir of a

@@ -69,8 +69,9 @@ has_op_at (GPtrArray *ops, const char *dest)
 }
 
 /* A protected path p (resolved: real) where exposure e shows it: hidden under an empty
- * read-only tmpfs, or bound read-only onto itself. A hidden dir that is missing on the
- * host needs nothing (making its mount point would write through a read-write grant). */
+ * read-only tmpfs (a dir) or /dev/null (anything else), or bound read-only onto itself. A hidden
+ * dir that is missing on the host needs nothing (making its mount point would write through a
+ * read-write grant). */
 static void
 protect_in (GPtrArray *masks, const WrappyProtect *p, const char *real, const Exposure *e)
 {
@@ -84,9 +85,18 @@ protect_in (GPtrArray *masks, const WrappyProtect *p, const char *real, const Ex
     return;
   if (p->kind == WRAPPY_PROTECT_HIDE)
     {
-      if (stat (real, &st) == 0 && S_ISDIR (st.st_mode))
+      if (stat (real, &st) != 0)
+        return;
+      if (S_ISDIR (st.st_mode))
         g_ptr_array_add (masks,
                          wrappy_plan_op_new (WRAPPY_OP_TMPFS, WRAPPY_OP_FLAG_RO, NULL, dest, 0755));
+      else
+        /* A file or an agent's socket: the sandbox's /dev/null over it, on a nodev mount,
+         * so that it can be neither opened nor connected to. */
+        g_ptr_array_add (masks, wrappy_plan_op_new (WRAPPY_OP_BIND,
+                                                    WRAPPY_OP_FLAG_RO | WRAPPY_OP_FLAG_OPTIONAL
+                                                        | WRAPPY_OP_FLAG_SANDBOX_SRC,
+                                                    "/dev/null", dest, 0));
     }
   else
     g_ptr_array_add (masks, wrappy_plan_op_new (WRAPPY_OP_BIND,

@@ -14,12 +14,27 @@
 
 /* Host variables naming a display server, sound server or bus. */
 static const char *const socket_env[] = {
-  "DISPLAY",      "XAUTHORITY",   "WAYLAND_DISPLAY",          "WAYLAND_SOCKET",
-  "PULSE_SERVER", "PULSE_COOKIE", "DBUS_SESSION_BUS_ADDRESS", "DBUS_SYSTEM_BUS_ADDRESS",
+  "DISPLAY",
+  "XAUTHORITY",
+  "WAYLAND_DISPLAY",
+  "WAYLAND_SOCKET",
+  "PULSE_SERVER",
+  "PULSE_COOKIE",
+  "DBUS_SESSION_BUS_ADDRESS",
+  "DBUS_SYSTEM_BUS_ADDRESS",
+  "SSH_AUTH_SOCK",
+  "PCSCLITE_CSOCK_NAME",
+  "CUPS_SERVER",
+  "GPG_AGENT_INFO",
+  "AT_SPI_BUS_ADDRESS",
 };
 
 #define SANDBOX_X11_DISPLAY "99"
 #define SYSTEM_BUS_SOCKET   "/run/dbus/system_bus_socket"
+/* Where flatpak-run-sockets.c and flatpak-run-cups.c put them. */
+#define SANDBOX_CUPS_SOCKET "/run/cups/cups.sock" /* /var/run is a link to /run */
+#define SANDBOX_PCSC_SOCKET "/run/pcscd/pcscd.comm"
+#define SANDBOX_SSH_AUTH    "/run/flatpak/ssh-auth"
 
 /* FamilyLocal and FamilyWild from X11/Xauth.h. */
 #define XAUTH_FAMILY_LOCAL 256
@@ -159,20 +174,37 @@ wrappy_plan_add_sockets (WrappyPlan *plan, const WrappyLaunchSpec *spec, const W
     }
   if (granted (spec, "system-bus") && f->system_bus_socket != NULL)
     bind_socket (plan, f->system_bus_socket, SYSTEM_BUS_SOCKET);
+  wrappy_plan_add_buses (plan, spec, f, notes);
 
-  for (char **s = spec->sockets; s && *s; s++)
+  /* The local services and agents (flatpak-run-sockets.c, flatpak-run-cups.c). Read-only
+   * binds, as Flatpak's: the socket is for connecting, not for replacing. */
+  {
+    g_autofree char *gpg_dest = g_build_filename (run_dir, "gnupg/S.gpg-agent", NULL);
+    const struct
     {
-      static const char *const known[]
-          = { "x11", "fallback-x11", "wayland", "pulseaudio", "session-bus", "system-bus" };
-      gboolean is_known = FALSE;
-      for (guint i = 0; i < G_N_ELEMENTS (known); i++)
-        is_known |= strcmp (*s, known[i]) == 0;
-      if (!is_known)
-        g_ptr_array_add (notes, g_strdup_printf (_ ("socket '%s' not applied: not supported"), *s));
-      else if (strcmp (*s, "session-bus") == 0 && f->session_bus_socket == NULL)
-        g_ptr_array_add (notes, g_strdup (_ ("socket 'session-bus' not applied: no session bus "
-                                             "socket on a path here")));
-    }
+      const char *name, *host, *dest;
+    } services[] = {
+      { "cups", f->cups_socket, SANDBOX_CUPS_SOCKET },
+      { "pcsc", f->pcsc_socket, SANDBOX_PCSC_SOCKET },
+      { "ssh-auth", f->ssh_auth_socket, SANDBOX_SSH_AUTH },
+      { "gpg-agent", f->gpg_agent_socket, gpg_dest },
+    };
+    for (guint i = 0; i < G_N_ELEMENTS (services); i++)
+      {
+        if (!granted (spec, services[i].name))
+          continue;
+        if (services[i].host == NULL)
+          g_ptr_array_add (notes, g_strdup_printf (_ ("socket '%s' not applied: no such socket "
+                                                      "here"),
+                                                   services[i].name));
+        else
+          wrappy_plan_add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO | WRAPPY_OP_FLAG_OPTIONAL,
+                              services[i].host, services[i].dest, 0);
+      }
+  }
+  if (granted (spec, "session-bus") && f->session_bus_socket == NULL)
+    g_ptr_array_add (notes, g_strdup (_ ("socket 'session-bus' not applied: no session bus "
+                                         "socket on a path here")));
 }
 
 /* Above none: the host's socket variables go, the granted ones point inside. */
@@ -200,6 +232,7 @@ wrappy_plan_socket_env (char **envp, const WrappyPlan *plan, const WrappyLaunchS
     g_autofree char *wayland = g_build_filename (run_dir, name, NULL);
     g_autofree char *pulse = g_build_filename (run_dir, "pulse/native", NULL);
     g_autofree char *bus = g_build_filename (run_dir, "bus", NULL);
+    g_autofree char *a11y = g_build_filename (run_dir, "at-spi-bus", NULL);
 
     /* The config binds what is in the runtime dir under the same names. */
     if (wrappy_plan_find_op (plan, wayland) != NULL)
@@ -214,10 +247,21 @@ wrappy_plan_socket_env (char **envp, const WrappyPlan *plan, const WrappyLaunchS
         g_autofree char *v = g_strconcat ("unix:path=", bus, NULL);
         envp = g_environ_setenv (envp, "DBUS_SESSION_BUS_ADDRESS", v, TRUE);
       }
+    if (wrappy_plan_find_op (plan, a11y) != NULL)
+      {
+        g_autofree char *v = g_strconcat ("unix:path=", a11y, NULL);
+        envp = g_environ_setenv (envp, "AT_SPI_BUS_ADDRESS", v, TRUE);
+      }
   }
   op = wrappy_plan_find_op (plan, SYSTEM_BUS_SOCKET);
   if (op != NULL)
     envp = g_environ_setenv (envp, "DBUS_SYSTEM_BUS_ADDRESS", "unix:path=" SYSTEM_BUS_SOCKET, TRUE);
+  if (wrappy_plan_find_op (plan, SANDBOX_CUPS_SOCKET) != NULL)
+    envp = g_environ_setenv (envp, "CUPS_SERVER", SANDBOX_CUPS_SOCKET, TRUE);
+  if (wrappy_plan_find_op (plan, SANDBOX_PCSC_SOCKET) != NULL)
+    envp = g_environ_setenv (envp, "PCSCLITE_CSOCK_NAME", SANDBOX_PCSC_SOCKET, TRUE);
+  if (wrappy_plan_find_op (plan, SANDBOX_SSH_AUTH) != NULL)
+    envp = g_environ_setenv (envp, "SSH_AUTH_SOCK", SANDBOX_SSH_AUTH, TRUE);
   return envp;
 }
 
@@ -266,6 +310,68 @@ bus_path (const char *address)
   return NULL;
 }
 
+/* flatpak-run-cups.c: a path in CUPS_SERVER, else ServerName (a path) in
+ * ~/.cups/client.conf or /etc/cups/client.conf, else the default socket. A server on
+ * the network is not a socket to lend. */
+static gboolean
+cups_is_socket (const char *server)
+{
+  return server != NULL && server[0] == '/' && strchr (server, ':') == NULL;
+}
+
+static char *
+cups_client_conf_server (const char *path)
+{
+  g_autofree char *text = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return NULL;
+  lines = g_strsplit (text, "\n", -1);
+  for (char **l = lines; *l; l++)
+    {
+      char *line = g_strstrip (*l);
+      if (g_str_has_prefix (line, "ServerName") && g_ascii_isspace (line[10]))
+        {
+          char *v = g_strstrip (line + 10);
+          if (cups_is_socket (v))
+            return g_strdup (v);
+        }
+    }
+  return NULL;
+}
+
+static char *
+cups_server (const WrappyHostFacts *f)
+{
+  const char *env = g_environ_getenv (f->env, "CUPS_SERVER");
+  g_autofree char *user_conf = g_build_filename (f->home, ".cups/client.conf", NULL);
+  char *server;
+
+  if (cups_is_socket (env))
+    return g_strdup (env);
+  if ((server = cups_client_conf_server (user_conf)) != NULL
+      || (server = cups_client_conf_server ("/etc/cups/client.conf")) != NULL)
+    return server;
+  return g_strdup ("/run/cups/cups.sock");
+}
+
+/* As flatpak_run_add_gpg_agent_args: gpgconf knows where this user's agent listens. */
+static char *
+gpg_agent_socket (void)
+{
+  const char *argv[] = { "gpgconf", "--list-dir", "agent-socket", NULL };
+  g_autofree char *out = NULL;
+  int status;
+
+  if (!g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                     NULL, NULL, &out, NULL, &status, NULL)
+      || !g_spawn_check_wait_status (status, NULL) || out == NULL)
+    return NULL;
+  g_strstrip (out);
+  return out[0] == '/' ? g_steal_pointer (&out) : NULL;
+}
+
 void
 wrappy_host_facts_collect_sockets (WrappyHostFacts *f, const WrappyLaunchSpec *spec)
 {
@@ -273,8 +379,12 @@ wrappy_host_facts_collect_sockets (WrappyHostFacts *f, const WrappyLaunchSpec *s
   const char *wayland = g_environ_getenv (f->env, "WAYLAND_DISPLAY");
   const char *xauth = g_environ_getenv (f->env, "XAUTHORITY");
 
-  if (spec->sockets == NULL || spec->sockets[0] == NULL || spec->isolation == WRAPPY_ISOLATION_NONE)
+  if (spec->isolation == WRAPPY_ISOLATION_NONE
+      || ((spec->sockets == NULL || spec->sockets[0] == NULL)
+          && spec->session_bus != WRAPPY_BUS_FILTERED && spec->system_bus != WRAPPY_BUS_FILTERED))
     return;
+  if (spec->a11y_bus && spec->session_bus == WRAPPY_BUS_FILTERED)
+    f->a11y_bus_address = wrappy_host_facts_a11y_address (f->env);
   f->x11_display_number = display_number (g_environ_getenv (f->env, "DISPLAY"));
   if (f->x11_display_number != NULL)
     {
@@ -296,6 +406,20 @@ wrappy_host_facts_collect_sockets (WrappyHostFacts *f, const WrappyLaunchSpec *s
   f->session_bus_socket
       = existing (bus_path (g_environ_getenv (f->env, "DBUS_SESSION_BUS_ADDRESS")));
   f->system_bus_socket = existing (g_strdup (SYSTEM_BUS_SOCKET));
+  if (granted (spec, "cups"))
+    f->cups_socket = existing (cups_server (f));
+  if (granted (spec, "pcsc"))
+    {
+      const char *pcsc = g_environ_getenv (f->env, "PCSCLITE_CSOCK_NAME");
+      f->pcsc_socket = existing (g_strdup (pcsc ? pcsc : "/run/pcscd/pcscd.comm"));
+    }
+  if (granted (spec, "ssh-auth"))
+    {
+      const char *ssh = g_environ_getenv (f->env, "SSH_AUTH_SOCK");
+      f->ssh_auth_socket = ssh != NULL && ssh[0] == '/' ? existing (g_strdup (ssh)) : NULL;
+    }
+  if (granted (spec, "gpg-agent"))
+    f->gpg_agent_socket = existing (gpg_agent_socket ());
 }
 
 void
@@ -307,4 +431,9 @@ wrappy_host_facts_clear_sockets (WrappyHostFacts *f)
   g_clear_pointer (&f->wayland_socket, g_free);
   g_clear_pointer (&f->session_bus_socket, g_free);
   g_clear_pointer (&f->system_bus_socket, g_free);
+  g_clear_pointer (&f->cups_socket, g_free);
+  g_clear_pointer (&f->pcsc_socket, g_free);
+  g_clear_pointer (&f->ssh_auth_socket, g_free);
+  g_clear_pointer (&f->gpg_agent_socket, g_free);
+  g_clear_pointer (&f->a11y_bus_address, g_free);
 }

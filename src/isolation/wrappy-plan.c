@@ -208,6 +208,7 @@ wrappy_plan_free (WrappyPlan *plan)
   g_free (plan->state_dir);
   g_strfreev (plan->stubs);
   wrappy_limits_plan_clear (&plan->limits);
+  wrappy_dbus_proxy_plan_free (plan->dbus_proxy);
   g_free (plan);
 }
 
@@ -471,18 +472,7 @@ add_etc (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFacts *
       add_op (plan, WRAPPY_OP_FILE, 0, hostname, "/etc/hostname", 0644);
     }
 
-  if (network && f->has_resolv_conf)
-    add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO | WRAPPY_OP_FLAG_OPTIONAL, "/etc/resolv.conf",
-            "/etc/resolv.conf", 0);
-  if (network && f->has_hosts)
-    add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO | WRAPPY_OP_FLAG_OPTIONAL, "/etc/hosts",
-            "/etc/hosts", 0);
-  if (f->has_localtime)
-    add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO | WRAPPY_OP_FLAG_OPTIONAL, "/etc/localtime",
-            "/etc/localtime", 0);
-  if (f->has_machine_id)
-    add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO | WRAPPY_OP_FLAG_OPTIONAL, "/etc/machine-id",
-            "/etc/machine-id", 0);
+  wrappy_plan_add_host_etc (plan, spec, f, network);
   /* The loader cache made for this app's layout: it knows /app/lib (issue 17). */
   if (spec->ld_cache != NULL)
     add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO, spec->ld_cache, "/etc/ld.so.cache", 0);
@@ -1096,7 +1086,7 @@ build_env (const WrappyLaunchSpec *spec, const WrappyHostFacts *f)
                            none && host_runtime_dir ? host_runtime_dir : run_dir, TRUE);
   envp = g_environ_setenv (envp, "HOME", f->home, TRUE);
   envp = g_environ_setenv (envp, "SHELL", "/bin/sh", TRUE);
-  envp = g_environ_setenv (envp, "container", "wrappy", TRUE);
+  envp = g_environ_setenv (envp, "container", wrappy_plan_container_name (spec), TRUE);
 
   for (char **e = spec->env; e && *e; e++)
     {
@@ -1174,6 +1164,8 @@ add_fs_ops (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFact
   add_grants (binds, spec, f, notes);
   if (!add_binds (binds, spec, f, notes, error))
     return FALSE;
+  wrappy_plan_add_host_lends (plan, binds, spec, f);
+  wrappy_plan_add_container_manager (plan, spec);
   stubs = g_ptr_array_new_with_free_func (g_free);
   wrappy_plan_add_protection (binds, masks, stubs, spec, f, effective_home (spec), notes);
   if (stubs->len > 0)
@@ -1246,6 +1238,29 @@ wrappy_plan_find_op (const WrappyPlan *plan, const char *dest)
         found = op;
     }
   return found;
+}
+
+gboolean
+wrappy_plan_shows_host_path (const WrappyPlan *plan, const char *path)
+{
+  const WrappyOp *last = NULL;
+  g_autofree char *src = NULL;
+
+  /* The last mount over path decides what is there (later mounts hide earlier ones). */
+  for (guint i = 0; i < plan->ops->len; i++)
+    {
+      const WrappyOp *op = plan->ops->pdata[i];
+      if (op->kind == WRAPPY_OP_DIR || op->kind == WRAPPY_OP_SYMLINK
+          || op->kind == WRAPPY_OP_REMOUNT_RO || !wrappy_plan_path_is_under (path, op->dest))
+        continue;
+      last = op;
+    }
+  if (last == NULL || (last->kind != WRAPPY_OP_BIND && last->kind != WRAPPY_OP_OVERLAY)
+      || (last->flags & WRAPPY_OP_FLAG_SANDBOX_SRC) || last->src == NULL)
+    return FALSE;
+  /* The same host file: src/REST where dest/REST is path. */
+  src = g_build_filename (last->src, path + strlen (last->dest), NULL);
+  return strcmp (src, path) == 0;
 }
 
 const char *
@@ -1325,6 +1340,14 @@ wrappy_plan_describe (const WrappyPlan *plan)
   limits = wrappy_limits_plan_describe (&plan->limits);
   if (limits != NULL)
     strv_builder_take (b, g_steal_pointer (&limits));
+  if (plan->dbus_proxy != NULL)
+    {
+      g_autofree char *args = g_strjoinv (" ", plan->dbus_proxy->args);
+      strv_builder_take (
+          b,
+          g_strdup_printf ("dbus-proxy: %s%s", args,
+                           plan->dbus_proxy->flatpak_info != NULL ? " (with /.flatpak-info)" : ""));
+    }
   for (char **n = plan->notes; n && *n; n++)
     strv_builder_take (b, g_strdup_printf ("note: %s", *n));
   return g_strv_builder_end (b);
@@ -1412,6 +1435,7 @@ wrappy_host_facts_collect (WrappyHostFacts *f, const WrappyLaunchSpec *spec)
   f->has_localtime = access ("/etc/localtime", F_OK) == 0;
   f->has_machine_id = access ("/etc/machine-id", F_OK) == 0;
   f->has_dri = access ("/dev/dri", F_OK) == 0;
+  wrappy_host_facts_collect_lends (f, spec);
   if (spec->isolation != WRAPPY_ISOLATION_NONE)
     f->host_net_dirs = host_net_dirs ();
   /* Reading user-dirs.dirs is only worth it when a grant names one of them. */
@@ -1450,5 +1474,6 @@ wrappy_host_facts_clear (WrappyHostFacts *f)
   g_clear_pointer (&f->home_entries, g_strfreev);
   g_clear_pointer (&f->host_net_dirs, g_strfreev);
   wrappy_host_facts_clear_sockets (f);
+  wrappy_host_facts_clear_lends (f);
   wrappy_limits_facts_clear (&f->limits);
 }

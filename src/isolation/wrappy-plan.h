@@ -49,6 +49,15 @@ typedef struct
   char *work;    /* a tmpfs upper that is gone when the sandbox exits */
 } WrappyOp;
 
+/* xdg-dbus-proxy between the app and the buses it gets filtered (wrappy-dbus-proxy.h). */
+typedef struct
+{
+  char *dir;          /* host dir of the proxy's sockets: made 0700 at launch, removed after */
+  char **args;        /* its arguments after --fd=N: ADDRESS PATH --filter RULES… per bus */
+  char *flatpak_info; /* the proxy runs with this /.flatpak-info, by which the portals know
+                       * the app (as flatpak's add_bwrap_wrapper); NULL: run as it is */
+} WrappyDbusProxyPlan;
+
 typedef struct
 {
   int clone_flags; /* CLONE_NEW* */
@@ -66,6 +75,7 @@ typedef struct
   WrappyLimitsPlan limits; /* resource limits and how they are applied */
   /* The syscall filter the app runs under. */
   WrappySeccompLevel seccomp;
+  WrappyDbusProxyPlan *dbus_proxy; /* NULL: no bus is filtered */
 } WrappyPlan;
 
 /* What the plan needs to know about the host; wrappy_host_facts_collect() fills it in,
@@ -76,22 +86,36 @@ typedef struct
   gid_t gid;
   char *user_name;
   char *real_name;
-  char *home;                  /* the user's home path on the host (and in the sandbox) */
-  char *cwd;                   /* the caller's working directory, for --current-dir */
-  char **env;                  /* the caller's environment */
-  char **base_entries;         /* names at the top of the base layer: bin, lib, etc, … */
-  char **base_etc_entries;     /* names in the base layer's etc/ (the host's /etc for a host
-                                * base) */
-  GHashTable *host_etc_links;  /* host base only: name -> target of /etc's symlinks */
-  GHashTable *base_root_links; /* a root base: name -> target of the base's top symlinks */
-  char **host_root_entries;    /* names in the host's /, for --isolation=none */
-  gboolean has_resolv_conf;    /* /etc/resolv.conf */
-  gboolean has_hosts;          /* /etc/hosts */
-  gboolean has_localtime;      /* /etc/localtime */
-  gboolean has_machine_id;     /* /etc/machine-id */
-  gboolean has_dri;            /* /dev/dri */
-  char **host_net_dirs;        /* above none: the dirs of the host's network devices under
-                                * /sys/devices (…/net), virtual ones aside */
+  char *home;                   /* the user's home path on the host (and in the sandbox) */
+  char *cwd;                    /* the caller's working directory, for --current-dir */
+  char **env;                   /* the caller's environment */
+  char **base_entries;          /* names at the top of the base layer: bin, lib, etc, … */
+  char **base_etc_entries;      /* names in the base layer's etc/ (the host's /etc for a host
+                                 * base) */
+  GHashTable *host_etc_links;   /* host base only: name -> target of /etc's symlinks */
+  GHashTable *base_root_links;  /* a root base: name -> target of the base's top symlinks */
+  char **host_root_entries;     /* names in the host's /, for --isolation=none */
+  gboolean has_resolv_conf;     /* /etc/resolv.conf */
+  gboolean has_hosts;           /* /etc/hosts */
+  gboolean has_localtime;       /* /etc/localtime */
+  gboolean has_machine_id;      /* /etc/machine-id */
+  gboolean has_dbus_machine_id; /* /var/lib/dbus/machine-id, used when the first is missing */
+  gboolean has_host_conf;       /* /etc/host.conf */
+  gboolean has_gai_conf;        /* /etc/gai.conf */
+  gboolean has_dri;             /* /dev/dri */
+  /* What the host lends (wrappy-plan-host.c), looked up only when the spec lends it. */
+  char *machine_id;         /* own_machine_id: the host's, to derive the app's from */
+  char *timezone;           /* the host's zone name (Europe/Kyiv), validated */
+  char *host_zoneinfo;      /* the host's tzdata dir, when the base has one to replace */
+  char *fonts_cache;        /* the host's system font cache dir */
+  char *user_fonts;         /* $XDG_DATA_HOME/fonts, else ~/.fonts */
+  char *user_fonts_cache;   /* $XDG_CACHE_HOME/fontconfig */
+  char *user_icons;         /* $XDG_DATA_HOME/icons */
+  gboolean has_fonts;       /* /usr/share/fonts */
+  gboolean has_local_fonts; /* /usr/local/share/fonts */
+  gboolean has_icons;       /* /usr/share/icons */
+  char **host_net_dirs;     /* above none: the dirs of the host's network devices under
+                             * /sys/devices (…/net), virtual ones aside */
   /* Desktop sockets, looked up only when the spec grants some (wrappy-plan-sockets.c). */
   char *x11_socket;         /* /tmp/.X11-unix/XN for the caller's DISPLAY */
   char *x11_display_number; /* N */
@@ -99,6 +123,11 @@ typedef struct
   char *wayland_socket;     /* only to choose fallback-x11; the config binds it */
   char *session_bus_socket;
   char *system_bus_socket;
+  char *cups_socket;      /* CUPS_SERVER, client.conf's ServerName or the default */
+  char *pcsc_socket;      /* PCSCLITE_CSOCK_NAME or pcscd's default */
+  char *ssh_auth_socket;  /* SSH_AUTH_SOCK */
+  char *gpg_agent_socket; /* `gpgconf --list-dir agent-socket` */
+  char *a11y_bus_address; /* org.a11y.Bus's answer, only when the spec wants the a11y bus */
   char *user_dirs[G_USER_N_DIRECTORIES]; /* XDG user dirs, only when a grant names one */
   char **home_entries;                   /* names in the home, only for a snap-home grant */
   WrappyLimitsFacts limits; /* cgroups, RAM, CPUs: probed only when limits are wanted */
@@ -115,9 +144,16 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (WrappyPlan, wrappy_plan_free)
 
 /* The op applied at dest, or NULL (the last one when several target dest). */
 const WrappyOp *wrappy_plan_find_op (const WrappyPlan *plan, const char *dest);
+/* Whether the host path (absolute, canonical) is there at the same path inside, as the
+ * host's own file: what file forwarding passes unchanged. */
+gboolean wrappy_plan_shows_host_path (const WrappyPlan *plan, const char *path);
 /* One line per namespace set, id map, op, argument and variable: for --verbose. */
 char **wrappy_plan_describe (const WrappyPlan *plan);
 const char *wrappy_op_kind_to_string (WrappyOpKind kind);
+/* The machine ID an app sees at paranoid, derived from the host's (wrappy-plan-host.c). */
+char *wrappy_app_machine_id (const char *host_id, const char *app_id);
+/* A zone name fit for /etc/localtime's target and /etc/timezone. */
+gboolean wrappy_plan_valid_timezone (const char *zone);
 
 /* Removes the stubs a plan made in the app's home, each only while still empty. */
 void wrappy_plan_remove_stubs (char **stubs);

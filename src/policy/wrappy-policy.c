@@ -7,7 +7,7 @@
 #include "wrappy-dirs.h"
 #include "wrappy-error.h"
 #include "wrappy-i18n.h"
-#include "wrappy-policy.h"
+#include "wrappy-policy-private.h"
 #include "wrappy-seccomp.h"
 
 /* SPEC.md's isolation table: what each level unshares and filters, and what grants may
@@ -18,15 +18,17 @@
   (WRAPPY_UNSHARE_PID | WRAPPY_UNSHARE_IPC | WRAPPY_UNSHARE_UTS | WRAPPY_UNSHARE_CGROUP)
 static const WrappyLevelRules level_rules[] = {
   /* unshare, seccomp,
-   * declared: net, sockets, devices; ro, grants, env allowlist, wrappy, host code, host facts */
-  { WRAPPY_ISOLATION_NONE, 0, WRAPPY_SECCOMP_NONE, TRUE, TRUE, TRUE, FALSE, FALSE, FALSE, FALSE,
-    FALSE, FALSE },
-  { WRAPPY_ISOLATION_PARTIAL, WRAPPY_UNSHARE_PID, WRAPPY_SECCOMP_NONE, TRUE, TRUE, TRUE, FALSE,
-    TRUE, FALSE, TRUE, FALSE, FALSE },
+   * declared: net, sockets, devices, agents; ro, grants, env allowlist, wrappy, host code,
+   * host facts, lend host, lend user files, own machine ID (docs/sandbox.md, "What the
+   * host lends") */
+  { WRAPPY_ISOLATION_NONE, 0, WRAPPY_SECCOMP_NONE, TRUE, TRUE, TRUE, TRUE, FALSE, FALSE, FALSE,
+    FALSE, FALSE, FALSE, FALSE, FALSE, FALSE },
+  { WRAPPY_ISOLATION_PARTIAL, WRAPPY_UNSHARE_PID, WRAPPY_SECCOMP_NONE, TRUE, TRUE, TRUE, TRUE,
+    FALSE, TRUE, FALSE, TRUE, FALSE, FALSE, TRUE, TRUE, FALSE },
   { WRAPPY_ISOLATION_FULL, UNSHARE_PROCESSES | WRAPPY_UNSHARE_NET, WRAPPY_SECCOMP_FLATPAK, TRUE,
-    TRUE, TRUE, FALSE, TRUE, TRUE, TRUE, TRUE, TRUE },
+    TRUE, TRUE, FALSE, FALSE, TRUE, TRUE, TRUE, TRUE, TRUE, TRUE, TRUE, FALSE },
   { WRAPPY_ISOLATION_PARANOID, UNSHARE_PROCESSES | WRAPPY_UNSHARE_NET, WRAPPY_SECCOMP_STRICT, FALSE,
-    FALSE, FALSE, TRUE, TRUE, TRUE, TRUE, TRUE, TRUE },
+    FALSE, FALSE, FALSE, TRUE, TRUE, TRUE, TRUE, TRUE, TRUE, TRUE, FALSE, TRUE },
 };
 
 const WrappyLevelRules *
@@ -90,6 +92,8 @@ wrappy_effective_free (WrappyEffective *e)
   g_strfreev (e->filesystems);
   g_strfreev (e->env);
   g_strfreev (e->host_env);
+  g_strfreev (e->session_bus_rules);
+  g_strfreev (e->system_bus_rules);
   g_clear_pointer (&e->binds, g_ptr_array_unref);
   g_clear_pointer (&e->protect, g_ptr_array_unref);
   g_free (e->cwd);
@@ -187,10 +191,8 @@ split_grant (const char *grant, const char **suffix)
   return g_strdup (grant);
 }
 
-static void note (GPtrArray *notes, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
-
-static void
-note (GPtrArray *notes, const char *fmt, ...)
+void
+wrappy_policy_note (GPtrArray *notes, const char *fmt, ...)
 {
   va_list args;
 
@@ -217,7 +219,7 @@ resolve_filesystems (char **asked, const WrappyLevelRules *rules, gboolean home_
 
       if ((why = wrappy_policy_check_grant (path, home)) != NULL)
         {
-          note (notes, _ ("filesystem grant '%s' refused: %s"), *g, why);
+          wrappy_policy_note (notes, _ ("filesystem grant '%s' refused: %s"), *g, why);
           continue;
         }
       /* The home mode the user chose wins over the app's wish for the host home. */
@@ -225,10 +227,11 @@ resolve_filesystems (char **asked, const WrappyLevelRules *rules, gboolean home_
           && (strcmp (path, "home") == 0 || strcmp (path, "host") == 0
               || strcmp (path, "snap-home") == 0))
         {
-          note (notes,
-                _ ("filesystem grant '%s' not applied: the home mode was given on the "
-                   "command line"),
-                *g);
+          wrappy_policy_note (
+              notes,
+              _ ("filesystem grant '%s' not applied: the home mode was given on the "
+                 "command line"),
+              *g);
           continue;
         }
       ro = strcmp (suffix, "ro") == 0 || (rules->grants_ro && strcmp (suffix, "rw") != 0);
@@ -242,9 +245,10 @@ resolve_filesystems (char **asked, const WrappyLevelRules *rules, gboolean home_
 }
 
 /* "network" when it should be shared: at paranoid only --share=network counts, not the
- * app's declaration. Other entries (ipc) as declared. */
+ * app's declaration. ipc only where the level has no IPC namespace of its own. */
 static char **
-resolve_shared (char **asked, const WrappyCommandLine *cl, const WrappyLevelRules *rules)
+resolve_shared (char **asked, const WrappyCommandLine *cl, const WrappyLevelRules *rules,
+                GPtrArray *notes)
 {
   g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
   gboolean network
@@ -253,7 +257,12 @@ resolve_shared (char **asked, const WrappyCommandLine *cl, const WrappyLevelRule
   if (strv_has (cl->unshare, "network"))
     network = FALSE;
   for (char **s = asked; s && *s; s++)
-    if (strcmp (*s, "network") != 0)
+    if (strcmp (*s, "ipc") == 0 && rules->level >= WRAPPY_ISOLATION_FULL)
+      wrappy_policy_note (notes,
+                          _ ("share 'ipc' not applied: at %s the app has an IPC namespace of "
+                             "its own (X11's shared memory falls back to plain transfers)"),
+                          wrappy_isolation_to_string (rules->level));
+    else if (strcmp (*s, "network") != 0)
       g_strv_builder_add (b, *s);
   if (network)
     g_strv_builder_add (b, "network");
@@ -403,13 +412,19 @@ host_env_for (const WrappyLevelRules *rules, char **shared)
 
 /* Declared features and persistent dirs: applied where wrappy has them, said otherwise. */
 static void
-note_unapplied (const WrappyPermissions *asked, GPtrArray *notes)
+note_unapplied (const WrappyPermissions *asked, const WrappyEffective *e, GPtrArray *notes)
 {
+  WrappyHomeMode home = e->home;
+
+  if (home == WRAPPY_HOME_DEFAULT)
+    home = e->isolation == WRAPPY_ISOLATION_NONE ? WRAPPY_HOME_HOST : WRAPPY_HOME_PRIVATE;
+  /* A home grant shows the host's home over the private one. */
+  for (char **g = e->filesystems; g && *g; g++)
+    if (g_str_has_prefix (*g, "home:") || g_str_has_prefix (*g, "host:"))
+      home = WRAPPY_HOME_HOST;
   for (char **f = asked->features; f && *f; f++)
-    note (notes, _ ("feature '%s' not applied: wrappy does not provide it"), *f);
-  for (char **p = asked->persistent; p && *p; p++)
-    note (notes,
-          _ ("persistent '%s': the per-app home keeps it (with --home=private, the default)"), *p);
+    wrappy_policy_note (notes, _ ("feature '%s' not applied: wrappy does not provide it"), *f);
+  wrappy_policy_note_persistent (asked->persistent, home, notes);
 }
 
 /* A snap's declared permissions as its plugs mean them today, for a manifest written
@@ -431,7 +446,7 @@ snap_declared (const WrappyPermissions *d, GPtrArray *notes)
     }
   for (char **s = p->sockets; s && *s; s++)
     if (strcmp (*s, "session-bus") == 0 || strcmp (*s, "system-bus") == 0)
-      note (notes, _ ("socket '%s' not applied: no snap plug gives a whole bus"), *s);
+      wrappy_policy_note (notes, _ ("socket '%s' not applied: no snap plug gives a whole bus"), *s);
     else
       g_strv_builder_add (sockets, *s);
   g_strfreev (p->filesystems);
@@ -479,12 +494,17 @@ wrappy_policy_resolve (const WrappyPolicyInput *in, GError **error)
     wrappy_permissions_merge (asked, in->declared);
   wrappy_permissions_merge (asked, in->overrides);
 
-  e->shared = resolve_shared (asked->shared, cl, rules);
-  e->sockets = declared_and (asked->sockets, rules->declared_sockets, cl->sockets);
-  e->devices = declared_and (asked->devices, rules->declared_devices, NULL);
+  e->shared = resolve_shared (asked->shared, cl, rules, notes);
+  e->sockets = wrappy_policy_resolve_sockets (
+      asked->sockets, in->overrides ? in->overrides->sockets : NULL, cl->sockets, rules, notes);
+  e->devices = wrappy_policy_resolve_devices (asked->devices, rules, notes);
   e->env = declared_and (asked->env, TRUE, cl->env);
   e->host_env = host_env_for (rules, e->shared);
   e->hide_host_facts = rules->hide_host_facts;
+  e->lend_host = rules->lend_host;
+  e->lend_user_files = rules->lend_user_files;
+  e->own_machine_id = rules->own_machine_id;
+  wrappy_bus_policy_resolve (e, asked, cl, in->app_id, notes);
 
   if (asked->filesystems != NULL)
     g_strv_builder_addv (fs, (const char **)asked->filesystems);
@@ -513,7 +533,9 @@ wrappy_policy_resolve (const WrappyPolicyInput *in, GError **error)
                                              "~/.config, ~/.local or ~/.local/share stay in "
                                              "its own home at this level")));
     }
-  note_unapplied (asked, notes);
+  if (rules->protect_host_code)
+    wrappy_policy_protect_agents (e->protect, in->home_dir, in->ssh_auth_sock, e->sockets);
+  note_unapplied (asked, e, notes);
 
   g_ptr_array_add (notes, NULL);
   e->notes = (char **)g_ptr_array_free (g_steal_pointer (&notes), FALSE);
@@ -532,6 +554,8 @@ wrappy_policy_declared (const WrappyManifest *m)
   p->features = g_strdupv (m->features);
   p->persistent = g_strdupv (m->persistent);
   p->env = g_strdupv (m->env);
+  p->session_bus = g_strdupv (m->session_bus);
+  p->system_bus = g_strdupv (m->system_bus);
   return p;
 }
 
@@ -554,7 +578,7 @@ load_override_file (const char *path, WrappyPermissions *perms, char **level, GE
       return FALSE;
     }
   p = wrappy_permissions_from_keyfile (kf);
-  wrappy_permissions_merge (perms, p);
+  wrappy_permissions_append (perms, p);
   value = g_key_file_get_string (kf, "Wrappy", "isolation", NULL);
   if (value == NULL)
     return TRUE;
@@ -643,6 +667,16 @@ wrappy_effective_to_spec (const WrappyEffective *e, WrappyLaunchSpec *spec)
   g_free (spec->cwd);
   spec->cwd = g_strdup (e->cwd);
   spec->hide_host_facts = e->hide_host_facts;
+  spec->lend_host = e->lend_host;
+  spec->lend_user_files = e->lend_user_files;
+  spec->own_machine_id = e->own_machine_id;
+  spec->session_bus = e->session_bus;
+  spec->system_bus = e->system_bus;
+  g_strfreev (spec->session_bus_rules);
+  spec->session_bus_rules = g_strdupv (e->session_bus_rules);
+  g_strfreev (spec->system_bus_rules);
+  spec->system_bus_rules = g_strdupv (e->system_bus_rules);
+  spec->a11y_bus = e->a11y_bus;
 }
 
 char **
@@ -683,6 +717,18 @@ wrappy_effective_describe (const WrappyEffective *e)
         g_autofree char *line = g_strdup_printf ("%s: %s", lists[i].what, *s);
         g_strv_builder_add (b, line);
       }
+  for (guint i = 0; i < 2; i++)
+    {
+      static const char *const access[] = { "none", "filtered", "whole" };
+      WrappyBusAccess a = i == 0 ? e->session_bus : e->system_bus;
+      char **r = i == 0 ? e->session_bus_rules : e->system_bus_rules;
+      g_autofree char *rules = r ? g_strjoinv (" ", r) : NULL;
+      g_autofree char *line = g_strdup_printf ("%s: %s%s%s", i == 0 ? "session-bus" : "system-bus",
+                                               access[a], rules ? " " : "", rules ? rules : "");
+      g_strv_builder_add (b, line);
+    }
+  if (e->a11y_bus)
+    g_strv_builder_add (b, "a11y-bus: filtered");
   for (guint i = 0; e->protect != NULL && i < e->protect->len; i++)
     {
       const WrappyProtect *p = e->protect->pdata[i];

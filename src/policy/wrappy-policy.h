@@ -24,6 +24,8 @@ typedef struct
                                * else only --share=network on the command line */
   gboolean declared_sockets;  /* likewise for sockets */
   gboolean declared_devices;  /* likewise for devices (dri) */
+  gboolean declared_agents;   /* the app's own ssh-auth and gpg-agent count (else only
+                               * the user's: command line or override) */
   gboolean grants_ro;         /* filesystem grants read-only unless marked :rw */
   gboolean grants_apply;      /* filesystem grants mean something (not at none: the
                                * host is all there) */
@@ -33,6 +35,10 @@ typedef struct
   gboolean protect_host_code; /* files that make the host run code read-only under
                                * home and path grants (SPEC.md) */
   gboolean hide_host_facts;   /* /proc/cmdline masked, a neutral hostname */
+  gboolean lend_host;         /* the host's fonts, icon themes and zoneinfo under /run/host
+                               * (not at none: /run is the host's own there) */
+  gboolean lend_user_files;   /* the user's fonts, font cache and icons from the home */
+  gboolean own_machine_id;    /* an app-specific machine ID in place of the host's */
 } WrappyLevelRules;
 
 const WrappyLevelRules *wrappy_level_rules (WrappyIsolation level);
@@ -47,6 +53,7 @@ typedef struct
   char **share, **unshare, **sockets, **env;
   char **bind, **ro_bind; /* SRC[:DST] */
   gboolean current_dir;
+  char **session_bus, **system_bus; /* "NAME=talk" / "NAME=own": --talk-name, --own-name… */
 } WrappyCommandLine;
 
 /* The effective permissions: what the app gets at its level, and why not the rest. */
@@ -67,6 +74,12 @@ typedef struct
   GPtrArray *protect; /* WrappyProtect*: see wrappy-launch-spec.h */
   char *cwd;          /* --current-dir */
   gboolean hide_host_facts;
+  gboolean lend_host, lend_user_files, own_machine_id; /* as WrappyLevelRules */
+  WrappyBusAccess session_bus;                         /* see wrappy-bus-policy.c */
+  WrappyBusAccess system_bus;
+  char **session_bus_rules; /* FILTERED: the proxy's --talk=, --own=, --call=… options */
+  char **system_bus_rules;
+  gboolean a11y_bus;
   char **notes; /* what was asked and not granted, and why */
 } WrappyEffective;
 
@@ -91,9 +104,14 @@ typedef struct
   const char *override_level;         /* the overrides' [Wrappy] isolation=, or NULL */
   const WrappyPermissions *overrides; /* NULL: none */
   const WrappyCommandLine *cmdline;
-  const char *home_dir; /* the caller's home, canonical */
-  const char *cwd;      /* the caller's working directory */
+  const char *home_dir;      /* the caller's home, canonical */
+  const char *cwd;           /* the caller's working directory */
+  const char *ssh_auth_sock; /* the caller's SSH_AUTH_SOCK, or NULL */
 } WrappyPolicyInput;
+
+/* The buses of e (its level and sockets already resolved): which, and their filters. */
+void wrappy_bus_policy_resolve (WrappyEffective *e, const WrappyPermissions *asked,
+                                const WrappyCommandLine *cl, const char *app_id, GPtrArray *notes);
 
 /* What the app itself declares, from its manifest. */
 WrappyPermissions *wrappy_policy_declared (const WrappyManifest *m);
@@ -159,5 +177,9 @@ char **wrappy_policy_override_describe (const char *app_id, GError **error);
 void wrappy_policy_permission_diff (const WrappyPermissions *current,
                                     const WrappyPermissions *updated, char ***added_out,
                                     char ***removed_out);
+/* The sockets wrappy knows (Flatpak's names), and them as "x11, wayland, …" for
+ * messages. */
+gboolean wrappy_policy_socket_known (const char *name);
+char *wrappy_policy_socket_names (void);
 
 G_END_DECLS

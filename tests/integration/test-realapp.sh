@@ -93,4 +93,136 @@ test_realapp_window_under_flatpak() {
   window_drawn flatpak flatpak run $APP
 }
 
+# ---------------------------------------------------------------- what the host lends
+# (issue 17, item 3; flatpak-run.c: add_font_path_args, add_icon_path_args,
+# add_tzdata_args, the machine-id binds). The runtime's fontconfig includes
+# /run/host/font-dirs.xml as org.freedesktop.Platform's does (make-gtk-runtime.sh).
+
+# A font only the host has: the runtime has fonts-dejavu-core, the host also -extra.
+HOST_FONT=/usr/share/fonts/truetype/dejavu/DejaVuSans-ExtraLight.ttf
+HOST_FONT_INSIDE=/run/host/fonts/truetype/dejavu/DejaVuSans-ExtraLight.ttf
+USER_FONT_INSIDE=/run/host/user-fonts/wrappy-user-only.ttf
+
+need_host_font() {
+  [ -f "$HOST_FONT" ] || skip "$HOST_FONT is missing (package fonts-dejavu-extra)"
+}
+
+# user_font DATA_HOME: a font only this user has, where Flatpak and wrappy look for one.
+user_font() {
+  mkdir -p "$1/fonts"
+  cp /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf "$1/fonts/wrappy-user-only.ttf"
+}
+
+# use_flatpak_gtk: the same app under flatpak --user, installed once per file in a data
+# dir of its own (flatpak's user installation is $XDG_DATA_HOME/flatpak).
+use_flatpak_gtk() {
+  need_gtk
+  command -v flatpak >/dev/null || skip "flatpak is not installed"
+  ensure_system_bus || [ -S /run/dbus/system_bus_socket ] ||
+    skip "no system D-Bus (flatpak needs one); run as root once to start it"
+  export XDG_DATA_HOME=$_FILE_DIR/fpdata
+  [ -f "$_FILE_DIR/fp-installed" ] && return 0
+  mkdir -p "$XDG_DATA_HOME"
+  # From the fixture's repository itself: a server would be gone by the next test.
+  run flatpak --user remote-add --if-not-exists --no-gpg-verify gtk "file://$GTK_FIX/repo"
+  [ "$RC" = 0 ] || skip "flatpak remote-add fails here: $ERR"
+  run flatpak --user install -y --noninteractive gtk $APP
+  [ "$RC" = 0 ] || skip "flatpak install fails here: $(printf '%s' "$ERR" | tail -1)"
+  touch "$_FILE_DIR/fp-installed"
+}
+
+# lent_fonts CMD…: the font files fc-list finds inside under /run/host, sorted.
+lent_fonts() {
+  run "$@"
+  [ "$RC" = 0 ] || fail "fc-list failed ($RC): $ERR"
+  printf '%s\n' "$OUT" | sed 's/: *$//' | grep '^/run/host/' | sort
+}
+
+test_realapp_host_fonts_listed_by_fc_list() {
+  need_host_font
+  use_gtk
+  user_font "$XDG_DATA_HOME"
+  local fonts
+  fonts=$(lent_fonts wrappy run --command=fc-list $APP -- : file)
+  note "lent fonts at full: $(echo "$fonts" | wc -l) files"
+  assert_contains "$fonts" "$HOST_FONT_INSIDE" "fc-list inside, the host's font"
+  assert_contains "$fonts" "$USER_FONT_INSIDE" "fc-list inside, the user's font"
+  run wrappy run --command=sh $APP -- -c 'ls /run/host/fonts-cache | head -1; cat /run/host/font-dirs.xml'
+  assert_contains "$OUT" 'as-path="/usr/share/fonts">/run/host/fonts<' "the fontconfig snippet"
+  # The lends are read-only: the app cannot plant fonts or caches on the host.
+  run wrappy run --command=sh $APP -- -c 'touch /run/host/user-fonts/x || touch /run/host/fonts-cache/x'
+  [ "$RC" != 0 ] || fail "the app wrote into a lent font dir"
+  assert_no_file "$XDG_DATA_HOME/fonts/x"
+}
+
+test_realapp_host_fonts_at_paranoid() {
+  need_host_font
+  use_gtk
+  user_font "$XDG_DATA_HOME"
+  local fonts
+  fonts=$(lent_fonts wrappy run --isolation=paranoid --command=fc-list $APP -- : file)
+  assert_contains "$fonts" "$HOST_FONT_INSIDE" "fc-list at paranoid, the host's font"
+  assert_not_contains "$fonts" "$USER_FONT_INSIDE" "fc-list at paranoid, the user's font"
+}
+
+test_realapp_host_fonts_under_flatpak() {
+  need_host_font
+  use_flatpak_gtk
+  user_font "$XDG_DATA_HOME"
+  local theirs ours
+  theirs=$(lent_fonts flatpak run --command=fc-list $APP : file)
+  assert_contains "$theirs" "$HOST_FONT_INSIDE" "fc-list under flatpak, the host's font"
+  assert_contains "$theirs" "$USER_FONT_INSIDE" "fc-list under flatpak, the user's font"
+  # wrappy, with the same data home (the user's fonts are in it).
+  export XDG_DATA_HOME=$_FILE_DIR/data XDG_CONFIG_HOME=$_FILE_DIR/config
+  use_gtk
+  user_font "$XDG_DATA_HOME"
+  ours=$(lent_fonts wrappy run --command=fc-list $APP -- : file)
+  assert_eq "$ours" "$theirs" "the fonts fc-list finds under /run/host, wrappy and flatpak"
+}
+
+# The icon themes, the zone's name, the machine ID and the sandbox's kind, side by side
+# with flatpak run.
+host_facts_script='ls /run/host/share/icons | sort | tr "\n" " "; echo;
+  cat /etc/timezone /etc/machine-id; echo "container=$container"; cat /run/host/container-manager'
+localtime_script='md5sum </etc/localtime || echo "no /etc/localtime"'
+
+test_realapp_host_facts_as_flatpak() {
+  use_flatpak_gtk
+  run flatpak run --command=sh $APP -c "$host_facts_script"
+  [ "$RC" = 0 ] || fail "flatpak run: $ERR"
+  local theirs=$OUT their_localtime
+  run flatpak run --command=sh $APP -c "$localtime_script"
+  their_localtime=$OUT
+  export XDG_DATA_HOME=$_FILE_DIR/data XDG_CONFIG_HOME=$_FILE_DIR/config
+  use_gtk
+  run wrappy run --command=sh $APP -- -c "$host_facts_script"
+  [ "$RC" = 0 ] || fail "wrappy run: $ERR"
+  note "flatpak: $(echo $theirs)"
+  note "wrappy:  $(echo $OUT)"
+  assert_eq "$OUT" "$theirs" "icon themes, /etc/timezone, /etc/machine-id, container"
+  [ ! -f /usr/share/icons/hicolor/index.theme ] ||
+    assert_contains "$OUT" "hicolor" "the host's icon themes at /run/host/share/icons"
+  # The time zone's rules: Flatpak links /etc/localtime into the runtime's tzdata, and
+  # gives none when the runtime has none (this one has no tzdata); wrappy then lends the
+  # host's zone file (docs/sandbox.md).
+  [ -e /etc/localtime ] || return 0
+  run wrappy run --command=sh $APP -- -c "$localtime_script"
+  note "/etc/localtime: flatpak: $their_localtime; wrappy: $OUT"
+  assert_eq "$OUT" "$(md5sum </etc/localtime)" "/etc/localtime inside, the host's zone"
+}
+
+# Paranoid: the app's own machine ID (sd_id128_get_machine_app_specific), stable.
+test_realapp_machine_id_at_paranoid() {
+  [ -f /etc/machine-id ] || skip "this host has no /etc/machine-id"
+  use_gtk
+  run wrappy run --isolation=paranoid --command=cat $APP -- /etc/machine-id
+  [ "$RC" = 0 ] || fail "cat /etc/machine-id: $ERR"
+  local first=$OUT
+  [[ $first =~ ^[0-9a-f]{32}$ ]] || fail "not a machine ID: '$first'"
+  [ "$first" != "$(cat /etc/machine-id)" ] || fail "paranoid shows the host's machine ID"
+  run wrappy run --isolation=paranoid --command=cat $APP -- /etc/machine-id
+  assert_eq "$OUT" "$first" "the app's machine ID on a second launch"
+}
+
 run_tests "$@"

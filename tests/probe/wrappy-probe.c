@@ -697,6 +697,24 @@ attack_abstract (const char *arg)
   close (fd);
 }
 
+/* A connection to the unix socket at a path: an agent's (ssh-agent, gpg-agent), a
+ * service's (CUPS, pcscd). */
+static void
+attack_unix (const char *arg)
+{
+  struct sockaddr_un sa = { .sun_family = AF_UNIX };
+  int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+  if (fd < 0 || strlen (arg) + 1 > sizeof sa.sun_path)
+    {
+      report (-1);
+      return;
+    }
+  strcpy (sa.sun_path, arg);
+  report (connect (fd, (struct sockaddr *)&sa, sizeof sa));
+  close (fd);
+}
+
 /* ---------------------------------------------------------------- lifetime */
 
 /* Sleeps, with a daemonized grandchild that sleeps too: both must die with wrappy. The
@@ -769,6 +787,7 @@ static const Attack attacks[] = {
   { "tiocsti-pty-masked", attack_tiocsti_pty_masked, 0 },
   { "tcp", attack_tcp, 1 },
   { "abstract", attack_abstract, 1 },
+  { "unix", attack_unix, 1 },
   { "sleep", attack_sleep, 0 },
   { "write", attack_write, 1 },
   { "rename", attack_rename, 1 },

@@ -53,9 +53,36 @@ static const PolicyCase cases[] = {
   { "sockets-full", FULL, NULL, "x11,wayland", "dri", NULL, NULL, NULL, NULL, NULL, NULL, FALSE, "",
     "x11,wayland", "dri", "", NULL },
   { "sockets-paranoid", PARANOID, NULL, "x11,wayland", "dri", NULL, NULL, NULL, NULL, NULL, NULL,
-    FALSE, "", "", "", "", NULL },
+    FALSE, "", "", "", "", "socket 'x11' not applied: at paranoid only --socket" },
+  { "devices-paranoid", PARANOID, NULL, NULL, "dri", NULL, NULL, NULL, NULL, NULL, NULL, FALSE, "",
+    "", "", "", "device 'dri' not applied: /dev is minimal at paranoid" },
   { "sockets-paranoid-cl", PARANOID, NULL, "x11", NULL, NULL, NULL, NULL, NULL, NULL, "wayland",
-    FALSE, "", "wayland", "", "", NULL },
+    FALSE, "", "wayland", "", "", "socket 'x11' not applied" },
+  /* Issue 17, item 5: what real apps declare. */
+  { "device-all-full", FULL, NULL, NULL, "all", NULL, NULL, NULL, NULL, NULL, NULL, FALSE, "", "",
+    "dri", "", "device 'all': only /dev/dri is given" },
+  { "device-all-dri-partial", PARTIAL, NULL, NULL, "dri,all", NULL, NULL, NULL, NULL, NULL, NULL,
+    FALSE, "", "", "dri", "", "device 'all'" },
+  { "device-kvm-full", FULL, NULL, NULL, "kvm", NULL, NULL, NULL, NULL, NULL, NULL, FALSE, "", "",
+    "", "", "device 'kvm' not applied: only dri" },
+  { "device-shm-full", FULL, NULL, NULL, "shm", NULL, NULL, NULL, NULL, NULL, NULL, FALSE, "", "",
+    "", "", "/dev/shm of its own" },
+  { "cups-pcsc-full", FULL, NULL, "cups,pcsc,fallback-x11", NULL, NULL, NULL, NULL, NULL, NULL,
+    NULL, FALSE, "", "cups,pcsc,fallback-x11", "", "", NULL },
+  { "cups-paranoid", PARANOID, NULL, "cups,pcsc", NULL, NULL, NULL, NULL, NULL, NULL, NULL, FALSE,
+    "", "", "", "", "socket 'cups' not applied" },
+  { "cups-paranoid-cl", PARANOID, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "cups", FALSE, "",
+    "cups", "", "", NULL },
+  { "agents-partial", PARTIAL, NULL, "ssh-auth,gpg-agent", NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+    FALSE, "", "ssh-auth,gpg-agent", "", "", NULL },
+  { "agents-full", FULL, NULL, "ssh-auth,gpg-agent", NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+    FALSE, "", "", "", "", "does not reach your keys; grant it with --socket=ssh-auth" },
+  { "agents-full-cl", FULL, NULL, "ssh-auth", NULL, NULL, NULL, NULL, NULL, NULL, "ssh-auth", FALSE,
+    "", "ssh-auth", "", "", NULL },
+  { "agents-paranoid", PARANOID, NULL, "ssh-auth", NULL, NULL, NULL, NULL, NULL, NULL, NULL, FALSE,
+    "", "", "", "", "socket 'ssh-auth' not applied: at paranoid" },
+  { "socket-unknown", FULL, NULL, "x11,telepathy", NULL, NULL, NULL, NULL, NULL, NULL, NULL, FALSE,
+    "", "x11", "", "", "socket 'telepathy' not applied: wrappy does not know it" },
   /* Filesystem grants: marked rw or ro; read-only at paranoid unless marked rw; nothing
    * at none, where the host is all there. */
   { "home-none", NONE, NULL, NULL, NULL, "home", NULL, NULL, NULL, NULL, NULL, FALSE, "", "", "",
@@ -178,6 +205,98 @@ test_old_snap_manifest (void)
   cl.sockets = socket;
   cl_bus = wrappy_policy_resolve (&in, NULL);
   g_assert_true (g_strv_contains ((const char *const *)cl_bus->sockets, "session-bus"));
+}
+
+/* The buses per level (wrappy-bus-policy.c): which, and the proxy's filter, from the
+ * declared policy, an override and the command line. */
+static const struct
+{
+  const char *name;
+  WrappyIsolation level;
+  const char *cl_socket, *cl_talk;
+  WrappyBusAccess session, system;
+  const char *session_rules; /* without the portal rules, which are always last */
+} bus_cases[] = {
+  { "none", NONE, NULL, NULL, WRAPPY_BUS_REAL, WRAPPY_BUS_REAL, NULL },
+  { "partial", PARTIAL, NULL, NULL, WRAPPY_BUS_FILTERED, WRAPPY_BUS_FILTERED,
+    "--own=org.example.App.*,--own=org.mpris.MediaPlayer2.org.example.App.*,"
+    "--talk=org.example.Talk,--see=org.example.See" },
+  { "full", FULL, NULL, NULL, WRAPPY_BUS_FILTERED, WRAPPY_BUS_FILTERED,
+    "--own=org.example.App.*,--own=org.mpris.MediaPlayer2.org.example.App.*,"
+    "--talk=org.example.Talk,--see=org.example.See" },
+  { "full-whole", FULL, "session-bus", NULL, WRAPPY_BUS_REAL, WRAPPY_BUS_FILTERED, NULL },
+  { "paranoid", PARANOID, NULL, NULL, WRAPPY_BUS_NONE, WRAPPY_BUS_NONE, NULL },
+  { "paranoid-socket", PARANOID, "session-bus", NULL, WRAPPY_BUS_FILTERED, WRAPPY_BUS_NONE,
+    "--own=org.example.App.*,--own=org.mpris.MediaPlayer2.org.example.App.*" },
+  { "paranoid-talk", PARANOID, NULL, "org.example.Cl=talk", WRAPPY_BUS_FILTERED, WRAPPY_BUS_NONE,
+    "--own=org.example.App.*,--own=org.mpris.MediaPlayer2.org.example.App.*,"
+    "--talk=org.example.Cl" },
+};
+
+static void
+test_buses (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (bus_cases); i++)
+    {
+      g_autoptr (WrappyPermissions) declared = wrappy_permissions_new ();
+      g_autoptr (WrappyPermissions) overrides = wrappy_permissions_new ();
+      g_auto (GStrv) socket = list (bus_cases[i].cl_socket);
+      g_auto (GStrv) talk = list (bus_cases[i].cl_talk);
+      WrappyCommandLine cl = { TRUE, bus_cases[i].level };
+      WrappyPolicyInput in = {
+        "org.example.App", WRAPPY_DECLARED_FLATPAK, NULL, declared, NULL, overrides, &cl, HOME, HOME
+      };
+      g_autoptr (WrappyEffective) e = NULL;
+      g_autofree char *rules = NULL;
+
+      g_test_message ("bus case %s", bus_cases[i].name);
+      declared->session_bus
+          = g_strsplit ("org.example.Talk=talk,org.example.See=see,org.example.Gone=talk", ",", -1);
+      declared->system_bus = g_strsplit ("org.example.Sys=talk", ",", -1);
+      /* The user takes one name away. */
+      overrides->session_bus = g_strsplit ("org.example.Gone=none", ",", -1);
+      cl.sockets = socket;
+      cl.session_bus = talk;
+      e = wrappy_policy_resolve (&in, NULL);
+      g_assert_cmpint (e->session_bus, ==, bus_cases[i].session);
+      g_assert_cmpint (e->system_bus, ==, bus_cases[i].system);
+      g_assert_false (g_strv_contains ((const char *const *)e->sockets, "session-bus")
+                      && e->session_bus != WRAPPY_BUS_REAL);
+      if (bus_cases[i].session_rules == NULL)
+        continue;
+      g_assert_cmpuint (g_strv_length (e->session_bus_rules), >=, 2);
+      rules = g_strjoinv (",", e->session_bus_rules);
+      g_assert_true (g_str_has_prefix (rules, bus_cases[i].session_rules));
+      g_assert_true (g_str_has_suffix (
+          rules, "--call=org.freedesktop.portal.*=*,"
+                 "--broadcast=org.freedesktop.portal.*=@/org/freedesktop/portal/*"));
+      g_assert_null (strstr (rules, "org.example.Gone"));
+    }
+}
+
+/* Bus names reach xdg-dbus-proxy's command line: only valid ones. */
+static void
+test_bus_names (void)
+{
+  const char *good[] = { "org.example.App", "org.example.*", "org.a-b.c_d", "org.example.App.*" };
+  const char *bad[] = { "",        "org",     ":1.2",   "org..x", "org.1x", "--talk=x",
+                        "org.x y", "org.x=y", ".org.x", "*",      "org.*.x" };
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  g_autoptr (WrappyPermissions) p = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    g_assert_true (wrappy_bus_name_valid (good[i]));
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    g_assert_false (wrappy_bus_name_valid (bad[i]));
+  g_assert_true (g_key_file_load_from_data (kf,
+                                            "[Session Bus Policy]\norg.example.A=talk\n"
+                                            "org.example.B=sudo\n--own=x=own\n"
+                                            "[System Bus Policy]\norg.example.S=own\n",
+                                            -1, G_KEY_FILE_NONE, NULL));
+  p = wrappy_permissions_from_keyfile (kf);
+  g_assert_cmpuint (g_strv_length (p->session_bus), ==, 1);
+  g_assert_cmpstr (p->session_bus[0], ==, "org.example.A=talk");
+  g_assert_cmpstr (p->system_bus[0], ==, "org.example.S=own");
 }
 
 /* SPEC.md's level table: the namespaces and the filter each level gets, whatever the app
@@ -352,7 +471,17 @@ test_load_overrides (void)
   g_assert_no_error (error);
   g_assert_cmpstr (level, ==, "paranoid");
   fs = g_strjoinv (",", p->filesystems);
-  g_assert_cmpstr (fs, ==, "xdg-music,~/x:ro");
+  /* In order, "!NAME" kept: loading them first into nothing dropped every "!NAME", so
+   * the app's "!home" never took away a home the app declares. */
+  g_assert_cmpstr (fs, ==, "xdg-music,home,!home,~/x:ro");
+  {
+    g_autoptr (WrappyPermissions) declared = wrappy_permissions_new ();
+    g_autofree char *merged = NULL;
+    declared->filesystems = g_strsplit ("home,xdg-pictures", ",", -1);
+    wrappy_permissions_merge (declared, p);
+    merged = g_strjoinv (",", declared->filesystems);
+    g_assert_cmpstr (merged, ==, "xdg-pictures,xdg-music,~/x:ro");
+  }
   g_assert_cmpstr (p->shared[0], ==, "network");
   g_assert_cmpstr (g_environ_getenv (p->env, "A"), ==, "1");
 }
@@ -467,11 +596,44 @@ test_host_code (void)
   }
 }
 
+/* At full an agent socket is the user's to give: an override naming it counts, the app's
+ * declaration alone does not; persistent dirs are noted per home mode, and one that
+ * leaves the home is refused. */
+static void
+test_agents_and_persist (void)
+{
+  g_autoptr (WrappyPermissions) declared = wrappy_permissions_new ();
+  g_autoptr (WrappyPermissions) overrides = wrappy_permissions_new ();
+  WrappyCommandLine cl = { TRUE, FULL };
+  WrappyPolicyInput in = {
+    "org.example.A", WRAPPY_DECLARED_FLATPAK, NULL, declared, NULL, overrides, &cl, HOME, HOME
+  };
+  g_autoptr (WrappyEffective) e = NULL, tmpfs = NULL;
+
+  declared->sockets = g_strsplit ("gpg-agent,ssh-auth", ",", -1);
+  declared->persistent = g_strsplit (".mozilla,../../etc,/etc", ",", -1);
+  overrides->sockets = g_strsplit ("gpg-agent", ",", -1);
+  e = wrappy_policy_resolve (&in, NULL);
+  g_assert_true (g_strv_contains ((const char *const *)e->sockets, "gpg-agent"));
+  g_assert_false (g_strv_contains ((const char *const *)e->sockets, "ssh-auth"));
+  g_assert_true (notes_have (e->notes, "socket 'ssh-auth' not applied: at full"));
+  g_assert_true (notes_have (e->notes, "persistent '.mozilla': kept in the app's private home"));
+  g_assert_true (notes_have (e->notes, "persistent '../../etc' refused"));
+  g_assert_true (notes_have (e->notes, "persistent '/etc' refused"));
+  cl.has_home = TRUE;
+  cl.home = WRAPPY_HOME_TMPFS;
+  tmpfs = wrappy_policy_resolve (&in, NULL);
+  g_assert_true (notes_have (tmpfs->notes, "persistent '.mozilla' not kept: --home=tmpfs"));
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/policy/table", test_table);
+  g_test_add_func ("/policy/buses", test_buses);
+  g_test_add_func ("/policy/bus-names", test_bus_names);
+
   g_test_add_func ("/policy/level-table", test_level_table);
   g_test_add_func ("/policy/levels", test_levels);
   g_test_add_func ("/policy/old-snap-manifest", test_old_snap_manifest);
@@ -480,5 +642,6 @@ main (int argc, char **argv)
   g_test_add_func ("/policy/load-overrides-level", test_load_overrides_level);
   g_test_add_func ("/policy/snap-plugs", test_snap_plugs);
   g_test_add_func ("/policy/host-code", test_host_code);
+  g_test_add_func ("/policy/agents-and-persist", test_agents_and_persist);
   return g_test_run ();
 }
