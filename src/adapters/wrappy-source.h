@@ -53,6 +53,7 @@ struct _WrappySource
   const char *name;           /* the manifests' source key, `search --source` */
   const char *const *aliases; /* other names --source takes, or NULL */
   const char *title;          /* N_(): what the user calls it ("Snap Store") */
+  const char *kind;           /* the Source column of list and info: "flatpak", "snap" */
   /* How the user names one of its apps on install's command line: the option taking the
    * ID or name ("--from-snap"), and the one taking the origin, if any ("--remote"). */
   const char *install_option;
@@ -100,6 +101,9 @@ struct _WrappySource
   gboolean (*refresh_catalog) (const char *origin, GError **error);
   /* `search`: asks the source now; WrappyCatalogEntry* (NULL on error). */
   GPtrArray *(*search_live) (const char *query, GError **error);
+  /* List and info: where m came from as the user knows it (the remote, the store, the
+   * URL), with the remote's URL when with_url; NULL: the manifest's origin as it is. */
+  char *(*describe_origin) (const WrappyManifest *m, gboolean with_url);
   /* Info: adds "LABEL\tVALUE" lines of what only this source knows to lines. */
   void (*describe) (const WrappyManifest *m, GPtrArray *lines);
 

@@ -2,6 +2,8 @@
  * snapshot or running sandbox uses (wrappy-gc.h), and say what that freed. */
 #include "config.h"
 
+#include <stdio.h>
+
 #include "wrappy-builtins.h"
 #include "wrappy-cli-common.h"
 #include "wrappy-error.h"
@@ -71,25 +73,26 @@ wrappy_cli_report_gc (WrappyGcResult *r)
       print_json (r);
       return;
     }
+  /* The result is the command's output: on stdout, so that `gc --dry-run | …` sees it. */
   for (guint i = 0; i < r->removed->len; i++)
     {
       WrappyGcLayer *l = r->removed->pdata[i];
       if (r->dry_run)
-        wrappy_info (_ ("Would remove %s (commit %.12s)"), l->ref, l->commit);
+        printf (_ ("Would remove %s (commit %.12s)\n"), l->ref, l->commit);
       else
-        wrappy_info (_ ("Removed %s (commit %.12s)"), l->ref, l->commit);
+        printf (_ ("Removed %s (commit %.12s)\n"), l->ref, l->commit);
     }
   for (guint i = 0; i < r->in_use->len; i++)
     {
       WrappyGcLayer *l = r->in_use->pdata[i];
-      wrappy_info (_ ("Kept %s (commit %.12s): a running app uses it"), l->ref, l->commit);
+      printf (_ ("Kept %s (commit %.12s): a running app uses it\n"), l->ref, l->commit);
     }
   if (r->removed->len == 0 && r->objects == 0)
-    wrappy_info (_ ("Nothing to remove"));
+    printf ("%s\n", _ ("Nothing to remove"));
   else if (r->dry_run)
-    wrappy_info (_ ("Would free %s (%u stored objects)"), size, r->objects);
+    printf (_ ("Would free %s (%u stored objects)\n"), size, r->objects);
   else
-    wrappy_info (_ ("Freed %s (%u stored objects)"), size, r->objects);
+    printf (_ ("Freed %s (%u stored objects)\n"), size, r->objects);
 }
 
 WRAPPY_BUILTIN (gc)

@@ -70,6 +70,25 @@ print_effective (const WrappyManifest *m, GError **error)
   return TRUE;
 }
 
+/* The user's overrides that apply to the app, as `wrappy override --show` prints them. */
+static gboolean
+print_overrides (const WrappyManifest *m, GError **error)
+{
+  g_auto (GStrv) global = wrappy_policy_override_describe (NULL, error);
+  g_auto (GStrv) own = NULL;
+
+  if (global == NULL || (own = wrappy_policy_override_describe (m->id, error)) == NULL)
+    return FALSE;
+  if (global[0] == NULL && own[0] == NULL)
+    return TRUE;
+  printf (_ ("Overrides (wrappy override):\n"));
+  for (char **l = global; *l; l++)
+    printf ("  %s %s\n", _ ("global:"), *l);
+  for (char **l = own; *l; l++)
+    printf ("  %s\n", *l);
+  return TRUE;
+}
+
 WRAPPY_BUILTIN (info)
 {
   g_autoptr (WrappyManifest) m = NULL;
@@ -104,8 +123,9 @@ WRAPPY_BUILTIN (info)
           m->summary ? m->summary : "");
   print_field (_ ("ID:"), m->id);
   print_field (_ ("Version:"), m->version ? m->version : "-");
-  source = g_strdup_printf ("%s (%s)", m->source, m->origin ? m->origin : "-");
-  print_field (_ ("Source:"), source);
+  source = wrappy_cli_origin (m, TRUE);
+  print_field (_ ("Source:"), wrappy_cli_source_kind (m));
+  print_field (_ ("Origin:"), source);
   print_field (_ ("Branch:"), m->branch ? m->branch : "-");
   if (src != NULL && src->describe != NULL)
     {
@@ -125,7 +145,7 @@ WRAPPY_BUILTIN (info)
   print_strv (_ ("Sockets:"), m->sockets);
   print_strv (_ ("Devices:"), m->devices);
   print_strv (_ ("Files:"), m->filesystems);
-  if (!print_effective (m, error))
+  if (!print_overrides (m, error) || !print_effective (m, error))
     return FALSE;
   printf (_ ("Layers:\n"));
   for (guint i = 0; i < m->layers->len; i++)

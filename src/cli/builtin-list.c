@@ -9,6 +9,7 @@
 #include "wrappy-error.h"
 #include "wrappy-fs.h"
 #include "wrappy-i18n.h"
+#include "wrappy-id.h"
 #include "wrappy-output.h"
 
 static gboolean opt_runtimes;
@@ -24,12 +25,14 @@ typedef struct
   WrappyManifestLayer *layer;
   GPtrArray *users; /* app IDs (borrowed) */
   guint64 size;
+  char *branch; /* from the ref; "" for a layer without one */
 } SharedLayer;
 
 static void
 shared_layer_free (SharedLayer *s)
 {
   g_ptr_array_unref (s->users);
+  g_free (s->branch);
   g_free (s);
 }
 
@@ -37,7 +40,8 @@ static gint
 compare_shared (gconstpointer a, gconstpointer b)
 {
   const SharedLayer *sa = *(SharedLayer **)a, *sb = *(SharedLayer **)b;
-  return g_strcmp0 (sa->layer->ref, sb->layer->ref);
+  int c = g_strcmp0 (sa->layer->ref, sb->layer->ref);
+  return c != 0 ? c : g_strcmp0 (sa->layer->commit, sb->layer->commit);
 }
 
 static gboolean
@@ -64,6 +68,8 @@ list_runtimes (GPtrArray *apps)
               s->layer = l;
               s->users = g_ptr_array_new ();
               s->size = wrappy_disk_usage (path);
+              if (l->ref == NULL || !wrappy_parse_ref (l->ref, NULL, NULL, NULL, &s->branch, NULL))
+                s->branch = g_strdup ("");
               g_hash_table_insert (by_path, l->path, s);
               g_ptr_array_add (layers, s);
             }
@@ -86,6 +92,8 @@ list_runtimes (GPtrArray *apps)
           json_builder_add_string_value (b, s->layer->name);
           json_builder_set_member_name (b, "ref");
           json_builder_add_string_value (b, s->layer->ref);
+          json_builder_set_member_name (b, "branch");
+          json_builder_add_string_value (b, s->branch);
           json_builder_set_member_name (b, "commit");
           json_builder_add_string_value (b, s->layer->commit);
           json_builder_set_member_name (b, "installed_size");
@@ -103,9 +111,11 @@ list_runtimes (GPtrArray *apps)
     }
   if (layers->len > 0)
     {
-      wrappy_print_padded (_ ("Kind"), 7);
-      wrappy_print_padded (_ ("Ref"), 49);
-      wrappy_print_padded (_ ("Size"), 12);
+      wrappy_print_padded (_ ("Kind"), 6);
+      wrappy_print_padded (_ ("ID"), 37);
+      wrappy_print_padded (_ ("Branch"), 10);
+      wrappy_print_padded (_ ("Commit"), 14);
+      wrappy_print_padded (_ ("Size"), 11);
       printf ("%s\n", _ ("Used by"));
     }
   for (guint i = 0; i < layers->len; i++)
@@ -114,9 +124,12 @@ list_runtimes (GPtrArray *apps)
       g_autofree char *size = g_format_size (s->size);
       g_ptr_array_add (s->users, NULL);
       g_autofree char *users = g_strjoinv (",", (char **)s->users->pdata);
-      wrappy_print_padded (s->layer->kind, 7);
-      wrappy_print_padded (s->layer->ref, 49);
-      wrappy_print_padded (size, 12);
+      g_autofree char *commit = g_strndup (s->layer->commit ? s->layer->commit : "-", 12);
+      wrappy_print_padded (s->layer->kind, 6);
+      wrappy_print_padded (s->layer->name ? s->layer->name : s->layer->ref, 37);
+      wrappy_print_padded (s->branch, 10);
+      wrappy_print_padded (commit, 14);
+      wrappy_print_padded (size, 11);
       printf ("%s\n", users);
     }
   return TRUE;
@@ -157,20 +170,23 @@ WRAPPY_BUILTIN (list)
   wrappy_print_padded (_ ("ID"), 33);
   wrappy_print_padded (_ ("Name"), 21);
   wrappy_print_padded (_ ("Version"), 11);
-  wrappy_print_padded (_ ("Source"), 11);
+  wrappy_print_padded (_ ("Source"), 9);
   wrappy_print_padded (_ ("Base"), 33);
-  printf ("%s\n", _ ("Size"));
+  wrappy_print_padded (_ ("Size"), 11);
+  printf ("%s\n", _ ("Origin"));
   for (guint i = 0; i < apps->len; i++)
     {
       WrappyManifest *m = apps->pdata[i];
       g_autofree char *base = wrappy_cli_base_name (m);
       g_autofree char *size = g_format_size (m->installed_size);
+      g_autofree char *origin = wrappy_cli_origin (m, FALSE);
       wrappy_print_padded (m->id, 33);
       wrappy_print_padded (m->name ? m->name : "", 21);
       wrappy_print_padded (m->version ? m->version : "", 11);
-      wrappy_print_padded (m->source ? m->source : "", 11);
+      wrappy_print_padded (wrappy_cli_source_kind (m), 9);
       wrappy_print_padded (base, 33);
-      printf ("%s\n", size);
+      wrappy_print_padded (size, 11);
+      printf ("%s\n", origin);
     }
   return TRUE;
 }

@@ -57,6 +57,49 @@ remote_from_source (const char *name, const char *source, GError **error)
   return wrappy_remote_new (name, source);
 }
 
+/* Whether the remote answers as a Flatpak (OSTree) repository: its small `config` file
+ * ([core] mode=archive-z2), which every repository has. Said in one line when it does
+ * not; the remote stays added (offline now, it may answer later). */
+static void
+check_answers (const WrappyRemote *r)
+{
+  g_autofree char *url
+      = g_strconcat (r->url, g_str_has_suffix (r->url, "/") ? "" : "/", "config", NULL);
+  WrappyHttpOptions opts = { 0 };
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GBytes) body = NULL;
+  long status = 0;
+  gsize len = 0;
+  const char *data;
+
+  opts.connect_timeout_ms = 5000;
+  opts.timeout_ms = 10000;
+  opts.max_bytes = 64 * 1024;
+  body = wrappy_http_fetch (url, &opts, &status, &local_error);
+  if (body == NULL && g_error_matches (local_error, WRAPPY_ERROR, WRAPPY_ERROR_NETWORK)
+      && !g_str_has_prefix (r->url, "file:"))
+    {
+      g_printerr (_ ("warning: remote '%s' does not answer at %s (%s); it is added, and installs "
+                     "and searches from it will work once it answers\n"),
+                  r->name, r->url, local_error->message);
+      return;
+    }
+  data = body ? g_bytes_get_data (body, &len) : NULL;
+  /* A file:// URL has no HTTP status. */
+  if (body == NULL || (status != 200 && status != 0) || data == NULL
+      || g_strstr_len (data, len, "[core]") == NULL)
+    {
+      g_autofree char *why
+          = status > 0 ? g_strdup_printf ("HTTP %ld", status)
+                       : g_strdup (local_error ? local_error->message : _ ("no [core] group"));
+      g_printerr (_ ("warning: remote '%s' answers, but %s is no Flatpak repository (%s); check "
+                     "the URL\n"),
+                  r->name, r->url, why);
+      return;
+    }
+  wrappy_debug ("remote '%s' answers at %s", r->name, url);
+}
+
 WRAPPY_BUILTIN (remote_add)
 {
   g_autoptr (WrappyRemote) r = NULL;
@@ -100,6 +143,7 @@ WRAPPY_BUILTIN (remote_add)
                    "will fail until you add one with --replace --gpg-import=FILE\n"),
                 r->name);
   wrappy_info (_ ("Added remote '%s' (%s)"), r->name, r->url);
+  check_answers (r);
   return TRUE;
 }
 

@@ -15,6 +15,7 @@
 #include "wrappy-error.h"
 #include "wrappy-i18n.h"
 #include "wrappy-id.h"
+#include "wrappy-instance.h"
 #include "wrappy-launch-spec.h"
 #include "wrappy-launch.h"
 #include "wrappy-layer-lock.h"
@@ -442,6 +443,43 @@ parse_limits (WrappyLimits *l, GError **error)
 }
 
 /* run and enter: enter is run with a shell for command and no app arguments. */
+/* Says line (on stderr) unless it is what was said last time under that name, which
+ * $XDG_CACHE_HOME/wrappy/said/NAME keeps; then only under --verbose. A changed line (a
+ * cgroup delegated since) is said again. */
+static void
+say_once (const char *name, const char *line)
+{
+  g_autofree char *dir = g_build_filename (wrappy_dirs_cache (), "said", NULL);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *last = NULL;
+
+  if (g_file_get_contents (path, &last, NULL, NULL) && strcmp (last, line) == 0)
+    {
+      wrappy_debug ("%s", line);
+      return;
+    }
+  wrappy_info (_ ("%s (said once; 'wrappy doctor' or --verbose says it again)"), line);
+  if (!wrappy_output_json () && wrappy_dirs_ensure (dir, NULL))
+    (void)g_file_set_contents (path, line, -1, NULL);
+}
+
+typedef struct
+{
+  WrappyInstanceRecord *record;
+  const char *app;
+  const char *level;
+} Started;
+
+static void
+record_started (pid_t pid, gpointer data)
+{
+  Started *s = data;
+  g_autoptr (GError) error = NULL;
+
+  if (!wrappy_instance_record_started (s->record, s->app, s->level, pid, &error))
+    wrappy_debug ("no instance record: %s", error->message);
+}
+
 static gboolean
 run_or_enter (const WrappyCommand *cmd, gboolean enter, int argc, char **argv, int *exit_code,
               GError **error)
@@ -450,6 +488,9 @@ run_or_enter (const WrappyCommand *cmd, gboolean enter, int argc, char **argv, i
   g_autoptr (WrappyLaunchSpec) spec = NULL;
   g_autoptr (WrappyPlan) plan = NULL;
   g_autoptr (WrappyLayerLocks) locks = NULL;
+  g_autoptr (WrappyInstanceRecord) record = NULL;
+  g_autoptr (GError) record_error = NULL;
+  Started started = { 0 };
   WrappyHostFacts facts;
   WrappyIsolation level;
   WrappyHomeMode home;
@@ -541,10 +582,22 @@ run_or_enter (const WrappyCommand *cmd, gboolean enter, int argc, char **argv, i
       for (char **l = lines; *l; l++)
         wrappy_debug ("plan: %s", *l);
     }
-  /* What is limited and how (or that it could not be), never silently. */
+  /* What is limited and how (or that it could not be): always when asked for on the
+   * command line; a level's own defaults (paranoid) once, then under --verbose. */
   if ((limits_line = wrappy_limits_plan_describe (&plan->limits)) != NULL)
-    wrappy_info ("%s", limits_line);
-  return wrappy_launch (plan, exit_code, error);
+    {
+      if (opt_memory != NULL || opt_pids != NULL || opt_cpus != NULL)
+        wrappy_info ("%s", limits_line);
+      else
+        say_once ("limits", limits_line);
+    }
+  /* For `wrappy ps` and `wrappy kill`; an app still runs when it cannot be recorded. */
+  started.app = opt_host ? argv[1] : manifest->id;
+  started.level = wrappy_isolation_to_string (spec->isolation);
+  if ((started.record = record = wrappy_instance_record_new (&record_error)) == NULL)
+    wrappy_debug ("no instance record: %s", record_error->message);
+  return wrappy_launch_full (plan, started.record ? record_started : NULL, &started, exit_code,
+                             error);
 }
 
 WRAPPY_BUILTIN (run)

@@ -41,9 +41,45 @@ refresh_one (const char *spec, GError **error)
   if (!opt_force && age >= 0 && age <= WRAPPY_CATALOG_MAX_AGE_SECONDS)
     return TRUE;
   if (src != NULL && src->refresh_catalog != NULL)
-    return src->refresh_catalog (origin, error);
+    {
+      gboolean ok = src->refresh_catalog (origin, error);
+      wrappy_status_clear ();
+      return ok;
+    }
   g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE, _ ("unknown catalog '%s'"), spec);
   return FALSE;
+}
+
+/* One line per source that failed: a source that does not answer is named, not quoted
+ * (libcurl's or libostree's text is for --verbose); with an index to fall back on, said
+ * at most once a day, unless --refresh asked for it. Anything else (bad data) is said as
+ * it is. */
+static void
+report_failure (const char *source, const char *origin, GError *error)
+{
+  const WrappySource *src = wrappy_source_find (source);
+  gint64 age = wrappy_catalog_age (source, origin);
+  gboolean network = g_error_matches (error, WRAPPY_ERROR, WRAPPY_ERROR_NETWORK);
+  g_autofree char *what = NULL;
+
+  g_strdelimit (error->message, "\r\n", ' ');
+  wrappy_debug ("%s:%s: %s", source, origin, error->message);
+  if (network)
+    /* TRANSLATORS: "Flatpak remote 'flathub' cannot be reached" */
+    what = g_strdup_printf (_ ("%s '%s' cannot be reached"), src ? _ (src->title) : source, origin);
+  else
+    what = g_strdup (error->message);
+  if (age >= 0)
+    {
+      int days = (int)MIN (age / 86400, G_MAXINT);
+      if (network && !wrappy_catalog_note_unreachable (source, origin) && !opt_force)
+        return;
+      g_printerr (ngettext ("warning: %s; searching the catalog from %d day ago\n",
+                            "warning: %s; searching the catalog from %d days ago\n", days),
+                  what, days);
+    }
+  else
+    g_printerr (_ ("warning: %s; skipping it\n"), what);
 }
 
 WRAPPY_BUILTIN (search_refresh)
@@ -58,15 +94,13 @@ WRAPPY_BUILTIN (search_refresh)
       g_autofree char *source = colon ? g_strndup (argv[i], colon - argv[i]) : NULL;
 
       if (refresh_one (argv[i], &local_error))
-        continue;
-      g_strdelimit (local_error->message, "\r\n", ' ');
-      if (source != NULL && wrappy_catalog_age (source, colon + 1) >= 0)
         {
-          int days = (int)MIN (wrappy_catalog_age (source, colon + 1) / 86400, G_MAXINT);
-          g_printerr (ngettext ("warning: %s; searching the catalog from %d day ago\n",
-                                "warning: %s; searching the catalog from %d days ago\n", days),
-                      local_error->message, days);
+          if (source != NULL)
+            wrappy_catalog_clear_unreachable (source, colon + 1);
+          continue;
         }
+      if (source != NULL)
+        report_failure (source, colon + 1, local_error);
       else
         g_printerr (_ ("warning: %s; skipping it\n"), local_error->message);
       *exit_code = 1;
@@ -98,7 +132,13 @@ WRAPPY_BUILTIN (search_live)
   if (results == NULL)
     {
       g_strdelimit (local_error->message, "\r\n", ' ');
-      g_printerr (_ ("warning: %s; showing the other sources' results\n"), local_error->message);
+      wrappy_debug ("%s: %s", src->name, local_error->message);
+      if (g_error_matches (local_error, WRAPPY_ERROR, WRAPPY_ERROR_NETWORK))
+        /* TRANSLATORS: "Snap Store" */
+        g_printerr (_ ("warning: the %s cannot be reached; showing the other sources' results\n"),
+                    _ (src->title));
+      else
+        g_printerr (_ ("warning: %s; showing the other sources' results\n"), local_error->message);
       *exit_code = 1;
       return TRUE;
     }

@@ -74,11 +74,18 @@ parse_sources (Sources *s, GError **error)
   return TRUE;
 }
 
+/* Whether to refresh the index: none yet, or older than a day, unless the source did not
+ * answer in the last hour (offline, each search would wait for it again). */
 static gboolean
 is_stale (const char *source, const char *origin)
 {
   gint64 age = wrappy_catalog_age (source, origin);
-  return age < 0 || age > WRAPPY_CATALOG_MAX_AGE_SECONDS;
+  gint64 failed = wrappy_catalog_unreachable_age (source, origin);
+
+  if (age < 0)
+    return TRUE;
+  return age > WRAPPY_CATALOG_MAX_AGE_SECONDS
+         && (failed < 0 || failed > WRAPPY_CATALOG_RETRY_SECONDS);
 }
 
 static void

@@ -10,12 +10,14 @@
 #include "wrappy-builtins.h"
 #include "wrappy-cli-common.h"
 #include "wrappy-error.h"
+#include "wrappy-export.h"
 #include "wrappy-i18n.h"
 #include "wrappy-id.h"
 #include "wrappy-layer-lock.h"
 #include "wrappy-output.h"
 #include "wrappy-snapshot.h"
 #include "wrappy-snapshot-private.h"
+#include "wrappy-source.h"
 #include "wrappy-store.h"
 
 static gboolean opt_delete, opt_yes;
@@ -131,8 +133,10 @@ WRAPPY_BUILTIN (snapshot)
 }
 
 static void
-print_table (GPtrArray *list)
+print_table (GPtrArray *list, gboolean with_app)
 {
+  if (with_app)
+    wrappy_print_padded (_ ("App"), 33);
   wrappy_print_padded (_ ("Name"), 28);
   wrappy_print_padded (_ ("Created"), 20);
   wrappy_print_padded (_ ("Version"), 12);
@@ -148,12 +152,36 @@ print_table (GPtrArray *list)
           = info->automatic ? g_strdup_printf ("%s%s%s", _ ("(automatic)"), info->reason ? " " : "",
                                                info->reason ? info->reason : "")
                             : g_strdup (info->reason ? info->reason : "");
+      if (with_app)
+        wrappy_print_padded (info->app_id, 33);
       wrappy_print_padded (info->name, 28);
       wrappy_print_padded (created, 20);
       wrappy_print_padded (info->version ? info->version : "-", 12);
       wrappy_print_padded (size, 11);
       printf ("%s\n", reason);
     }
+}
+
+/* Every app's snapshots, installed or not (an uninstalled app's are kept with its data). */
+static GPtrArray *
+list_all (GError **error)
+{
+  g_autoptr (GPtrArray) all
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)wrappy_snapshot_info_free);
+  g_auto (GStrv) ids = wrappy_snapshot_app_ids (error);
+
+  if (ids == NULL)
+    return NULL;
+  for (char **id = ids; *id != NULL; id++)
+    {
+      g_autoptr (GPtrArray) list = NULL;
+      if (!wrappy_snapshot_recover (*id, error)
+          || (list = wrappy_snapshot_list (*id, error)) == NULL)
+        return NULL;
+      for (guint i = 0; i < list->len; i++)
+        g_ptr_array_add (all, g_steal_pointer (&list->pdata[i]));
+    }
+  return g_steal_pointer (&all);
 }
 
 WRAPPY_BUILTIN (snapshots)
@@ -163,14 +191,20 @@ WRAPPY_BUILTIN (snapshots)
 
   if (!wrappy_parse_options (cmd, &argc, &argv, error))
     return FALSE;
-  if (argc != 2)
+  if (argc > 2)
     {
       g_set_error_literal (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
-                           _ ("usage: wrappy snapshots ID"));
+                           _ ("usage: wrappy snapshots [ID]"));
       return FALSE;
     }
-  if ((store = open_locked (argv[1], error)) == NULL
-      || (list = wrappy_snapshot_list (argv[1], error)) == NULL)
+  if (argc == 2)
+    {
+      if ((store = open_locked (argv[1], error)) == NULL
+          || (list = wrappy_snapshot_list (argv[1], error)) == NULL)
+        return FALSE;
+    }
+  else if ((store = wrappy_store_open (error)) == NULL || !wrappy_store_lock (store, error)
+           || (list = list_all (error)) == NULL)
     return FALSE;
   if (wrappy_output_json ())
     {
@@ -181,10 +215,12 @@ WRAPPY_BUILTIN (snapshots)
       json_builder_end_array (b);
       wrappy_print_json (b);
     }
-  else if (list->len == 0)
+  else if (list->len == 0 && argc == 2)
     wrappy_info (_ ("%s has no snapshots"), argv[1]);
+  else if (list->len == 0)
+    wrappy_info (_ ("No snapshots"));
   else
-    print_table (list);
+    print_table (list, argc == 1);
   return TRUE;
 }
 
@@ -199,6 +235,60 @@ confirm (const char *id, const char *name, GError **error)
   return wrappy_cli_confirm (opt_yes, question,
                              _ ("not rolling back without confirmation; add --yes"),
                              _ ("nothing changed"), error);
+}
+
+static gboolean
+has_snapshot (GPtrArray *list, const char *id, const char *name, GError **error)
+{
+  for (guint i = 0; i < list->len; i++)
+    if (g_strcmp0 (((WrappySnapshotInfo *)list->pdata[i])->name, name) == 0)
+      return TRUE;
+  g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_FOUND,
+               _ ("%s has no snapshot named %s (see: wrappy snapshots %s)"), id, name, id);
+  return FALSE;
+}
+
+/* The snapshot's manifest becomes the app's again (its layers are kept by gc while the
+ * snapshot is), its data comes back, and a Flatpak app's launchers are exported from its
+ * app layer, as `wrappy repair` does. */
+static gboolean
+rollback_uninstalled (WrappyStore *store, const char *id, const char *name, GPtrArray *list,
+                      GError **error)
+{
+  g_autoptr (WrappyManifest) m = NULL;
+  g_autoptr (GError) export_error = NULL;
+  WrappyManifestLayer *app;
+  const WrappySource *src;
+  g_autofree char *question = NULL;
+
+  if (!has_snapshot (list, id, name, error)
+      || (m = wrappy_snapshot_load_manifest (id, name, error)) == NULL)
+    return FALSE;
+  question = g_strdup_printf (
+      _ ("%s is not installed; install it again as its snapshot %s kept it, with that data?"), id,
+      name);
+  if (!wrappy_cli_confirm (opt_yes, question,
+                           _ ("not rolling back without confirmation; add --yes"),
+                           _ ("nothing changed"), error))
+    return FALSE;
+  if (!wrappy_snapshot_rollback (store, id, name, error))
+    return FALSE;
+  app = wrappy_manifest_get_layer (m, "app");
+  src = wrappy_source_of (m);
+  /* As repair does: a source whose launchers are exported as they are in its layer. */
+  if (app != NULL && src != NULL && src->launchers_from_layer)
+    {
+      g_autofree char *files = wrappy_manifest_layer_host_path (app);
+      g_autofree char *front = wrappy_export_front_path ();
+      if (!wrappy_export_app (id, files, front, NULL, &export_error))
+        g_printerr (_ ("warning: the launchers of %s were not exported: %s\n"), id,
+                    export_error->message);
+    }
+  if (m->version != NULL)
+    printf (_ ("Installed %s %s again from the snapshot %s\n"), id, m->version, name);
+  else
+    printf (_ ("Installed %s again from the snapshot %s\n"), id, name);
+  return TRUE;
 }
 
 WRAPPY_BUILTIN (rollback)
@@ -223,8 +313,12 @@ WRAPPY_BUILTIN (rollback)
   id = argv[1];
   name = argv[2];
   if (!wrappy_snapshot_validate_name (name, error) || (store = open_locked (id, error)) == NULL
-      || (m = wrappy_manifest_load (id, error)) == NULL
       || (list = wrappy_snapshot_list (id, error)) == NULL)
+    return FALSE;
+  /* Uninstalled, with snapshots kept: the rollback installs the snapshot's version. */
+  if (!wrappy_manifest_is_installed (id) && list->len > 0)
+    return rollback_uninstalled (store, id, name, list, error);
+  if ((m = wrappy_manifest_load (id, error)) == NULL)
     return FALSE;
   for (guint i = 0; i < list->len; i++)
     found |= g_strcmp0 (((WrappySnapshotInfo *)list->pdata[i])->name, name) == 0;

@@ -21,16 +21,20 @@
 #include "wrappy-i18n.h"
 #include "wrappy-id.h"
 #include "wrappy-output.h"
+#include "wrappy-policy.h"
 #include "wrappy-source.h"
 #include "wrappy-store.h"
 #include "wrappy-update.h"
 #include "wrappy-snapshot.h"
 
 static gboolean opt_yes;
+static gboolean opt_dry_run;
 
 const GOptionEntry wrappy_update_options[] = {
   { "yes", 'y', 0, G_OPTION_ARG_NONE, &opt_yes,
     N_ ("Do not ask before granting the permissions an update adds"), NULL },
+  { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &opt_dry_run,
+    N_ ("Show what would change (versions, layers, permissions) and change nothing"), NULL },
   { NULL },
 };
 
@@ -41,6 +45,7 @@ typedef enum
   RESULT_SKIPPED,  /* cannot be updated, and that is no error (bundle, unsupported) */
   RESULT_DECLINED, /* the user said no to its new permissions */
   RESULT_FAILED,
+  RESULT_WOULD_UPDATE, /* --dry-run: an update is there */
 } Result;
 
 typedef struct
@@ -50,8 +55,9 @@ typedef struct
   char *to_version;
   Result result;
   guint64 downloaded;
-  char **added; /* permissions the update adds */
-  char *error;  /* why it failed */
+  char **added;   /* permissions the update adds */
+  char **removed; /* and takes away */
+  char *error;    /* why it failed */
 } AppResult;
 
 static void
@@ -61,6 +67,7 @@ app_result_free (AppResult *r)
   g_free (r->from_version);
   g_free (r->to_version);
   g_strfreev (r->added);
+  g_strfreev (r->removed);
   g_free (r->error);
   g_free (r);
 }
@@ -137,8 +144,10 @@ describe (WrappyUpdate *u, char **added, char **removed)
   WrappyManifest *from = u->current, *to = u->updated;
   g_autofree char *size = g_format_size (u->downloaded);
 
-  say (_ ("%s: %s → %s (downloaded %s)"), from->id, from->version ? from->version : "?",
-       to->version ? to->version : "?", size);
+  if (from->version != NULL && to->version != NULL)
+    say (_ ("%s: %s → %s (downloaded %s)"), from->id, from->version, to->version, size);
+  else
+    say (_ ("%s: a new version (downloaded %s)"), from->id, size);
   describe_layers (from, to);
   for (char **p = added; p && *p; p++)
     say (_ ("  new permission: %s"), *p);
@@ -204,12 +213,22 @@ apply (WrappyStore *store, WrappyUpdate *u, GError **error)
   return TRUE;
 }
 
+/* The app's ID leads every message about it, once: a source's error that names the app
+ * already is left as it is. */
+static void
+name_the_app (const char *id, GError **error)
+{
+  if (error != NULL && *error != NULL && strstr ((*error)->message, id) == NULL)
+    g_prefix_error (error, "%s: ", id);
+}
+
 static Result
 update_one (WrappyStore *store, WrappyManifest *m, AppResult *r, GError **error)
 {
   g_auto (WrappyUpdate) u = { 0 };
   WrappyPrepareUpdateFunc prepare = find_prepare (m);
-  g_auto (GStrv) removed = NULL;
+  g_autoptr (WrappyPermissions) before = NULL;
+  g_autoptr (WrappyPermissions) after = NULL;
 
   r->from_version = g_strdup (m->version);
   if (prepare == NULL)
@@ -219,19 +238,34 @@ update_one (WrappyStore *store, WrappyManifest *m, AppResult *r, GError **error)
     }
   u.current = m;
   if (!prepare (store, &u, NULL, error))
-    return RESULT_FAILED;
+    {
+      name_the_app (m->id, error);
+      return RESULT_FAILED;
+    }
   r->downloaded = u.downloaded;
   if (u.updated == NULL)
     {
       if (u.skip_reason != NULL)
         say ("%s: %s", m->id, u.skip_reason);
+      else if (m->version != NULL)
+        say (_ ("%s is up to date (%s)"), m->id, m->version);
       else
-        say (_ ("%s is up to date (%s)"), m->id, m->version ? m->version : "?");
+        say (_ ("%s is up to date"), m->id);
       return u.skip_reason != NULL ? RESULT_SKIPPED : RESULT_UP_TO_DATE;
     }
   r->to_version = g_strdup (u.updated->version);
-  wrappy_update_permission_diff (m, u.updated, &r->added, &removed);
-  describe (&u, r->added, removed);
+  /* What the app declares before and after, compared by the permissions module. */
+  before = wrappy_policy_declared (m);
+  after = wrappy_policy_declared (u.updated);
+  wrappy_policy_permission_diff (before, after, &r->added, &r->removed);
+  describe (&u, r->added, r->removed);
+  if (opt_dry_run)
+    {
+      /* The layers fetched stay in the store (unused until the update, which then
+       * downloads nothing again; `wrappy gc` removes them otherwise). */
+      say (_ ("%s: not updated (--dry-run)"), m->id);
+      return RESULT_WOULD_UPDATE;
+    }
   if (!confirm (&u, r->added, error))
     {
       if (error && *error)
@@ -240,8 +274,14 @@ update_one (WrappyStore *store, WrappyManifest *m, AppResult *r, GError **error)
       return RESULT_DECLINED;
     }
   if (!apply (store, &u, error))
-    return RESULT_FAILED;
-  say (_ ("Updated %s to %s"), m->id, u.updated->version ? u.updated->version : "?");
+    {
+      name_the_app (m->id, error);
+      return RESULT_FAILED;
+    }
+  if (u.updated->version != NULL)
+    say (_ ("Updated %s to %s"), m->id, u.updated->version);
+  else
+    say (_ ("Updated %s"), m->id);
   return RESULT_UPDATED;
 }
 
@@ -249,7 +289,8 @@ static void
 print_json (GPtrArray *results)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  static const char *const status[] = { "up-to-date", "updated", "skipped", "declined", "failed" };
+  static const char *const status[]
+      = { "up-to-date", "updated", "skipped", "declined", "failed", "would-update" };
 
   json_builder_begin_array (b);
   for (guint i = 0; i < results->len; i++)
@@ -273,6 +314,11 @@ print_json (GPtrArray *results)
       json_builder_set_member_name (b, "added_permissions");
       json_builder_begin_array (b);
       for (char **p = r->added; p && *p; p++)
+        json_builder_add_string_value (b, *p);
+      json_builder_end_array (b);
+      json_builder_set_member_name (b, "removed_permissions");
+      json_builder_begin_array (b);
+      for (char **p = r->removed; p && *p; p++)
         json_builder_add_string_value (b, *p);
       json_builder_end_array (b);
       json_builder_end_object (b);
@@ -306,7 +352,7 @@ load_apps (int argc, char **argv, GError **error)
 static gboolean
 report (GPtrArray *results, GError *last_error, guint failed, GError **error)
 {
-  guint n[RESULT_FAILED + 1] = { 0 };
+  guint n[RESULT_WOULD_UPDATE + 1] = { 0 };
 
   for (guint i = 0; i < results->len; i++)
     n[((AppResult *)results->pdata[i])->result]++;
@@ -314,6 +360,10 @@ report (GPtrArray *results, GError *last_error, guint failed, GError **error)
     print_json (results);
   else if (results->len == 0)
     say (_ ("No apps installed."));
+  else if (opt_dry_run)
+    say (ngettext ("%u app would be updated, %u up to date%s",
+                   "%u apps would be updated, %u up to date%s", n[RESULT_WOULD_UPDATE]),
+         n[RESULT_WOULD_UPDATE], n[RESULT_UP_TO_DATE], n[RESULT_FAILED] ? _ (", some failed") : "");
   else
     {
       g_autofree char *updated = g_strdup_printf (
@@ -332,7 +382,7 @@ report (GPtrArray *results, GError *last_error, guint failed, GError **error)
     {
       AppResult *r = results->pdata[i];
       if (r->result == RESULT_FAILED)
-        g_printerr ("%s: %s\n", r->id, r->error);
+        g_printerr ("%s\n", r->error);
     }
   g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_FAILED, _ ("%u apps could not be updated"),
                failed);

@@ -79,6 +79,9 @@ WRAPPY_BUILTIN (rollback);
 WRAPPY_BUILTIN (doctor);
 WRAPPY_BUILTIN (gc);
 WRAPPY_BUILTIN (repair);
+WRAPPY_BUILTIN (override);
+WRAPPY_BUILTIN (ps);
+WRAPPY_BUILTIN (kill);
 WRAPPY_BUILTIN (help);
 WRAPPY_BUILTIN (complete);
 WRAPPY_BUILTIN (dump_commands);
@@ -97,6 +100,7 @@ extern const GOptionEntry wrappy_snapshot_options[];
 extern const GOptionEntry wrappy_rollback_options[];
 extern const GOptionEntry wrappy_doctor_options[];
 extern const GOptionEntry wrappy_gc_options[];
+extern const GOptionEntry wrappy_override_options[];
 
 /* Parses the command line of cmd (argv[0] is its name): its options and the global ones,
  * strictly. `--help` prints wrappy_command_help (cmd) and exits 0. */

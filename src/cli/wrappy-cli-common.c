@@ -1,11 +1,14 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "wrappy-cli-common.h"
 #include "wrappy-error.h"
+#include "wrappy-i18n.h"
 #include "wrappy-id.h"
+#include "wrappy-source.h"
 
 char *
 wrappy_cli_base_name (WrappyManifest *m)
@@ -19,6 +22,28 @@ wrappy_cli_base_name (WrappyManifest *m)
   if (base->ref != NULL && wrappy_parse_ref (base->ref, NULL, &id, NULL, &branch, NULL))
     return g_strdup_printf ("%s//%s", id, branch);
   return g_strdup (base->name ? base->name : "");
+}
+
+const char *
+wrappy_cli_source_kind (const WrappyManifest *m)
+{
+  const WrappySource *src = wrappy_source_of (m);
+
+  if (src != NULL && src->kind != NULL)
+    return src->kind;
+  return m->source ? m->source : "-";
+}
+
+char *
+wrappy_cli_origin (const WrappyManifest *m, gboolean with_url)
+{
+  const WrappySource *src = wrappy_source_of (m);
+
+  if (m->origin == NULL)
+    return g_strdup ("-");
+  if (src != NULL && src->describe_origin != NULL)
+    return src->describe_origin (m, with_url);
+  return g_strdup (m->origin);
 }
 
 static void

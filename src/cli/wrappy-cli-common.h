@@ -11,6 +11,15 @@ G_BEGIN_DECLS
 /* "org.x.Platform//23.08" for the app's base layer. */
 char *wrappy_cli_base_name (WrappyManifest *m);
 
+/* What kind of source the app came from, as the user knows it (the source's kind:
+ * "flatpak", "appimage", "snap"; the manifest's source "flathub" is any Flatpak remote). */
+const char *wrappy_cli_source_kind (const WrappyManifest *m);
+
+/* Where it came from, as its source describes it (describe_origin): the remote's name
+ * (Flatpak, with its URL when with_url and it is still configured), "Snap Store" or the
+ * snap file, the AppImage's URL or file. */
+char *wrappy_cli_origin (const WrappyManifest *m, gboolean with_url);
+
 /* The object SPEC.md promises: id, name, version, source, origin, base, installed_size
  * (and with_layers, each layer with its kind, ref, commit, path and mount). */
 void wrappy_cli_add_app_json (JsonBuilder *b, WrappyManifest *m, gboolean with_layers);

@@ -48,6 +48,40 @@ wrappy_info (const char *fmt, ...)
   fputc ('\n', stderr);
 }
 
+static gboolean status_drawn;
+
+static gboolean
+stderr_is_terminal (void)
+{
+  return !json && isatty (STDERR_FILENO) && g_strcmp0 (g_getenv ("TERM"), "dumb") != 0;
+}
+
+void
+wrappy_status (const char *fmt, ...)
+{
+  va_list args;
+
+  if (!stderr_is_terminal ())
+    return;
+  va_start (args, fmt);
+  fputc ('\r', stderr);
+  vfprintf (stderr, fmt, args);
+  fputs ("\033[K", stderr);
+  va_end (args);
+  fflush (stderr);
+  status_drawn = TRUE;
+}
+
+void
+wrappy_status_clear (void)
+{
+  if (!status_drawn)
+    return;
+  fputs ("\r\033[K", stderr);
+  fflush (stderr);
+  status_drawn = FALSE;
+}
+
 void
 wrappy_debug (const char *fmt, ...)
 {
@@ -62,13 +96,21 @@ wrappy_debug (const char *fmt, ...)
   fputc ('\n', stderr);
 }
 
+/* Progress: on a terminal a line redrawn in place (bar, percent, size, speed, time left,
+ * what is being fetched), a spinner when the total is unknown; otherwise (a pipe, a log,
+ * --json) nothing until the final line. Like flatpak, which draws only when stdout is a
+ * terminal (flatpak_fancy_output, app/flatpak-cli-transaction.c), and like curl and
+ * wget, which show speed and time left. */
 struct WrappyProgress
 {
   char *label;
   gboolean tty;
-  int last_quarter;
   gboolean drawn;
-  gint64 last_draw;
+  gboolean updated;
+  gint64 started;   /* monotonic, at the first update */
+  gint64 last_draw; /* monotonic */
+  guint64 bytes;    /* the last bytes transferred */
+  guint spin;
 };
 
 WrappyProgress *
@@ -77,8 +119,8 @@ wrappy_progress_new (const char *label)
   WrappyProgress *p = g_new0 (WrappyProgress, 1);
 
   p->label = g_strdup (label);
-  p->tty = !json && isatty (STDERR_FILENO) && g_strcmp0 (g_getenv ("TERM"), "dumb") != 0;
-  p->last_quarter = -1;
+  p->tty = !json && isatty (STDOUT_FILENO) && isatty (STDERR_FILENO)
+           && g_strcmp0 (g_getenv ("TERM"), "dumb") != 0;
   return p;
 }
 
@@ -92,48 +134,139 @@ terminal_width (void)
   return 80;
 }
 
-void
-wrappy_progress_update (WrappyProgress *p, guint64 done, guint64 total, const char *detail)
+/* "0:07", "1:02:03" */
+static char *
+format_duration (gint64 seconds)
 {
-  int percent = total > 0 ? (int)MIN (100, done * 100 / total) : 0;
+  if (seconds >= 3600)
+    return g_strdup_printf ("%d:%02d:%02d", (int)(seconds / 3600), (int)(seconds / 60 % 60),
+                            (int)(seconds % 60));
+  return g_strdup_printf ("%d:%02d", (int)(seconds / 60), (int)(seconds % 60));
+}
+
+/* Bytes per second since the first update, once there is something to go by. */
+static guint64
+speed (const WrappyProgress *p, gint64 now)
+{
+  gint64 elapsed = now - p->started;
+
+  return elapsed >= G_USEC_PER_SEC / 2 ? p->bytes * G_USEC_PER_SEC / (guint64)elapsed : 0;
+}
+
+/* s, cut to fit width columns (characters). */
+static void
+put_fitted (GString *line, const char *s, int width)
+{
+  glong n = g_utf8_strlen (s, -1);
+
+  if (width <= 0)
+    return;
+  if (n <= width)
+    g_string_append (line, s);
+  else
+    {
+      const char *end = g_utf8_offset_to_pointer (s, MAX (width - 1, 0));
+      g_string_append_len (line, s, end - s);
+      g_string_append (line, "…");
+    }
+}
+
+static void
+draw (WrappyProgress *p, guint64 done, guint64 total, const char *detail, gint64 now)
+{
+  static const char spinner[] = "|/-\\";
+  g_autoptr (GString) line = g_string_new (NULL);
+  g_autoptr (GString) fitted = g_string_new (NULL);
+  g_autofree char *size = g_format_size (p->bytes);
+  guint64 rate = speed (p, now);
+  int width = terminal_width () - 1;
+
+  g_string_append (line, p->label);
+  if (total > 0)
+    {
+      int percent = (int)MIN (100, done * 100 / total);
+      int bar = CLAMP (width / 4, 10, 30), filled = bar * percent / 100;
+      g_string_append (line, " [");
+      for (int i = 0; i < bar; i++)
+        g_string_append_c (line, i < filled ? '#' : '-');
+      g_string_append_printf (line, "] %3d%%", percent);
+    }
+  else
+    g_string_append_printf (line, " %c", spinner[p->spin++ % 4]);
+  g_string_append_printf (line, "  %s", size);
+  if (rate > 0)
+    {
+      g_autofree char *r = g_format_size (rate);
+      /* TRANSLATORS: a download speed, "1.2 MB/s" */
+      g_string_append_printf (line, "  ");
+      g_string_append_printf (line, _ ("%s/s"), r);
+      if (total > 0 && done > 0 && done < total)
+        {
+          gint64 left = (now - p->started) / G_USEC_PER_SEC * (gint64)(total - done) / (gint64)done;
+          g_autofree char *d = format_duration (left);
+          g_string_append (line, "  ");
+          /* TRANSLATORS: time left, "0:07 left" */
+          g_string_append_printf (line, _ ("%s left"), d);
+        }
+    }
+  if (detail != NULL && *detail != '\0')
+    g_string_append_printf (line, "  %s", detail);
+  /* Cut to the terminal (what is fetched goes first), and erase what a longer line
+   * before left: a line that wrapped could not be redrawn in place. */
+  put_fitted (fitted, line->str, width);
+  fprintf (stderr, "\r%s\033[K", fitted->str);
+  fflush (stderr);
+  p->drawn = TRUE;
+}
+
+void
+wrappy_progress_update_full (WrappyProgress *p, guint64 done, guint64 total, guint64 bytes,
+                             const char *detail)
+{
+  gint64 now = g_get_monotonic_time ();
 
   if (json)
     return;
-  if (p->tty)
-    {
-      gint64 now = g_get_monotonic_time ();
-      int width, bar, filled;
+  if (!p->updated)
+    p->started = now;
+  p->updated = TRUE;
+  p->bytes = bytes;
+  if (!p->tty)
+    return;
+  /* Redraw at most 10 times a second; a line that flickers helps nobody. */
+  if (p->drawn && now - p->last_draw < G_USEC_PER_SEC / 10 && (total == 0 || done < total))
+    return;
+  p->last_draw = now;
+  draw (p, done, total, detail, now);
+}
 
-      /* Redraw at most 20 times a second; a bar that flickers helps nobody. */
-      if (p->drawn && now - p->last_draw < 50000 && percent < 100)
-        return;
-      p->last_draw = now;
-      width = terminal_width ();
-      bar = CLAMP (width - (int)strlen (p->label) - 30, 10, 40);
-      filled = bar * percent / 100;
-      fprintf (stderr, "\r%s [", p->label);
-      for (int i = 0; i < bar; i++)
-        fputc (i < filled ? '#' : '-', stderr);
-      fprintf (stderr, "] %3d%% %-16.16s", percent, detail ? detail : "");
-      fflush (stderr);
-      p->drawn = TRUE;
-    }
-  else if (percent / 25 != p->last_quarter)
-    {
-      p->last_quarter = percent / 25;
-      fprintf (stderr, "%s: %d%%%s%s\n", p->label, percent, detail ? " " : "",
-               detail ? detail : "");
-    }
+void
+wrappy_progress_update (WrappyProgress *p, guint64 done, guint64 total, const char *detail)
+{
+  wrappy_progress_update_full (p, done, total, done, detail);
 }
 
 void
 wrappy_progress_done (WrappyProgress *p)
 {
+  gint64 now = g_get_monotonic_time ();
+  g_autofree char *size = NULL;
+  g_autofree char *took = NULL;
+  g_autofree char *rate = NULL;
+  gint64 elapsed;
+
+  if (json || !p->updated)
+    return;
   if (p->tty && p->drawn)
-    {
-      fputc ('\n', stderr);
-      p->drawn = FALSE;
-    }
+    fputs ("\r\033[K", stderr);
+  p->drawn = FALSE;
+  p->updated = FALSE;
+  elapsed = now - p->started;
+  size = g_format_size (p->bytes);
+  took = format_duration ((elapsed + G_USEC_PER_SEC / 2) / G_USEC_PER_SEC);
+  rate = g_format_size (elapsed > 0 ? p->bytes * G_USEC_PER_SEC / (guint64)elapsed : p->bytes);
+  /* TRANSLATORS: "Downloading: 12.3 MB in 0:04 (3.1 MB/s)" */
+  fprintf (stderr, _ ("%s: %s in %s (%s/s)\n"), p->label, size, took, rate);
 }
 
 void
@@ -141,7 +274,12 @@ wrappy_progress_free (WrappyProgress *p)
 {
   if (p == NULL)
     return;
-  wrappy_progress_done (p);
+  /* Without done (a failed download): leave the terminal's line clean, say nothing. */
+  if (p->tty && p->drawn)
+    {
+      fputs ("\r\033[K", stderr);
+      fflush (stderr);
+    }
   g_free (p->label);
   g_free (p);
 }

@@ -1185,7 +1185,8 @@ wait_forwarding (pid_t pid, const sigset_t *set, int status_fd, gboolean *reaped
 }
 
 static gboolean
-launch_sandbox (const WrappyPlan *plan, int proxy_ready, int *exit_status, GError **error)
+launch_sandbox (const WrappyPlan *plan, int proxy_ready, WrappyLaunchStartedFunc started,
+                gpointer data, int *exit_status, GError **error)
 {
   LaunchCtx c = { 0 };
   ChildReport report;
@@ -1256,6 +1257,8 @@ launch_sandbox (const WrappyPlan *plan, int proxy_ready, int *exit_status, GErro
 
   close (c.status_w);
   c.status_w = -1;
+  if (started != NULL)
+    started (pid, data);
   status = wait_forwarding (pid, &c.forwarded, c.status_r, &reaped);
   /* A cgroup can only be removed once pid 1 has left it. */
   if (!reaped && c.limits.cgroup_fd >= 0)
@@ -1271,14 +1274,21 @@ launch_sandbox (const WrappyPlan *plan, int proxy_ready, int *exit_status, GErro
  * the proxy's byte before it starts the app. The proxy is stopped when the sandbox is
  * gone. */
 gboolean
-wrappy_launch (const WrappyPlan *plan, int *exit_status, GError **error)
+wrappy_launch_full (const WrappyPlan *plan, WrappyLaunchStartedFunc started, gpointer data,
+                    int *exit_status, GError **error)
 {
   WrappyDbusProxy proxy = { .sync_fd = -1 };
   gboolean ok;
 
   if (plan->dbus_proxy != NULL && !wrappy_dbus_proxy_start (plan->dbus_proxy, &proxy, error))
     return FALSE;
-  ok = launch_sandbox (plan, proxy.sync_fd, exit_status, error);
+  ok = launch_sandbox (plan, proxy.sync_fd, started, data, exit_status, error);
   wrappy_dbus_proxy_stop (&proxy);
   return ok;
+}
+
+gboolean
+wrappy_launch (const WrappyPlan *plan, int *exit_status, GError **error)
+{
+  return wrappy_launch_full (plan, NULL, NULL, exit_status, error);
 }

@@ -4,6 +4,8 @@
  * clone; after it the child only makes async-signal-safe system calls. */
 #pragma once
 
+#include <sys/types.h>
+
 #include <glib.h>
 
 #include "wrappy-plan.h"
@@ -14,5 +16,13 @@ G_BEGIN_DECLS
  * signal N killed it. Returns FALSE (WRAPPY_ERROR_SANDBOX_SETUP) when the sandbox could
  * not be built or the command could not be started. */
 gboolean wrappy_launch (const WrappyPlan *plan, int *exit_status, GError **error);
+
+/* Called in wrappy once the sandbox is built and the app's command started, with the
+ * PID (in wrappy's PID namespace) of the sandbox's pid 1: `wrappy ps` records it. */
+typedef void (*WrappyLaunchStartedFunc) (pid_t pid, gpointer data);
+
+/* wrappy_launch, calling started (if not NULL) once the app runs. */
+gboolean wrappy_launch_full (const WrappyPlan *plan, WrappyLaunchStartedFunc started, gpointer data,
+                             int *exit_status, GError **error);
 
 G_END_DECLS

@@ -138,6 +138,45 @@ gboolean wrappy_policy_insecure_updates_allowed (const char *app_id);
  * else why not. home is the caller's canonical home. */
 const char *wrappy_policy_check_grant (const char *path, const char *home);
 
+/* What `wrappy override` changes: flatpak override's options, each a list (NULL: none). */
+typedef struct
+{
+  char **filesystems, **nofilesystems;
+  char **sockets, **nosockets;
+  char **devices, **nodevices;
+  char **shares, **unshares;
+  char **env;                     /* VAR=VALUE */
+  char **talk_names, **own_names; /* [Session Bus Policy] NAME=talk|own */
+} WrappyOverrideChange;
+
+/* The overrides file of app_id, or the global one for NULL. */
+char *wrappy_policy_override_path (const char *app_id);
+
+/* Applies change to the overrides file of app_id (NULL: global), in flatpak override's
+ * key file format; a name set again replaces its earlier setting. USAGE for a name
+ * flatpak would not take; the file is replaced atomically. It only records what is
+ * asked: the level's hard limits still hold in wrappy_policy_resolve. */
+gboolean wrappy_policy_override_write (const char *app_id, const WrappyOverrideChange *change,
+                                       GError **error);
+
+/* Removes the overrides file of app_id (NULL: global); none is no error. */
+gboolean wrappy_policy_override_reset (const char *app_id, GError **error);
+
+/* One "[Group] key=value" line per setting of the overrides file of app_id (NULL:
+ * global); empty when there is none. */
+char **wrappy_policy_override_describe (const char *app_id, GError **error);
+
+/* Pure: the permissions (Flatpak [Context] names: shared, sockets, devices,
+ * filesystems, features, persistent) that going from current to updated (an app's declared
+ * permissions before and after an update, wrappy_policy_declared) grants and
+ * takes away, as "KEY=VALUE" strings ("shared=network", "filesystems=home"), sorted.
+ * A filesystem grant counts as added when no current grant covers it: one that widens
+ * ("xdg-download:ro" → "xdg-download", "home" → "host", "~/a" → "~/") is added (and the
+ * narrower one is not reported as removed, since the wider one covers it). Either out
+ * may be NULL. */
+void wrappy_policy_permission_diff (const WrappyPermissions *current,
+                                    const WrappyPermissions *updated, char ***added_out,
+                                    char ***removed_out);
 /* The sockets wrappy knows (Flatpak's names), and them as "x11, wayland, …" for
  * messages. */
 gboolean wrappy_policy_socket_known (const char *name);

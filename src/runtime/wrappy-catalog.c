@@ -1,7 +1,9 @@
 #include "config.h"
 
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "wrappy-catalog.h"
 #include "wrappy-dirs.h"
@@ -155,6 +157,72 @@ wrappy_catalog_age (const char *source, const char *origin)
   if (stat (path, &st) < 0)
     return -1;
   return now > st.st_mtime ? now - st.st_mtime : 0;
+}
+
+static char *
+stamp_path (const char *source, const char *origin, const char *what)
+{
+  g_autofree char *index = wrappy_catalog_path (source, origin);
+  return g_strconcat (index, ".", what, NULL);
+}
+
+static gint64
+stamp_age (const char *path)
+{
+  struct stat st;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (stat (path, &st) < 0)
+    return -1;
+  return now > st.st_mtime ? now - st.st_mtime : 0;
+}
+
+/* Creates path or sets its mtime to now. */
+static void
+touch (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  int fd;
+
+  if (!wrappy_dirs_ensure (dir, NULL))
+    return;
+  fd = open (path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd >= 0)
+    {
+      (void)futimens (fd, NULL);
+      close (fd);
+    }
+}
+
+gboolean
+wrappy_catalog_note_unreachable (const char *source, const char *origin)
+{
+  g_autofree char *failed = stamp_path (source, origin, "unreachable");
+  g_autofree char *warned = stamp_path (source, origin, "warned");
+  gint64 age = stamp_age (warned);
+
+  touch (failed);
+  if (age >= 0 && age <= WRAPPY_CATALOG_MAX_AGE_SECONDS)
+    return FALSE;
+  touch (warned);
+  return TRUE;
+}
+
+gint64
+wrappy_catalog_unreachable_age (const char *source, const char *origin)
+{
+  g_autofree char *failed = stamp_path (source, origin, "unreachable");
+  return stamp_age (failed);
+}
+
+void
+wrappy_catalog_clear_unreachable (const char *source, const char *origin)
+{
+  g_autofree char *failed = stamp_path (source, origin, "unreachable");
+  g_autofree char *warned = stamp_path (source, origin, "warned");
+
+  (void)unlink (failed);
+  (void)unlink (warned);
 }
 
 /* Counts the fields after the magic; -1 when it is not an index. */

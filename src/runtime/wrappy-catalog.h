@@ -45,6 +45,21 @@ gboolean wrappy_catalog_save (const char *source, const char *origin, GPtrArray 
 /* Seconds since the index was written, or -1 when there is none. */
 gint64 wrappy_catalog_age (const char *source, const char *origin);
 
+/* A stale index whose source did not answer is tried again at most this often. */
+#define WRAPPY_CATALOG_RETRY_SECONDS (60 * 60)
+
+/* Records that refreshing the index of source and origin failed now (the mtime of
+ * INDEX.unreachable). TRUE when that deserves a warning: none was given for it in the
+ * last WRAPPY_CATALOG_MAX_AGE_SECONDS (INDEX.warned), so that a stale index of an
+ * unreachable source is warned about at most once a day. */
+gboolean wrappy_catalog_note_unreachable (const char *source, const char *origin);
+
+/* Seconds since a refresh last failed, -1 when none did since the last success. */
+gint64 wrappy_catalog_unreachable_age (const char *source, const char *origin);
+
+/* A refresh worked: forgets the failures. */
+void wrappy_catalog_clear_unreachable (const char *source, const char *origin);
+
 /* A parsed query: lower-cased whole text and its words. */
 typedef struct
 {

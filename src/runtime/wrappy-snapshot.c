@@ -17,6 +17,7 @@
 #include "wrappy-fault.h"
 #include "wrappy-fs.h"
 #include "wrappy-i18n.h"
+#include "wrappy-id.h"
 #include "wrappy-layer-lock.h"
 #include "wrappy-output.h"
 #include "wrappy-snapshot.h"
@@ -435,18 +436,92 @@ load_manifest_at (const char *app_id, const char *rel, GError **error)
   return wrappy_manifest_load_file (path, error);
 }
 
+WrappyManifest *
+wrappy_snapshot_load_manifest (const char *app_id, const char *name, GError **error)
+{
+  g_autofree char *rel = NULL;
+
+  if (!wrappy_snapshot_validate_name (name, error))
+    return NULL;
+  rel = g_build_filename (name, "manifest", NULL);
+  return load_manifest_at (app_id, rel, error);
+}
+
+gboolean
+wrappy_snapshot_pins_layer (const char *app_id, const char *layer_path)
+{
+  g_autoptr (GPtrArray) list = wrappy_snapshot_list (app_id, NULL);
+
+  for (guint i = 0; list != NULL && i < list->len; i++)
+    {
+      const WrappySnapshotInfo *info = list->pdata[i];
+      g_autoptr (WrappyManifest) m = wrappy_snapshot_load_manifest (app_id, info->name, NULL);
+      for (guint j = 0; m != NULL && j < m->layers->len; j++)
+        if (g_strcmp0 (((WrappyManifestLayer *)m->layers->pdata[j])->path, layer_path) == 0)
+          return TRUE;
+    }
+  return FALSE;
+}
+
+static gint
+compare_str (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *)a, *(const char *const *)b);
+}
+
+char **
+wrappy_snapshot_app_ids (GError **error)
+{
+  g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  int fd = open (wrappy_dirs_state (), OPEN_DIR_FLAGS);
+  DIR *d;
+  struct dirent *de;
+
+  if (fd < 0)
+    {
+      if (errno != ENOENT)
+        return wrappy_throw_errno (error, "open", wrappy_dirs_state ()), NULL;
+      g_ptr_array_add (ids, NULL);
+      return (char **)g_ptr_array_free (g_steal_pointer (&ids), FALSE);
+    }
+  if ((d = fdopendir (fd)) == NULL)
+    {
+      close (fd);
+      return wrappy_throw_errno (error, "fdopendir", wrappy_dirs_state ()), NULL;
+    }
+  while ((de = readdir (d)) != NULL)
+    {
+      struct stat st;
+      g_autofree char *rel = NULL;
+      if (de->d_name[0] == '.' || !wrappy_validate_app_id (de->d_name, NULL))
+        continue;
+      rel = g_build_filename (de->d_name, SNAPSHOTS_DIR, NULL);
+      if (fstatat (dirfd (d), rel, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR (st.st_mode))
+        g_ptr_array_add (ids, g_strdup (de->d_name));
+    }
+  closedir (d);
+  g_ptr_array_sort (ids, compare_str);
+  g_ptr_array_add (ids, NULL);
+  return (char **)g_ptr_array_free (g_steal_pointer (&ids), FALSE);
+}
+
 GPtrArray *
 wrappy_snapshot_pinned_manifests (GError **error)
 {
   g_autoptr (GPtrArray) apps = wrappy_manifest_list_installed (error);
   g_autoptr (GPtrArray) pinned = NULL;
+  g_auto (GStrv) ids = NULL;
 
   if (apps == NULL)
     return NULL;
+  /* Installed or not: the snapshots of an uninstalled app (its data kept) are how
+   * `rollback` brings it back, with the layers they name. */
+  if ((ids = wrappy_snapshot_app_ids (error)) == NULL)
+    return NULL;
   pinned = g_ptr_array_new_with_free_func ((GDestroyNotify)wrappy_manifest_free);
-  for (guint i = 0; i < apps->len; i++)
+  for (guint i = 0; ids[i] != NULL; i++)
     {
-      const char *id = ((WrappyManifest *)apps->pdata[i])->id;
+      const char *id = ids[i];
       g_autoptr (GPtrArray) list = wrappy_snapshot_list (id, error);
       g_autoptr (WrappyManifest) pending = NULL;
       if (list == NULL)
@@ -676,9 +751,11 @@ wrappy_snapshot_rollback (WrappyStore *store, const char *app_id, const char *na
   g_return_val_if_fail (store != NULL && store->lock_fd >= 0, FALSE);
   if (!wrappy_snapshot_validate_name (name, error) || !wrappy_snapshot_recover (app_id, error))
     return FALSE;
-  if ((current = wrappy_manifest_load (app_id, error)) == NULL)
+  /* An uninstalled app (no manifest) comes back with the snapshot's. */
+  current = wrappy_manifest_is_installed (app_id) ? wrappy_manifest_load (app_id, error) : NULL;
+  if (current == NULL && wrappy_manifest_is_installed (app_id))
     return FALSE;
-  if (wrappy_layer_app_is_running (current))
+  if (current != NULL && wrappy_layer_app_is_running (current))
     {
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_BUSY, _ ("%s is running; stop it first"),
                    app_id);
@@ -696,6 +773,18 @@ wrappy_snapshot_rollback (WrappyStore *store, const char *app_id, const char *na
     }
   else
     ok = prepare_restore (app_id, name, snap_fd, &data_only, error);
+  if (ok && data_only && current == NULL)
+    {
+      /* Data without an app to use it would look installed to nobody: stop before any
+       * change. */
+      (void)wrappy_rm_rf_at (snap_fd, TMP_RESTORE, NULL);
+      (void)wrappy_rm_rf_at (snap_fd, TMP_MANIFEST, NULL);
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_INSTALLED,
+                   _ ("%s is not installed and the layers of its snapshot %s are gone from the "
+                      "store; install it again, then roll back"),
+                   app_id, name);
+      ok = FALSE;
+    }
   if (ok && syncfs (snap_fd) != 0)
     ok = wrappy_throw_errno (error, "syncfs", SNAPSHOTS_DIR);
   if (ok)

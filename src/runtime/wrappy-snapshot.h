@@ -44,7 +44,9 @@ GPtrArray *wrappy_snapshot_list (const char *app_id, GError **error);
 
 /* Puts the app's state and manifest back as they were in the snapshot. The current state
  * is lost unless the caller took a snapshot of it first. The caller holds the store lock.
- * BUSY while the app runs, NOT_FOUND without such a snapshot. When a layer the snapshot's
+ * BUSY while the app runs, NOT_FOUND without such a snapshot. An app that is not
+ * installed any more is installed again with the snapshot's manifest (NOT_INSTALLED,
+ * nothing changed, when its layers are gone). When a layer the snapshot's
  * manifest names is gone from the store, only the data is restored (with a message). */
 gboolean wrappy_snapshot_rollback (WrappyStore *store, const char *app_id, const char *name,
                                    GError **error);
@@ -62,8 +64,21 @@ gboolean wrappy_copy_dir_new_at (int parent_fd, const char *src, const char *dst
 /* Deletes all but the newest `keep` automatic snapshots of the app. */
 gboolean wrappy_snapshot_prune_auto (const char *app_id, guint keep, GError **error);
 
-/* The manifests kept in the snapshots of every installed app: `wrappy gc` keeps their
- * layers (and the repository commits behind them). */
+/* The manifest kept in the snapshot name of app_id. */
+WrappyManifest *wrappy_snapshot_load_manifest (const char *app_id, const char *name,
+                                               GError **error);
+
+/* Whether a snapshot of app_id names the layer at layer_path (relative, as in a
+ * manifest): uninstall leaves such a layer to gc, which keeps it while the snapshot is. */
+gboolean wrappy_snapshot_pins_layer (const char *app_id, const char *layer_path);
+
+/* The IDs (sorted) of the apps with a snapshots dir, installed or not. */
+char **wrappy_snapshot_app_ids (GError **error);
+
+/* The manifests kept in the snapshots of every app, installed or not (an uninstalled
+ * app's data and snapshots stay until `uninstall --delete-data`): `wrappy gc` keeps their
+ * layers (and the repository commits behind them), so that `rollback` can bring the app
+ * back. */
 GPtrArray *wrappy_snapshot_pinned_manifests (GError **error);
 
 G_END_DECLS

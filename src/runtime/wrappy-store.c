@@ -18,6 +18,7 @@
 #include "wrappy-layer-lock.h"
 #include "wrappy-manifest.h"
 #include "wrappy-output.h"
+#include "wrappy-snapshot.h"
 #include "wrappy-source.h"
 #include "wrappy-store.h"
 
@@ -374,8 +375,9 @@ wrappy_store_uninstall_app (WrappyStore *store, WrappyManifest *m, GCancellable 
       WrappyManifestLayer *l = m->layers->pdata[i];
       gboolean removed = FALSE;
 
-      /* Shared base and deps layers stay for `wrappy gc` (SPEC.md); the app's own goes. */
-      if (strcmp (l->kind, "app") != 0)
+      /* Shared base and deps layers stay for `wrappy gc` (SPEC.md); the app's own goes,
+       * unless a snapshot kept with the app's data names it (rollback brings it back). */
+      if (strcmp (l->kind, "app") != 0 || wrappy_snapshot_pins_layer (m->id, l->path))
         continue;
       if (!wrappy_store_remove_layer_if_unused (store, l->path, m->id, &removed, error))
         return FALSE;

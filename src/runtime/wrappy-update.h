@@ -45,14 +45,4 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (WrappyUpdate, wrappy_update_clear)
 typedef gboolean (*WrappyPrepareUpdateFunc) (WrappyStore *store, WrappyUpdate *u,
                                              GCancellable *cancellable, GError **error);
 
-/* Pure: the permissions (Flatpak [Context] names: shared, sockets, devices,
- * filesystems, features, persistent) that going from current to updated grants and
- * takes away, as "KEY=VALUE" strings ("shared=network", "filesystems=home"), sorted.
- * A filesystem grant counts as added when no current grant covers it: one that widens
- * ("xdg-download:ro" → "xdg-download", "home" → "host", "~/a" → "~/") is added (and the
- * narrower one is not reported as removed, since the wider one covers it). Either out
- * may be NULL. */
-void wrappy_update_permission_diff (const WrappyManifest *current, const WrappyManifest *updated,
-                                    char ***added_out, char ***removed_out);
-
 G_END_DECLS

@@ -89,8 +89,10 @@ test_desktop_export() {
 test_install_from_url() {
   start_server "$AI_FIX"
   ok wrappy install --from-appimage "$SERVER_URL/aitool.AppImage"
-  # Not a terminal: no progress bar.
-  assert_not_contains "$ERR" "Downloading"
+  # Not a terminal: no progress bar, only the final line.
+  assert_eq 1 "$(grep -c Downloading <<<"$ERR")" "progress lines"
+  assert_contains "$ERR" "Downloading aitool.AppImage: "
+  assert_not_contains "$ERR" "%"
   ok wrappy list --json
   assert_eq "$SERVER_URL/aitool.AppImage" \
     "$(json '[a for a in j if a["id"] == "org.example.AiTool"][0]["origin"]')"

@@ -110,4 +110,29 @@ test_help_translated() {
   assert_contains "$OUT" "Запустить установленное приложение в его песочнице"
 }
 
+# Issue 19's messages (ps, override, snapshots, the offline search, update --dry-run's
+# help) follow the locale too.
+test_issue_19_messages_translated() {
+  need_locale uk_UA.UTF-8
+  need_locale ru_RU.UTF-8
+  run in_locale uk_UA.UTF-8 "$WRAPPY" ps
+  assert_contains "$ERR" "Жоден застосунок не запущено"
+  run in_locale ru_RU.UTF-8 "$WRAPPY" ps
+  assert_contains "$ERR" "Ни одно приложение не запущено"
+  run in_locale uk_UA.UTF-8 "$WRAPPY" override --socket=bogus
+  assert_contains "$ERR" "невідомий сокет «bogus»"
+  run in_locale ru_RU.UTF-8 "$WRAPPY" override --env=noeq
+  assert_contains "$ERR" "«noeq» не имеет вида VAR=VALUE"
+  run in_locale uk_UA.UTF-8 "$WRAPPY" kill org.example.Missing
+  assert_contains "$ERR" "org.example.Missing не запущено"
+  run in_locale ru_RU.UTF-8 "$WRAPPY" snapshots
+  assert_contains "$ERR" "Снимков нет"
+  run in_locale uk_UA.UTF-8 "$WRAPPY" update --help
+  assert_contains "$OUT" "Показати, що зміниться"
+  run in_locale ru_RU.UTF-8 "$WRAPPY" help override
+  assert_contains "$OUT" "Переопределение никогда не снимает ограничений уровня изоляции"
+  run in_locale uk_UA.UTF-8 "$WRAPPY" search --source=appimage firefox
+  assert_contains "$ERR" "каталог AppImage «appimagehub»: немає з'єднання"
+}
+
 run_tests "$@"

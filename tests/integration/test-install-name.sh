@@ -119,7 +119,7 @@ test_same_app_on_two_remotes() {
   assert_eq "rc=0" "$RC"
   assert_contains "$OUT" "Found org.wrappy.Hello in Flatpak remote 'test'"
   ok wrappy info org.wrappy.Hello
-  assert_contains "$OUT" "(test)"
+  assert_contains "$OUT" "Origin:      remote 'test' ("
 }
 
 test_not_found() {

@@ -31,6 +31,33 @@ test_list_runtimes() {
   cached_install org.wrappy.Hello add_and_install org.wrappy.Hello
   ok wrappy list --runtimes
   assert_contains "$OUT" "org.wrappy.Test.Platform"
+  ok wrappy --json list --runtimes
+  local commit
+  commit=$(json "[r['commit'] for r in j if r['id'] == 'org.wrappy.Test.Platform'][0]")
+  assert_eq 1 "$(json "[r['branch'] for r in j if r['id'] == 'org.wrappy.Test.Platform'][0]")"
+  ok wrappy list --runtimes
+  assert_contains "$OUT" "${commit:0:12}"
+}
+
+# The remote an app came from, not the name of the source kind (issue 19).
+test_list_and_info_show_the_real_remote() {
+  start_server
+  add_remote mirror
+  install_app org.wrappy.Hello mirror
+  ok wrappy list
+  assert_contains "$OUT" "Origin"
+  assert_contains "$(grep org.wrappy.Hello <<<"$OUT")" "flatpak"
+  assert_contains "$(grep org.wrappy.Hello <<<"$OUT")" "remote 'mirror'"
+  assert_not_contains "$OUT" "flathub"
+  ok wrappy info org.wrappy.Hello
+  assert_contains "$OUT" "Source:      flatpak"
+  assert_contains "$OUT" "Origin:      remote 'mirror' ($SERVER_URL/repo)"
+  assert_not_contains "$OUT" "flathub"
+  # The remote removed: its name stays, without a URL.
+  ok wrappy remote remove mirror
+  ok wrappy info org.wrappy.Hello
+  assert_contains "$OUT" "Origin:      remote 'mirror'"
+  assert_not_contains "$OUT" "$SERVER_URL"
 }
 
 test_info_plain_and_json() {

@@ -39,6 +39,28 @@ test_remote_add_replace() {
   assert_eq 1 "$(printf '%s\n' "$OUT" | grep -c "$SERVER_URL" || true)" "remotes listed"
 }
 
+# remote add checks that the remote answers, says so when it does not, and keeps it.
+test_remote_add_checks_that_it_answers() {
+  start_server
+  ok wrappy remote add --no-gpg-verify good "$SERVER_URL/repo"
+  assert_not_contains "$ERR" "warning"
+  local dead
+  dead=$(closed_port_url)
+  ok wrappy remote add --no-gpg-verify dead "$dead/repo"
+  assert_contains "$ERR" "warning: remote 'dead' does not answer at $dead/repo"
+  assert_contains "$ERR" "it is added"
+  assert_eq 1 "$(grep -c warning <<<"$ERR")" "warning lines"
+  ok wrappy remote add --no-gpg-verify notrepo "$SERVER_URL/no-such-dir"
+  assert_contains "$ERR" "warning: remote 'notrepo' answers, but $SERVER_URL/no-such-dir is no Flatpak repository (HTTP 404)"
+  ok wrappy remote add --no-gpg-verify local "file://$WRAPPY_FIXTURES/repo"
+  assert_not_contains "$ERR" "warning"
+  ok wrappy remote add --no-gpg-verify localbad "file://$T_DIR"
+  assert_contains "$ERR" "is no Flatpak repository"
+  ok wrappy remote list
+  assert_contains "$OUT" "dead"
+  assert_contains "$OUT" "notrepo"
+}
+
 test_remote_remove_unknown_fails() {
   assert_fails_with 1 "nosuch" wrappy remote remove nosuch
 }

@@ -71,11 +71,68 @@ test_search_stale_index_unreachable_remote_warns_and_answers() {
   touch -d '3 days ago' "$XDG_CACHE_HOME/wrappy/catalog/flathub-cat.idx"
   ok wrappy search --source=flathub quill
   assert_contains "$OUT" "org.wrappy.Editor"
-  assert_contains "$ERR" "cannot reach remote 'cat'"
+  assert_contains "$ERR" "remote 'cat' cannot be reached"
   assert_contains "$ERR" "3 days ago"
   assert_eq 1 "$(printf '%s\n' "$ERR" | grep -c warning)" "warning lines"
+  # libostree's and libcurl's own words are for --verbose.
+  assert_not_contains "$ERR" "While fetching"
+  assert_not_contains "$ERR" "Couldn't connect"
+  # Not again within the day, nor tried again within the hour: quiet and quick.
+  ok wrappy search --source=flathub quill
+  assert_contains "$OUT" "org.wrappy.Editor"
+  assert_eq "" "$ERR" "stderr of the second search"
+  ok wrappy --verbose search --source=flathub quill
+  assert_contains "$OUT" "org.wrappy.Editor"
+  # An hour later it is tried again, quietly; a day later it is said again.
+  touch -d '2 hours ago' "$XDG_CACHE_HOME/wrappy/catalog/flathub-cat.idx.unreachable"
+  ok wrappy --verbose search --source=flathub quill
+  assert_contains "$ERR" "While fetching"
+  assert_not_contains "$ERR" "warning"
+  touch -d '2 hours ago' "$XDG_CACHE_HOME/wrappy/catalog/flathub-cat.idx.unreachable"
+  touch -d '2 days ago' "$XDG_CACHE_HOME/wrappy/catalog/flathub-cat.idx.warned"
+  ok wrappy search --source=flathub quill
+  assert_contains "$ERR" "remote 'cat' cannot be reached"
   ok wrappy search --refresh --source=flathub quill
   assert_contains "$OUT" "org.wrappy.Editor"
+  assert_contains "$ERR" "remote 'cat' cannot be reached"
+}
+
+# Offline with nothing configured: one line per source, none of them a library's text,
+# and no remote added behind the user's back.
+test_search_offline_one_line_per_source() {
+  export WRAPPY_FLATHUB_REPO_URL
+  WRAPPY_FLATHUB_REPO_URL=$(closed_port_url)/flathub.flatpakrepo
+  assert_fails_with 1 "no source could be searched" wrappy search firefox
+  assert_eq 4 "$(printf '%s\n' "$ERR" | grep -c .)" "stderr lines"
+  assert_contains "$ERR" "warning: Flathub cannot be reached, so no remote 'flathub' was added"
+  assert_contains "$ERR" "warning: AppImage catalog 'appimagehub' cannot be reached"
+  assert_contains "$ERR" "warning: the Snap Store cannot be reached"
+  assert_not_contains "$ERR" "Couldn't"
+  assert_not_contains "$ERR" "Updating"
+  ok wrappy remote list
+  assert_not_contains "$OUT" "flathub"
+  # --verbose says why.
+  run wrappy --verbose search firefox
+  assert_contains "$ERR" "Couldn't connect"
+}
+
+# With no remote, search adds Flathub to search it, and says so (even with --json).
+test_search_adding_flathub_is_said() {
+  use_own_server
+  mkdir -p "$T_DIR/srv"
+  ln -s "$WRAPPY_FIXTURES/catalog" "$T_DIR/srv/catalog"
+  start_server "$T_DIR/srv"
+  printf '[Flatpak Repo]\nTitle=Flathub stand-in\nUrl=%s/catalog/repo/\n' "$SERVER_URL" \
+    >"$T_DIR/srv/flathub.flatpakrepo"
+  export WRAPPY_FLATHUB_REPO_URL=$SERVER_URL/flathub.flatpakrepo
+  ok wrappy --json search --source=flathub quill
+  assert_contains "$ERR" "Added the remote 'flathub' ($SERVER_URL/catalog/repo/) from $WRAPPY_FLATHUB_REPO_URL"
+  assert_contains "$ERR" "wrappy remote remove flathub"
+  assert_eq org.wrappy.Editor "$(first_id)"
+  ok wrappy remote list
+  assert_contains "$OUT" "flathub"
+  ok wrappy search --source=flathub quill
+  assert_not_contains "$ERR" "Added"
 }
 
 test_search_refresh_sees_new_catalog() {

@@ -75,6 +75,61 @@ test_snapshots_listing_and_json() {
   assert_eq 4 "$(json 'len(set(s["name"] for s in j))')"
 }
 
+test_snapshots_without_id_lists_every_app() {
+  setup_app
+  install_app org.wrappy.Other test
+  ok wrappy snapshot "$APP" alpha
+  ok wrappy snapshot org.wrappy.Other beta
+  ok wrappy snapshots
+  assert_contains "$OUT" "App"
+  assert_contains "$OUT" "$APP"
+  assert_contains "$OUT" "alpha"
+  assert_contains "$OUT" "org.wrappy.Other"
+  assert_contains "$OUT" "beta"
+  ok wrappy --json snapshots
+  assert_eq "[['$APP', 'alpha'], ['org.wrappy.Other', 'beta']]" "$(json "[[s['app'], s['name']] for s in j]" | tr '"' "'")"
+  # An uninstalled app's snapshots stay with its data, and are listed.
+  ok wrappy uninstall org.wrappy.Other
+  ok wrappy snapshots
+  assert_contains "$OUT" "beta"
+}
+
+test_rollback_of_an_uninstalled_app_installs_it_again() {
+  setup_app
+  write_state one
+  ok wrappy snapshot "$APP" keep
+  ok wrappy uninstall "$APP"
+  assert_no_file "$XDG_DATA_HOME/wrappy/apps/$APP.manifest"
+  # gc keeps what the snapshot names while the snapshot is kept.
+  ok wrappy gc
+  assert_not_contains "$OUT" "app/$APP/"
+  assert_fails_with 1 "not rolling back without confirmation" wrappy rollback "$APP" keep
+  assert_fails_with 1 "no snapshot named nope" wrappy rollback --yes "$APP" nope
+  ok wrappy rollback --yes "$APP" keep
+  assert_contains "$OUT" "Installed $APP again from the snapshot keep"
+  ok wrappy list
+  assert_contains "$OUT" "$APP"
+  state_is one
+  # Without its layers (the data deleted, then gc), nothing to come back to.
+  ok wrappy snapshot "$APP" again
+  ok wrappy uninstall "$APP"
+  rm -rf "$XDG_DATA_HOME/wrappy/layers"
+  assert_fails_with 1 "layers of its snapshot again are gone" wrappy rollback --yes "$APP" again
+  assert_no_file "$XDG_DATA_HOME/wrappy/apps/$APP.manifest"
+}
+
+test_rollback_of_an_uninstalled_app_brings_its_launchers() {
+  start_server
+  add_remote test
+  install_app org.wrappy.Gui test
+  ok wrappy snapshot org.wrappy.Gui keep
+  ok wrappy uninstall org.wrappy.Gui
+  assert_no_file "$XDG_DATA_HOME/applications/org.wrappy.Gui.desktop"
+  ok wrappy rollback --yes org.wrappy.Gui keep
+  assert_file "$XDG_DATA_HOME/applications/org.wrappy.Gui.desktop"
+  ok wrappy info org.wrappy.Gui
+}
+
 test_snapshot_errors() {
   setup_app
   assert_fails_with 1 "not installed" wrappy snapshot org.wrappy.Never
@@ -85,7 +140,7 @@ test_snapshot_errors() {
   ok wrappy snapshot "$APP" dup
   assert_fails_with 1 "already has a snapshot named dup" wrappy snapshot "$APP" dup
   assert_fails_with 2 "" wrappy snapshot
-  assert_fails_with 2 "" wrappy snapshots
+  assert_fails_with 2 "usage: wrappy snapshots \[ID\]" wrappy snapshots a b
   assert_fails_with 2 "" wrappy rollback "$APP"
   # Off a terminal, no rollback without --yes.
   assert_fails_with 1 "--yes" wrappy rollback "$APP" dup

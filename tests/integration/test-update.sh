@@ -119,8 +119,24 @@ test_update_app_without_update_and_bundle() {
   install_app "$UPD" upd
   swap_to v2
   ok wrappy update --yes
-  assert_contains "$OUT" "org.wrappy.Hello is up to date"
+  # Hello has no version: said without a "(?)".
+  assert_contains "$OUT" "org.wrappy.Hello is up to date"$'\n'
+  assert_not_contains "$OUT" "(?)"
   assert_contains "$OUT" "Updated 1 app, 1 up to date"
+  # Two commits of one runtime ref, each used by one app: told apart by the commit.
+  ok wrappy --json list --runtimes
+  local commits
+  commits=$(json "sorted(set(r['commit'][:12] for r in j if r['id'] == 'org.wrappy.Test.Platform'))")
+  assert_eq 2 "$(json "len([r for r in j if r['id'] == 'org.wrappy.Test.Platform'])")"
+  ok wrappy list --runtimes
+  assert_contains "$OUT" "Branch"
+  assert_contains "$OUT" "Commit"
+  local c
+  for c in $(tr -d "[]\",'" <<<"$commits"); do
+    assert_contains "$OUT" "$c"
+  done
+  [ "$(grep -c "org.wrappy.Test.Platform  *1  *[0-9a-f]\{12\}" <<<"$OUT")" = 2 ] ||
+    fail "two rows with branch and commit expected: $OUT"
   ok wrappy run org.wrappy.Hello
   assert_contains "$OUT" "hello from org.wrappy.Hello"
 }
@@ -139,6 +155,46 @@ test_update_remote_unreachable() {
   assert_fails_with 1 "cannot reach remote 'upd'" wrappy update "$UPD"
   ok wrappy run "$UPD"
   assert_contains "$OUT" "hello from $UPD 1.0"
+}
+
+test_update_dry_run_shows_and_changes_nothing() {
+  install_v1
+  local old
+  old=$(app_commit)
+  swap_to v2
+  # No terminal and permissions added: a real update refuses; --dry-run only shows.
+  ok wrappy update --dry-run "$UPD"
+  assert_contains "$OUT" "$UPD: 1.0 → 2.0"
+  assert_contains "$OUT" "new permission: shared=network"
+  assert_contains "$OUT" "new permission: filesystems=xdg-download"
+  assert_contains "$OUT" "$UPD: not updated (--dry-run)"
+  assert_contains "$OUT" "1 app would be updated, 0 up to date"
+  assert_not_contains "$OUT" "(?)"
+  assert_not_contains "$ERR" "Took snapshot"
+  assert_eq "$old" "$(app_commit)" "app commit after --dry-run"
+  ok wrappy run "$UPD"
+  assert_contains "$OUT" "hello from $UPD 1.0"
+  ok wrappy snapshots "$UPD"
+  assert_not_contains "$OUT" "before update"
+  ok wrappy --json update --dry-run
+  assert_eq would-update "$(json 'j[0]["status"]')"
+  assert_eq False "$(json 'j[0]["updated"]')"
+  assert_eq '["filesystems=xdg-download", "shared=network"]' "$(json 'j[0]["added_permissions"]')"
+  assert_eq '[]' "$(json 'j[0]["removed_permissions"]')"
+  # The update after it finds what the dry run fetched and applies it.
+  ok wrappy update --yes "$UPD"
+  assert_contains "$OUT" "Updated $UPD to 2.0"
+  ok wrappy update --dry-run
+  assert_contains "$OUT" "$UPD is up to date (2.0)"
+  assert_contains "$OUT" "0 apps would be updated, 1 up to date"
+}
+
+test_update_errors_name_the_app_once() {
+  install_v1
+  stop_server
+  assert_fails_with 1 "$UPD: cannot reach remote 'upd'" wrappy update
+  [ "$(grep -o "$UPD" <<<"$ERR" | wc -l)" = 1 ] || fail "the app ID more than once: $ERR"
+  assert_fails_with 1 "cannot reach remote 'upd'" wrappy update --dry-run "$UPD"
 }
 
 test_update_killed_before_manifest_keeps_v1() {

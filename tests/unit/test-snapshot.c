@@ -255,7 +255,7 @@ test_pinned_manifests (void)
   g_autoptr (WrappyManifest) m2 = NULL;
   g_autoptr (GPtrArray) pinned = NULL;
   g_autoptr (GError) error = NULL;
-  gboolean saw_c1 = FALSE, saw_c2 = FALSE;
+  gboolean saw_c1 = FALSE, saw_c2 = FALSE, saw_gone = FALSE;
 
   s1 = wrappy_snapshot_create (m, "v1", NULL, FALSE, &error);
   g_assert_no_error (error);
@@ -263,21 +263,28 @@ test_pinned_manifests (void)
   s2 = wrappy_snapshot_create (m2, NULL, NULL, TRUE, &error);
   s3 = wrappy_snapshot_create (gone, "kept", NULL, FALSE, &error);
   g_assert_no_error (error);
-  /* An uninstalled app's snapshots pin nothing. */
+  /* An uninstalled app's snapshots (kept with its data) pin their layers too: rollback
+   * installs the app again from them (issue 19). */
   g_assert_true (wrappy_manifest_delete ("org.example.Gone", NULL));
 
   pinned = wrappy_snapshot_pinned_manifests (&error);
   g_assert_no_error (error);
-  g_assert_cmpuint (pinned->len, ==, 2);
+  g_assert_cmpuint (pinned->len, ==, 3);
   for (guint i = 0; i < pinned->len; i++)
     {
       WrappyManifest *p = pinned->pdata[i];
       const char *c = wrappy_manifest_get_layer (p, "app")->commit;
+      if (strcmp (p->id, "org.example.Gone") == 0)
+        {
+          g_assert_cmpstr (c, ==, "g1");
+          saw_gone = TRUE;
+          continue;
+        }
       g_assert_cmpstr (p->id, ==, ID);
       saw_c1 |= strcmp (c, "c1") == 0;
       saw_c2 |= strcmp (c, "c2") == 0;
     }
-  g_assert_true (saw_c1 && saw_c2);
+  g_assert_true (saw_c1 && saw_c2 && saw_gone);
 }
 
 static void

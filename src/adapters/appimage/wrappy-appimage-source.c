@@ -97,7 +97,7 @@ appimage_describe (const WrappyManifest *m, GPtrArray *lines)
 static gboolean
 appimage_refresh_catalog (const char *origin, GError **error)
 {
-  wrappy_info (_ ("Updating the AppImage catalog…"));
+  wrappy_status ("%s", _ ("Updating the AppImage catalog…"));
   return wrappy_appimage_feed_refresh (TRUE, error);
 }
 #endif
@@ -107,6 +107,7 @@ const WrappySource wrappy_source_appimage = {
   .order = 20,
   .install_option = "--from-appimage",
   .title = N_ ("AppImage catalog"),
+  .kind = "appimage",
   .declared = WRAPPY_DECLARED_FLATPAK,
   .launch = appimage_launch,
   .catalog_id = appimage_catalog_id,

@@ -109,9 +109,10 @@ on_progress (void *user_data, curl_off_t dltotal, curl_off_t dlnow, curl_off_t u
 
   if (g_cancellable_is_cancelled (sink->cancellable))
     return 1;
-  if (sink->progress != NULL && dltotal > 0)
-    wrappy_progress_update (sink->progress, sink->resume_from + dlnow, sink->resume_from + dltotal,
-                            NULL);
+  /* dltotal 0: the server did not say the size (a spinner). */
+  if (sink->progress != NULL)
+    wrappy_progress_update (sink->progress, sink->resume_from + dlnow,
+                            dltotal > 0 ? sink->resume_from + dltotal : 0, NULL);
   return 0;
 }
 
@@ -212,14 +213,14 @@ download_once (const char *url, const char *name, const char *part, const char *
     sink.resume_from = (guint64)st.st_size;
   if (sink.resume_from > 0)
     wrappy_debug ("resuming %s at byte %" G_GUINT64_FORMAT, url, sink.resume_from);
-  if (isatty (STDERR_FILENO) && !wrappy_output_json ())
+  if (!wrappy_output_json ())
     {
       g_autofree char *label = g_strdup_printf (_ ("Downloading %s"), name);
       progress = wrappy_progress_new (label);
       sink.progress = progress;
     }
   ok = perform (url, &sink, error);
-  if (progress != NULL)
+  if (progress != NULL && ok)
     wrappy_progress_done (progress);
   if (ok && fsync (sink.fd) != 0)
     ok = wrappy_throw_errno (error, "fsync", part);

@@ -218,7 +218,25 @@ wrappy_flathub_refresh_catalog (const char *origin, GError **error)
   if (wrappy_remote_exists (origin))
     remote = wrappy_remote_load (origin, error);
   else if (strcmp (origin, "flathub") == 0)
-    remote = wrappy_remote_ensure_flathub (error);
+    {
+      /* No remote configured: Flathub is added to be searched, and that is said
+       * (wrappy_remote_ensure_flathub). Offline, nothing is added, and the line says so
+       * (the reason under --verbose). */
+      g_autoptr (GError) local_error = NULL;
+      remote = wrappy_remote_ensure_flathub (&local_error);
+      if (remote == NULL && g_error_matches (local_error, WRAPPY_ERROR, WRAPPY_ERROR_NETWORK))
+        {
+          wrappy_debug ("%s", local_error->message);
+          g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_FAILED,
+                       _ ("Flathub cannot be reached, so no remote '%s' was added"), origin);
+          return FALSE;
+        }
+      if (remote == NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
   else
     g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NOT_FOUND, _ ("there is no remote '%s'"),
                  origin);
@@ -228,6 +246,6 @@ wrappy_flathub_refresh_catalog (const char *origin, GError **error)
    * not wait for an install or gc, it searches the catalog it has. */
   if (!wrappy_store_try_lock (store, error))
     return FALSE;
-  wrappy_info (_ ("Updating the catalog of remote '%s'…"), remote->name);
+  wrappy_status (_ ("Updating the catalog of remote '%s'…"), remote->name);
   return wrappy_flathub_appstream_refresh (store, remote, error);
 }

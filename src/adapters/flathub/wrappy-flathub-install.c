@@ -133,21 +133,54 @@ pick_app_ref (GHashTable *refs, WrappyRemote *remote, const char *id, const char
   return NULL;
 }
 
+typedef struct
+{
+  WrappyProgress *bar;
+  char *what; /* the layers being fetched: "org.x.App//stable, org.x.Platform//23.08" */
+} PullProgress;
+
+/* The refs as the user knows them (ID//BRANCH), for the progress line. */
+static char *
+describe_refs (const char *const *refs)
+{
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+
+  /* The app first: a narrow terminal cuts the end of the list. */
+  for (int pass = 0; pass < 2; pass++)
+    for (guint i = 0; refs[i] != NULL; i++)
+      {
+        g_auto (GStrv) parts = g_strsplit (refs[i], "/", 4);
+        if (g_str_has_prefix (refs[i], "app/") != (pass == 0))
+          continue;
+        if (g_strv_length (parts) == 4)
+          g_ptr_array_add (names, g_strdup_printf ("%s//%s", parts[1], parts[3]));
+        else
+          g_ptr_array_add (names, g_strdup (refs[i]));
+      }
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (", ", (char **)names->pdata);
+}
+
+/* libostree counts objects (fetched of requested) or, with a static delta, the delta's
+ * bytes; the speed is from the bytes transferred either way. While the commits
+ * themselves are fetched, requested grows: shown as unknown (a spinner). */
 static void
 on_pull_progress (OstreeAsyncProgress *progress, gpointer user_data)
 {
-  WrappyProgress *p = user_data;
+  PullProgress *pp = user_data;
   guint fetched = ostree_async_progress_get_uint (progress, "fetched");
   guint requested = ostree_async_progress_get_uint (progress, "requested");
   guint64 bytes = ostree_async_progress_get_uint64 (progress, "bytes-transferred");
   guint64 delta_total = ostree_async_progress_get_uint64 (progress, "total-delta-part-size");
   guint64 delta_done = ostree_async_progress_get_uint64 (progress, "fetched-delta-part-size");
-  g_autofree char *size = g_format_size (bytes);
+  guint metadata = ostree_async_progress_get_uint (progress, "outstanding-metadata-fetches");
 
   if (delta_total > 0)
-    wrappy_progress_update (p, delta_done, delta_total, size);
-  else if (requested > 0)
-    wrappy_progress_update (p, fetched, requested, size);
+    wrappy_progress_update_full (pp->bar, delta_done, delta_total, bytes, pp->what);
+  else if (requested > 0 && metadata == 0)
+    wrappy_progress_update_full (pp->bar, fetched, requested, bytes, pp->what);
+  else
+    wrappy_progress_update_full (pp->bar, 0, 0, bytes, pp->what);
 }
 
 gboolean
@@ -159,6 +192,8 @@ wrappy_flathub_pull_full (OstreeRepo *repo, WrappyRemote *remote, const char *co
   g_autoptr (OstreeAsyncProgress) progress = NULL;
   g_autoptr (WrappyProgress) bar = NULL;
   g_autoptr (GError) local_error = NULL;
+  g_autofree char *what = NULL;
+  PullProgress pp = { NULL, NULL };
   OstreeRepoPullFlags flags = commit_only ? OSTREE_REPO_PULL_FLAGS_COMMIT_ONLY : 0;
   gboolean ok;
 
@@ -172,7 +207,9 @@ wrappy_flathub_pull_full (OstreeRepo *repo, WrappyRemote *remote, const char *co
   if (!commit_only)
     {
       bar = wrappy_progress_new (_ ("Downloading"));
-      progress = ostree_async_progress_new_and_connect (on_pull_progress, bar);
+      pp.bar = bar;
+      pp.what = what = describe_refs (refs);
+      progress = ostree_async_progress_new_and_connect (on_pull_progress, &pp);
     }
   ok = ostree_repo_pull_with_options (repo, remote->name, g_variant_builder_end (&opts), progress,
                                       cancellable, &local_error);
@@ -182,8 +219,8 @@ wrappy_flathub_pull_full (OstreeRepo *repo, WrappyRemote *remote, const char *co
         *bytes_out = ostree_async_progress_get_uint64 (progress, "bytes-transferred");
       ostree_async_progress_finish (progress);
     }
-  if (bar)
-    wrappy_progress_update (bar, 1, 1, NULL);
+  if (bar && ok)
+    wrappy_progress_done (bar);
   if (!ok)
     return wrappy_flathub_remote_error (error, local_error, remote);
   return TRUE;

@@ -70,6 +70,20 @@ flathub_install (WrappyStore *store, const WrappyInstallRequest *req, GCancellab
   return wrappy_flathub_install (store, req->origin, req->what, req->track, cancellable, error);
 }
 
+/* Not "flathub": any OSTree remote, by its name (issue 19: list and info named every
+ * Flatpak app's source "flathub"). */
+static char *
+flathub_describe_origin (const WrappyManifest *m, gboolean with_url)
+{
+  if (with_url && wrappy_remote_exists (m->origin))
+    {
+      g_autoptr (WrappyRemote) r = wrappy_remote_load (m->origin, NULL);
+      if (r != NULL && r->url != NULL)
+        return g_strdup_printf (_ ("remote '%s' (%s)"), m->origin, r->url);
+    }
+  return g_strdup_printf (_ ("remote '%s'"), m->origin);
+}
+
 static char *
 flathub_refetch_origin (const WrappyManifest *m)
 {
@@ -85,6 +99,7 @@ const WrappySource wrappy_source_flathub = {
   .install_option = "--from-flathub",
   .origin_option = "--remote",
   .title = N_ ("Flatpak remote"),
+  .kind = "flatpak",
   .aliases = flathub_aliases,
   .declared = WRAPPY_DECLARED_FLATPAK,
   .launch = flathub_launch,
@@ -97,6 +112,7 @@ const WrappySource wrappy_source_flathub = {
   .refetch_origin = WRAPPY_SOURCE_BACKEND (flathub_refetch_origin),
   .refetch = WRAPPY_SOURCE_BACKEND (wrappy_flathub_refetch),
   .refresh_catalog = WRAPPY_SOURCE_BACKEND (wrappy_flathub_refresh_catalog),
+  .describe_origin = WRAPPY_SOURCE_BACKEND (flathub_describe_origin),
   .launcher_dir = "share/applications",
   .launchers_named_by_id = TRUE,
   .launchers_from_layer = TRUE,

@@ -330,7 +330,6 @@ wrappy_remote_ensure_flathub (GError **error)
     return wrappy_remote_load ("flathub", error);
   if (url == NULL || *url == '\0')
     url = WRAPPY_FLATHUB_REPO_URL;
-  wrappy_info (_ ("Adding the flathub remote from %s"), url);
   bytes = wrappy_http_get (url, 1024 * 1024, error);
   if (bytes == NULL)
     {
@@ -341,6 +340,10 @@ wrappy_remote_ensure_flathub (GError **error)
   r = wrappy_remote_from_keyfile_data ("flathub", data, len, FALSE, error);
   if (r == NULL || !wrappy_remote_save (r, FALSE, error))
     return NULL;
+  /* A configuration change: said even with --json (on stderr), never silently. */
+  g_printerr (_ ("Added the remote 'flathub' (%s) from %s; 'wrappy remote remove flathub' "
+                 "removes it\n"),
+              r->url, url);
   return g_steal_pointer (&r);
 }
 

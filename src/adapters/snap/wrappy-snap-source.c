@@ -97,6 +97,15 @@ snap_find (WrappyStore *store, const char *what, GPtrArray *hits, GPtrArray *unr
       hits, wrappy_search_hit_new (info->name, NULL, NULL, info->version, "snap", "snapcraft"));
 }
 
+/* The store, by its name; a snap installed from a file, by the file. */
+static char *
+snap_describe_origin (const WrappyManifest *m, gboolean with_url)
+{
+  if (g_strcmp0 (m->origin, "snapstore") == 0)
+    return g_strdup (_ ("Snap Store"));
+  return g_strdup (m->origin);
+}
+
 static WrappyManifest *
 snap_install_file (WrappyStore *store, const char *file, GCancellable *cancellable, GError **error)
 {
@@ -109,6 +118,7 @@ const WrappySource wrappy_source_snap = {
   .order = 30,
   .install_option = "--from-snap",
   .title = N_ ("Snap Store"),
+  .kind = "snap",
   .declared = WRAPPY_DECLARED_SNAP_PLUGS,
   .launch = snap_launch,
   .id_for_name = snap_id_for_name,
@@ -120,5 +130,6 @@ const WrappySource wrappy_source_snap = {
   .install = WRAPPY_SOURCE_BACKEND (snap_install),
   .prepare_update = WRAPPY_SOURCE_BACKEND (wrappy_snap_prepare_update),
   .search_live = WRAPPY_SOURCE_BACKEND (wrappy_snap_store_find),
+  .describe_origin = WRAPPY_SOURCE_BACKEND (snap_describe_origin),
   .launcher_dir = "meta/gui",
 };
