@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "wrappy-dirs.h"
+#include "wrappy-flathub-ext.h"
 #include "wrappy-flathub-launch.h"
 #include "wrappy-i18n.h"
 #include "wrappy-source.h"
@@ -17,6 +18,7 @@ static gboolean
 flathub_launch (WrappyLaunchSpec *spec, const WrappyManifest *m, const WrappyLaunchRequest *req,
                 GError **error)
 {
+  wrappy_flathub_ext_layout (spec, m);
   spec->flatpak_info = wrappy_flathub_info (m, spec);
   return TRUE;
 }
