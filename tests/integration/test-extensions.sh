@@ -88,7 +88,7 @@ test_extensions_hostile_keys_refused() {
     rm -rf "$d"
     mkdir -p "$d/usr/bin" "$d/files"
     cp /bin/true "$d/usr/bin/"
-    printf '[Runtime]\nname=org.wrappy.Bad.Platform\n\n[Extension org.wrappy.Bad.Platform.X]\ndirectory=lib/x\n%b\n' \
+    printf '[Runtime]\nname=org.wrappy.Bad.Platform\n\n[Extension org.wrappy.Bad.Platform.X]\ndirectory=lib/x\n%s\n' \
       "$key" >"$d/metadata"
     rm -rf "$T_DIR/repo"
     ostree init --mode=archive-z2 --repo="$T_DIR/repo" >/dev/null
