@@ -246,16 +246,27 @@ wrappy_flathub_ext_layout (WrappyLaunchSpec *spec, const WrappyManifest *m)
   g_autoptr (GHashTable) made = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gboolean any = FALSE;
 
-  for (guint i = 0; i < m->layers->len && !any; i++)
-    any = strcmp (((WrappyManifestLayer *)m->layers->pdata[i])->kind, "deps") == 0;
-  if (!any)
-    return;
   for (guint i = 0; i < m->layers->len; i++)
     {
       const WrappyManifestLayer *l = m->layers->pdata[i];
       if (strcmp (l->kind, "base") == 0 && runtime_md == NULL && !wrappy_manifest_layer_is_host (l))
         runtime_md = layer_metadata (l);
-      else if (strcmp (l->kind, "app") == 0 && app_md == NULL)
+      any = any || strcmp (l->kind, "deps") == 0;
+    }
+  /* The runtime's [Environment] under the app's (flatpak-run.c merges the runtime's
+   * context first): how org.freedesktop.Platform points libglvnd at the GL extension's
+   * egl_vendor.d and Mesa at its drivers. */
+  for (char **e = runtime_md ? runtime_md->env : NULL; e && *e; e++)
+    {
+      g_autofree char *name = g_strndup (*e, strcspn (*e, "="));
+      spec->env = g_environ_setenv (spec->env, name, *e + strlen (name) + 1, FALSE);
+    }
+  if (!any)
+    return;
+  for (guint i = 0; i < m->layers->len; i++)
+    {
+      const WrappyManifestLayer *l = m->layers->pdata[i];
+      if (strcmp (l->kind, "app") == 0 && app_md == NULL)
         app_md = layer_metadata (l);
     }
   /* The runtime's extensions first, then the app's, as flatpak-run.c applies them. */
