@@ -275,3 +275,35 @@ wrappy_flathub_ext_layout (WrappyLaunchSpec *spec, const WrappyManifest *m)
   g_ptr_array_add (tmpfs, NULL);
   spec->ext_tmpfs = (char **)g_ptr_array_free (g_steal_pointer (&tmpfs), FALSE);
 }
+
+char *
+wrappy_flathub_gl_driver (const WrappyManifest *m)
+{
+  g_autoptr (WrappyFlatpakMetadata) runtime_md = NULL;
+  g_auto (GStrv) drivers = wrappy_flathub_gl_drivers ();
+
+  for (guint i = 0; i < m->layers->len && runtime_md == NULL; i++)
+    {
+      const WrappyManifestLayer *l = m->layers->pdata[i];
+      if (strcmp (l->kind, "base") == 0 && !wrappy_manifest_layer_is_host (l))
+        runtime_md = layer_metadata (l);
+    }
+  if (runtime_md == NULL)
+    return NULL;
+  for (char **d = drivers; *d; d++)
+    for (guint i = 0; i < m->layers->len; i++)
+      {
+        const WrappyManifestLayer *l = m->layers->pdata[i];
+        const WrappyExtensionPoint *p;
+        const char *sub = NULL;
+
+        if (strcmp (l->kind, "deps") != 0 || l->name == NULL
+            || (p = point_of (runtime_md, l->name, &sub)) == NULL || sub == NULL
+            || strcmp (sub, *d) != 0 || !g_str_has_suffix (p->name, ".GL")
+            || !wrappy_flathub_ext_condition (l->name, p->enable_if))
+          continue;
+        return g_strdup_printf ("%s (commit %.12s)", l->ref ? l->ref : l->name,
+                                l->commit ? l->commit : "-");
+      }
+  return NULL;
+}

@@ -19,6 +19,12 @@ gboolean wrappy_flathub_ext_condition (const char *ext_id, const char *condition
  * nvidia-VERSION when the nvidia module is loaded, then "default" and "host"). */
 char **wrappy_flathub_gl_drivers (void);
 
+/* The GL driver extension m's app will use (the layer of the first GL driver of
+ * wrappy_flathub_gl_drivers that it has installed and whose enable-if holds), as
+ * "REF (commit SHORT)"; NULL when it has none. A GL driver is an extension of a point
+ * named *.GL with subdirectories, as org.freedesktop.Platform.GL. */
+char *wrappy_flathub_gl_driver (const WrappyManifest *m);
+
 /* Fills spec->ext_tmpfs, ld_conf and links from m's layers and the metadata of its
  * runtime and app, and drops from spec->deps the extensions whose enable-if does not
  * hold. Never fails: unreadable metadata leaves the layers as they are (--verbose says). */

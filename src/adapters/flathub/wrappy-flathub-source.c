@@ -43,6 +43,16 @@ flathub_catalog_origins (void)
 }
 
 #ifndef WRAPPY_FRONTEND
+/* The GL driver the app will use (issue 17: wrappy info says which). */
+static void
+flathub_describe (const WrappyManifest *m, GPtrArray *lines)
+{
+  g_autofree char *gl = wrappy_flathub_gl_driver (m);
+
+  g_ptr_array_add (lines, g_strdup_printf ("%s\t%s", _ ("GL driver:"),
+                                           gl ? gl : _ ("none (the runtime's own, if any)")));
+}
+
 static gboolean
 has_suffix_ci (const char *s, const char *suffix)
 {
@@ -94,6 +104,7 @@ const WrappySource wrappy_source_flathub = {
   .install_file = WRAPPY_SOURCE_BACKEND (flathub_install_file),
   .find = WRAPPY_SOURCE_BACKEND (wrappy_flathub_find),
   .install = WRAPPY_SOURCE_BACKEND (flathub_install),
+  .describe = WRAPPY_SOURCE_BACKEND (flathub_describe),
   .prepare_update = WRAPPY_SOURCE_BACKEND (wrappy_flathub_prepare_update),
   .refetch_origin = WRAPPY_SOURCE_BACKEND (flathub_refetch_origin),
   .refetch = WRAPPY_SOURCE_BACKEND (wrappy_flathub_refetch),
