@@ -433,6 +433,10 @@ add_layers (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFact
         return invalid_layout (error, b->dest);
       add_op (plan, WRAPPY_OP_SYMLINK, 0, b->src, b->dest, 0);
     }
+  /* Then read-only, as the extensions in them are: an app cannot add a vendor file
+   * (egl_vendor.d, icd.d) that other code in the sandbox would trust. */
+  for (char **t = spec->ext_tmpfs; t && *t; t++)
+    add_op (plan, WRAPPY_OP_REMOUNT_RO, 0, NULL, *t, 0);
   return TRUE;
 }
 
