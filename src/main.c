@@ -11,6 +11,7 @@
 
 #include "wrappy-builtins.h"
 #include "wrappy-dirs.h"
+#include "wrappy-documents.h"
 #include "wrappy-error.h"
 #include "wrappy-i18n.h"
 #include "wrappy-output.h"
@@ -120,6 +121,28 @@ exec_backend (char **argv)
 }
 #endif
 
+#ifdef WRAPPY_FRONTEND
+/* `run --file-forwarding` with files may call the document portal, which takes GIO:
+ * wrappy-backend runs it. The option counts only before the ID (after it, it is the
+ * app's); a launcher started without files ("@@ @@") stays here. */
+static gboolean
+needs_backend (const WrappyCommand *cmd, int argc, char **argv)
+{
+  gboolean forwarding = FALSE;
+  int i;
+
+  if (strcmp (cmd->name, "run") != 0)
+    return FALSE;
+  for (i = 1; i < argc && argv[i][0] == '-' && strcmp (argv[i], "--") != 0; i++)
+    forwarding |= strcmp (argv[i], "--file-forwarding") == 0;
+  for (; forwarding && i + 1 < argc; i++)
+    if ((strcmp (argv[i], "@@") == 0 || strcmp (argv[i], "@@u") == 0)
+        && strcmp (argv[i + 1], "@@") != 0 && strcmp (argv[i + 1], "@@u") != 0)
+      return TRUE;
+  return FALSE;
+}
+#endif
+
 static int
 report (GError *error)
 {
@@ -199,8 +222,11 @@ main (int argc, char **argv)
     }
 
 #ifdef WRAPPY_FRONTEND
-  if (cmd->fn == NULL)
+  if (cmd->fn == NULL || needs_backend (cmd, argc - i, argv + i))
     return exec_backend (argv);
+#else
+  /* File forwarding talks to the document portal over D-Bus (GIO). */
+  wrappy_documents_add = wrappy_documents_add_dbus;
 #endif
 
   /* Commands after the first also accept --json/--verbose (e.g. `wrappy list --json`). */

@@ -3,8 +3,8 @@
  * and chosen here (wrappy-sources.c), by the manifest's `source` key or by asking each in turn.
  * Nothing outside a source's folder knows a source by its name: `install`, `run`, `search`,
  * `update` and the repair go through these hooks (crun's cgroup-manager table,
- * libcrun/cgroup.c, is the model). A new source is a new folder with its table, and
- * its name in src/adapters/meson.build's list (docs/sources.md).
+ * libcrun/cgroup.c, is the model). A new source is a new folder with its table
+ * (src/adapters/meson.build finds it; docs/sources.md).
  *
  * The `wrappy` front (run, search) links only GLib: there, the hooks marked "backend"
  * are NULL (WRAPPY_SOURCE_BACKEND), and the table files are built a second time for it
@@ -49,6 +49,7 @@ typedef struct _WrappySource WrappySource;
 
 struct _WrappySource
 {
+  int order;                  /* the sources are asked in ascending order (install NAME) */
   const char *name;           /* the manifests' source key, `search --source` */
   const char *const *aliases; /* other names --source takes, or NULL */
   const char *title;          /* N_(): what the user calls it ("Snap Store") */

@@ -29,6 +29,7 @@
 #include "wrappy-flathub-ext.h"
 #include "wrappy-manifest.h"
 #include "wrappy-fs.h"
+#include "wrappy-documents.h"
 #include "wrappy-i18n.h"
 #include "wrappy-limits.h"
 #include "wrappy-output.h"
@@ -46,6 +47,8 @@ typedef enum
   CHECK_SECCOMP,
   CHECK_FUSE,
   CHECK_OPENAT2,
+  CHECK_DBUS_PROXY,
+  CHECK_FILE_FORWARDING,
   N_CHECKS
 } CheckId;
 
@@ -64,6 +67,8 @@ static const struct
   { "seccomp", N_ ("seccomp filters") },
   { "fuse", N_ ("FUSE") },
   { "openat2", N_ ("openat2") },
+  { "dbus_proxy", N_ ("filtered D-Bus (xdg-dbus-proxy)") },
+  { "file_forwarding", N_ ("file forwarding") },
 };
 
 typedef struct
@@ -319,6 +324,34 @@ check_openat2 (Check *c)
     close (fd);
 }
 
+/* The filtered buses need xdg-dbus-proxy (and bwrap around it for Flatpak apps). */
+static void
+check_dbus_proxy (Check *c)
+{
+  g_autofree char *proxy = g_find_program_in_path ("xdg-dbus-proxy");
+  g_autofree char *bwrap = g_find_program_in_path ("bwrap");
+
+  c->ok = proxy != NULL && bwrap != NULL;
+  if (proxy == NULL)
+    c->detail = g_strdup (_ ("xdg-dbus-proxy is not installed: an app with a filtered bus "
+                             "does not start"));
+  else if (bwrap == NULL)
+    c->detail = g_strdup (_ ("bwrap is not installed: a Flatpak app with a filtered bus does "
+                             "not start"));
+  else
+    c->detail = g_strdup (proxy);
+}
+
+/* Which of the two ways files reach an app here (wrappy-documents.h). */
+static void
+check_file_forwarding (Check *c)
+{
+  c->ok = strcmp (wrappy_forward_method (), "document portal") == 0;
+  c->detail = g_strdup (c->ok ? _ ("through the document portal")
+                              : _ ("no document portal answers on the session bus: each file "
+                                   "is bound at its own path"));
+}
+
 static void
 run_checks (Check *checks, WrappyLimitsFacts *f)
 {
@@ -333,6 +366,8 @@ run_checks (Check *checks, WrappyLimitsFacts *f)
   run_in_child (&checks[CHECK_SECCOMP], try_seccomp, NULL, _ ("a filter installs"));
   check_fuse (&checks[CHECK_FUSE]);
   check_openat2 (&checks[CHECK_OPENAT2]);
+  check_dbus_proxy (&checks[CHECK_DBUS_PROXY]);
+  check_file_forwarding (&checks[CHECK_FILE_FORWARDING]);
 }
 
 /* ---- levels ---- */

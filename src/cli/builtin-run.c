@@ -11,6 +11,7 @@
 
 #include "wrappy-builtins.h"
 #include "wrappy-dirs.h"
+#include "wrappy-documents.h"
 #include "wrappy-error.h"
 #include "wrappy-i18n.h"
 #include "wrappy-id.h"
@@ -28,7 +29,8 @@
 static char *opt_isolation, *opt_home, *opt_command, *opt_memory, *opt_pids, *opt_cpus;
 static char *opt_name;
 static char **opt_env, **opt_share, **opt_unshare, **opt_bind, **opt_ro_bind, **opt_socket;
-static gboolean opt_current_dir, opt_tmp_root, opt_host;
+static char **opt_talk_name, **opt_own_name, **opt_system_talk_name, **opt_system_own_name;
+static gboolean opt_current_dir, opt_tmp_root, opt_host, opt_file_forwarding;
 
 const GOptionEntry wrappy_run_options[] = {
   { "isolation", 0, 0, G_OPTION_ARG_STRING, &opt_isolation,
@@ -45,6 +47,14 @@ const GOptionEntry wrappy_run_options[] = {
     N_ ("Do not share with the host: network"), N_ ("WHAT") },
   { "socket", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_socket,
     N_ ("Expose a socket: x11, wayland, pulseaudio, session-bus or system-bus"), N_ ("NAME") },
+  { "talk-name", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_talk_name,
+    N_ ("Let the app talk to NAME on the session bus"), N_ ("NAME") },
+  { "own-name", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_own_name,
+    N_ ("Let the app own NAME on the session bus"), N_ ("NAME") },
+  { "system-talk-name", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_system_talk_name,
+    N_ ("Let the app talk to NAME on the system bus"), N_ ("NAME") },
+  { "system-own-name", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_system_own_name,
+    N_ ("Let the app own NAME on the system bus"), N_ ("NAME") },
   { "bind", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_bind,
     N_ ("Make a host path visible read-write (at DST if given)"), N_ ("SRC[:DST]") },
   { "ro-bind", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_ro_bind,
@@ -59,6 +69,10 @@ const GOptionEntry wrappy_run_options[] = {
     N_ ("N") },
   { "cpus", 0, 0, G_OPTION_ARG_STRING, &opt_cpus, N_ ("Limit the sandbox to N CPUs' time"),
     N_ ("N") },
+  { "file-forwarding", 0, 0, G_OPTION_ARG_NONE, &opt_file_forwarding,
+    N_ ("Hand the files between @@ (or URIs between @@u) and @@ to the app through the "
+        "document portal when its sandbox cannot see them"),
+    NULL },
   { "host", 0, 0, G_OPTION_ARG_NONE, &opt_host,
     N_ ("Run a host program from /usr instead of an app, on the host's /usr"), NULL },
   { "name", 0, 0, G_OPTION_ARG_STRING, &opt_name,
@@ -100,6 +114,45 @@ check_socket_names (GError **error)
   return TRUE;
 }
 
+/* --talk-name=NAME… as "NAME=talk" entries; a name that is no D-Bus name is a usage
+ * error (it would reach xdg-dbus-proxy's command line otherwise). */
+static gboolean
+bus_names (GStrvBuilder *b, char **names, const char *policy, GError **error)
+{
+  for (char **n = names; n && *n; n++)
+    {
+      g_autofree char *entry = NULL;
+
+      if (!wrappy_bus_name_valid (*n))
+        {
+          g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_USAGE,
+                       _ ("'%s' is no D-Bus name (like org.example.Service, or org.example.*)"),
+                       *n);
+          return FALSE;
+        }
+      entry = g_strconcat (*n, "=", policy, NULL);
+      g_strv_builder_add (b, entry);
+    }
+  return TRUE;
+}
+
+static gboolean
+check_bus_names (char ***session, char ***system, GError **error)
+{
+  g_autoptr (GStrvBuilder) s = g_strv_builder_new ();
+  g_autoptr (GStrvBuilder) y = g_strv_builder_new ();
+
+  if (!bus_names (s, opt_talk_name, "talk", error) || !bus_names (s, opt_own_name, "own", error)
+      || !bus_names (y, opt_system_talk_name, "talk", error)
+      || !bus_names (y, opt_system_own_name, "own", error))
+    return FALSE;
+  *session = g_strv_builder_end (s);
+  *system = g_strv_builder_end (y);
+  return TRUE;
+}
+
+static char **opt_session_bus, **opt_system_bus; /* the two above, checked */
+
 /* The options as the policy's command line (wrappy-policy.h). */
 static void
 command_line_init (WrappyCommandLine *cl, const WrappyIsolation *level, const WrappyHomeMode *home)
@@ -118,6 +171,8 @@ command_line_init (WrappyCommandLine *cl, const WrappyIsolation *level, const Wr
   cl->bind = opt_bind;
   cl->ro_bind = opt_ro_bind;
   cl->current_dir = opt_current_dir;
+  cl->session_bus = opt_session_bus;
+  cl->system_bus = opt_system_bus;
 }
 
 /* Declared permissions + overrides + command line + level -> the spec's permissions. */
@@ -414,7 +469,7 @@ run_or_enter (const WrappyCommand *cmd, gboolean enter, int argc, char **argv, i
   if (argc < 2)
     return usage_error (error, opt_host ? _ ("run --host needs a program; see 'wrappy run --help'")
                                         : _ ("run needs an app ID; see 'wrappy run --help'"));
-  if (!check_env_options (error))
+  if (!check_env_options (error) || !check_bus_names (&opt_session_bus, &opt_system_bus, error))
     return FALSE;
   /* Parsed before the app is looked up: a bad value is a usage error (exit 2) either way. */
   if (opt_isolation != NULL && !wrappy_isolation_from_string (opt_isolation, &level, error))
@@ -467,6 +522,16 @@ run_or_enter (const WrappyCommand *cmd, gboolean enter, int argc, char **argv, i
 
   wrappy_host_facts_collect (&facts, spec);
   plan = wrappy_plan_new (spec, &facts, error);
+  /* The files the sandbox cannot see as it is are forwarded, then the plan made again
+   * with what shows them. */
+  if (plan != NULL && opt_file_forwarding)
+    {
+      gboolean forwarded = wrappy_forward_files (spec, plan, facts.uid, error);
+
+      g_clear_pointer (&plan, wrappy_plan_free);
+      if (forwarded)
+        plan = wrappy_plan_new (spec, &facts, error);
+    }
   wrappy_host_facts_clear (&facts);
   if (plan == NULL)
     return FALSE;

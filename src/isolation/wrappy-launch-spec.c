@@ -50,6 +50,8 @@ wrappy_launch_spec_free (WrappyLaunchSpec *spec)
   g_strfreev (spec->ext_tmpfs);
   g_clear_pointer (&spec->ld_conf, g_ptr_array_unref);
   g_clear_pointer (&spec->links, g_ptr_array_unref);
+  g_strfreev (spec->session_bus_rules);
+  g_strfreev (spec->system_bus_rules);
   g_clear_pointer (&spec->binds, g_ptr_array_unref);
   g_clear_pointer (&spec->protect, g_ptr_array_unref);
   g_free (spec);

@@ -56,6 +56,14 @@ typedef struct
                            * dir that would hold it is split (wrappy-plan-protect.c) */
 } WrappyProtect;
 
+/* How the app reaches a D-Bus bus (the policy decides, wrappy-bus-policy.c). */
+typedef enum
+{
+  WRAPPY_BUS_NONE,     /* no bus */
+  WRAPPY_BUS_FILTERED, /* through xdg-dbus-proxy, filtered by the spec's rules */
+  WRAPPY_BUS_REAL,     /* the real bus (--isolation=none, --socket=session-bus) */
+} WrappyBusAccess;
+
 /* A base that is a whole root filesystem rather than a /usr (a snap's base, core22…):
  * its top-level directories appear at the sandbox's root, /etc comes from the host (as
  * snapd does), and the app is read-only at app_mount, under apps_dir, a top-level
@@ -155,6 +163,11 @@ typedef struct
   gboolean lend_user_files; /* also the user's own fonts, font cache and icons */
   gboolean own_machine_id;  /* /etc/machine-id is the app's own, derived from the host's
                              * (else the host's own) */
+  WrappyBusAccess session_bus;
+  WrappyBusAccess system_bus;
+  char **session_bus_rules; /* FILTERED: xdg-dbus-proxy's filter options (--talk=NAME, …) */
+  char **system_bus_rules;
+  gboolean a11y_bus; /* the accessibility bus, through a proxy of its own */
 } WrappyLaunchSpec;
 
 /* Where a sandbox that makes a loader cache writes it. */

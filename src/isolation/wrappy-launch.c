@@ -24,6 +24,7 @@
 
 #include "wrappy-error.h"
 #include "wrappy-i18n.h"
+#include "wrappy-dbus-proxy.h"
 #include "wrappy-launch.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -75,6 +76,7 @@ typedef struct
   int err_r, err_w;       /* the child's one-line failure report, CLOEXEC */
   int alive_r, alive_w;   /* EOF on alive_r: wrappy is gone */
   int status_r, status_w; /* pid 1 sends the app's wait status before it exits */
+  int proxy_ready;        /* the bus proxy writes a byte here once it listens, or -1 */
   WrappyLimitsRuntime limits;
 } LaunchCtx;
 
@@ -746,6 +748,17 @@ child_pid1 (const LaunchCtx *c)
   if (setsid () < 0)
     child_fail (c, "setsid", NULL);
   drop_caps (c);
+  /* The bus proxy started with the sandbox: the app starts once it listens (its
+   * sockets are bound already), so that it never finds its bus missing. */
+  if (c->proxy_ready >= 0)
+    {
+      char x;
+      if (TEMP_FAILURE_RETRY (read (c->proxy_ready, &x, 1)) != 1)
+        {
+          errno = ECONNREFUSED;
+          child_fail (c, "xdg-dbus-proxy", NULL);
+        }
+    }
   close_fds_except (c->err_w, c->status_w);
   sfd = signalfd (-1, &c->forwarded, SFD_CLOEXEC);
   if (sfd < 0)
@@ -1171,8 +1184,8 @@ wait_forwarding (pid_t pid, const sigset_t *set, int status_fd, gboolean *reaped
   return status;
 }
 
-gboolean
-wrappy_launch (const WrappyPlan *plan, int *exit_status, GError **error)
+static gboolean
+launch_sandbox (const WrappyPlan *plan, int proxy_ready, int *exit_status, GError **error)
 {
   LaunchCtx c = { 0 };
   ChildReport report;
@@ -1185,6 +1198,7 @@ wrappy_launch (const WrappyPlan *plan, int *exit_status, GError **error)
       launch_ctx_clear (&c);
       return FALSE;
     }
+  c.proxy_ready = proxy_ready;
   sigprocmask (SIG_BLOCK, &c.forwarded, &c.orig_mask);
 
   /* Fork semantics (no new stack): the child gets a copy of everything prepared. With
@@ -1251,4 +1265,20 @@ wrappy_launch (const WrappyPlan *plan, int *exit_status, GError **error)
   launch_ctx_clear (&c);
   *exit_status = status_to_exit_code (status);
   return TRUE;
+}
+
+/* The bus proxy first, then the sandbox, built while the proxy starts: pid 1 waits for
+ * the proxy's byte before it starts the app. The proxy is stopped when the sandbox is
+ * gone. */
+gboolean
+wrappy_launch (const WrappyPlan *plan, int *exit_status, GError **error)
+{
+  WrappyDbusProxy proxy = { .sync_fd = -1 };
+  gboolean ok;
+
+  if (plan->dbus_proxy != NULL && !wrappy_dbus_proxy_start (plan->dbus_proxy, &proxy, error))
+    return FALSE;
+  ok = launch_sandbox (plan, proxy.sync_fd, exit_status, error);
+  wrappy_dbus_proxy_stop (&proxy);
+  return ok;
 }

@@ -37,6 +37,12 @@ void wrappy_plan_add_host_lends (WrappyPlan *plan, GPtrArray *binds, const Wrapp
                                  const WrappyHostFacts *f);
 const char *wrappy_plan_container_name (const WrappyLaunchSpec *spec);
 void wrappy_plan_add_container_manager (WrappyPlan *plan, const WrappyLaunchSpec *spec);
+/* wrappy-plan-dbus.c: the filtered buses (the proxy socket dir, a symlink where the app looks
+ * for each bus) and the proxy's arguments. */
+void wrappy_plan_add_buses (WrappyPlan *plan, const WrappyLaunchSpec *spec,
+                            const WrappyHostFacts *f, GPtrArray *notes);
+void wrappy_dbus_proxy_plan_free (WrappyDbusProxyPlan *p);
+char *wrappy_host_facts_a11y_address (char **env);
 
 /* wrappy-plan-protect.c: drops or makes read-only the binds inside spec->protect,
  * appends to masks what hides or protects each one where binds (or the home, in host or

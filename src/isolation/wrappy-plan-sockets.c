@@ -26,6 +26,7 @@ static const char *const socket_env[] = {
   "PCSCLITE_CSOCK_NAME",
   "CUPS_SERVER",
   "GPG_AGENT_INFO",
+  "AT_SPI_BUS_ADDRESS",
 };
 
 #define SANDBOX_X11_DISPLAY "99"
@@ -173,6 +174,7 @@ wrappy_plan_add_sockets (WrappyPlan *plan, const WrappyLaunchSpec *spec, const W
     }
   if (granted (spec, "system-bus") && f->system_bus_socket != NULL)
     bind_socket (plan, f->system_bus_socket, SYSTEM_BUS_SOCKET);
+  wrappy_plan_add_buses (plan, spec, f, notes);
 
   /* The local services and agents (flatpak-run-sockets.c, flatpak-run-cups.c). Read-only
    * binds, as Flatpak's: the socket is for connecting, not for replacing. */
@@ -230,6 +232,7 @@ wrappy_plan_socket_env (char **envp, const WrappyPlan *plan, const WrappyLaunchS
     g_autofree char *wayland = g_build_filename (run_dir, name, NULL);
     g_autofree char *pulse = g_build_filename (run_dir, "pulse/native", NULL);
     g_autofree char *bus = g_build_filename (run_dir, "bus", NULL);
+    g_autofree char *a11y = g_build_filename (run_dir, "at-spi-bus", NULL);
 
     /* The config binds what is in the runtime dir under the same names. */
     if (wrappy_plan_find_op (plan, wayland) != NULL)
@@ -243,6 +246,11 @@ wrappy_plan_socket_env (char **envp, const WrappyPlan *plan, const WrappyLaunchS
       {
         g_autofree char *v = g_strconcat ("unix:path=", bus, NULL);
         envp = g_environ_setenv (envp, "DBUS_SESSION_BUS_ADDRESS", v, TRUE);
+      }
+    if (wrappy_plan_find_op (plan, a11y) != NULL)
+      {
+        g_autofree char *v = g_strconcat ("unix:path=", a11y, NULL);
+        envp = g_environ_setenv (envp, "AT_SPI_BUS_ADDRESS", v, TRUE);
       }
   }
   op = wrappy_plan_find_op (plan, SYSTEM_BUS_SOCKET);
@@ -371,8 +379,12 @@ wrappy_host_facts_collect_sockets (WrappyHostFacts *f, const WrappyLaunchSpec *s
   const char *wayland = g_environ_getenv (f->env, "WAYLAND_DISPLAY");
   const char *xauth = g_environ_getenv (f->env, "XAUTHORITY");
 
-  if (spec->sockets == NULL || spec->sockets[0] == NULL || spec->isolation == WRAPPY_ISOLATION_NONE)
+  if (spec->isolation == WRAPPY_ISOLATION_NONE
+      || ((spec->sockets == NULL || spec->sockets[0] == NULL)
+          && spec->session_bus != WRAPPY_BUS_FILTERED && spec->system_bus != WRAPPY_BUS_FILTERED))
     return;
+  if (spec->a11y_bus && spec->session_bus == WRAPPY_BUS_FILTERED)
+    f->a11y_bus_address = wrappy_host_facts_a11y_address (f->env);
   f->x11_display_number = display_number (g_environ_getenv (f->env, "DISPLAY"));
   if (f->x11_display_number != NULL)
     {
@@ -423,4 +435,5 @@ wrappy_host_facts_clear_sockets (WrappyHostFacts *f)
   g_clear_pointer (&f->pcsc_socket, g_free);
   g_clear_pointer (&f->ssh_auth_socket, g_free);
   g_clear_pointer (&f->gpg_agent_socket, g_free);
+  g_clear_pointer (&f->a11y_bus_address, g_free);
 }

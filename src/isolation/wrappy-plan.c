@@ -208,6 +208,7 @@ wrappy_plan_free (WrappyPlan *plan)
   g_free (plan->state_dir);
   g_strfreev (plan->stubs);
   wrappy_limits_plan_clear (&plan->limits);
+  wrappy_dbus_proxy_plan_free (plan->dbus_proxy);
   g_free (plan);
 }
 
@@ -1300,6 +1301,29 @@ wrappy_plan_find_op (const WrappyPlan *plan, const char *dest)
   return found;
 }
 
+gboolean
+wrappy_plan_shows_host_path (const WrappyPlan *plan, const char *path)
+{
+  const WrappyOp *last = NULL;
+  g_autofree char *src = NULL;
+
+  /* The last mount over path decides what is there (later mounts hide earlier ones). */
+  for (guint i = 0; i < plan->ops->len; i++)
+    {
+      const WrappyOp *op = plan->ops->pdata[i];
+      if (op->kind == WRAPPY_OP_DIR || op->kind == WRAPPY_OP_SYMLINK
+          || op->kind == WRAPPY_OP_REMOUNT_RO || !wrappy_plan_path_is_under (path, op->dest))
+        continue;
+      last = op;
+    }
+  if (last == NULL || (last->kind != WRAPPY_OP_BIND && last->kind != WRAPPY_OP_OVERLAY)
+      || (last->flags & WRAPPY_OP_FLAG_SANDBOX_SRC) || last->src == NULL)
+    return FALSE;
+  /* The same host file: src/REST where dest/REST is path. */
+  src = g_build_filename (last->src, path + strlen (last->dest), NULL);
+  return strcmp (src, path) == 0;
+}
+
 const char *
 wrappy_op_kind_to_string (WrappyOpKind kind)
 {
@@ -1377,6 +1401,14 @@ wrappy_plan_describe (const WrappyPlan *plan)
   limits = wrappy_limits_plan_describe (&plan->limits);
   if (limits != NULL)
     strv_builder_take (b, g_steal_pointer (&limits));
+  if (plan->dbus_proxy != NULL)
+    {
+      g_autofree char *args = g_strjoinv (" ", plan->dbus_proxy->args);
+      strv_builder_take (
+          b,
+          g_strdup_printf ("dbus-proxy: %s%s", args,
+                           plan->dbus_proxy->flatpak_info != NULL ? " (with /.flatpak-info)" : ""));
+    }
   for (char **n = plan->notes; n && *n; n++)
     strv_builder_take (b, g_strdup_printf ("note: %s", *n));
   return g_strv_builder_end (b);

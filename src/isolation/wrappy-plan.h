@@ -49,6 +49,15 @@ typedef struct
   char *work;    /* a tmpfs upper that is gone when the sandbox exits */
 } WrappyOp;
 
+/* xdg-dbus-proxy between the app and the buses it gets filtered (wrappy-dbus-proxy.h). */
+typedef struct
+{
+  char *dir;          /* host dir of the proxy's sockets: made 0700 at launch, removed after */
+  char **args;        /* its arguments after --fd=N: ADDRESS PATH --filter RULES… per bus */
+  char *flatpak_info; /* the proxy runs with this /.flatpak-info, by which the portals know
+                       * the app (as flatpak's add_bwrap_wrapper); NULL: run as it is */
+} WrappyDbusProxyPlan;
+
 typedef struct
 {
   int clone_flags; /* CLONE_NEW* */
@@ -66,6 +75,7 @@ typedef struct
   WrappyLimitsPlan limits; /* resource limits and how they are applied */
   /* The syscall filter the app runs under. */
   WrappySeccompLevel seccomp;
+  WrappyDbusProxyPlan *dbus_proxy; /* NULL: no bus is filtered */
 } WrappyPlan;
 
 /* What the plan needs to know about the host; wrappy_host_facts_collect() fills it in,
@@ -113,10 +123,11 @@ typedef struct
   char *wayland_socket;     /* only to choose fallback-x11; the config binds it */
   char *session_bus_socket;
   char *system_bus_socket;
-  char *cups_socket;                     /* CUPS_SERVER, client.conf's ServerName or the default */
-  char *pcsc_socket;                     /* PCSCLITE_CSOCK_NAME or pcscd's default */
-  char *ssh_auth_socket;                 /* SSH_AUTH_SOCK */
-  char *gpg_agent_socket;                /* `gpgconf --list-dir agent-socket` */
+  char *cups_socket;      /* CUPS_SERVER, client.conf's ServerName or the default */
+  char *pcsc_socket;      /* PCSCLITE_CSOCK_NAME or pcscd's default */
+  char *ssh_auth_socket;  /* SSH_AUTH_SOCK */
+  char *gpg_agent_socket; /* `gpgconf --list-dir agent-socket` */
+  char *a11y_bus_address; /* org.a11y.Bus's answer, only when the spec wants the a11y bus */
   char *user_dirs[G_USER_N_DIRECTORIES]; /* XDG user dirs, only when a grant names one */
   char **home_entries;                   /* names in the home, only for a snap-home grant */
   WrappyLimitsFacts limits; /* cgroups, RAM, CPUs: probed only when limits are wanted */
@@ -133,6 +144,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (WrappyPlan, wrappy_plan_free)
 
 /* The op applied at dest, or NULL (the last one when several target dest). */
 const WrappyOp *wrappy_plan_find_op (const WrappyPlan *plan, const char *dest);
+/* Whether the host path (absolute, canonical) is there at the same path inside, as the
+ * host's own file: what file forwarding passes unchanged. */
+gboolean wrappy_plan_shows_host_path (const WrappyPlan *plan, const char *path);
 /* One line per namespace set, id map, op, argument and variable: for --verbose. */
 char **wrappy_plan_describe (const WrappyPlan *plan);
 const char *wrappy_op_kind_to_string (WrappyOpKind kind);

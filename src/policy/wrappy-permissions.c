@@ -22,6 +22,8 @@ wrappy_permissions_free (WrappyPermissions *p)
   g_strfreev (p->features);
   g_strfreev (p->persistent);
   g_strfreev (p->env);
+  g_strfreev (p->session_bus);
+  g_strfreev (p->system_bus);
   g_free (p);
 }
 
@@ -90,6 +92,23 @@ merge_env (char ***into, char **over)
     }
 }
 
+/* "NAME=POLICY": a later entry for NAME replaces the earlier (an override's
+ * NAME=none takes a declared name away, as in flatpak_context_merge). */
+static void
+merge_bus (char ***into, char **over)
+{
+  for (char **e = over; e && *e; e++)
+    {
+      const char *eq = strchr (*e, '=');
+      g_autofree char *name = NULL;
+
+      if (eq == NULL || eq == *e)
+        continue;
+      name = g_strndup (*e, eq - *e);
+      *into = g_environ_setenv (*into, name, eq + 1, TRUE);
+    }
+}
+
 void
 wrappy_permissions_merge (WrappyPermissions *into, const WrappyPermissions *over)
 {
@@ -102,6 +121,66 @@ wrappy_permissions_merge (WrappyPermissions *into, const WrappyPermissions *over
   merge_list (&into->features, over->features, FALSE);
   merge_list (&into->persistent, over->persistent, FALSE);
   merge_env (&into->env, over->env);
+  merge_bus (&into->session_bus, over->session_bus);
+  merge_bus (&into->system_bus, over->system_bus);
+}
+
+gboolean
+wrappy_bus_policy_valid (const char *s)
+{
+  return s != NULL
+         && (strcmp (s, "none") == 0 || strcmp (s, "see") == 0 || strcmp (s, "talk") == 0
+             || strcmp (s, "own") == 0);
+}
+
+/* The D-Bus specification's rule for a well-known name: at most 255 bytes, two or more
+ * elements of [A-Za-z0-9_-], none empty or starting with a digit. "NAME.*" is a prefix. */
+gboolean
+wrappy_bus_name_valid (const char *name)
+{
+  g_autofree char *copy = NULL;
+  g_auto (GStrv) elements = NULL;
+  gsize len;
+
+  if (name == NULL || name[0] == ':' || name[0] == '.')
+    return FALSE;
+  len = strlen (name);
+  copy = g_strdup (name);
+  if (g_str_has_suffix (copy, ".*"))
+    copy[len - 2] = '\0';
+  if (strlen (copy) == 0 || strlen (copy) > 255)
+    return FALSE;
+  elements = g_strsplit (copy, ".", -1);
+  if (g_strv_length (elements) < 2)
+    return FALSE;
+  for (char **e = elements; *e; e++)
+    {
+      if ((*e)[0] == '\0' || g_ascii_isdigit ((*e)[0]))
+        return FALSE;
+      for (const char *c = *e; *c; c++)
+        if (!g_ascii_isalnum (*c) && *c != '_' && *c != '-')
+          return FALSE;
+    }
+  return TRUE;
+}
+
+static char **
+bus_group (GKeyFile *kf, const char *group)
+{
+  g_auto (GStrv) keys = g_key_file_get_keys (kf, group, NULL, NULL);
+  g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+
+  for (char **k = keys; k && *k; k++)
+    {
+      g_autofree char *v = g_key_file_get_string (kf, group, *k, NULL);
+      g_autofree char *entry = NULL;
+
+      if (v == NULL || !wrappy_bus_name_valid (*k) || !wrappy_bus_policy_valid (g_strstrip (v)))
+        continue;
+      entry = g_strconcat (*k, "=", v, NULL);
+      g_strv_builder_add (b, entry);
+    }
+  return g_strv_builder_end (b);
 }
 
 static void
@@ -152,6 +231,8 @@ wrappy_permissions_from_keyfile (GKeyFile *kf)
       g_strv_builder_add (env, entry);
     }
   p->env = g_strv_builder_end (env);
+  p->session_bus = bus_group (kf, "Session Bus Policy");
+  p->system_bus = bus_group (kf, "System Bus Policy");
   return p;
 }
 
@@ -172,6 +253,7 @@ typedef enum
   SOCKETS,
   DEVICES,
   FILESYSTEMS,
+  SESSION_BUS, /* a name the app may talk to on the session bus (through the proxy) */
 } PlugField;
 
 static const struct
@@ -192,9 +274,21 @@ static const struct
   { "pulseaudio", SOCKETS, "pulseaudio" },
   { "audio-playback", SOCKETS, "pulseaudio" },
   { "audio-record", SOCKETS, "pulseaudio" },
-  /* desktop, desktop-legacy and gsettings are D-Bus services that snapd filters: the
-   * whole bus would be far more (issue 16: through it a desktop snap ran a command on
-   * the host), so they give nothing until wrappy has a filtering proxy. */
+  /* The D-Bus plugs: the names snapd's AppArmor dbus rules for the plug let the snap
+   * talk to, through the filtering proxy; never the whole bus (issue 16: through it a
+   * desktop snap ran a command on the host). desktop.go: notifications, the screen
+   * saver, gvfs; desktop-legacy.go: the accessibility bus and input methods;
+   * gsettings.go: dconf; unity7.go: menus, notifications, status icons. */
+  { "desktop", SESSION_BUS, "org.freedesktop.Notifications" },
+  { "desktop", SESSION_BUS, "org.freedesktop.ScreenSaver" },
+  { "desktop", SESSION_BUS, "org.gtk.vfs.*" },
+  { "desktop-legacy", SESSION_BUS, "org.a11y.Bus" },
+  { "desktop-legacy", SESSION_BUS, "org.freedesktop.IBus" },
+  { "desktop-legacy", SESSION_BUS, "org.fcitx.Fcitx" },
+  { "gsettings", SESSION_BUS, "ca.desrt.dconf" },
+  { "unity7", SESSION_BUS, "com.canonical.AppMenu.Registrar" },
+  { "unity7", SESSION_BUS, "org.freedesktop.Notifications" },
+  { "unity7", SESSION_BUS, "org.kde.StatusNotifierWatcher" },
   { "opengl", DEVICES, "dri" },
 };
 
@@ -216,11 +310,14 @@ wrappy_permissions_add_snap_plugs (WrappyPermissions *p, char **interfaces)
   for (char **i = interfaces; i && *i; i++)
     for (guint j = 0; j < G_N_ELEMENTS (plug_table); j++)
       {
-        char ***field = plug_table[j].field == SHARED    ? &p->shared
-                        : plug_table[j].field == SOCKETS ? &p->sockets
-                        : plug_table[j].field == DEVICES ? &p->devices
-                                                         : &p->filesystems;
+        char ***field = plug_table[j].field == SHARED        ? &p->shared
+                        : plug_table[j].field == SOCKETS     ? &p->sockets
+                        : plug_table[j].field == DEVICES     ? &p->devices
+                        : plug_table[j].field == SESSION_BUS ? &p->session_bus
+                                                             : &p->filesystems;
+        g_autofree char *talk = g_strconcat (plug_table[j].value, "=talk", NULL);
+
         if (strcmp (*i, plug_table[j].plug) == 0)
-          add_unique (field, plug_table[j].value);
+          add_unique (field, plug_table[j].field == SESSION_BUS ? talk : plug_table[j].value);
       }
 }

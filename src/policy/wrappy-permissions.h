@@ -18,6 +18,8 @@ typedef struct
   char **features;    /* "devel", "multiarch", … */
   char **persistent;  /* home-relative dirs Flatpak keeps per app */
   char **env;         /* "VAR=VALUE" */
+  char **session_bus; /* "NAME=POLICY" as [Session Bus Policy]: none, see, talk, own */
+  char **system_bus;  /* the same for [System Bus Policy] */
 } WrappyPermissions;
 
 WrappyPermissions *wrappy_permissions_new (void);
@@ -35,8 +37,9 @@ void wrappy_permissions_merge (WrappyPermissions *into, const WrappyPermissions 
  * every "!NAME"). */
 void wrappy_permissions_append (WrappyPermissions *into, const WrappyPermissions *over);
 
-/* The [Context] and [Environment] groups of a Flatpak metadata or override key file;
- * absent groups give empty permissions. */
+/* The [Context], [Environment], [Session Bus Policy] and [System Bus Policy] groups of a
+ * Flatpak metadata or override key file; absent groups give empty permissions, and a bus
+ * name that is no valid name (or a policy Flatpak does not know) is left out. */
 WrappyPermissions *wrappy_permissions_from_keyfile (GKeyFile *kf);
 
 /* Whether a filesystem list names path exactly (with or without a suffix). */
@@ -44,7 +47,15 @@ gboolean wrappy_permissions_names_filesystem (char **filesystems, const char *pa
 
 /* A snap's plug interfaces as permissions, as snapd means them: the table in
  * docs/snap.md. A plug that snapd filters over D-Bus (desktop, unity7, gsettings…) gives
- * no bus; "home" is the home's non-hidden files only ("snap-home"). */
+ * the bus names its rules name, never a whole bus; "home" is the home's non-hidden files
+ * only ("snap-home"). */
 void wrappy_permissions_add_snap_plugs (WrappyPermissions *p, char **interfaces);
+
+/* Whether name may appear in a bus policy: a well-known D-Bus name (no unique ":1.2"
+ * names), or a prefix "NAME.*", as flatpak_context_verify_dbus_name accepts. */
+gboolean wrappy_bus_name_valid (const char *name);
+
+/* "none", "see", "talk", "own": whether s is one of them. */
+gboolean wrappy_bus_policy_valid (const char *s);
 
 G_END_DECLS

@@ -92,6 +92,8 @@ wrappy_effective_free (WrappyEffective *e)
   g_strfreev (e->filesystems);
   g_strfreev (e->env);
   g_strfreev (e->host_env);
+  g_strfreev (e->session_bus_rules);
+  g_strfreev (e->system_bus_rules);
   g_clear_pointer (&e->binds, g_ptr_array_unref);
   g_clear_pointer (&e->protect, g_ptr_array_unref);
   g_free (e->cwd);
@@ -502,6 +504,7 @@ wrappy_policy_resolve (const WrappyPolicyInput *in, GError **error)
   e->lend_host = rules->lend_host;
   e->lend_user_files = rules->lend_user_files;
   e->own_machine_id = rules->own_machine_id;
+  wrappy_bus_policy_resolve (e, asked, cl, in->app_id, notes);
 
   if (asked->filesystems != NULL)
     g_strv_builder_addv (fs, (const char **)asked->filesystems);
@@ -551,6 +554,8 @@ wrappy_policy_declared (const WrappyManifest *m)
   p->features = g_strdupv (m->features);
   p->persistent = g_strdupv (m->persistent);
   p->env = g_strdupv (m->env);
+  p->session_bus = g_strdupv (m->session_bus);
+  p->system_bus = g_strdupv (m->system_bus);
   return p;
 }
 
@@ -665,6 +670,13 @@ wrappy_effective_to_spec (const WrappyEffective *e, WrappyLaunchSpec *spec)
   spec->lend_host = e->lend_host;
   spec->lend_user_files = e->lend_user_files;
   spec->own_machine_id = e->own_machine_id;
+  spec->session_bus = e->session_bus;
+  spec->system_bus = e->system_bus;
+  g_strfreev (spec->session_bus_rules);
+  spec->session_bus_rules = g_strdupv (e->session_bus_rules);
+  g_strfreev (spec->system_bus_rules);
+  spec->system_bus_rules = g_strdupv (e->system_bus_rules);
+  spec->a11y_bus = e->a11y_bus;
 }
 
 char **
@@ -705,6 +717,18 @@ wrappy_effective_describe (const WrappyEffective *e)
         g_autofree char *line = g_strdup_printf ("%s: %s", lists[i].what, *s);
         g_strv_builder_add (b, line);
       }
+  for (guint i = 0; i < 2; i++)
+    {
+      static const char *const access[] = { "none", "filtered", "whole" };
+      WrappyBusAccess a = i == 0 ? e->session_bus : e->system_bus;
+      char **r = i == 0 ? e->session_bus_rules : e->system_bus_rules;
+      g_autofree char *rules = r ? g_strjoinv (" ", r) : NULL;
+      g_autofree char *line = g_strdup_printf ("%s: %s%s%s", i == 0 ? "session-bus" : "system-bus",
+                                               access[a], rules ? " " : "", rules ? rules : "");
+      g_strv_builder_add (b, line);
+    }
+  if (e->a11y_bus)
+    g_strv_builder_add (b, "a11y-bus: filtered");
   for (guint i = 0; e->protect != NULL && i < e->protect->len; i++)
     {
       const WrappyProtect *p = e->protect->pdata[i];

@@ -53,6 +53,7 @@ typedef struct
   char **share, **unshare, **sockets, **env;
   char **bind, **ro_bind; /* SRC[:DST] */
   gboolean current_dir;
+  char **session_bus, **system_bus; /* "NAME=talk" / "NAME=own": --talk-name, --own-name… */
 } WrappyCommandLine;
 
 /* The effective permissions: what the app gets at its level, and why not the rest. */
@@ -74,7 +75,12 @@ typedef struct
   char *cwd;          /* --current-dir */
   gboolean hide_host_facts;
   gboolean lend_host, lend_user_files, own_machine_id; /* as WrappyLevelRules */
-  char **notes;                                        /* what was asked and not granted, and why */
+  WrappyBusAccess session_bus;                         /* see wrappy-bus-policy.c */
+  WrappyBusAccess system_bus;
+  char **session_bus_rules; /* FILTERED: the proxy's --talk=, --own=, --call=… options */
+  char **system_bus_rules;
+  gboolean a11y_bus;
+  char **notes; /* what was asked and not granted, and why */
 } WrappyEffective;
 
 void wrappy_effective_free (WrappyEffective *e);
@@ -102,6 +108,10 @@ typedef struct
   const char *cwd;           /* the caller's working directory */
   const char *ssh_auth_sock; /* the caller's SSH_AUTH_SOCK, or NULL */
 } WrappyPolicyInput;
+
+/* The buses of e (its level and sockets already resolved): which, and their filters. */
+void wrappy_bus_policy_resolve (WrappyEffective *e, const WrappyPermissions *asked,
+                                const WrappyCommandLine *cl, const char *app_id, GPtrArray *notes);
 
 /* What the app itself declares, from its manifest. */
 WrappyPermissions *wrappy_policy_declared (const WrappyManifest *m);

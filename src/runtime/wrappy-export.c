@@ -175,6 +175,14 @@ rewrite_exec (const char *app_id, const char *wrappy_path, const char *orig, GEr
       command = g_strconcat ("--command=", prog->str, NULL);
       append_exec_arg (exec, command, TRUE);
     }
+  /* Files and URIs between flatpak's markers: wrappy run forwards those the sandbox
+   * cannot see through the document portal (wrappy-documents.h). */
+  for (int i = 1; i < argc; i++)
+    if (is_field_code (argv[i]) && strchr ("fFuU", argv[i][1]) != NULL)
+      {
+        append_exec_arg (exec, "--file-forwarding", TRUE);
+        break;
+      }
   append_exec_arg (exec, app_id, TRUE);
   if (argc > 1)
     append_exec_arg (exec, "--", TRUE);
@@ -182,7 +190,11 @@ rewrite_exec (const char *app_id, const char *wrappy_path, const char *orig, GEr
     {
       if (is_deprecated_field_code (argv[i]))
         continue;
-      if (is_field_code (argv[i]))
+      if (is_field_code (argv[i]) && strchr ("fF", argv[i][1]) != NULL)
+        g_string_append_printf (exec, " @@ %s @@", argv[i]);
+      else if (is_field_code (argv[i]) && strchr ("uU", argv[i][1]) != NULL)
+        g_string_append_printf (exec, " @@u %s @@", argv[i]);
+      else if (is_field_code (argv[i]))
         g_string_append_printf (exec, " %s", argv[i]);
       else
         append_exec_arg (exec, argv[i], FALSE);

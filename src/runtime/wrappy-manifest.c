@@ -55,6 +55,8 @@ wrappy_manifest_free (WrappyManifest *m)
   g_free (m->update_info);
   g_ptr_array_unref (m->layers);
   g_strfreev (m->shared);
+  g_strfreev (m->session_bus);
+  g_strfreev (m->system_bus);
   g_strfreev (m->sockets);
   g_strfreev (m->devices);
   g_strfreev (m->filesystems);
@@ -200,6 +202,8 @@ wrappy_manifest_to_keyfile (WrappyManifest *m)
   set_strv (kf, "Permissions", "filesystems", m->filesystems);
   set_strv (kf, "Permissions", "features", m->features);
   set_strv (kf, "Permissions", "persistent", m->persistent);
+  set_strv (kf, "Permissions", "session-bus-policy", m->session_bus);
+  set_strv (kf, "Permissions", "system-bus-policy", m->system_bus);
 
   for (char **e = m->env; e && *e; e++)
     {
@@ -303,6 +307,8 @@ wrappy_manifest_from_keyfile (GKeyFile *kf, GError **error)
   m->filesystems = g_key_file_get_string_list (kf, "Permissions", "filesystems", NULL, NULL);
   m->features = g_key_file_get_string_list (kf, "Permissions", "features", NULL, NULL);
   m->persistent = g_key_file_get_string_list (kf, "Permissions", "persistent", NULL, NULL);
+  m->session_bus = g_key_file_get_string_list (kf, "Permissions", "session-bus-policy", NULL, NULL);
+  m->system_bus = g_key_file_get_string_list (kf, "Permissions", "system-bus-policy", NULL, NULL);
 
   env_keys = g_key_file_get_keys (kf, "Environment", NULL, NULL);
   env = g_ptr_array_new_with_free_func (g_free);

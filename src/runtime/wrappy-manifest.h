@@ -39,7 +39,9 @@ typedef struct
   char **filesystems;
   char **features;
   char **persistent;
-  char **env; /* "VAR=VALUE" */
+  char **env;         /* "VAR=VALUE" */
+  char **session_bus; /* "NAME=POLICY", as Flatpak's [Session Bus Policy] */
+  char **system_bus;  /* as [System Bus Policy] */
 
   /* The key file it was read from (NULL for a new one): adapters keep groups of their
    * own in it ([Snap], …) and read them from here rather than the file again. */

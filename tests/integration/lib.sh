@@ -499,3 +499,41 @@ run_tests() {
   echo "# file: $passed passed, $failed failed, $skipped skipped"
   [ "$failed" = 0 ]
 }
+
+# ---------------------------------------------------------------- D-Bus
+# start_session_bus: a private session bus of the test's own (the real dbus-daemon, with
+# Debian's session config: the portals are activatable on it), set as
+# DBUS_SESSION_BUS_ADDRESS; stopped when the test ends.
+start_session_bus() {
+  local out=$T_DIR/session-bus.addr
+  dbus-daemon --session --fork --address="unix:path=$T_DIR/session-bus" --print-address=3 \
+    --print-pid=4 3>"$out" 4>"$T_DIR/session-bus.pid" >/dev/null 2>&1 ||
+    fail "dbus-daemon --session did not start"
+  cat "$T_DIR/session-bus.pid" >>"$T_DIR/.pids"
+  DBUS_SESSION_BUS_ADDRESS=$(head -n 1 "$out")
+  export DBUS_SESSION_BUS_ADDRESS
+}
+
+# start_a11y_bus: a second private bus standing in for the accessibility bus; its address
+# in A11Y_BUS_ADDRESS (start_bus_service --a11y makes org.a11y.Bus answer it).
+start_a11y_bus() {
+  dbus-daemon --session --fork --address="unix:path=$T_DIR/a11y-bus" --print-address=3 \
+    --print-pid=4 3>"$T_DIR/a11y-bus.addr" 4>"$T_DIR/a11y-bus.pid" >/dev/null 2>&1 ||
+    fail "the a11y dbus-daemon did not start"
+  cat "$T_DIR/a11y-bus.pid" >>"$T_DIR/.pids"
+  A11Y_BUS_ADDRESS=$(head -n 1 "$T_DIR/a11y-bus.addr")
+}
+
+# start_bus_service [--a11y ADDRESS] NAME…: tests/integration/bus-service.py owning each
+# NAME on the session bus; returns once it owns them all.
+start_bus_service() {
+  local ready=$T_DIR/bus-service.ready
+  rm -f "$ready"
+  "$PYTHON" "$LIB_DIR/bus-service.py" "$ready" "$@" >"$T_DIR/bus-service.log" 2>&1 &
+  echo $! >>"$T_DIR/.pids"
+  for _ in $(seq 100); do
+    [ -s "$ready" ] && return 0
+    sleep 0.1
+  done
+  fail "the test bus service did not start: $(cat "$T_DIR/bus-service.log")"
+}

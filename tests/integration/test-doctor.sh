@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 
 CHECKS="user_namespace mount_namespace pid_namespace net_namespace ipc_uts_cgroup_namespaces \
-overlayfs cgroup seccomp fuse openat2"
+overlayfs cgroup seccomp fuse openat2 dbus_proxy file_forwarding"
 
 test_doctor_text_report() {
   ok wrappy doctor

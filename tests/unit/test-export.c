@@ -193,7 +193,8 @@ test_rewrite_basic (void)
   g_autofree char *icon = get (kf, "Desktop Entry", "Icon");
   g_autofree char *marker = get (kf, "Desktop Entry", "X-Wrappy-App");
 
-  g_assert_cmpstr (exec, ==, WRAPPY " run --command=app " APP " -- --new-window %U");
+  g_assert_cmpstr (exec, ==,
+                   WRAPPY " run --command=app --file-forwarding " APP " -- --new-window @@u %U @@");
   g_assert_false (g_key_file_has_key (kf, "Desktop Entry", "TryExec", NULL));
   g_assert_false (g_key_file_has_key (kf, "Desktop Entry", "DBusActivatable", NULL));
   g_assert_cmpstr (name_de, ==, "Anwendung");
@@ -221,13 +222,15 @@ test_rewrite_field_codes (void)
   {
     const char *exec, *args;
   } cases[] = {
-    { "app %F", " -- %F" },
-    { "app %f", " -- %f" },
-    { "app %U", " -- %U" },
-    { "app %u", " -- %u" },
-    /* %d is deprecated and goes; %% is a literal percent sign and stays escaped. */
-    { "app %i %c %k --url=%u 100%% %d", " -- %i %c %k --url=%u 100%%" },
-    { "app --x=\"a b\" %U", " -- \"--x=a b\" %U" },
+    /* Files and URIs between flatpak's forwarding markers. */
+    { "app %F", " --file-forwarding " APP " -- @@ %F @@" },
+    { "app %f", " --file-forwarding " APP " -- @@ %f @@" },
+    { "app %U", " --file-forwarding " APP " -- @@u %U @@" },
+    { "app %u", " --file-forwarding " APP " -- @@u %u @@" },
+    /* %d is deprecated and goes; %% is a literal percent sign and stays escaped; a %u
+     * inside an argument is no field code of its own. */
+    { "app %i %c %k --url=%u 100%% %d", " " APP " -- %i %c %k --url=%u 100%%" },
+    { "app --x=\"a b\" %U", " --file-forwarding " APP " -- \"--x=a b\" @@u %U @@" },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -238,8 +241,7 @@ test_rewrite_field_codes (void)
       g_autofree char *out = rewrite_ok (in);
       g_autoptr (GKeyFile) kf = parse (out);
       g_autofree char *exec = get (kf, "Desktop Entry", "Exec");
-      g_autofree char *expected
-          = g_strconcat (WRAPPY " run --command=app " APP, cases[i].args, NULL);
+      g_autofree char *expected = g_strconcat (WRAPPY " run --command=app", cases[i].args, NULL);
       g_assert_cmpstr (exec, ==, expected);
       assert_validates_data (out);
     }
@@ -260,17 +262,18 @@ test_rewrite_quoting (void)
   g_assert_no_error (error);
   kf = parse (out);
   exec = get (kf, "Desktop Entry", "Exec");
-  g_assert_cmpstr (exec, ==,
-                   "\"/opt/my wrappy/wrap\\$py\" run \"--command=/app/bin/my app\" " APP
-                   " -- --title \"a b\" \"x\\\\\\$y\" \"single q\" %U");
+  g_assert_cmpstr (
+      exec, ==,
+      "\"/opt/my wrappy/wrap\\$py\" run \"--command=/app/bin/my app\" --file-forwarding " APP
+      " -- --title \"a b\" \"x\\\\\\$y\" \"single q\" @@u %U @@");
   /* Desktop Entry quoting is a subset of the shell's: the round trip gives the args. */
   g_shell_parse_argv (exec, NULL, &argv, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (argv[0], ==, wrappy);
   g_assert_cmpstr (argv[2], ==, "--command=/app/bin/my app");
-  g_assert_cmpstr (argv[6], ==, "a b");
-  g_assert_cmpstr (argv[7], ==, "x\\$y");
-  g_assert_cmpstr (argv[8], ==, "single q");
+  g_assert_cmpstr (argv[7], ==, "a b");
+  g_assert_cmpstr (argv[8], ==, "x\\$y");
+  g_assert_cmpstr (argv[9], ==, "single q");
   assert_validates_data (out);
 }
 
@@ -428,8 +431,8 @@ test_export_basic (Fixture *f, gconstpointer data)
   g_assert_cmpint (g_stat (desktop, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 07777, ==, 0644);
   g_assert_true (g_file_get_contents (desktop, &contents, NULL, NULL));
-  g_assert_nonnull (
-      strstr (contents, "Exec=" WRAPPY " run --command=app " APP " -- --new-window %U\n"));
+  g_assert_nonnull (strstr (contents, "Exec=" WRAPPY " run --command=app --file-forwarding " APP
+                                      " -- --new-window @@u %U @@\n"));
   g_assert_null (strstr (contents, "TryExec"));
   g_assert_nonnull (strstr (contents, "X-Wrappy-App=" APP "\n"));
   for (guint i = 0; i < exported->len; i++)

@@ -90,6 +90,65 @@ plan_with_sockets (WrappyIsolation level, const char *const *sockets, gboolean w
   return plan;
 }
 
+/* A filtered bus: the proxy's arguments, its socket dir read-only inside, the usual
+ * paths symlinks into it, the variables pointing there (wrappy-plan-dbus.c). */
+static void
+test_filtered_buses (void)
+{
+  g_autoptr (WrappyLaunchSpec) spec = wrappy_launch_spec_new ();
+  const char *argv[] = { "app", NULL };
+  const char *rules[] = { "--talk=org.example.Talk", NULL };
+  static const char *const env[] = { "XDG_RUNTIME_DIR=/run/user/1000",
+                                     "DBUS_SESSION_BUS_ADDRESS=unix:abstract=/tmp/dbus-x", NULL };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (WrappyPlan) plan = NULL;
+  g_autofree char *args = NULL;
+  const WrappyOp *dir, *bus, *system;
+  WrappyHostFacts f;
+
+  spec->app_id = g_strdup ("org.example.Gui");
+  spec->isolation = WRAPPY_ISOLATION_FULL;
+  spec->base_path = g_strdup ("/layers/base");
+  spec->argv = g_strdupv ((char **)argv);
+  spec->state_dir = g_strdup ("/state/org.example.Gui");
+  spec->session_bus = WRAPPY_BUS_FILTERED;
+  spec->session_bus_rules = g_strdupv ((char **)rules);
+  spec->system_bus = WRAPPY_BUS_FILTERED;
+  spec->system_bus_rules = g_strdupv ((char **)rules);
+  spec->flatpak_info = g_strdup ("[Application]\nname=org.example.Gui\n");
+  fake_facts (&f, FALSE);
+  g_strfreev (f.env);
+  f.env = g_strdupv ((char **)env);
+  f.system_bus_socket = g_strdup ("/run/dbus/system_bus_socket");
+  plan = wrappy_plan_new (spec, &f, &error);
+  wrappy_host_facts_clear (&f);
+  g_assert_no_error (error);
+
+  g_assert_nonnull (plan->dbus_proxy);
+  g_assert_true (g_str_has_prefix (plan->dbus_proxy->dir, "/run/user/1000/.dbus-proxy/wrappy-"));
+  g_assert_nonnull (plan->dbus_proxy->flatpak_info);
+  args = g_strjoinv (" ", plan->dbus_proxy->args);
+  g_assert_nonnull (strstr (args, "unix:abstract=/tmp/dbus-x "));
+  g_assert_nonnull (strstr (args, "/session-bus --filter --talk=org.example.Talk"));
+  g_assert_nonnull (strstr (args, "unix:path=/run/dbus/system_bus_socket "));
+  dir = wrappy_plan_find_op (plan, "/run/wrappy-dbus-proxy");
+  g_assert_nonnull (dir);
+  g_assert_cmpint (dir->kind, ==, WRAPPY_OP_BIND);
+  g_assert_true (dir->flags & WRAPPY_OP_FLAG_RO);
+  g_assert_cmpstr (dir->src, ==, plan->dbus_proxy->dir);
+  bus = wrappy_plan_find_op (plan, "/run/user/1000/bus");
+  g_assert_cmpint (bus->kind, ==, WRAPPY_OP_SYMLINK);
+  g_assert_cmpstr (bus->src, ==, "/run/wrappy-dbus-proxy/session-bus");
+  system = wrappy_plan_find_op (plan, "/run/dbus/system_bus_socket");
+  g_assert_cmpstr (system->src, ==, "/run/wrappy-dbus-proxy/system-bus");
+  g_assert_cmpstr (g_environ_getenv (plan->envp, "DBUS_SESSION_BUS_ADDRESS"), ==,
+                   "unix:path=/run/user/1000/bus");
+  g_assert_cmpstr (g_environ_getenv (plan->envp, "DBUS_SYSTEM_BUS_ADDRESS"), ==,
+                   "unix:path=/run/dbus/system_bus_socket");
+  /* The host's bus is not there. */
+  g_assert_false (wrappy_plan_shows_host_path (plan, "/run/user/1000/.dbus-proxy"));
+}
+
 static void
 test_x11_granted (void)
 {
@@ -208,6 +267,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/plan-sockets/x11-granted", test_x11_granted);
+  g_test_add_func ("/plan-sockets/filtered-buses", test_filtered_buses);
   g_test_add_func ("/plan-sockets/not-granted", test_not_granted);
   g_test_add_func ("/plan-sockets/none-keeps-host", test_none_keeps_host);
   g_test_add_func ("/plan-sockets/session-bus-and-notes", test_session_bus_and_notes);

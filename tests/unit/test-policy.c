@@ -207,6 +207,98 @@ test_old_snap_manifest (void)
   g_assert_true (g_strv_contains ((const char *const *)cl_bus->sockets, "session-bus"));
 }
 
+/* The buses per level (wrappy-bus-policy.c): which, and the proxy's filter, from the
+ * declared policy, an override and the command line. */
+static const struct
+{
+  const char *name;
+  WrappyIsolation level;
+  const char *cl_socket, *cl_talk;
+  WrappyBusAccess session, system;
+  const char *session_rules; /* without the portal rules, which are always last */
+} bus_cases[] = {
+  { "none", NONE, NULL, NULL, WRAPPY_BUS_REAL, WRAPPY_BUS_REAL, NULL },
+  { "partial", PARTIAL, NULL, NULL, WRAPPY_BUS_FILTERED, WRAPPY_BUS_FILTERED,
+    "--own=org.example.App.*,--own=org.mpris.MediaPlayer2.org.example.App.*,"
+    "--talk=org.example.Talk,--see=org.example.See" },
+  { "full", FULL, NULL, NULL, WRAPPY_BUS_FILTERED, WRAPPY_BUS_FILTERED,
+    "--own=org.example.App.*,--own=org.mpris.MediaPlayer2.org.example.App.*,"
+    "--talk=org.example.Talk,--see=org.example.See" },
+  { "full-whole", FULL, "session-bus", NULL, WRAPPY_BUS_REAL, WRAPPY_BUS_FILTERED, NULL },
+  { "paranoid", PARANOID, NULL, NULL, WRAPPY_BUS_NONE, WRAPPY_BUS_NONE, NULL },
+  { "paranoid-socket", PARANOID, "session-bus", NULL, WRAPPY_BUS_FILTERED, WRAPPY_BUS_NONE,
+    "--own=org.example.App.*,--own=org.mpris.MediaPlayer2.org.example.App.*" },
+  { "paranoid-talk", PARANOID, NULL, "org.example.Cl=talk", WRAPPY_BUS_FILTERED, WRAPPY_BUS_NONE,
+    "--own=org.example.App.*,--own=org.mpris.MediaPlayer2.org.example.App.*,"
+    "--talk=org.example.Cl" },
+};
+
+static void
+test_buses (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (bus_cases); i++)
+    {
+      g_autoptr (WrappyPermissions) declared = wrappy_permissions_new ();
+      g_autoptr (WrappyPermissions) overrides = wrappy_permissions_new ();
+      g_auto (GStrv) socket = list (bus_cases[i].cl_socket);
+      g_auto (GStrv) talk = list (bus_cases[i].cl_talk);
+      WrappyCommandLine cl = { TRUE, bus_cases[i].level };
+      WrappyPolicyInput in = {
+        "org.example.App", WRAPPY_DECLARED_FLATPAK, NULL, declared, NULL, overrides, &cl, HOME, HOME
+      };
+      g_autoptr (WrappyEffective) e = NULL;
+      g_autofree char *rules = NULL;
+
+      g_test_message ("bus case %s", bus_cases[i].name);
+      declared->session_bus
+          = g_strsplit ("org.example.Talk=talk,org.example.See=see,org.example.Gone=talk", ",", -1);
+      declared->system_bus = g_strsplit ("org.example.Sys=talk", ",", -1);
+      /* The user takes one name away. */
+      overrides->session_bus = g_strsplit ("org.example.Gone=none", ",", -1);
+      cl.sockets = socket;
+      cl.session_bus = talk;
+      e = wrappy_policy_resolve (&in, NULL);
+      g_assert_cmpint (e->session_bus, ==, bus_cases[i].session);
+      g_assert_cmpint (e->system_bus, ==, bus_cases[i].system);
+      g_assert_false (g_strv_contains ((const char *const *)e->sockets, "session-bus")
+                      && e->session_bus != WRAPPY_BUS_REAL);
+      if (bus_cases[i].session_rules == NULL)
+        continue;
+      g_assert_cmpuint (g_strv_length (e->session_bus_rules), >=, 2);
+      rules = g_strjoinv (",", e->session_bus_rules);
+      g_assert_true (g_str_has_prefix (rules, bus_cases[i].session_rules));
+      g_assert_true (g_str_has_suffix (
+          rules, "--call=org.freedesktop.portal.*=*,"
+                 "--broadcast=org.freedesktop.portal.*=@/org/freedesktop/portal/*"));
+      g_assert_null (strstr (rules, "org.example.Gone"));
+    }
+}
+
+/* Bus names reach xdg-dbus-proxy's command line: only valid ones. */
+static void
+test_bus_names (void)
+{
+  const char *good[] = { "org.example.App", "org.example.*", "org.a-b.c_d", "org.example.App.*" };
+  const char *bad[] = { "",        "org",     ":1.2",   "org..x", "org.1x", "--talk=x",
+                        "org.x y", "org.x=y", ".org.x", "*",      "org.*.x" };
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  g_autoptr (WrappyPermissions) p = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    g_assert_true (wrappy_bus_name_valid (good[i]));
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    g_assert_false (wrappy_bus_name_valid (bad[i]));
+  g_assert_true (g_key_file_load_from_data (kf,
+                                            "[Session Bus Policy]\norg.example.A=talk\n"
+                                            "org.example.B=sudo\n--own=x=own\n"
+                                            "[System Bus Policy]\norg.example.S=own\n",
+                                            -1, G_KEY_FILE_NONE, NULL));
+  p = wrappy_permissions_from_keyfile (kf);
+  g_assert_cmpuint (g_strv_length (p->session_bus), ==, 1);
+  g_assert_cmpstr (p->session_bus[0], ==, "org.example.A=talk");
+  g_assert_cmpstr (p->system_bus[0], ==, "org.example.S=own");
+}
+
 /* SPEC.md's level table: the namespaces and the filter each level gets, whatever the app
  * declares (a declared network only spares the network namespace where the level lets
  * declarations count), and what `info` says of them. */
@@ -539,6 +631,9 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/policy/table", test_table);
+  g_test_add_func ("/policy/buses", test_buses);
+  g_test_add_func ("/policy/bus-names", test_bus_names);
+
   g_test_add_func ("/policy/level-table", test_level_table);
   g_test_add_func ("/policy/levels", test_levels);
   g_test_add_func ("/policy/old-snap-manifest", test_old_snap_manifest);

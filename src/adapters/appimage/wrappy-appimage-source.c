@@ -104,6 +104,7 @@ appimage_refresh_catalog (const char *origin, GError **error)
 
 const WrappySource wrappy_source_appimage = {
   .name = "appimage",
+  .order = 20,
   .install_option = "--from-appimage",
   .title = N_ ("AppImage catalog"),
   .declared = WRAPPY_DECLARED_FLATPAK,

@@ -39,6 +39,8 @@ fill_from_metadata (WrappyManifest *m, WrappyFlatpakMetadata *md)
   m->features = g_strdupv (md->features);
   m->persistent = g_strdupv (md->persistent);
   m->env = g_strdupv (md->env);
+  m->session_bus = g_strdupv (md->session_bus);
+  m->system_bus = g_strdupv (md->system_bus);
 }
 
 char *

@@ -342,7 +342,9 @@ install_from_remote (WrappyStore *store, OstreeRepo *repo, WrappyRemote *remote,
   app_commit = g_hash_table_lookup (refs, app_ref);
 
   /* The commit object alone carries the metadata: read it before downloading anything
-   * big, so a missing runtime or broken metadata fails fast and leaves nothing. */
+   * big, so a missing runtime or broken metadata fails fast and leaves nothing. A Flatpak
+   * installation here that has the commit gives it whole instead. */
+  wrappy_flathub_take_local (repo, app_ref, app_commit, cancellable);
   {
     const char *one[] = { app_ref, NULL };
     if (!wrappy_flathub_pull (repo, remote, one, TRUE, cancellable, error))
@@ -374,6 +376,7 @@ install_from_remote (WrappyStore *store, OstreeRepo *repo, WrappyRemote *remote,
                        app_id, md->runtime, remote->name);
           return NULL;
         }
+      wrappy_flathub_take_local (repo, runtime_ref, runtime_commit, cancellable);
       if (!wrappy_flathub_pull (repo, remote, one, TRUE, cancellable, error))
         return NULL;
       rmd = wrappy_flathub_commit_metadata (repo, runtime_commit, runtime_ref, error);
@@ -395,7 +398,11 @@ install_from_remote (WrappyStore *store, OstreeRepo *repo, WrappyRemote *remote,
     }
   g_ptr_array_add (to_pull, NULL);
   wrappy_info (_ ("Installing %s with %u layer(s)…"), app_id, items->len);
-
+  for (guint i = 0; i < items->len; i++)
+    {
+      WrappyInstallItem *item = items->pdata[i];
+      wrappy_flathub_take_local (repo, item->ref, item->commit, cancellable);
+    }
   if (!wrappy_flathub_pull (repo, remote, (const char *const *)to_pull->pdata, FALSE, cancellable,
                             error))
     return NULL;

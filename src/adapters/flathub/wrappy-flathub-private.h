@@ -41,6 +41,11 @@ gboolean wrappy_flathub_reuse_runtime (const char *runtime_ref, GPtrArray *items
 /* Whether refs (a remote's) has app_id for this machine (in branch, if not NULL). */
 gboolean wrappy_flathub_refs_have_app (GHashTable *refs, const char *app_id, const char *branch);
 
+/* Pulls commit (of ref) from a Flatpak installation on this machine that has it whole,
+ * verifying every object (wrappy-flathub-local.c); TRUE when it did. */
+gboolean wrappy_flathub_take_local (OstreeRepo *repo, const char *ref, const char *commit,
+                                    GCancellable *cancellable);
+
 gboolean wrappy_flathub_check_not_installed (const char *app_id, GError **error);
 
 /* Checks out every item as a layer and builds the app's manifest from them and md

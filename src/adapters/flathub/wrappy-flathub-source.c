@@ -93,6 +93,7 @@ static const char *const flathub_aliases[] = { "flatpak", NULL };
 
 const WrappySource wrappy_source_flathub = {
   .name = "flathub",
+  .order = 10,
   .install_option = "--from-flathub",
   .origin_option = "--remote",
   .title = N_ ("Flatpak remote"),

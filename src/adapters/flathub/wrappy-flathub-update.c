@@ -45,6 +45,8 @@ fetch_metadata (OstreeRepo *repo, WrappyRemote *remote, const char *ref, const c
 {
   g_autoptr (GVariant) v = NULL;
 
+  /* A Flatpak installation here may have it already (wrappy-flathub-local.c). */
+  wrappy_flathub_take_local (repo, ref, commit, cancellable);
   if (!ostree_repo_load_variant_if_exists (repo, OSTREE_OBJECT_TYPE_COMMIT, commit, &v, NULL)
       || v == NULL)
     {
@@ -172,7 +174,10 @@ wrappy_flathub_prepare_update (WrappyStore *store, WrappyUpdate *u, GCancellable
       WrappyInstallItem *item = items->pdata[i];
       if (g_strcmp0 (current_commit (m, item->ref), item->commit) != 0
           && g_strcmp0 (g_hash_table_lookup (refs, item->ref), item->commit) == 0)
-        g_ptr_array_add (to_pull, item->ref);
+        {
+          wrappy_flathub_take_local (repo, item->ref, item->commit, cancellable);
+          g_ptr_array_add (to_pull, item->ref);
+        }
     }
   g_ptr_array_add (to_pull, NULL);
   wrappy_info (_ ("Downloading the update of %s…"), m->id);

@@ -7,6 +7,7 @@
 #include "wrappy-fs.h"
 #include "wrappy-i18n.h"
 #include "wrappy-id.h"
+#include "wrappy-permissions.h"
 
 static void
 extension_point_free (WrappyExtensionPoint *ext)
@@ -38,6 +39,8 @@ wrappy_flatpak_metadata_free (WrappyFlatpakMetadata *md)
   g_strfreev (md->features);
   g_strfreev (md->persistent);
   g_strfreev (md->env);
+  g_strfreev (md->session_bus);
+  g_strfreev (md->system_bus);
   g_free (md);
 }
 
@@ -186,6 +189,12 @@ wrappy_flatpak_metadata_parse (const char *data, gsize len, const char *default_
   md->persistent = get_list (kf, "persistent");
   if (!parse_environment (kf, md, error))
     return NULL;
+  {
+    /* The bus policy groups read as the policy reads an override's. */
+    g_autoptr (WrappyPermissions) p = wrappy_permissions_from_keyfile (kf);
+    md->session_bus = g_steal_pointer (&p->session_bus);
+    md->system_bus = g_steal_pointer (&p->system_bus);
+  }
 
   groups = g_key_file_get_groups (kf, NULL);
   for (char **g = groups; *g; g++)

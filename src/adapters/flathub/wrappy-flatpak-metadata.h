@@ -34,7 +34,9 @@ typedef struct
   char **filesystems;
   char **features;
   char **persistent;
-  char **env; /* "VAR=VALUE" */
+  char **env;         /* "VAR=VALUE" */
+  char **session_bus; /* "NAME=POLICY" from [Session Bus Policy] */
+  char **system_bus;  /* from [System Bus Policy] */
 } WrappyFlatpakMetadata;
 
 /* INVALID_DATA for NUL bytes, bad UTF-8, a missing group, invalid names or refs, or an

@@ -75,6 +75,8 @@ wrappy_snap_plugs_to_permissions (char **interfaces, WrappyManifest *m)
   m->devices = g_steal_pointer (&p->devices);
   g_strfreev (m->filesystems);
   m->filesystems = g_steal_pointer (&p->filesystems);
+  g_strfreev (m->session_bus);
+  m->session_bus = g_steal_pointer (&p->session_bus);
 }
 
 static WrappySnapYaml *

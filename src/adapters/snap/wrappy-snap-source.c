@@ -106,6 +106,7 @@ snap_install_file (WrappyStore *store, const char *file, GCancellable *cancellab
 
 const WrappySource wrappy_source_snap = {
   .name = "snap",
+  .order = 30,
   .install_option = "--from-snap",
   .title = N_ ("Snap Store"),
   .declared = WRAPPY_DECLARED_SNAP_PLUGS,

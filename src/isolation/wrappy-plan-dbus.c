@@ -1,0 +1,167 @@
+/* The filtered buses in the plan: for each bus the policy filters (spec->session_bus,
+ * system_bus, a11y_bus), one xdg-dbus-proxy listening socket in a private host dir
+ * (bound read-only inside), a symlink to it where the app looks for that bus, and the
+ * proxy's arguments. As flatpak-run.c
+ * (flatpak_run_add_session_dbus_args, _system_, _a11y_): one proxy process serves every
+ * bus of a sandbox, each through its own socket with its own filter. The process itself
+ * is started by the launch (wrappy-dbus-proxy.c), which makes the dir. */
+#include "config.h"
+
+#include <string.h>
+
+#include "wrappy-i18n.h"
+#include "wrappy-plan-private.h"
+
+#define SYSTEM_BUS_SOCKET "/run/dbus/system_bus_socket"
+/* The proxy's socket dir inside, read-only; each bus's usual path is a symlink into it.
+ * A dir, not the sockets themselves: the sandbox is built while the proxy starts, and
+ * its sockets appear in the dir only when it listens (pid 1 waits for that). */
+#define SANDBOX_PROXY_DIR "/run/wrappy-dbus-proxy"
+#define SYSTEM_BUS_PATH   "unix:path=" SYSTEM_BUS_SOCKET
+
+/* What the a11y registry needs of an app and no more (flatpak_run_add_a11y_dbus_args). */
+static const char *const a11y_rules[] = {
+  "--filter",
+  "--sloppy-names",
+  "--broadcast=org.a11y.atspi.Registry.EventListenerRegistered=@/org/a11y/atspi/registry",
+  "--broadcast=org.a11y.atspi.Registry.EventListenerDeregistered=@/org/a11y/atspi/registry",
+  "--call=org.a11y.atspi.Registry=org.a11y.atspi.Socket.Embed@/org/a11y/atspi/accessible/root",
+  "--call=org.a11y.atspi.Registry=org.a11y.atspi.Socket.Unembed@/org/a11y/atspi/accessible/root",
+  "--call=org.a11y.atspi.Registry=org.a11y.atspi.Registry.GetRegisteredEvents@/org/a11y/atspi/"
+  "registry",
+  "--call=org.a11y.atspi.Registry=org.a11y.atspi.DeviceEventController.GetKeystrokeListeners@/"
+  "org/a11y/atspi/registry/deviceeventcontroller",
+  "--call=org.a11y.atspi.Registry=org.a11y.atspi.DeviceEventController.GetDeviceEventListeners@/"
+  "org/a11y/atspi/registry/deviceeventcontroller",
+  "--call=org.a11y.atspi.Registry=org.a11y.atspi.DeviceEventController.NotifyListenersSync@/org/"
+  "a11y/atspi/registry/deviceeventcontroller",
+  "--call=org.a11y.atspi.Registry=org.a11y.atspi.DeviceEventController.NotifyListenersAsync@/org/"
+  "a11y/atspi/registry/deviceeventcontroller",
+};
+
+void
+wrappy_dbus_proxy_plan_free (WrappyDbusProxyPlan *p)
+{
+  if (p == NULL)
+    return;
+  g_free (p->dir);
+  g_strfreev (p->args);
+  g_free (p->flatpak_info);
+  g_free (p);
+}
+
+/* One bus: ADDRESS PATH --filter RULES… for the proxy, its socket bound at dest. */
+static void
+add_bus (WrappyPlan *plan, GStrvBuilder *args, const char *dir, const char *address,
+         const char *name, const char *dest, char **rules, const char *const *fixed, gsize n_fixed)
+{
+  g_autofree char *socket = g_build_filename (dir, name, NULL);
+
+  g_strv_builder_add (args, address);
+  g_strv_builder_add (args, socket);
+  if (rules != NULL)
+    {
+      g_strv_builder_add (args, "--filter");
+      g_strv_builder_addv (args, (const char **)rules);
+    }
+  for (gsize i = 0; i < n_fixed; i++)
+    g_strv_builder_add (args, fixed[i]);
+  {
+    g_autofree char *inside = g_build_filename (SANDBOX_PROXY_DIR, name, NULL);
+    wrappy_plan_add_op (plan, WRAPPY_OP_SYMLINK, 0, inside, dest, 0);
+  }
+}
+
+void
+wrappy_plan_add_buses (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFacts *f,
+                       GPtrArray *notes)
+{
+  const char *runtime_dir = g_environ_getenv (f->env, "XDG_RUNTIME_DIR");
+  const char *session = g_environ_getenv (f->env, "DBUS_SESSION_BUS_ADDRESS");
+  const char *system = g_environ_getenv (f->env, "DBUS_SYSTEM_BUS_ADDRESS");
+  g_autofree char *run_dir = g_strdup_printf ("/run/user/%u", (guint)f->uid);
+  g_autofree char *dir = NULL;
+  g_autoptr (GStrvBuilder) args = g_strv_builder_new ();
+  gboolean any = FALSE;
+
+  if (spec->session_bus != WRAPPY_BUS_FILTERED && spec->system_bus != WRAPPY_BUS_FILTERED)
+    return;
+  if (runtime_dir == NULL || runtime_dir[0] != '/')
+    {
+      g_ptr_array_add (notes, g_strdup (_ ("no filtered bus: XDG_RUNTIME_DIR is not set, and the "
+                                           "bus proxy's sockets live there")));
+      return;
+    }
+  /* A name no other sandbox has; the launch makes it and fails if it exists. */
+  dir = g_strdup_printf ("%s/.dbus-proxy/wrappy-%08x%08x", runtime_dir, g_random_int (),
+                         g_random_int ());
+  if (system == NULL && f->system_bus_socket != NULL)
+    system = SYSTEM_BUS_PATH;
+
+  if (spec->session_bus == WRAPPY_BUS_FILTERED && session == NULL)
+    g_ptr_array_add (notes, g_strdup (_ ("no session bus: DBUS_SESSION_BUS_ADDRESS is not set")));
+  else if (spec->session_bus == WRAPPY_BUS_FILTERED)
+    {
+      g_autofree char *dest = g_build_filename (run_dir, "bus", NULL);
+      add_bus (plan, args, dir, session, "session-bus", dest, spec->session_bus_rules, NULL, 0);
+      any = TRUE;
+      if (spec->a11y_bus && f->a11y_bus_address != NULL)
+        {
+          g_autofree char *a11y = g_build_filename (run_dir, "at-spi-bus", NULL);
+          add_bus (plan, args, dir, f->a11y_bus_address, "a11y-bus", a11y, NULL, a11y_rules,
+                   G_N_ELEMENTS (a11y_rules));
+        }
+      else if (spec->a11y_bus)
+        g_ptr_array_add (notes, g_strdup (_ ("no accessibility bus: org.a11y.Bus does not answer "
+                                             "on the session bus")));
+    }
+  if (spec->system_bus == WRAPPY_BUS_FILTERED && system == NULL)
+    g_ptr_array_add (notes, g_strdup (_ ("no system bus: none runs here")));
+  else if (spec->system_bus == WRAPPY_BUS_FILTERED)
+    {
+      add_bus (plan, args, dir, system, "system-bus", SYSTEM_BUS_SOCKET, spec->system_bus_rules,
+               NULL, 0);
+      any = TRUE;
+    }
+  if (!any)
+    return;
+  /* The launch makes the dir before the sandbox is built. */
+  wrappy_plan_add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO, dir, SANDBOX_PROXY_DIR, 0);
+  plan->dbus_proxy = g_new0 (WrappyDbusProxyPlan, 1);
+  plan->dbus_proxy->dir = g_steal_pointer (&dir);
+  plan->dbus_proxy->args = g_strv_builder_end (args);
+  plan->dbus_proxy->flatpak_info = g_strdup (spec->flatpak_info);
+}
+
+/* The a11y bus's address, as org.a11y.Bus.GetAddress answers it (flatpak asks the same),
+ * through gdbus: `wrappy` links GLib alone, not GIO. NULL when nothing answers. */
+char *
+wrappy_host_facts_a11y_address (char **env)
+{
+  const char *argv[] = { "gdbus",
+                         "call",
+                         "--session",
+                         "--dest",
+                         "org.a11y.Bus",
+                         "--object-path",
+                         "/org/a11y/bus",
+                         "--method",
+                         "org.a11y.Bus.GetAddress",
+                         "--timeout",
+                         "5",
+                         NULL };
+  g_autofree char *out = NULL;
+  int status;
+  char *start, *end;
+
+  if (!g_spawn_sync (NULL, (char **)argv, env, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                     NULL, NULL, &out, NULL, &status, NULL)
+      || !g_spawn_check_wait_status (status, NULL))
+    return NULL;
+  /* ('unix:path=/run/user/1000/at-spi/bus_0,guid=…',) */
+  start = strchr (out, '\'');
+  end = start ? strchr (start + 1, '\'') : NULL;
+  if (end == NULL || end == start + 1)
+    return NULL;
+  return g_strndup (start + 1, end - start - 1);
+}

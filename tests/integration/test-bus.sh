@@ -1,0 +1,347 @@
+#!/bin/bash
+# The session and system buses through xdg-dbus-proxy (issue 18): on a private session
+# bus with the test service (bus-service.py) and the portals activatable, every call of
+# the table below is made from inside the sandbox of org.wrappy.Bus, whose metadata has a
+# [Session Bus Policy] (TestTalk=talk, TestSee=see, TestOwn=own) and a [System Bus
+# Policy] (SysTalk=talk), at every level and under `flatpak run` with the same metadata.
+# The attacks: calling a service not granted (one that runs commands), owning or seeing
+# a name not granted, hearing its broadcasts, connecting to the real bus's socket.
+. "$(dirname "$0")/lib.sh"
+
+APP=org.wrappy.Bus
+
+# The calls, made by sh and gdbus inside the sandbox; one "name=yes|no" line each.
+# shellcheck disable=SC2016
+CALLS='
+obj="--object-path /org/wrappy/Test"
+r() { if "$@" >/dev/null 2>&1; then echo yes; else echo no; fi; }
+listed() { gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+  --method org.freedesktop.DBus.ListNames 2>/dev/null | grep -q "$1" && echo yes || echo no; }
+own() { gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+  --method org.freedesktop.DBus.RequestName "$1" 4 2>/dev/null | grep -q "uint32 1" && echo yes || echo no; }
+heard() { gdbus monitor --session --dest "$1" >/tmp/mon 2>/dev/null & p=$!; sleep 1; kill $p
+  grep -q Ticked /tmp/mon && echo yes || echo no; }
+echo "talk=$(r gdbus call --session --dest org.wrappy.TestTalk $obj --method org.wrappy.Test.Ping)"
+echo "talk-ungranted=$(r gdbus call --session --dest org.wrappy.TestSecret $obj --method org.wrappy.Test.Ping)"
+echo "run-command=$(r gdbus call --session --dest org.wrappy.TestSecret $obj --method org.wrappy.Test.RunCommand "touch $MARKER")"
+echo "see-listed=$(listed org.wrappy.TestSee)"
+echo "see-call=$(r gdbus call --session --dest org.wrappy.TestSee $obj --method org.wrappy.Test.Ping)"
+echo "ungranted-listed=$(listed org.wrappy.TestSecret)"
+echo "own-app-id=$(own org.wrappy.Bus.Sub)"
+echo "own-granted=$(own org.wrappy.TestOwn)"
+echo "own-ungranted=$(own org.wrappy.NotGranted)"
+echo "broadcast-granted=$(heard org.wrappy.TestTalk)"
+echo "broadcast-ungranted=$(heard org.wrappy.TestSecret)"
+echo "portal=$(r gdbus call --session --dest org.freedesktop.portal.Desktop --object-path /org/freedesktop/portal/desktop --method org.freedesktop.DBus.Peer.Ping)"
+echo "real-bus=$(r gdbus call --address "$REALBUS" --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus --method org.freedesktop.DBus.GetId)"
+echo "system-bus=$(r gdbus call --system --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus --method org.freedesktop.DBus.GetId)"
+'
+
+# Expected, per column: none partial full paranoid paranoid+--talk-name flatpak.
+EXPECTED='
+talk                yes yes yes no  yes yes
+talk-ungranted      yes no  no  no  no  no
+run-command         yes no  no  no  no  no
+see-listed          yes yes yes no  no  yes
+see-call            yes no  no  no  no  no
+ungranted-listed    yes no  no  no  no  no
+own-app-id          yes yes yes no  yes yes
+own-granted         yes yes yes no  no  yes
+own-ungranted       yes no  no  no  no  no
+broadcast-granted   yes yes yes no  yes yes
+broadcast-ungranted yes no  no  no  no  no
+portal              yes yes yes no  yes yes
+real-bus            yes no  no  no  no  no
+system-bus          yes yes yes no  no  yes
+'
+
+setup_buses() {
+  # The system bus row counts only where the host's own system bus answers.
+  SYSTEM_BUS=yes
+  gdbus call --system --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+    --method org.freedesktop.DBus.GetId >/dev/null 2>&1 || SYSTEM_BUS=no
+  [ "$SYSTEM_BUS" = yes ] || note "no system bus answers here: its row is not checked"
+  start_session_bus
+  start_a11y_bus
+  start_bus_service --a11y "$A11Y_BUS_ADDRESS" org.wrappy.TestTalk org.wrappy.TestSee \
+    org.wrappy.TestSecret
+  MARKER=$T_DIR/command-ran
+  export MARKER
+}
+
+# calls_in COLUMN CMD…: runs the calls under CMD (which ends where sh's -c goes); the
+# answers in COLUMN_<name> variables, and checks that no call ran a command on the host.
+declare -A GOT
+calls_in() {
+  local col=$1 line
+  shift
+  rm -f "$MARKER"
+  run "$@" "MARKER=$MARKER; REALBUS=$DBUS_SESSION_BUS_ADDRESS; $CALLS"
+  [ "$RC" = 0 ] || fail "$col: the calls did not run: $ERR"
+  while IFS= read -r line; do
+    case "$line" in *=yes | *=no) GOT[$col.${line%%=*}]=${line#*=} ;; esac
+  done <<<"$OUT"
+  if [ -e "$MARKER" ]; then GOT[$col.ran]=yes; else GOT[$col.ran]=no; fi
+}
+
+# check_table COLUMN…: each column's answers against EXPECTED (a column named "-" is
+# not checked); prints the whole table.
+check_table() {
+  local cols=("$@") name want i got table="" bad=""
+  while read -r name want; do
+    [ -n "$name" ] || continue
+    read -ra want <<<"$want"
+    table+=$(printf '%-20s' "$name")
+    for i in "${!cols[@]}"; do
+      [ "${cols[$i]}" != - ] || continue
+      got=${GOT[${cols[$i]}.$name]:-?}
+      table+=" $(printf '%-4s' "$got")"
+      if [ "$name" = system-bus ] && [ "$SYSTEM_BUS" = no ]; then continue; fi
+      [ "$got" = "${want[$i]}" ] || bad+=" ${cols[$i]}:$name=$got(want ${want[$i]})"
+    done
+    table+=$'\n'
+  done <<<"$EXPECTED"
+  printf '%s' "$table" | sed 's/^/# /' >&2
+  [ -z "$bad" ] || fail "bus calls differ from the table:$bad"
+}
+
+test_bus_table_at_every_level_and_under_flatpak() {
+  ensure_system_bus || true
+  start_server
+  setup_buses
+  cached_install bus add_and_install "$APP"
+  local lvl
+  for lvl in none partial full paranoid; do
+    calls_in "$lvl" wrappy run --isolation="$lvl" --command=sh "$APP" -- -c
+  done
+  calls_in paranoid-talk wrappy run --isolation=paranoid --talk-name=org.wrappy.TestTalk \
+    --own-name=org.wrappy.Bus.Sub --command=sh "$APP" -- -c
+  local cols=(none partial full paranoid paranoid-talk flatpak)
+  if flatpak_bus_ready; then
+    calls_in flatpak flatpak run --command=sh "$APP" -c
+  else
+    note "flatpak column skipped: $FLATPAK_WHY"
+    cols[5]=-
+  fi
+  check_table "${cols[@]}"
+  for lvl in partial full paranoid paranoid-talk flatpak; do
+    [ "${GOT[$lvl.ran]:-no}" = no ] || fail "$lvl: the host service ran a command for the app"
+  done
+}
+
+# The user's overrides: a name granted, a declared one taken away (NAME=none), as
+# `flatpak override --talk-name=… --no-talk-name=…` writes them.
+test_overrides_change_the_names() {
+  start_server
+  setup_buses
+  cached_install bus add_and_install "$APP"
+  mkdir -p "$XDG_CONFIG_HOME/wrappy/overrides"
+  printf '[Session Bus Policy]\norg.wrappy.TestSecret=talk\norg.wrappy.TestTalk=none\n' \
+    >"$XDG_CONFIG_HOME/wrappy/overrides/$APP"
+  calls_in full wrappy run --command=sh "$APP" -- -c
+  assert_eq "${GOT[full.talk]}" no "a declared name the override takes away"
+  assert_eq "${GOT[full.talk-ungranted]}" yes "a name the override grants"
+  assert_eq "${GOT[full.ran]}" yes "granted, the command-running service is reached"
+  if flatpak_bus_ready; then
+    mkdir -p "$HOME/.local/share/flatpak/overrides"
+    cp "$XDG_CONFIG_HOME/wrappy/overrides/$APP" "$HOME/.local/share/flatpak/overrides/$APP"
+    calls_in flatpak flatpak run --command=sh "$APP" -c
+    assert_eq "${GOT[flatpak.talk]}" no "flatpak: the name taken away"
+    assert_eq "${GOT[flatpak.talk-ungranted]}" yes "flatpak: the name granted"
+  fi
+  # A bad name on the command line is a usage error, before anything runs.
+  run wrappy run --talk-name='org.x;rm -rf' "$APP"
+  assert_eq "$RC" 2 "a bad bus name"
+  assert_contains "$ERR" "no D-Bus name"
+}
+
+flatpak_bus_ready() {
+  FLATPAK_WHY=""
+  command -v flatpak >/dev/null || { FLATPAK_WHY="flatpak is not installed"; return 1; }
+  [ -S /run/dbus/system_bus_socket ] || { FLATPAK_WHY="no system bus for flatpak"; return 1; }
+  run flatpak --user remote-add --no-gpg-verify fp "$SERVER_URL/repo"
+  run flatpak --user install -y --noninteractive fp "$APP"
+  [ "$RC" = 0 ] || { FLATPAK_WHY="flatpak install fails here: $(printf '%s' "$ERR" | tail -1)"; return 1; }
+  return 0
+}
+
+# The portals from inside, with a real backend (xdg-desktop-portal-gtk under Xvfb, as in
+# a GNOME session): Settings answers, Notification takes a notification, OpenURI and
+# FileChooser return a request (the file chooser's dialog appears on the display); the
+# same calls under flatpak run.
+PORTAL_CALLS='
+p="--session --dest org.freedesktop.portal.Desktop --object-path /org/freedesktop/portal/desktop"
+r() { if out=$("$@" 2>&1); then echo yes; else echo "no ($out)" | tr "\n" " "; echo; fi; }
+echo "settings=$(r gdbus call $p --method org.freedesktop.portal.Settings.ReadAll "[\"org.freedesktop.appearance\"]")"
+echo "notification=$(r gdbus call $p --method org.freedesktop.portal.Notification.AddNotification wrappy-test "{\"title\": <\"hi\">}")"
+echo "openuri=$(r gdbus call $p --method org.freedesktop.portal.OpenURI.OpenURI "" "https://example.invalid/" "{}")"
+echo "filechooser=$(r gdbus call $p --method org.freedesktop.portal.FileChooser.OpenFile "" "wrappy-pick" "{}")"
+'
+
+test_portals_from_inside() {
+  [ -x /usr/libexec/xdg-desktop-portal-gtk ] || skip "xdg-desktop-portal-gtk is not installed"
+  start_server
+  start_xvfb
+  export XDG_CURRENT_DESKTOP=GNOME
+  setup_buses
+  cached_install bus add_and_install "$APP"
+  ok wrappy run --command=sh "$APP" -- -c "$PORTAL_CALLS"
+  local w=$OUT name
+  for name in settings notification openuri filechooser; do
+    assert_contains "$w" "$name=yes"
+  done
+  wait_window wrappy-pick || fail "the file chooser's dialog did not appear"
+  if flatpak_bus_ready; then
+    ok flatpak run --command=sh "$APP" -c "$PORTAL_CALLS"
+    assert_eq "$w" "$OUT" "the portals under wrappy and under flatpak run"
+  fi
+}
+
+# proxies_of DIR: the pids of proxies (and their bwrap) serving sockets under DIR.
+proxies_of() {
+  pgrep -f -- "$1/.dbus-proxy/wrappy-" || true
+}
+
+# The proxy is started only when a bus is granted, and gone when the app exits, also
+# when wrappy itself is killed with SIGKILL (it holds the only read end of the proxy's
+# --fd pipe; PR_SET_PDEATHSIG besides).
+test_proxy_lifetime() {
+  start_server
+  setup_buses
+  cached_install bus add_and_install "$APP"
+  ok wrappy run --isolation=paranoid --command=sh "$APP" -- -c 'echo "[$DBUS_SESSION_BUS_ADDRESS]"'
+  assert_eq "$OUT" "[]" "paranoid: no bus, so no proxy"
+  ok wrappy run --command=sh "$APP" -- -c 'echo "[$DBUS_SESSION_BUS_ADDRESS]"'
+  assert_eq "$OUT" "[unix:path=/run/user/$(id -u)/bus]" "full: the proxy's socket"
+  assert_eq "$(proxies_of "$XDG_RUNTIME_DIR")" "" "a proxy left after the app exited"
+  assert_eq "$(ls -A "$XDG_RUNTIME_DIR/.dbus-proxy")" "" "proxy sockets left after the app exited"
+
+  "$WRAPPY" run --command=sleep "$APP" -- 300 >/dev/null 2>&1 &
+  local wpid=$! pids=""
+  for _ in $(seq 100); do
+    pids=$(proxies_of "$XDG_RUNTIME_DIR")
+    [ -z "$pids" ] || break
+    sleep 0.1
+  done
+  [ -n "$pids" ] || fail "no proxy while the app runs"
+  kill -9 "$wpid"
+  for _ in $(seq 100); do
+    [ -n "$(proxies_of "$XDG_RUNTIME_DIR")" ] || break
+    sleep 0.1
+  done
+  assert_eq "$(proxies_of "$XDG_RUNTIME_DIR")" "" "the proxy outlived a killed wrappy"
+  # The app's session bus is gone with it.
+  gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+    --method org.freedesktop.DBus.ListNames | grep -q org.wrappy.Bus &&
+    fail "a name of the app is still on the bus"
+  return 0
+}
+
+# The accessibility bus through its own proxy when the app asks for org.a11y.Bus: the
+# registry's few calls pass (flatpak's list), nothing else of the a11y bus does; and
+# under flatpak run the same.
+A11Y_CALLS='
+reg="--dest org.a11y.atspi.Registry --object-path /org/a11y/atspi/registry"
+r() { if "$@" >/dev/null 2>&1; then echo yes; else echo no; fi; }
+echo "address=${AT_SPI_BUS_ADDRESS:+set}"
+echo "registry=$(r gdbus call --address "$AT_SPI_BUS_ADDRESS" $reg --method org.a11y.atspi.Registry.GetRegisteredEvents)"
+echo "other=$(r gdbus call --address "$AT_SPI_BUS_ADDRESS" $reg --method org.freedesktop.DBus.Introspectable.Introspect)"
+'
+
+test_a11y_bus() {
+  start_server
+  setup_buses
+  cached_install bus add_and_install "$APP"
+  ok wrappy run --command=sh "$APP" -- -c "$A11Y_CALLS"
+  assert_contains "$OUT" "address="$'\n' "no a11y bus unless asked"
+  assert_not_contains "$OUT" "address=set"
+  ok wrappy run --talk-name=org.a11y.Bus --command=sh "$APP" -- -c "$A11Y_CALLS"
+  local w=$OUT
+  assert_contains "$w" "address=set"
+  assert_contains "$w" "registry=yes"
+  assert_contains "$w" "other=no"
+  if flatpak_bus_ready; then
+    ok flatpak run --command=sh "$APP" -c "$A11Y_CALLS"
+    assert_eq "$w" "$OUT" "the a11y bus under wrappy and under flatpak run"
+  fi
+}
+
+# File forwarding: `gio launch` of the exported launcher (Exec=busapp --files %F) with a
+# host file the sandbox cannot see: the app reads it through the document portal's path;
+# a file it can see (a granted dir) is passed unchanged; the names keep spaces, % and
+# non-ASCII. The app prints "file=[PATH] CONTENT" for each.
+forward_setup() {
+  start_server
+  setup_buses
+  cached_install bus add_and_install "$APP"
+  mkdir -p "$T_DIR/hidden" "$T_DIR/visible"
+  HIDDEN="$T_DIR/hidden/my notes 100% ü.txt"
+  SIBLING=$T_DIR/hidden/sibling.txt
+  VISIBLE=$T_DIR/visible/seen.txt
+  echo "secret content" >"$HIDDEN"
+  echo "sibling content" >"$SIBLING"
+  echo "visible content" >"$VISIBLE"
+  mkdir -p "$XDG_CONFIG_HOME/wrappy/overrides"
+  printf '[Context]\nfilesystems=%s:ro;\n' "$T_DIR/visible" \
+    >"$XDG_CONFIG_HOME/wrappy/overrides/$APP"
+}
+
+# wait_output FILE: FILE once the app has written both of its lines (20 s at most).
+wait_output() {
+  for _ in $(seq 200); do
+    [ "$(grep -c '^file=' "$1" 2>/dev/null)" -ge 2 ] 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+test_gio_launch_forwards_files() {
+  forward_setup
+  local launcher=$XDG_DATA_HOME/applications/$APP.desktop out=$T_DIR/launch.out uid
+  uid=$(id -u)
+  [ -f "$launcher" ] || fail "no exported launcher $launcher"
+  assert_contains "$(cat "$launcher")" "--file-forwarding $APP -- --files @@ %F @@"
+  gio launch "$launcher" "$HIDDEN" "$VISIBLE" >"$out" 2>"$T_DIR/launch.err" ||
+    fail "gio launch failed: $(cat "$T_DIR/launch.err")"
+  wait_output "$out" || fail "the app did not print its files: $(cat "$out" "$T_DIR/launch.err")"
+  OUT=$(cat "$out")
+  assert_contains "$OUT" "file=[/run/user/$uid/doc/"
+  assert_contains "$OUT" "/my notes 100% ü.txt] secret content"
+  assert_contains "$OUT" "file=[$VISIBLE] visible content"
+  # Only the file reached the sandbox, not its directory.
+  ok wrappy run --command=sh "$APP" -- -c "cat '$SIBLING' 2>&1; true"
+  assert_not_contains "$OUT" "sibling content"
+}
+
+# The same from the command line; and where no document portal answers (here: no
+# session bus), the file itself is bound at its own path, and its directory stays hidden.
+test_run_forwards_files_and_falls_back_to_a_bind() {
+  forward_setup
+  ok wrappy run --file-forwarding "$APP" -- --files @@ "$HIDDEN" "$VISIBLE" @@
+  assert_contains "$OUT" "file=[/run/user/$(id -u)/doc/"
+  assert_contains "$OUT" "secret content"
+  assert_contains "$OUT" "file=[$VISIBLE] visible content"
+  # At none the sandbox sees the host: every file as it is.
+  ok wrappy run --isolation=none --file-forwarding "$APP" -- --files @@ "$HIDDEN" @@
+  assert_contains "$OUT" "file=[$HIDDEN] secret content"
+  ok env -u DBUS_SESSION_BUS_ADDRESS "$WRAPPY" run --file-forwarding --command=sh "$APP" -- \
+    -c 'cat "$1"; cat "$2" 2>&1; true' sh @@ "$HIDDEN" @@ "$SIBLING"
+  assert_contains "$OUT" "secret content"
+  assert_not_contains "$OUT" "sibling content"
+  # wrappy doctor says which of the two this host gets.
+  ok wrappy doctor
+  assert_contains "$OUT" "through the document portal"
+  ok env -u DBUS_SESSION_BUS_ADDRESS "$WRAPPY" doctor
+  assert_contains "$OUT" "each file is bound at its own path"
+  # wrappy's own files are not handed over (the overrides could lower the level).
+  run wrappy run --file-forwarding "$APP" -- --files @@ "$XDG_CONFIG_HOME/wrappy/overrides/$APP" @@
+  assert_eq "$RC" 1 "forwarding one of wrappy's own files"
+  assert_contains "$ERR" "one of wrappy's own files"
+  # Without --file-forwarding the markers are the app's own arguments.
+  ok wrappy run "$APP" -- --files @@
+  assert_contains "$OUT" "file=[@@]"
+  run wrappy run --file-forwarding "$APP" -- --files @@ "$HIDDEN"
+  assert_eq "$RC" 2 "an unclosed list"
+}
+
+run_tests "$@"
