@@ -26,6 +26,8 @@
 #include "wrappy-builtins.h"
 #include "wrappy-dirs.h"
 #include "wrappy-error.h"
+#include "wrappy-flathub-ext.h"
+#include "wrappy-manifest.h"
 #include "wrappy-fs.h"
 #include "wrappy-documents.h"
 #include "wrappy-i18n.h"
@@ -570,6 +572,68 @@ add_store_json (JsonBuilder *b, const WrappyRepairReport *store)
   json_builder_end_object (b);
 }
 
+/* The GL drivers this host picks, in order, and the one each installed Flatpak app
+ * will use (wrappy-flathub-ext.h): drivers is the order, apps "ID\tDRIVER" lines. */
+static void
+gl_report (char ***drivers, GPtrArray **apps)
+{
+  g_autoptr (GPtrArray) list = wrappy_manifest_list_installed (NULL);
+
+  *drivers = wrappy_flathub_gl_drivers ();
+  *apps = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; list != NULL && i < list->len; i++)
+    {
+      const WrappyManifest *m = list->pdata[i];
+      g_autofree char *gl = NULL;
+
+      if (g_strcmp0 (m->source, "flathub") != 0 || (gl = wrappy_flathub_gl_driver (m)) == NULL)
+        continue;
+      g_ptr_array_add (*apps, g_strdup_printf ("%s\t%s", m->id, gl));
+    }
+}
+
+static void
+print_gl_text (void)
+{
+  g_auto (GStrv) drivers = NULL;
+  g_autoptr (GPtrArray) apps = NULL;
+  g_autofree char *order = NULL;
+
+  gl_report (&drivers, &apps);
+  order = g_strjoinv (", ", drivers);
+  printf ("%s %s\n", _ ("GL drivers, in the order apps get them:"), order);
+  for (guint i = 0; i < apps->len; i++)
+    {
+      g_auto (GStrv) kv = g_strsplit (apps->pdata[i], "\t", 2);
+      printf ("  %s: %s\n", kv[0], kv[1]);
+    }
+}
+
+static void
+add_gl_json (JsonBuilder *b)
+{
+  g_auto (GStrv) drivers = NULL;
+  g_autoptr (GPtrArray) apps = NULL;
+
+  gl_report (&drivers, &apps);
+  json_builder_set_member_name (b, "gl");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "drivers");
+  json_builder_begin_array (b);
+  for (char **d = drivers; *d; d++)
+    json_builder_add_string_value (b, *d);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "apps");
+  json_builder_begin_object (b);
+  for (guint i = 0; i < apps->len; i++)
+    {
+      g_auto (GStrv) kv = g_strsplit (apps->pdata[i], "\t", 2);
+      add_json_string (b, kv[0], kv[1]);
+    }
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+}
+
 static void
 print_json (const Check *checks, const LevelReport *levels, const WrappyRepairReport *store)
 {
@@ -606,6 +670,7 @@ print_json (const Check *checks, const LevelReport *levels, const WrappyRepairRe
     }
   json_builder_end_object (b);
   add_store_json (b, store);
+  add_gl_json (b);
   json_builder_end_object (b);
   wrappy_print_json (b);
 }
@@ -661,6 +726,7 @@ WRAPPY_BUILTIN (doctor)
     {
       print_text (checks, levels);
       print_store_text (store, opt_fix);
+      print_gl_text ();
     }
 
   for (guint i = 0; i < N_CHECKS; i++)

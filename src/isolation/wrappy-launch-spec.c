@@ -20,6 +20,8 @@ wrappy_launch_spec_new (void)
   spec->deps = g_ptr_array_new_with_free_func ((GDestroyNotify)wrappy_layer_free);
   spec->binds = g_ptr_array_new_with_free_func ((GDestroyNotify)wrappy_bind_free);
   spec->protect = g_ptr_array_new_with_free_func ((GDestroyNotify)wrappy_protect_free);
+  spec->ld_conf = g_ptr_array_new_with_free_func ((GDestroyNotify)wrappy_bind_free);
+  spec->links = g_ptr_array_new_with_free_func ((GDestroyNotify)wrappy_bind_free);
   return spec;
 }
 
@@ -45,6 +47,9 @@ wrappy_launch_spec_free (WrappyLaunchSpec *spec)
   g_free (spec->ld_cache);
   g_free (spec->ld_cache_dir);
   g_free (spec->flatpak_info);
+  g_strfreev (spec->ext_tmpfs);
+  g_clear_pointer (&spec->ld_conf, g_ptr_array_unref);
+  g_clear_pointer (&spec->links, g_ptr_array_unref);
   g_strfreev (spec->session_bus_rules);
   g_strfreev (spec->system_bus_rules);
   g_clear_pointer (&spec->binds, g_ptr_array_unref);

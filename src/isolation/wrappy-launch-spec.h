@@ -149,6 +149,13 @@ typedef struct
                               * read-only at /etc/ld.so.cache in place of the base's */
   char *ld_cache_dir;        /* making one: this host dir, writable at WRAPPY_LD_CACHE_DIR */
   char *flatpak_info;        /* the text of /.flatpak-info (Flatpak apps), or NULL */
+  /* How extensions shape the layout (Flatpak's add-ld-path, merge-dirs, subdirectories;
+   * filled by the source's launch hook, see wrappy-flathub-ext.c): */
+  char **ext_tmpfs;   /* dirs under /usr or /app made empty before the extensions are
+                       * bound in them (the parent of a subdirectories extension point) */
+  GPtrArray *ld_conf; /* WrappyBind*: src, a library dir inside, is written to the loader
+                       * configuration file dest (/run/flatpak/ld.so.conf.d/…) */
+  GPtrArray *links;   /* WrappyBind*: a symlink at dest to src (merge-dirs) */
   /* What the host lends a Flatpak-layout app (wrappy-plan-host.c), as the policy decides
    * per level: */
   gboolean lend_host;       /* the host's fonts (and caches), icon themes and time zone
@@ -165,6 +172,9 @@ typedef struct
 
 /* Where a sandbox that makes a loader cache writes it. */
 #define WRAPPY_LD_CACHE_DIR "/run/wrappy-ld-cache"
+/* Where runtimes' ld.so.conf includes extension library dirs from (runtime-*.conf and
+ * app-*.conf), as Flatpak writes them. */
+#define WRAPPY_LD_CONF_DIR "/run/flatpak/ld.so.conf.d"
 
 WrappyLaunchSpec *wrappy_launch_spec_new (void);
 void wrappy_launch_spec_free (WrappyLaunchSpec *spec);

@@ -47,6 +47,18 @@ wrappy_ldcache_key (const WrappyLaunchSpec *spec)
       g_checksum_update (sum, (const guchar *)l->host_path, strlen (l->host_path) + 1);
       g_checksum_update (sum, (const guchar *)l->sandbox_path, strlen (l->sandbox_path) + 1);
     }
+  /* The extensions' library dirs (add-ld-path) and the dirs made empty for them: a
+   * change to either is a new layout even with the same layers. */
+  g_checksum_update (sum, (const guchar *)"\1ld", 4);
+  for (guint i = 0; spec->ld_conf != NULL && i < spec->ld_conf->len; i++)
+    {
+      const WrappyBind *b = spec->ld_conf->pdata[i];
+      g_checksum_update (sum, (const guchar *)b->dest, strlen (b->dest) + 1);
+      g_checksum_update (sum, (const guchar *)b->src, strlen (b->src) + 1);
+    }
+  g_checksum_update (sum, (const guchar *)"\1tmpfs", 7);
+  for (char **t = spec->ext_tmpfs; t && *t; t++)
+    g_checksum_update (sum, (const guchar *)*t, strlen (*t) + 1);
   return g_strndup (g_checksum_get_string (sum), 32);
 }
 
@@ -141,6 +153,12 @@ make_cache (const WrappyLaunchSpec *spec, const char *ldconfig, const char *dir_
       const WrappyLayer *l = spec->deps->pdata[i];
       g_ptr_array_add (gen->deps, wrappy_layer_new (l->host_path, l->sandbox_path));
     }
+  gen->ext_tmpfs = g_strdupv (spec->ext_tmpfs);
+  for (guint i = 0; spec->ld_conf != NULL && i < spec->ld_conf->len; i++)
+    {
+      const WrappyBind *b = spec->ld_conf->pdata[i];
+      g_ptr_array_add (gen->ld_conf, wrappy_bind_new (b->src, b->dest, TRUE));
+    }
   gen->argv = g_strdupv ((char **)argv);
   gen->state_dir = g_strdup (spec->state_dir);
   gen->tmp_root = TRUE;
@@ -233,7 +251,13 @@ done:
   return TRUE;
 
 fallback:
+  /* As Flatpak without a cache: /app/lib, then the extensions' library dirs. */
   if (g_environ_getenv (spec->env, "LD_LIBRARY_PATH") == NULL)
-    spec->env = g_environ_setenv (spec->env, "LD_LIBRARY_PATH", "/app/lib", TRUE);
+    {
+      g_autoptr (GString) path = g_string_new ("/app/lib");
+      for (guint i = 0; spec->ld_conf != NULL && i < spec->ld_conf->len; i++)
+        g_string_append_printf (path, ":%s", ((WrappyBind *)spec->ld_conf->pdata[i])->src);
+      spec->env = g_environ_setenv (spec->env, "LD_LIBRARY_PATH", path->str, TRUE);
+    }
   return TRUE;
 }

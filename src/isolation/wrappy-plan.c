@@ -349,6 +349,24 @@ add_root_base (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostF
 }
 
 static gboolean
+invalid_layout (GError **error, const char *path)
+{
+  g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_SANDBOX_SETUP, _ ("invalid extension path '%s'"),
+               path ? path : "");
+  return FALSE;
+}
+
+/* A path an extension may shape: strictly under /usr or the app's dir. */
+static gboolean
+layout_path_ok (const WrappyLaunchSpec *spec, const char *path, const char *app_dir)
+{
+  return wrappy_plan_valid_sandbox_path (path) && spec->root_base == NULL
+         && ((wrappy_plan_path_is_under (path, "/usr") && strcmp (path, "/usr") != 0)
+             || (spec->app_path != NULL && wrappy_plan_path_is_under (path, app_dir)
+                 && strcmp (path, app_dir) != 0));
+}
+
+static gboolean
 add_layers (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFacts *f,
             GPtrArray *notes, GError **error)
 {
@@ -395,10 +413,51 @@ add_layers (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFact
       g_ptr_array_add (deps, l);
     }
   g_ptr_array_sort (deps, compare_layers);
+  /* As flatpak-run.c's flatpak_run_add_extension_args: the parent of subdirectory
+   * extensions is an empty tmpfs first, then the extensions by path, then the merge-dirs
+   * links (into that tmpfs). Only under the runtime or the app, never at their top. */
+  for (char **t = spec->ext_tmpfs; t && *t; t++)
+    {
+      if (!layout_path_ok (spec, *t, app_dir))
+        return invalid_layout (error, *t);
+      add_op (plan, WRAPPY_OP_TMPFS, 0, NULL, *t, 0755);
+    }
   for (guint i = 0; i < deps->len; i++)
     {
       WrappyLayer *l = deps->pdata[i];
       add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_RO, l->host_path, l->sandbox_path, 0);
+    }
+  for (guint i = 0; spec->links != NULL && i < spec->links->len; i++)
+    {
+      const WrappyBind *b = spec->links->pdata[i];
+      if (!layout_path_ok (spec, b->dest, app_dir))
+        return invalid_layout (error, b->dest);
+      add_op (plan, WRAPPY_OP_SYMLINK, 0, b->src, b->dest, 0);
+    }
+  /* Then read-only, as the extensions in them are: an app cannot add a vendor file
+   * (egl_vendor.d, icd.d) that other code in the sandbox would trust. */
+  for (char **t = spec->ext_tmpfs; t && *t; t++)
+    add_op (plan, WRAPPY_OP_REMOUNT_RO, 0, NULL, *t, 0);
+  return TRUE;
+}
+
+/* The loader's configuration for extension library dirs (add-ld-path): one file each,
+ * one path a line, under /run/flatpak/ld.so.conf.d where runtimes include them. */
+static gboolean
+add_ld_conf (WrappyPlan *plan, const WrappyLaunchSpec *spec, GError **error)
+{
+  for (guint i = 0; spec->ld_conf != NULL && i < spec->ld_conf->len; i++)
+    {
+      const WrappyBind *b = spec->ld_conf->pdata[i];
+      g_autofree char *dir = g_path_get_dirname (b->dest);
+      g_autofree char *content = g_strconcat (b->src, "\n", NULL);
+
+      if (strcmp (dir, WRAPPY_LD_CONF_DIR) != 0 || !wrappy_plan_valid_sandbox_path (b->dest)
+          || !wrappy_plan_valid_sandbox_path (b->src) || strpbrk (b->src, "\n\r") != NULL)
+        return invalid_layout (error, b->dest);
+      if (i == 0)
+        add_op (plan, WRAPPY_OP_DIR, 0, NULL, WRAPPY_LD_CONF_DIR, 0755);
+      add_op (plan, WRAPPY_OP_FILE, 0, content, b->dest, 0444);
     }
   return TRUE;
 }
@@ -1146,6 +1205,8 @@ add_fs_ops (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFact
         add_op (plan, WRAPPY_OP_SYMLINK, 0, target, dest, 0);
       }
   add_etc (plan, spec, f, !(plan->clone_flags & CLONE_NEWNET));
+  if (!add_ld_conf (plan, spec, error))
+    return FALSE;
 
   if (none)
     add_host_root (plan, spec, f);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "wrappy-error.h"
+#include "wrappy-flathub-ext.h"
 #include "wrappy-flatpak-metadata.h"
 
 static const char app_md[] = "[Application]\n"
@@ -103,6 +104,66 @@ test_malformed (void)
   BAD ("[Runtime]\nname=org.x.P\n[Extension org.x.P.GL]\ndirectory=/etc\n");
   BAD ("[Runtime]\nname=org.x.P\n[Extension org.x.P.GL]\n");
   BAD ("[Runtime]\nname=org.x.P\n[Extension ../x]\ndirectory=lib\n");
+  /* Keys that shape the layout: nothing outside the extension, no loader directive
+   * smuggled in through an escaped newline. */
+  BAD ("[Runtime]\nname=org.x.P\n[Extension org.x.P.GL]\ndirectory=lib\nadd-ld-path=../../etc\n");
+  BAD ("[Runtime]\nname=org.x.P\n[Extension org.x.P.GL]\ndirectory=lib\nadd-ld-path=/etc\n");
+  BAD ("[Runtime]\nname=org.x.P\n[Extension org.x.P.GL]\ndirectory=lib\n"
+       "add-ld-path=lib\\ninclude /home/*\n");
+  BAD ("[Runtime]\nname=org.x.P\n[Extension org.x.P.GL]\ndirectory=lib\nmerge-dirs=a;../../x\n");
+  BAD ("[Runtime]\nname=org.x.P\n[Extension org.x.P.GL]\ndirectory=lib\n"
+       "subdirectory-suffix=../..\n");
+}
+
+static const char layout_md[] = "[Runtime]\n"
+                                "name=org.example.Platform\n"
+                                "\n[Extension org.example.Platform.GL]\n"
+                                "directory=lib/GL\n"
+                                "subdirectories=true\n"
+                                "add-ld-path=lib\n"
+                                "merge-dirs=vulkan/icd.d;glvnd/egl_vendor.d;\n"
+                                "subdirectory-suffix=x86_64\n"
+                                "enable-if=active-gl-driver\n"
+                                "autodelete=true\n";
+
+static void
+test_layout_keys (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (WrappyFlatpakMetadata) md
+      = wrappy_flatpak_metadata_parse (layout_md, strlen (layout_md), "1", &error);
+  WrappyExtensionPoint *gl;
+
+  g_assert_no_error (error);
+  gl = md->extensions->pdata[0];
+  g_assert_cmpstr (gl->add_ld_path, ==, "lib");
+  g_assert_cmpstr (gl->subdirectory_suffix, ==, "x86_64");
+  g_assert_cmpstr (gl->enable_if, ==, "active-gl-driver");
+  g_assert_true (gl->autodelete);
+  g_assert_cmpuint (g_strv_length (gl->merge_dirs), ==, 2);
+  g_assert_cmpstr (gl->merge_dirs[1], ==, "glvnd/egl_vendor.d");
+}
+
+static void
+test_conditions (void)
+{
+  g_setenv ("FLATPAK_GL_DRIVERS", "default:host", TRUE);
+  g_setenv ("XDG_CURRENT_DESKTOP", "ubuntu:GNOME", TRUE);
+  g_assert_true (wrappy_flathub_ext_condition ("org.x.GL.default", NULL));
+  g_assert_true (wrappy_flathub_ext_condition ("org.x.GL.default", "active-gl-driver"));
+  g_assert_false (wrappy_flathub_ext_condition ("org.x.GL.nvidia-550-1", "active-gl-driver"));
+  g_assert_true (wrappy_flathub_ext_condition ("org.x.GL.nvidia-550-1", "!active-gl-driver"));
+  g_assert_true (wrappy_flathub_ext_condition ("org.x.Y", "on-xdg-desktop-gnome"));
+  g_assert_false (wrappy_flathub_ext_condition ("org.x.Y", "on-xdg-desktop-kde"));
+  g_assert_true (
+      wrappy_flathub_ext_condition ("org.x.Y", "on-xdg-desktop-kde;on-xdg-desktop-GNOME"));
+  g_assert_false (wrappy_flathub_ext_condition ("org.x.Y", "have-kernel-module-wrappy_none"));
+  g_assert_false (wrappy_flathub_ext_condition ("org.x.Y", "have-kernel-module-../../x"));
+  /* What wrappy cannot tell does not hold, as in Flatpak. */
+  g_assert_false (wrappy_flathub_ext_condition ("org.x.Y", "active-gtk-theme"));
+  g_assert_false (wrappy_flathub_ext_condition ("org.x.Y", "something-new"));
+  g_setenv ("FLATPAK_GL_DRIVERS", "nvidia-550-1", TRUE);
+  g_assert_false (wrappy_flathub_ext_condition ("org.x.GL.default", "active-gl-driver"));
 }
 
 int
@@ -112,5 +173,7 @@ main (int argc, char **argv)
   g_test_add_func ("/flatpak-metadata/app", test_app);
   g_test_add_func ("/flatpak-metadata/runtime", test_runtime);
   g_test_add_func ("/flatpak-metadata/malformed", test_malformed);
+  g_test_add_func ("/flatpak-metadata/layout-keys", test_layout_keys);
+  g_test_add_func ("/flatpak-metadata/conditions", test_conditions);
   return g_test_run ();
 }

@@ -9,6 +9,7 @@
 
 #include "wrappy-dirs.h"
 #include "wrappy-error.h"
+#include "wrappy-flathub-ext.h"
 #include "wrappy-flathub-private.h"
 #include "wrappy-flathub.h"
 #include "wrappy-flatpak-metadata.h"
@@ -267,11 +268,9 @@ resolve_extension (WrappyExtensionPoint *ext, const char *mount_base, GHashTable
   const char *arch = wrappy_default_arch ();
 
   /* Debug symbols and sources are never wanted at run time, nor extensions the user
-   * must ask for, nor hardware conditions wrappy does not evaluate. */
+   * must ask for, nor those whose download-if does not hold here. */
   if (ext->no_autodownload || g_str_has_suffix (ext->name, ".Debug")
       || g_str_has_suffix (ext->name, ".Sources"))
-    return;
-  if (ext->download_if != NULL && strcmp (ext->download_if, "active-gl-driver") != 0)
     return;
 
   for (char **v = ext->versions; *v; v++)
@@ -284,9 +283,10 @@ resolve_extension (WrappyExtensionPoint *ext, const char *mount_base, GHashTable
       gpointer key, value;
       const char *exact_commit = g_hash_table_lookup (refs, exact);
 
-      if (ext->download_if == NULL && exact_commit != NULL)
+      if (exact_commit != NULL && wrappy_flathub_ext_condition (ext->name, ext->download_if))
         {
-          g_autofree char *mount = g_build_filename (mount_base, ext->directory, NULL);
+          g_autofree char *mount
+              = g_build_filename (mount_base, ext->directory, ext->subdirectory_suffix, NULL);
           g_ptr_array_add (items,
                            wrappy_install_item_new ("deps", ext->name, exact, exact_commit, mount));
         }
@@ -308,9 +308,12 @@ resolve_extension (WrappyExtensionPoint *ext, const char *mount_base, GHashTable
               if (strchr (sub, '.') != NULL || g_str_has_suffix (id, ".Debug")
                   || g_str_has_suffix (id, ".Sources"))
                 continue;
-              if (ext->download_if != NULL && strcmp (sub, "default") != 0)
+              /* download-if, as Flatpak evaluates it at install (active-gl-driver:
+               * "default", or the loaded NVIDIA driver's). */
+              if (!wrappy_flathub_ext_condition (id, ext->download_if))
                 continue;
-              mount = g_build_filename (mount_base, ext->directory, sub, NULL);
+              mount = g_build_filename (mount_base, ext->directory, sub, ext->subdirectory_suffix,
+                                        NULL);
               g_ptr_array_add (items, wrappy_install_item_new ("deps", id, ref, value, mount));
             }
         }

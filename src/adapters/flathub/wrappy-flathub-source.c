@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "wrappy-dirs.h"
+#include "wrappy-flathub-ext.h"
 #include "wrappy-flathub-launch.h"
 #include "wrappy-i18n.h"
 #include "wrappy-source.h"
@@ -17,6 +18,7 @@ static gboolean
 flathub_launch (WrappyLaunchSpec *spec, const WrappyManifest *m, const WrappyLaunchRequest *req,
                 GError **error)
 {
+  wrappy_flathub_ext_layout (spec, m);
   spec->flatpak_info = wrappy_flathub_info (m, spec);
   return TRUE;
 }
@@ -41,6 +43,16 @@ flathub_catalog_origins (void)
 }
 
 #ifndef WRAPPY_FRONTEND
+/* The GL driver the app will use (issue 17: wrappy info says which). */
+static void
+flathub_describe (const WrappyManifest *m, GPtrArray *lines)
+{
+  g_autofree char *gl = wrappy_flathub_gl_driver (m);
+
+  g_ptr_array_add (lines, g_strdup_printf ("%s\t%s", _ ("GL driver:"),
+                                           gl ? gl : _ ("none (the runtime's own, if any)")));
+}
+
 static gboolean
 has_suffix_ci (const char *s, const char *suffix)
 {
@@ -108,6 +120,7 @@ const WrappySource wrappy_source_flathub = {
   .install_file = WRAPPY_SOURCE_BACKEND (flathub_install_file),
   .find = WRAPPY_SOURCE_BACKEND (wrappy_flathub_find),
   .install = WRAPPY_SOURCE_BACKEND (flathub_install),
+  .describe = WRAPPY_SOURCE_BACKEND (flathub_describe),
   .prepare_update = WRAPPY_SOURCE_BACKEND (wrappy_flathub_prepare_update),
   .refetch_origin = WRAPPY_SOURCE_BACKEND (flathub_refetch_origin),
   .refetch = WRAPPY_SOURCE_BACKEND (wrappy_flathub_refetch),

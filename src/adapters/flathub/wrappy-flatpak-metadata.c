@@ -15,6 +15,10 @@ extension_point_free (WrappyExtensionPoint *ext)
   g_free (ext->name);
   g_free (ext->directory);
   g_strfreev (ext->versions);
+  g_free (ext->enable_if);
+  g_free (ext->add_ld_path);
+  g_free (ext->subdirectory_suffix);
+  g_strfreev (ext->merge_dirs);
   g_free (ext->download_if);
   g_free (ext);
 }
@@ -55,6 +59,19 @@ is_safe_relative (const char *path)
   return path != NULL && path[0] != '/' && wrappy_path_is_clean (path);
 }
 
+/* A relative path for a key that shapes the layout, or none: it goes into loader
+ * configuration (one path a line) and symlinks, so no control character either. */
+static gboolean
+is_safe_optional (const char *path)
+{
+  if (path == NULL)
+    return TRUE;
+  for (const char *p = path; *p; p++)
+    if (g_ascii_iscntrl (*p))
+      return FALSE;
+  return strcmp (path, ".") == 0 || is_safe_relative (path);
+}
+
 static gboolean
 parse_extension (GKeyFile *kf, const char *group, const char *default_branch, GPtrArray *out,
                  GError **error)
@@ -73,7 +90,17 @@ parse_extension (GKeyFile *kf, const char *group, const char *default_branch, GP
     return bad (error, _ ("an extension directory is not a safe relative path"));
   ext->subdirectories = g_key_file_get_boolean (kf, group, "subdirectories", NULL);
   ext->no_autodownload = g_key_file_get_boolean (kf, group, "no-autodownload", NULL);
+  ext->autodelete = g_key_file_get_boolean (kf, group, "autodelete", NULL);
   ext->download_if = g_key_file_get_string (kf, group, "download-if", NULL);
+  ext->enable_if = g_key_file_get_string (kf, group, "enable-if", NULL);
+  ext->add_ld_path = g_key_file_get_string (kf, group, "add-ld-path", NULL);
+  ext->subdirectory_suffix = g_key_file_get_string (kf, group, "subdirectory-suffix", NULL);
+  ext->merge_dirs = g_key_file_get_string_list (kf, group, "merge-dirs", NULL, NULL);
+  if (!is_safe_optional (ext->add_ld_path) || !is_safe_optional (ext->subdirectory_suffix))
+    return bad (error, _ ("an extension's library path or suffix is not a safe relative path"));
+  for (char **d = ext->merge_dirs; d && *d; d++)
+    if (!is_safe_optional (*d) || **d == '\0')
+      return bad (error, _ ("an extension's merge-dirs entry is not a safe relative path"));
   ext->versions = g_key_file_get_string_list (kf, group, "versions", NULL, NULL);
   if (ext->versions == NULL)
     {

@@ -13,7 +13,12 @@ typedef struct
   char **versions; /* branches to look for, in order */
   gboolean subdirectories;
   gboolean no_autodownload;
-  char *download_if;
+  gboolean autodelete;       /* removed with the app (or runtime) that has it */
+  char *download_if;         /* installed only when this holds (wrappy-flathub-ext.h) */
+  char *enable_if;           /* mounted only when this holds, checked at each launch */
+  char *add_ld_path;         /* relative to the extension: a library dir for the loader */
+  char *subdirectory_suffix; /* the extension goes at DIRECTORY[/SUB]/SUFFIX */
+  char **merge_dirs;         /* dirs whose entries are linked into the point's parent */
 } WrappyExtensionPoint;
 
 typedef struct
