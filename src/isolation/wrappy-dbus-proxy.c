@@ -30,8 +30,10 @@ fail (GError **error, const char *what, int errsv)
 static void
 child_setup (gpointer data)
 {
-  (void)data;
   prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  /* wrappy may have died between the fork and the prctl: then no signal comes. */
+  if (getppid () != (pid_t)GPOINTER_TO_INT (data))
+    _exit (1);
 }
 
 /* bwrap around the proxy so that it has the app's /.flatpak-info, by which
@@ -179,8 +181,8 @@ wrappy_dbus_proxy_start (const WrappyDbusProxyPlan *p, WrappyDbusProxy *proxy, G
   if (!g_spawn_async_with_pipes_and_fds (
           NULL, (const char *const *)argv->pdata, NULL,
           G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDIN_FROM_DEV_NULL,
-          child_setup, NULL, -1, -1, -1, source_fds, target_fds, info_fd >= 0 ? 2 : 1, &pid, NULL,
-          NULL, NULL, &spawn_error))
+          child_setup, GINT_TO_POINTER (getpid ()), -1, -1, -1, source_fds, target_fds,
+          info_fd >= 0 ? 2 : 1, &pid, NULL, NULL, NULL, &spawn_error))
     {
       close (sync_fds[0]);
       close (sync_fds[1]);

@@ -19,8 +19,9 @@ listed() { gdbus call --session --dest org.freedesktop.DBus --object-path /org/f
   --method org.freedesktop.DBus.ListNames 2>/dev/null | grep -q "$1" && echo yes || echo no; }
 own() { gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
   --method org.freedesktop.DBus.RequestName "$1" 4 2>/dev/null | grep -q "uint32 1" && echo yes || echo no; }
-heard() { gdbus monitor --session --dest "$1" >/tmp/mon 2>/dev/null & p=$!; sleep 1; kill $p
-  grep -q Ticked /tmp/mon && echo yes || echo no; }
+heard() { m="$HOME/.wrappy-mon.$$"; gdbus monitor --session --dest "$1" >"$m" 2>/dev/null & p=$!; i=0
+  while [ $i -lt 15 ] && ! grep -q Ticked "$m"; do sleep 0.2; i=$((i + 1)); done; kill $p
+  grep -q Ticked "$m" && echo yes || echo no; rm -f "$m"; }
 echo "talk=$(r gdbus call --session --dest org.wrappy.TestTalk $obj --method org.wrappy.Test.Ping)"
 echo "talk-ungranted=$(r gdbus call --session --dest org.wrappy.TestSecret $obj --method org.wrappy.Test.Ping)"
 echo "run-command=$(r gdbus call --session --dest org.wrappy.TestSecret $obj --method org.wrappy.Test.RunCommand "touch $MARKER")"
@@ -153,6 +154,21 @@ test_overrides_change_the_names() {
   run wrappy run --talk-name='org.x;rm -rf' "$APP"
   assert_eq "$RC" 2 "a bad bus name"
   assert_contains "$ERR" "no D-Bus name"
+}
+
+# `wrappy override --talk-name` (issue 19) reaches the proxy's filter, and --reset takes
+# it away again.
+test_override_command_reaches_the_proxy() {
+  start_server
+  setup_buses
+  cached_install bus add_and_install "$APP"
+  ok wrappy override --talk-name=org.wrappy.TestSecret "$APP"
+  calls_in full wrappy run --command=sh "$APP" -- -c
+  assert_eq "${GOT[full.talk-ungranted]}" yes "a name granted by wrappy override"
+  ok wrappy override --reset "$APP"
+  calls_in reset wrappy run --command=sh "$APP" -- -c
+  assert_eq "${GOT[reset.talk-ungranted]}" no "the name after override --reset"
+  assert_eq "${GOT[reset.ran]}" no "the command-running service after override --reset"
 }
 
 flatpak_bus_ready() {
