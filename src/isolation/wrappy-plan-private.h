@@ -13,6 +13,8 @@ WrappyOp *wrappy_plan_add_op (WrappyPlan *plan, WrappyOpKind kind, WrappyOpFlags
 /* A file whose content may hold any bytes (a WRAPPY_OP_FILE with src_len set). */
 WrappyOp *wrappy_plan_add_file (WrappyPlan *plan, GBytes *content, const char *dest, guint mode);
 
+/* The number of components of a clean absolute path ("/" is 0). */
+guint wrappy_plan_path_depth (const char *path);
 /* path is dir or below it (both clean and absolute). */
 gboolean wrappy_plan_path_is_under (const char *path, const char *dir);
 /* Absolute, with no empty, "." or ".." component. */

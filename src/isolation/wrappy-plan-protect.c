@@ -246,12 +246,8 @@ static int
 compare_by_depth (gconstpointer a, gconstpointer b)
 {
   const char *pa = *(const char **)a, *pb = *(const char **)b;
-  guint da = 0, db = 0;
+  guint da = wrappy_plan_path_depth (pa), db = wrappy_plan_path_depth (pb);
 
-  for (const char *p = pa; *p; p++)
-    da += *p == '/';
-  for (const char *p = pb; *p; p++)
-    db += *p == '/';
   return da != db ? (da < db ? -1 : 1) : strcmp (pa, pb);
 }
 

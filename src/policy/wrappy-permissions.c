@@ -77,25 +77,11 @@ merge_list (char ***into, char **over, gboolean is_fs)
   *into = (char **)g_ptr_array_free (g_steal_pointer (&out), FALSE);
 }
 
+/* "NAME=VALUE" entries, a later one for NAME replacing the earlier: the environment, and
+ * the bus policies (an override's NAME=none takes a declared name away, as in
+ * flatpak_context_merge). */
 static void
-merge_env (char ***into, char **over)
-{
-  for (char **e = over; e && *e; e++)
-    {
-      const char *eq = strchr (*e, '=');
-      g_autofree char *name = NULL;
-
-      if (eq == NULL || eq == *e)
-        continue;
-      name = g_strndup (*e, eq - *e);
-      *into = g_environ_setenv (*into, name, eq + 1, TRUE);
-    }
-}
-
-/* "NAME=POLICY": a later entry for NAME replaces the earlier (an override's
- * NAME=none takes a declared name away, as in flatpak_context_merge). */
-static void
-merge_bus (char ***into, char **over)
+merge_keyed (char ***into, char **over)
 {
   for (char **e = over; e && *e; e++)
     {
@@ -120,9 +106,9 @@ wrappy_permissions_merge (WrappyPermissions *into, const WrappyPermissions *over
   merge_list (&into->filesystems, over->filesystems, TRUE);
   merge_list (&into->features, over->features, FALSE);
   merge_list (&into->persistent, over->persistent, FALSE);
-  merge_env (&into->env, over->env);
-  merge_bus (&into->session_bus, over->session_bus);
-  merge_bus (&into->system_bus, over->system_bus);
+  merge_keyed (&into->env, over->env);
+  merge_keyed (&into->session_bus, over->session_bus);
+  merge_keyed (&into->system_bus, over->system_bus);
 }
 
 gboolean
@@ -207,11 +193,11 @@ wrappy_permissions_append (WrappyPermissions *into, const WrappyPermissions *ove
   append_list (&into->filesystems, over->filesystems);
   append_list (&into->features, over->features);
   append_list (&into->persistent, over->persistent);
-  merge_env (&into->env, over->env);
+  merge_keyed (&into->env, over->env);
   /* NAME=POLICY entries: the later file's wins, and "none" is kept to take a declared
    * name away when the result is merged on top of the declaration. */
-  merge_bus (&into->session_bus, over->session_bus);
-  merge_bus (&into->system_bus, over->system_bus);
+  merge_keyed (&into->session_bus, over->session_bus);
+  merge_keyed (&into->system_bus, over->system_bus);
 }
 
 WrappyPermissions *

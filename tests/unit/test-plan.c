@@ -776,6 +776,23 @@ test_seccomp_level (void)
     }
 }
 
+/* The plan for spec on the fake facts, with the home at root (a real temporary dir). */
+static WrappyPlan *
+plan_with_home (const WrappyLaunchSpec *spec, const char *root)
+{
+  g_autoptr (GError) error = NULL;
+  WrappyHostFacts f;
+  WrappyPlan *plan;
+
+  fake_facts (&f);
+  g_free (f.home);
+  f.home = g_strdup (root);
+  plan = wrappy_plan_new (spec, &f, &error);
+  wrappy_host_facts_clear (&f);
+  g_assert_no_error (error);
+  return plan;
+}
+
 /* Issue 16, finding 1: wrappy's own dirs under a home grant are hidden (an empty
  * read-only tmpfs) or read-only; a grant inside a hidden one is dropped, one inside a
  * read-only one made read-only; the app's own state stays bindable. */
@@ -793,9 +810,7 @@ test_protect (void)
   g_autofree char *launcher = g_build_filename (apps, "x", NULL);
   g_autoptr (WrappyLaunchSpec) spec = fake_spec ();
   g_autoptr (WrappyPlan) plan = NULL;
-  g_autoptr (GError) error = NULL;
   const WrappyOp *op;
-  WrappyHostFacts f;
 
   g_assert_cmpint (g_mkdir_with_parents (inside, 0700), ==, 0);
   g_assert_cmpint (g_mkdir_with_parents (launcher, 0700), ==, 0);
@@ -810,12 +825,7 @@ test_protect (void)
   g_ptr_array_add (spec->binds, wrappy_bind_new (inside, "/opt/overrides", FALSE));
   g_ptr_array_add (spec->binds, wrappy_bind_new (launcher, "/opt/launcher", FALSE));
   g_ptr_array_add (spec->binds, wrappy_bind_new (own_data, "/var/snap/x", FALSE));
-  fake_facts (&f);
-  g_free (f.home);
-  f.home = g_strdup (root);
-  plan = wrappy_plan_new (spec, &f, &error);
-  wrappy_host_facts_clear (&f);
-  g_assert_no_error (error);
+  plan = plan_with_home (spec, root);
 
   op = wrappy_plan_find_op (plan, config);
   g_assert_nonnull (op);
@@ -857,9 +867,7 @@ test_protect_split (void)
   const char *fs[] = { "home", NULL };
   g_autoptr (WrappyLaunchSpec) spec = fake_spec ();
   g_autoptr (WrappyPlan) plan = NULL;
-  g_autoptr (GError) error = NULL;
   const WrappyOp *op;
-  WrappyHostFacts f;
   WrappyProtect *p;
 
   g_assert_cmpint (g_mkdir_with_parents (wrappy_config, 0700), ==, 0);
@@ -879,12 +887,7 @@ test_protect_split (void)
   spec->state_dir = g_strdup (state);
   wrappy_test_set_level (spec, WRAPPY_ISOLATION_FULL);
   spec->filesystems = g_strdupv ((char **)fs);
-  fake_facts (&f);
-  g_free (f.home);
-  f.home = g_strdup (root);
-  plan = wrappy_plan_new (spec, &f, &error);
-  wrappy_host_facts_clear (&f);
-  g_assert_no_error (error);
+  plan = plan_with_home (spec, root);
 
   /* The home: the app's own over the grant's. */
   wrappy_test_assert_op (plan, root, WRAPPY_OP_BIND, own_home);
@@ -921,12 +924,7 @@ test_protect_split (void)
   spec->home = WRAPPY_HOME_TMPFS;
   g_strfreev (spec->filesystems);
   spec->filesystems = g_strsplit ("~/.config", ",", -1);
-  fake_facts (&f);
-  g_free (f.home);
-  f.home = g_strdup (root);
-  plan = wrappy_plan_new (spec, &f, &error);
-  wrappy_host_facts_clear (&f);
-  g_assert_no_error (error);
+  plan = plan_with_home (spec, root);
   g_assert_cmpint (wrappy_plan_find_op (plan, config)->kind, ==, WRAPPY_OP_TMPFS);
   g_assert_null (plan->stubs);
   wrappy_rm_rf_at (AT_FDCWD, root, NULL);
