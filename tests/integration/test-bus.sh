@@ -35,6 +35,7 @@ echo "broadcast-granted=$(heard org.wrappy.TestTalk)"
 echo "broadcast-ungranted=$(heard org.wrappy.TestSecret)"
 echo "portal=$(r gdbus call --session --dest org.freedesktop.portal.Desktop --object-path /org/freedesktop/portal/desktop --method org.freedesktop.DBus.Peer.Ping)"
 echo "real-bus=$(r gdbus call --address "$REALBUS" --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus --method org.freedesktop.DBus.GetId)"
+echo "proxy-key=$(r grep -qx session-bus-proxy=true /.flatpak-info)"
 echo "system-bus=$(r gdbus call --system --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus --method org.freedesktop.DBus.GetId)"
 '
 
@@ -53,6 +54,7 @@ broadcast-granted   yes yes yes no  yes yes
 broadcast-ungranted yes no  no  no  no  no
 portal              yes yes yes no  yes yes
 real-bus            yes no  no  no  no  no
+proxy-key           no  yes yes no  yes yes
 system-bus          yes yes yes no  no  yes
 '
 

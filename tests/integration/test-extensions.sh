@@ -139,4 +139,27 @@ test_extensions_under_flatpak() {
   assert_contains "$OUT" "$RT.Plugin.one"
 }
 
+# /.flatpak-info names the extensions in use with their commits, as flatpak's does
+# (runtime-extensions: "ID=COMMIT;…"); the same app under `flatpak run` lists the same.
+INFO_EXT='import configparser, sys
+c = configparser.ConfigParser(interpolation=None, strict=False)
+c.read_string(sys.stdin.read())
+print(" ".join(sorted(c["Instance"].get("runtime-extensions", "").strip(";").split(";"))))
+print("app-extensions" in c["Instance"])'
+
+test_extensions_named_in_flatpak_info() {
+  setup_ext
+  ok wrappy run --command=cat $APP -- /.flatpak-info
+  local mine
+  mine=$(printf '%s' "$OUT" | "$PYTHON" -c "$INFO_EXT") || fail "no key file: $OUT"
+  assert_contains "$mine" "$RT.GL.default="
+  assert_contains "$mine" "$RT.Plugin.one="
+  assert_contains "$mine" "False"
+  assert_not_contains "$mine" "Never"
+  use_flatpak_ext
+  run flatpak run --command=cat $APP /.flatpak-info
+  [ "$RC" = 0 ] || fail "flatpak run: $ERR"
+  assert_eq "$(printf '%s' "$OUT" | "$PYTHON" -c "$INFO_EXT")" "$mine" "flatpak's extensions"
+}
+
 run_tests "$@"
