@@ -56,6 +56,33 @@ session_rules (const char *app_id, char **policy)
   return g_strv_builder_end (b);
 }
 
+char *
+wrappy_bus_policy_portal_id (const char *app_id, gboolean flatpak_app)
+{
+  g_autoptr (GString) name = g_string_new ("app.wrappy.");
+  gboolean changed = FALSE;
+
+  if (app_id == NULL || app_id[0] == '\0')
+    app_id = "app";
+  if (flatpak_app)
+    return g_strdup (app_id);
+  /* One element of [A-Za-z0-9_] (xdp_is_valid_app_id), so nothing of the app's own name
+   * can make it another app's ID; a short hash keeps names that differ only in the
+   * characters replaced ("org.x.A", "org_x_A", "host/x") apart. */
+  for (const char *c = app_id; *c != '\0' && name->len < 200; c++)
+    {
+      gboolean ok = g_ascii_isalnum (*c) || *c == '_';
+      g_string_append_c (name, ok ? *c : '_');
+      changed = changed || !ok;
+    }
+  if (changed || strlen (app_id) > 200)
+    {
+      g_autofree char *sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, app_id, -1);
+      g_string_append_printf (name, "_%.8s", sum);
+    }
+  return g_string_free (g_steal_pointer (&name), FALSE);
+}
+
 static char **
 system_rules (char **policy)
 {

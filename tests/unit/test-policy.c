@@ -634,6 +634,37 @@ test_agents_and_persist (void)
   g_assert_true (notes_have (tmpfs->notes, "persistent '.mozilla' not kept: --home=tmpfs"));
 }
 
+/* The name the portals know an app by: a Flatpak app's own ID; for any other app one
+ * element under app.wrappy. that xdg-desktop-portal takes for a valid app ID, whatever
+ * characters the app's own name has, and that no two different names share. */
+static void
+test_portal_id (void)
+{
+  g_autofree char *flatpak = wrappy_bus_policy_portal_id ("org.example.App", TRUE);
+  g_autofree char *plain = wrappy_bus_policy_portal_id ("hello", FALSE);
+  g_autofree char *dotted = wrappy_bus_policy_portal_id ("org.example.App", FALSE);
+  g_autofree char *underscored = wrappy_bus_policy_portal_id ("org_example_App", FALSE);
+  g_autofree char *host = wrappy_bus_policy_portal_id ("host/python3", FALSE);
+  g_autofree char *odd = wrappy_bus_policy_portal_id ("a-b+c.d/../e", FALSE);
+  g_autofree char *none = wrappy_bus_policy_portal_id (NULL, FALSE);
+  char *const all[] = { plain, dotted, underscored, host, odd, none };
+
+  g_assert_cmpstr (flatpak, ==, "org.example.App");
+  g_assert_cmpstr (plain, ==, "app.wrappy.hello");
+  g_assert_cmpstr (underscored, ==, "app.wrappy.org_example_App");
+  g_assert_true (g_str_has_prefix (dotted, "app.wrappy.org_example_App_"));
+  g_assert_cmpstr (dotted, !=, underscored);
+  g_assert_true (g_str_has_prefix (host, "app.wrappy.host_python3_"));
+  for (guint i = 0; i < G_N_ELEMENTS (all); i++)
+    {
+      const char *last = all[i] + strlen ("app.wrappy.");
+      g_assert_true (g_str_has_prefix (all[i], "app.wrappy."));
+      g_assert_cmpuint (strlen (last), >, 0);
+      for (const char *c = last; *c; c++)
+        g_assert_true (g_ascii_isalnum (*c) || *c == '_');
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -651,5 +682,6 @@ main (int argc, char **argv)
   g_test_add_func ("/policy/snap-plugs", test_snap_plugs);
   g_test_add_func ("/policy/host-code", test_host_code);
   g_test_add_func ("/policy/agents-and-persist", test_agents_and_persist);
+  g_test_add_func ("/policy/portal-id", test_portal_id);
   return g_test_run ();
 }
