@@ -111,7 +111,8 @@ typedef struct
 
 /* The buses of e (its level and sockets already resolved): which, and their filters. */
 void wrappy_bus_policy_resolve (WrappyEffective *e, const WrappyPermissions *asked,
-                                const WrappyCommandLine *cl, const char *app_id, GPtrArray *notes);
+                                const WrappyPermissions *user, const WrappyCommandLine *cl,
+                                const char *app_id, GPtrArray *notes);
 
 /* The app ID the portals are to know the app by. xdg-desktop-portal and
  * xdg-document-portal take a peer with no /.flatpak-info in its root (nor snapd's label)

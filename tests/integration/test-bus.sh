@@ -434,4 +434,95 @@ test_portals_take_every_app_for_sandboxed() {
     fail "a sandboxed app installed a launcher"
 }
 
+# Flatpak's own spawn portal (flatpak-portal, org.freedesktop.portal.Flatpak): Spawn
+# starts a process in a new Flatpak sandbox of the calling app, with the permissions
+# Flatpak gives it, outside wrappy's level. The attack: the app, also installed with
+# flatpak, spawns a command that writes to ~/.var/app/ID (a host dir wrappy never shows
+# it). Under flatpak run it works, by Flatpak's design; from wrappy's sandbox the name is
+# not there, unless granted by name.
+SPAWN='gdbus call --session --dest org.freedesktop.portal.Flatpak --object-path /org/freedesktop/portal/Flatpak --method org.freedesktop.portal.Flatpak.Spawn "b\"/\"" "[b\"sh\", b\"-c\", b\"echo spawned > \$XDG_DATA_HOME/spawned\"]" "{}" "{}" 0 "{}"'
+
+# spawned LABEL CMD…: runs the Spawn call under CMD (ending where sh's -c goes); true when
+# the spawned command wrote its file on the host.
+spawned() {
+  local label=$1 marker=$HOME/.var/app/$APP/data/spawned i
+  shift
+  rm -f "$marker"
+  run "$@" "$SPAWN"
+  note "$label: rc=$RC $(printf '%s' "$OUT $ERR" | tail -1)"
+  for i in $(seq 50); do
+    [ -e "$marker" ] && return 0
+    [ "$RC" = 0 ] || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
+test_flatpak_spawn_portal_not_reached() {
+  [ -e /usr/share/dbus-1/services/org.freedesktop.portal.Flatpak.service ] ||
+    skip "flatpak-portal is not installed"
+  ensure_system_bus || true
+  start_server
+  start_session_bus
+  cached_install bus add_and_install "$APP"
+  flatpak_bus_ready || skip "$FLATPAK_WHY"
+  spawned flatpak flatpak run --command=sh "$APP" -c ||
+    skip "Spawn does not work under flatpak run here either"
+  local lvl
+  for lvl in partial full; do
+    if spawned "$lvl" wrappy run --isolation=$lvl --command=sh "$APP" -- -c; then
+      fail "the app at $lvl started a process in a Flatpak sandbox through flatpak-portal"
+    fi
+  done
+  if spawned paranoid-talk wrappy run --isolation=paranoid --talk-name=org.wrappy.TestTalk \
+    --command=sh "$APP" -- -c; then
+    fail "the app at paranoid started a process in a Flatpak sandbox through flatpak-portal"
+  fi
+  # Granted by name, it is Flatpak's sandbox the app gets, as under flatpak run.
+  spawned granted wrappy run --talk-name=org.freedesktop.portal.Flatpak --command=sh "$APP" -- -c ||
+    fail "Spawn granted by name did not reach flatpak-portal"
+}
+
+# What runs commands on the host, declared by the app (org.wrappy.HostCmd: the whole
+# session bus, org.freedesktop.Flatpak and org.freedesktop.systemd1 by name):
+# flatpak-session-helper's HostCommand (`flatpak-spawn --host`) is the attack. Granted by
+# the user by name, it works (and shows the attack is real here); from the app's own
+# metadata, at partial and full, the bus is filtered and the names are not there.
+HOSTCMD_APP=org.wrappy.HostCmd
+HOSTCMD='gdbus call --session --dest org.freedesktop.Flatpak --object-path /org/freedesktop/Flatpak/Development --method org.freedesktop.Flatpak.Development.HostCommand "b\"/\"" "[b\"sh\", b\"-c\", b\"echo ran > $0\"]" "{}" "{}" 0'
+
+# host_command_ran LABEL CMD…: the HostCommand call under CMD (ending where sh's -c goes);
+# true when its command ran on the host (it writes $T_DIR/hostcmd.LABEL).
+host_command_ran() {
+  local label=$1 marker=$T_DIR/hostcmd.$1 i
+  shift
+  run "$@" "$HOSTCMD" "$marker"
+  note "$label: rc=$RC $(printf '%s' "$OUT $ERR" | tail -1)"
+  for i in $(seq 50); do
+    [ -e "$marker" ] && return 0
+    [ "$RC" = 0 ] || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
+test_host_command_services_only_from_the_user() {
+  [ -e /usr/share/dbus-1/services/org.freedesktop.Flatpak.service ] ||
+    skip "flatpak-session-helper is not installed"
+  start_server
+  start_session_bus
+  cached_install hostcmd add_and_install "$HOSTCMD_APP"
+  host_command_ran granted wrappy run --talk-name=org.freedesktop.Flatpak --command=sh \
+    "$HOSTCMD_APP" -- -c || skip "HostCommand does not run commands here even when granted"
+  local lvl
+  for lvl in partial full; do
+    if host_command_ran "$lvl" wrappy run --isolation=$lvl --command=sh "$HOSTCMD_APP" -- -c; then
+      fail "the app's own metadata let it run a command on the host at $lvl"
+    fi
+  done
+  ok wrappy info "$HOSTCMD_APP"
+  assert_contains "$OUT" "org.freedesktop.Flatpak' not applied: its service runs commands on the host"
+  assert_contains "$OUT" "socket 'session-bus' not applied"
+}
+
 run_tests "$@"
