@@ -342,6 +342,11 @@ test_run_forwards_files_and_falls_back_to_a_bind() {
   assert_contains "$OUT" "file=[/run/user/$(id -u)/doc/"
   assert_contains "$OUT" "secret content"
   assert_contains "$OUT" "file=[$VISIBLE] visible content"
+  # A host program (no Flatpak app): the document portal keeps the file under the name
+  # its bus proxy gives it (app.wrappy.…), and its sandbox sees that name's documents.
+  ok wrappy run --file-forwarding --host /bin/sh -c 'echo "arg=[$1]"; cat "$1"' sh @@ "$HIDDEN" @@
+  assert_contains "$OUT" "arg=[/run/user/$(id -u)/doc/"
+  assert_contains "$OUT" "secret content"
   # At none the sandbox sees the host: every file as it is.
   ok wrappy run --isolation=none --file-forwarding "$APP" -- --files @@ "$HIDDEN" @@
   assert_contains "$OUT" "file=[$HIDDEN] secret content"
