@@ -16,16 +16,28 @@
 #include "wrappy-squashfs.h"
 #include "wrappy-unpack.h"
 
-/* Unpacking reads one file and writes below one directory: it never needs a socket, a
- * new program or another process's memory. The parent set no_new_privs before exec,
- * which an unprivileged seccomp filter requires. Denied calls fail with EPERM. */
+/* Unpacking reads one file and writes below one directory, in one thread: it never needs
+ * a socket, a new program, a new process or another process's memory. (No new process
+ * also means nothing can outlive the child holding its stderr pipe open, which the
+ * parent waits on.) The parent set no_new_privs before exec, which an unprivileged
+ * seccomp filter requires. Denied calls fail with EPERM. */
 static gboolean
 confine (GError **error)
 {
-  static const int denied[]
-      = { SCMP_SYS (socket),           SCMP_SYS (socketpair),       SCMP_SYS (connect),
-          SCMP_SYS (execve),           SCMP_SYS (execveat),         SCMP_SYS (ptrace),
-          SCMP_SYS (process_vm_readv), SCMP_SYS (process_vm_writev) };
+  static const int denied[] = {
+    SCMP_SYS (socket),
+    SCMP_SYS (socketpair),
+    SCMP_SYS (connect),
+    SCMP_SYS (execve),
+    SCMP_SYS (execveat),
+    SCMP_SYS (fork),
+    SCMP_SYS (vfork),
+    SCMP_SYS (clone),
+    SCMP_SYS (clone3),
+    SCMP_SYS (ptrace),
+    SCMP_SYS (process_vm_readv),
+    SCMP_SYS (process_vm_writev),
+  };
   scmp_filter_ctx ctx = seccomp_init (SCMP_ACT_ALLOW);
   int r = ctx == NULL ? -ENOMEM : 0;
 

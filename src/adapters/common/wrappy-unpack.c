@@ -194,6 +194,7 @@ typedef struct
 {
   GSubprocess *proc;
   GInputStream *err;
+  GCancellable *reading;
   GByteArray *text;
   guint8 buf[4096];
   gboolean exited, eof, timed_out, cancelled;
@@ -221,16 +222,25 @@ on_read (GObject *source, GAsyncResult *res, gpointer user_data)
   /* Past the bound the rest is read and dropped, so that the child never blocks. */
   if (w->text->len < STDERR_MAX)
     g_byte_array_append (w->text, w->buf, MIN ((guint)n, STDERR_MAX - w->text->len));
-  g_input_stream_read_async (w->err, w->buf, sizeof w->buf, G_PRIORITY_DEFAULT, NULL, on_read, w);
+  g_input_stream_read_async (w->err, w->buf, sizeof w->buf, G_PRIORITY_DEFAULT, w->reading, on_read,
+                             w);
 }
 
+/* The wall clock: kills the child. After its exit only its stderr can still be open
+ * (held by something it started, which its seccomp filter should prevent): the next
+ * tick stops reading. */
 static gboolean
 on_timeout (gpointer user_data)
 {
   Wait *w = user_data;
-  w->timed_out = TRUE;
-  g_subprocess_force_exit (w->proc);
-  return G_SOURCE_REMOVE;
+  if (w->exited)
+    g_cancellable_cancel (w->reading); /* on_read sees the end */
+  else
+    {
+      w->timed_out = TRUE;
+      g_subprocess_force_exit (w->proc);
+    }
+  return G_SOURCE_CONTINUE; /* the loop's end removes it */
 }
 
 static gboolean
@@ -239,6 +249,7 @@ on_cancel (GCancellable *cancellable, gpointer user_data)
   Wait *w = user_data;
   w->cancelled = TRUE;
   g_subprocess_force_exit (w->proc);
+  g_cancellable_cancel (w->reading);
   return G_SOURCE_REMOVE;
 }
 
@@ -251,6 +262,7 @@ wrappy_unpack (WrappyUnpackFormat format, const char *image, guint64 offset, con
   g_autoptr (GMainContext) ctx = NULL;
   g_autoptr (GSource) timeout = NULL, cancel = NULL;
   g_autoptr (GByteArray) text = g_byte_array_new ();
+  g_autoptr (GCancellable) reading = g_cancellable_new ();
   g_autofree char *backend = wrappy_backend_path ();
   g_autofree char *abs_image = NULL, *offset_str = NULL, *child_stderr = NULL;
   WrappyUnpackLimits limits;
@@ -287,8 +299,9 @@ wrappy_unpack (WrappyUnpackFormat format, const char *image, guint64 offset, con
   w.proc = proc;
   w.err = g_subprocess_get_stderr_pipe (proc);
   w.text = text;
+  w.reading = reading;
   g_subprocess_wait_async (proc, NULL, on_child_exit, &w);
-  g_input_stream_read_async (w.err, w.buf, sizeof w.buf, G_PRIORITY_DEFAULT, NULL, on_read, &w);
+  g_input_stream_read_async (w.err, w.buf, sizeof w.buf, G_PRIORITY_DEFAULT, reading, on_read, &w);
   timeout = g_timeout_source_new_seconds (limits.wall_seconds);
   g_source_set_callback (timeout, on_timeout, &w, NULL);
   g_source_attach (timeout, ctx);
