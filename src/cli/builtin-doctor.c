@@ -324,7 +324,7 @@ check_openat2 (Check *c)
     close (fd);
 }
 
-/* The filtered buses need xdg-dbus-proxy (and bwrap around it for Flatpak apps). */
+/* The filtered buses need xdg-dbus-proxy, and bwrap around it (wrappy-plan-dbus.c). */
 static void
 check_dbus_proxy (Check *c)
 {
@@ -336,8 +336,8 @@ check_dbus_proxy (Check *c)
     c->detail = g_strdup (_ ("xdg-dbus-proxy is not installed: an app with a filtered bus "
                              "does not start"));
   else if (bwrap == NULL)
-    c->detail = g_strdup (_ ("bwrap is not installed: a Flatpak app with a filtered bus does "
-                             "not start"));
+    c->detail = g_strdup (_ ("bwrap is not installed: an app with a filtered bus does not "
+                             "start"));
   else
     c->detail = g_strdup (proxy);
 }

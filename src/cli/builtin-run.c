@@ -560,6 +560,7 @@ run_or_enter (const WrappyCommand *cmd, gboolean enter, int argc, char **argv, i
   if (spec == NULL || !spec_add_config_paths (spec, error) || !wrappy_ldcache_prepare (spec, error))
     return FALSE;
   spec->limits = limits;
+  spec->portal_id = wrappy_bus_policy_portal_id (spec->app_id, spec->flatpak_info != NULL);
 
   wrappy_host_facts_collect (&facts, spec);
   plan = wrappy_plan_new (spec, &facts, error);

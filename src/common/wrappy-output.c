@@ -107,7 +107,8 @@ struct WrappyProgress
   gboolean tty;
   gboolean drawn;
   gboolean updated;
-  gint64 started;   /* monotonic, at the first update */
+  gint64 started;   /* monotonic: made, or the last done (not the first update, which
+                     * libostree may send only when the pull has finished) */
   gint64 last_draw; /* monotonic */
   guint64 bytes;    /* the last bytes transferred */
   guint spin;
@@ -119,6 +120,7 @@ wrappy_progress_new (const char *label)
   WrappyProgress *p = g_new0 (WrappyProgress, 1);
 
   p->label = g_strdup (label);
+  p->started = g_get_monotonic_time ();
   p->tty = !json && isatty (STDOUT_FILENO) && isatty (STDERR_FILENO)
            && g_strcmp0 (g_getenv ("TERM"), "dumb") != 0;
   return p;
@@ -227,8 +229,6 @@ wrappy_progress_update_full (WrappyProgress *p, guint64 done, guint64 total, gui
 
   if (json)
     return;
-  if (!p->updated)
-    p->started = now;
   p->updated = TRUE;
   p->bytes = bytes;
   if (!p->tty)
@@ -262,6 +262,7 @@ wrappy_progress_done (WrappyProgress *p)
   p->drawn = FALSE;
   p->updated = FALSE;
   elapsed = now - p->started;
+  p->started = now;
   size = g_format_size (p->bytes);
   took = format_duration ((elapsed + G_USEC_PER_SEC / 2) / G_USEC_PER_SEC);
   rate = g_format_size (elapsed > 0 ? p->bytes * G_USEC_PER_SEC / (guint64)elapsed : p->bytes);

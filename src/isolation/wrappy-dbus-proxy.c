@@ -36,7 +36,8 @@ child_setup (gpointer data)
     _exit (1);
 }
 
-/* bwrap around the proxy so that it has the app's /.flatpak-info, by which
+/* bwrap around the proxy so that it has the app's /.flatpak-info (wrappy-plan-dbus.c:
+ * every app has one there, a Flatpak app its own), by which
  * xdg-desktop-portal and xdg-document-portal identify the app behind a connection (they
  * read /proc/PID/root/.flatpak-info of the peer, which is the proxy). The host's
  * top-level dirs as they are (tmp, var, run writable, for the sockets), as flatpak's
@@ -146,8 +147,8 @@ wrappy_dbus_proxy_start (const WrappyDbusProxyPlan *p, WrappyDbusProxy *proxy, G
   if (p->flatpak_info != NULL && (bwrap_path = g_find_program_in_path ("bwrap")) == NULL)
     {
       g_set_error_literal (error, WRAPPY_ERROR, WRAPPY_ERROR_SANDBOX_SETUP,
-                           _ ("the D-Bus proxy of a Flatpak app runs under bwrap, which is not "
-                              "installed; install it (Debian: bubblewrap)"));
+                           _ ("the D-Bus proxy runs under bwrap, which is not installed; install "
+                              "it (Debian: bubblewrap)"));
       return FALSE;
     }
   if (!make_dir (p->dir, error))

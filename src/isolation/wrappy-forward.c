@@ -89,6 +89,8 @@ wrappy_forward_files (WrappyLaunchSpec *spec, const WrappyPlan *plan, uid_t uid,
   g_autoptr (GError) portal_error = NULL;
   gboolean in = FALSE, uri = FALSE;
   guint markers = 0;
+  /* The documents are the app's under the name its bus proxy gives it (wrappy-policy.h). */
+  const char *portal_id = spec->portal_id != NULL ? spec->portal_id : spec->app_id;
 
   /* Checked first: nothing is handed to the portal for a command line that fails. */
   for (char **a = spec->argv; a && *a; a++)
@@ -127,12 +129,11 @@ wrappy_forward_files (WrappyLaunchSpec *spec, const WrappyPlan *plan, uid_t uid,
     }
   g_ptr_array_add (hidden, NULL);
   if (slots->len > 0 && wrappy_documents_add != NULL
-      && !wrappy_documents_add (spec->app_id, (char **)hidden->pdata, &doc_ids, &mount,
-                                &portal_error))
+      && !wrappy_documents_add (portal_id, (char **)hidden->pdata, &doc_ids, &mount, &portal_error))
     wrappy_debug ("no document portal: %s", portal_error->message);
   if (slots->len > 0 && doc_ids != NULL)
     {
-      g_autofree char *by_app = g_build_filename (mount, "by-app", spec->app_id, NULL);
+      g_autofree char *by_app = g_build_filename (mount, "by-app", portal_id, NULL);
       g_autofree char *dest = g_strdup_printf ("/run/user/%u/doc", (guint)uid);
 
       g_ptr_array_add (spec->binds, wrappy_bind_new (by_app, dest, FALSE));

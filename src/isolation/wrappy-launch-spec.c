@@ -47,6 +47,7 @@ wrappy_launch_spec_free (WrappyLaunchSpec *spec)
   g_free (spec->ld_cache);
   g_free (spec->ld_cache_dir);
   g_free (spec->flatpak_info);
+  g_free (spec->portal_id);
   g_strfreev (spec->ext_tmpfs);
   g_clear_pointer (&spec->ld_conf, g_ptr_array_unref);
   g_clear_pointer (&spec->links, g_ptr_array_unref);

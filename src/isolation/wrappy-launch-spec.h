@@ -149,6 +149,8 @@ typedef struct
                               * read-only at /etc/ld.so.cache in place of the base's */
   char *ld_cache_dir;        /* making one: this host dir, writable at WRAPPY_LD_CACHE_DIR */
   char *flatpak_info;        /* the text of /.flatpak-info (Flatpak apps), or NULL */
+  char *portal_id;           /* the ID the portals know the app by (its own for a Flatpak
+                              * app; wrappy_bus_policy_portal_id); NULL: app_id */
   /* How extensions shape the layout (Flatpak's add-ld-path, merge-dirs, subdirectories;
    * filled by the source's launch hook, see wrappy-flathub-ext.c): */
   char **ext_tmpfs;   /* dirs under /usr or /app made empty before the extensions are

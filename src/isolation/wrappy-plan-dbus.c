@@ -39,6 +39,20 @@ static const char *const a11y_rules[] = {
   "a11y/atspi/registry/deviceeventcontroller",
 };
 
+/* The proxy's own /.flatpak-info: the app's, or for an app that has none (AppImages,
+ * snaps, host programs) just the name the portals are to know it by (spec->portal_id),
+ * so that they treat it as sandboxed and not as a host app (wrappy-policy.h). */
+static char *
+proxy_identity (const WrappyLaunchSpec *spec)
+{
+  if (spec->flatpak_info != NULL)
+    return g_strdup (spec->flatpak_info);
+  return g_strdup_printf ("[Application]\nname=%s\n\n[Instance]\ninstance-id=%u\n"
+                          "session-bus-proxy=true\n",
+                          spec->portal_id != NULL ? spec->portal_id : "app.wrappy.app",
+                          (guint)g_random_int_range (1, G_MAXINT32));
+}
+
 void
 wrappy_dbus_proxy_plan_free (WrappyDbusProxyPlan *p)
 {
@@ -130,7 +144,7 @@ wrappy_plan_add_buses (WrappyPlan *plan, const WrappyLaunchSpec *spec, const Wra
   plan->dbus_proxy = g_new0 (WrappyDbusProxyPlan, 1);
   plan->dbus_proxy->dir = g_steal_pointer (&dir);
   plan->dbus_proxy->args = g_strv_builder_end (args);
-  plan->dbus_proxy->flatpak_info = g_strdup (spec->flatpak_info);
+  plan->dbus_proxy->flatpak_info = proxy_identity (spec);
 }
 
 /* The a11y bus's address, as org.a11y.Bus.GetAddress answers it (flatpak asks the same),

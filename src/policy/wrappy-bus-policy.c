@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "wrappy-i18n.h"
+#include "wrappy-policy-private.h"
 #include "wrappy-policy.h"
 
 static gboolean
@@ -35,6 +36,14 @@ add_name_rules (GStrvBuilder *b, char **policy)
     }
 }
 
+/* The portals an app may call: xdg-desktop-portal, the document portal, and the input
+ * methods' portals (ibus, fcitx 4 and 5), which Flatpak apps reach the same way. */
+static const char *const portal_names[] = {
+  "org.freedesktop.portal.Desktop", "org.freedesktop.portal.Documents",
+  "org.freedesktop.portal.IBus",    "org.freedesktop.portal.Fcitx",
+  "org.freedesktop.portal.Fcitx5",
+};
+
 static char **
 session_rules (const char *app_id, char **policy)
 {
@@ -50,9 +59,114 @@ session_rules (const char *app_id, char **policy)
       g_strv_builder_add (b, mpris);
     }
   add_name_rules (b, policy);
-  /* Any method of the portals; their signals only from their own objects. */
-  g_strv_builder_add (b, "--call=org.freedesktop.portal.*=*");
-  g_strv_builder_add (b, "--broadcast=org.freedesktop.portal.*=@/org/freedesktop/portal/*");
+  /* Any method of the portals; their signals only from their own objects. Flatpak gives
+   * every org.freedesktop.portal.* name; wrappy names the portals, for one of them is no
+   * portal of the desktop's but Flatpak's own: org.freedesktop.portal.Flatpak (flatpak-
+   * portal) spawns processes in a new *Flatpak* sandbox of the app, with the permissions
+   * Flatpak gives it, outside wrappy's level (the attack in test-bus.sh). An app that
+   * needs it gets it only by name (--talk-name). */
+  for (guint i = 0; i < G_N_ELEMENTS (portal_names); i++)
+    {
+      g_autofree char *call = g_strdup_printf ("--call=%s=*", portal_names[i]);
+      g_autofree char *broadcast
+          = g_strdup_printf ("--broadcast=%s=@/org/freedesktop/portal/*", portal_names[i]);
+      g_strv_builder_add (b, call);
+      g_strv_builder_add (b, broadcast);
+    }
+  return g_strv_builder_end (b);
+}
+
+char *
+wrappy_bus_policy_portal_id (const char *app_id, gboolean flatpak_app)
+{
+  g_autoptr (GString) name = g_string_new ("app.wrappy.");
+  gboolean changed = FALSE;
+
+  if (app_id == NULL || app_id[0] == '\0')
+    app_id = "app";
+  if (flatpak_app)
+    return g_strdup (app_id);
+  /* One element of [A-Za-z0-9_] (xdp_is_valid_app_id), so nothing of the app's own name
+   * can make it another app's ID; a short hash keeps names that differ only in the
+   * characters replaced ("org.x.A", "org_x_A", "host/x") apart. */
+  for (const char *c = app_id; *c != '\0' && name->len < 200; c++)
+    {
+      gboolean ok = g_ascii_isalnum (*c) || *c == '_';
+      g_string_append_c (name, ok ? *c : '_');
+      changed = changed || !ok;
+    }
+  if (changed || strlen (app_id) > 200)
+    {
+      g_autofree char *sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, app_id, -1);
+      g_string_append_printf (name, "_%.8s", sum);
+    }
+  return g_string_free (g_steal_pointer (&name), FALSE);
+}
+
+/* Bus names whose services run what a caller asks on the host, outside any sandbox:
+ * flatpak-session-helper's Development.HostCommand (`flatpak-spawn --host`), the
+ * systemd user manager's StartTransientUnit, flatpak-portal's Spawn (a Flatpak sandbox,
+ * with Flatpak's permissions), the portals' backends (which trust their caller to have
+ * checked: an autostart entry or a launcher of any command), and dconf's writer (a
+ * keybinding's command). A talk or own of one of them, or a pattern covering one, counts
+ * only when the user grants it (command line or overrides), never from the app's own
+ * metadata: it would reach wrappy's own dirs, which no grant reaches above none. */
+#define WHOLE_BUS_NOTE                                                                             \
+  _ ("socket '%s' not applied: the app's own declaration does not get a whole bus, only the "      \
+     "names it asks for, through the proxy; --socket=%s or an override grants it")
+
+static const char *const host_command_names[] = {
+  "org.freedesktop.Flatpak",       "org.freedesktop.systemd1", "org.freedesktop.portal.Flatpak",
+  "org.freedesktop.impl.portal.*", "ca.desrt.dconf",
+};
+
+/* Whether a and b (either a NAME or a NAME.* pattern) can match one name. */
+static gboolean
+names_meet (const char *a, const char *b)
+{
+  gsize la = strlen (a), lb = strlen (b);
+  gboolean wa = la > 2 && g_str_has_suffix (a, ".*");
+  gboolean wb = lb > 2 && g_str_has_suffix (b, ".*");
+
+  if (wa && strncmp (a, b, la - 1) == 0) /* "x.*" covers "x.y" and "x.y.*" */
+    return TRUE;
+  if (wb && strncmp (b, a, lb - 1) == 0)
+    return TRUE;
+  return strcmp (a, b) == 0;
+}
+
+static gboolean
+runs_host_commands (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (host_command_names); i++)
+    if (names_meet (name, host_command_names[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* policy without the talks and owns of host-command names that the user did not grant
+ * (user: their NAME=POLICY entries, command line and overrides). */
+static char **
+without_host_commands (char **policy, char **user, GPtrArray *notes)
+{
+  g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+
+  for (char **e = policy; e && *e; e++)
+    {
+      const char *eq = strchr (*e, '=');
+      g_autofree char *name = eq ? g_strndup (*e, eq - *e) : g_strdup (*e);
+
+      if (eq != NULL && (strcmp (eq + 1, "talk") == 0 || strcmp (eq + 1, "own") == 0)
+          && runs_host_commands (name) && !has (user, *e))
+        {
+          wrappy_policy_note (notes,
+                              _ ("bus name '%s' not applied: its service runs commands on the "
+                                 "host; only --talk-name=%s or an override grants it"),
+                              name, name);
+          continue;
+        }
+      g_strv_builder_add (b, *e);
+    }
   return g_strv_builder_end (b);
 }
 
@@ -97,13 +211,16 @@ without (char **v, const char *a, const char *b)
 
 void
 wrappy_bus_policy_resolve (WrappyEffective *e, const WrappyPermissions *asked,
-                           const WrappyCommandLine *cl, const char *app_id, GPtrArray *notes)
+                           const WrappyPermissions *user, const WrappyCommandLine *cl,
+                           const char *app_id, GPtrArray *notes)
 {
   const WrappyLevelRules *rules = wrappy_level_rules (e->isolation);
   g_autoptr (WrappyPermissions) names = wrappy_permissions_new ();
   g_autoptr (WrappyPermissions) cl_names = wrappy_permissions_new ();
+  g_autoptr (WrappyPermissions) user_names = wrappy_permissions_new ();
   gboolean session_whole = has (e->sockets, "session-bus");
   gboolean system_whole = has (e->sockets, "system-bus");
+  char **user_sockets = user != NULL ? user->sockets : NULL;
 
   if (e->isolation == WRAPPY_ISOLATION_NONE)
     {
@@ -113,6 +230,29 @@ wrappy_bus_policy_resolve (WrappyEffective *e, const WrappyPermissions *asked,
     }
   cl_names->session_bus = g_strdupv (cl->session_bus);
   cl_names->system_bus = g_strdupv (cl->system_bus);
+  wrappy_permissions_merge (user_names, user);
+  wrappy_permissions_merge (user_names, cl_names);
+  /* A whole bus is the user's to give (command line or overrides): on it, the services
+   * above run host commands for anyone. The app's own socket=session-bus gets the
+   * filtered bus, as SPEC.md's partial and full have it. */
+  if (rules->declared_sockets && session_whole && !has (cl->sockets, "session-bus")
+      && !has (user_sockets, "session-bus"))
+    {
+      char **sockets = without (e->sockets, "session-bus", "session-bus");
+      g_strfreev (e->sockets);
+      e->sockets = sockets;
+      session_whole = FALSE;
+      wrappy_policy_note (notes, WHOLE_BUS_NOTE, "session-bus", "session-bus");
+    }
+  if (rules->declared_sockets && system_whole && !has (cl->sockets, "system-bus")
+      && !has (user_sockets, "system-bus"))
+    {
+      char **sockets = without (e->sockets, "system-bus", "system-bus");
+      g_strfreev (e->sockets);
+      e->sockets = sockets;
+      system_whole = FALSE;
+      wrappy_policy_note (notes, WHOLE_BUS_NOTE, "system-bus", "system-bus");
+    }
   /* At paranoid the app's and the overrides' names do not count, as its sockets. */
   if (rules->declared_sockets)
     wrappy_permissions_merge (names, asked);
@@ -147,9 +287,17 @@ wrappy_bus_policy_resolve (WrappyEffective *e, const WrappyPermissions *asked,
                                                        : WRAPPY_BUS_NONE;
     }
   if (e->session_bus == WRAPPY_BUS_FILTERED)
-    e->session_bus_rules = session_rules (app_id, names->session_bus);
+    {
+      g_auto (GStrv) allowed
+          = without_host_commands (names->session_bus, user_names->session_bus, notes);
+      e->session_bus_rules = session_rules (app_id, allowed);
+    }
   if (e->system_bus == WRAPPY_BUS_FILTERED)
-    e->system_bus_rules = system_rules (names->system_bus);
+    {
+      g_auto (GStrv) allowed
+          = without_host_commands (names->system_bus, user_names->system_bus, notes);
+      e->system_bus_rules = system_rules (allowed);
+    }
   /* The accessibility bus when the app asks for org.a11y.Bus (desktop-legacy does). */
   e->a11y_bus = e->session_bus != WRAPPY_BUS_NONE && talks_to (names->session_bus, "org.a11y.Bus");
 }

@@ -504,7 +504,7 @@ wrappy_policy_resolve (const WrappyPolicyInput *in, GError **error)
   e->lend_host = rules->lend_host;
   e->lend_user_files = rules->lend_user_files;
   e->own_machine_id = rules->own_machine_id;
-  wrappy_bus_policy_resolve (e, asked, cl, in->app_id, notes);
+  wrappy_bus_policy_resolve (e, asked, in->overrides, cl, in->app_id, notes);
 
   if (asked->filesystems != NULL)
     g_strv_builder_addv (fs, (const char **)asked->filesystems);

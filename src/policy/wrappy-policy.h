@@ -111,7 +111,17 @@ typedef struct
 
 /* The buses of e (its level and sockets already resolved): which, and their filters. */
 void wrappy_bus_policy_resolve (WrappyEffective *e, const WrappyPermissions *asked,
-                                const WrappyCommandLine *cl, const char *app_id, GPtrArray *notes);
+                                const WrappyPermissions *user, const WrappyCommandLine *cl,
+                                const char *app_id, GPtrArray *notes);
+
+/* The app ID the portals are to know the app by. xdg-desktop-portal and
+ * xdg-document-portal take a peer with no /.flatpak-info in its root (nor snapd's label)
+ * for an unsandboxed host app, and give host apps what they refuse sandboxed ones:
+ * DynamicLauncher tokens without a dialog and launchers that run any command on the host,
+ * the exact location, autostart entries of any command. So every app behind the proxy
+ * has a Flatpak identity: a Flatpak app its own ID, any other app a name of wrappy's
+ * ("app.wrappy.NAME"), which no Flatpak app's permissions or documents are kept under. */
+char *wrappy_bus_policy_portal_id (const char *app_id, gboolean flatpak_app);
 
 /* What the app itself declares, from its manifest. */
 WrappyPermissions *wrappy_policy_declared (const WrappyManifest *m);

@@ -9,6 +9,9 @@
 . "$(dirname "$0")/lib.sh"
 
 APP=org.wrappy.Bus
+AI_FIX=${WRAPPY_FIXTURES}-appimage
+"$LIB_DIR/../fixtures/make-appimage.sh" "$AI_FIX" >/dev/null ||
+  { echo "Bail out! could not build the AppImage fixtures" >&2; exit 1; }
 
 # The calls, made by sh and gdbus inside the sandbox; one "name=yes|no" line each.
 # shellcheck disable=SC2016
@@ -360,6 +363,166 @@ test_run_forwards_files_and_falls_back_to_a_bind() {
   assert_contains "$OUT" "file=[@@]"
   run wrappy run --file-forwarding "$APP" -- --files @@ "$HIDDEN"
   assert_eq "$RC" 2 "an unclosed list"
+}
+
+# The portals' host-app powers (wrappy-policy.h, wrappy_bus_policy_portal_id). An app
+# whose bus proxy has no /.flatpak-info is an unsandboxed host app to xdg-desktop-portal:
+# DynamicLauncher gives it an install token without a dialog and installs and launches a
+# launcher with any command, on the host. The attack, from an AppImage and from a host
+# program at partial and full; first on the host itself, where it must work, or the test
+# shows nothing.
+DL_ATTACK='import sys, zlib, struct
+from gi.repository import Gio, GLib
+def png(w=16, h=16):
+    raw = b"".join(b"\x00" + b"\xff\x00\x00\xff" * w for _ in range(h))
+    def chunk(t, d):
+        return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
+def call(m, args, rt):
+    return bus.call_sync("org.freedesktop.portal.Desktop", "/org/freedesktop/portal/desktop",
+        "org.freedesktop.portal.DynamicLauncher", m, args, GLib.VariantType(rt), 0, 20000, None)
+icon = GLib.Variant("(sv)", ("bytes", GLib.Variant("ay", png())))
+try:
+    tok = call("RequestInstallToken", GLib.Variant("(sva{sv})", ("Files", icon, {})), "(s)")[0]
+    entry = "[Desktop Entry]\nType=Application\nName=Files\nExec=touch %s\n" % sys.argv[1]
+    call("Install", GLib.Variant("(sssa{sv})", (tok, "wrappy-escape.desktop", entry, {})), "()")
+    call("Launch", GLib.Variant("(sa{sv})", ("wrappy-escape.desktop", {})), "()")
+    print("launched")
+except GLib.Error as e:
+    print("refused:", e.message)'
+
+# attack_ran LABEL CMD…: runs the attack under CMD, which ends in `python3 -c` (the
+# marker $T_DIR/escaped.LABEL); true when the launcher ran on the host.
+attack_ran() {
+  local label=$1 i
+  shift
+  run "$@" "$DL_ATTACK" "$T_DIR/escaped.$label"
+  note "$label: $(printf '%s' "$OUT $ERR" | tail -1)"
+  for i in $(seq 30); do
+    [ -e "$T_DIR/escaped.$label" ] && return 0
+    case "$OUT" in *launched*) ;; *) return 1 ;; esac
+    sleep 0.1
+  done
+  return 1
+}
+
+test_portals_take_every_app_for_sandboxed() {
+  [ -x /usr/libexec/xdg-desktop-portal-gtk ] || skip "xdg-desktop-portal-gtk is not installed"
+  /usr/bin/python3 -c 'import gi' 2>/dev/null || skip "python3-gi is not installed"
+  start_xvfb
+  export XDG_CURRENT_DESKTOP=GNOME
+  mkdir -p "$XDG_DATA_HOME/applications"
+  start_session_bus
+  attack_ran host /usr/bin/python3 -c ||
+    skip "the DynamicLauncher attack does not work on this host itself: $OUT"
+  rm -f "$XDG_DATA_HOME/applications/wrappy-escape.desktop"
+  local lvl
+  for lvl in partial full; do
+    if attack_ran "host-program-$lvl" wrappy run --isolation=$lvl --host /usr/bin/python3 -c; then
+      fail "a host program at $lvl ran a command on the host through DynamicLauncher"
+    fi
+    assert_contains "$OUT" "not allowed for app id app.wrappy.host_python3_"
+  done
+  ok wrappy install --from-appimage "$AI_FIX/aitool.AppImage"
+  if attack_ran appimage wrappy run --command=/usr/bin/python3 org.example.AiTool -- -c; then
+    fail "an AppImage ran a command on the host through DynamicLauncher"
+  fi
+  assert_contains "$OUT" "not allowed for app id app.wrappy.org_example_AiTool_"
+  [ ! -e "$XDG_DATA_HOME/applications/wrappy-escape.desktop" ] ||
+    fail "a sandboxed app installed a launcher"
+}
+
+# Flatpak's own spawn portal (flatpak-portal, org.freedesktop.portal.Flatpak): Spawn
+# starts a process in a new Flatpak sandbox of the calling app, with the permissions
+# Flatpak gives it, outside wrappy's level. The attack: the app, also installed with
+# flatpak, spawns a command that writes to ~/.var/app/ID (a host dir wrappy never shows
+# it). Under flatpak run it works, by Flatpak's design; from wrappy's sandbox the name is
+# not there, unless granted by name.
+SPAWN='gdbus call --session --dest org.freedesktop.portal.Flatpak --object-path /org/freedesktop/portal/Flatpak --method org.freedesktop.portal.Flatpak.Spawn "b\"/\"" "[b\"sh\", b\"-c\", b\"echo spawned > \$XDG_DATA_HOME/spawned\"]" "{}" "{}" 0 "{}"'
+
+# spawned LABEL CMD…: runs the Spawn call under CMD (ending where sh's -c goes); true when
+# the spawned command wrote its file on the host.
+spawned() {
+  local label=$1 marker=$HOME/.var/app/$APP/data/spawned i
+  shift
+  rm -f "$marker"
+  run "$@" "$SPAWN"
+  note "$label: rc=$RC $(printf '%s' "$OUT $ERR" | tail -1)"
+  for i in $(seq 50); do
+    [ -e "$marker" ] && return 0
+    [ "$RC" = 0 ] || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
+test_flatpak_spawn_portal_not_reached() {
+  [ -e /usr/share/dbus-1/services/org.freedesktop.portal.Flatpak.service ] ||
+    skip "flatpak-portal is not installed"
+  ensure_system_bus || true
+  start_server
+  start_session_bus
+  cached_install bus add_and_install "$APP"
+  flatpak_bus_ready || skip "$FLATPAK_WHY"
+  spawned flatpak flatpak run --command=sh "$APP" -c ||
+    skip "Spawn does not work under flatpak run here either"
+  local lvl
+  for lvl in partial full; do
+    if spawned "$lvl" wrappy run --isolation=$lvl --command=sh "$APP" -- -c; then
+      fail "the app at $lvl started a process in a Flatpak sandbox through flatpak-portal"
+    fi
+  done
+  if spawned paranoid-talk wrappy run --isolation=paranoid --talk-name=org.wrappy.TestTalk \
+    --command=sh "$APP" -- -c; then
+    fail "the app at paranoid started a process in a Flatpak sandbox through flatpak-portal"
+  fi
+  # Granted by name, it is Flatpak's sandbox the app gets, as under flatpak run.
+  spawned granted wrappy run --talk-name=org.freedesktop.portal.Flatpak --command=sh "$APP" -- -c ||
+    fail "Spawn granted by name did not reach flatpak-portal"
+}
+
+# What runs commands on the host, declared by the app (org.wrappy.HostCmd: the whole
+# session bus, org.freedesktop.Flatpak and org.freedesktop.systemd1 by name):
+# flatpak-session-helper's HostCommand (`flatpak-spawn --host`) is the attack. Granted by
+# the user by name, it works (and shows the attack is real here); from the app's own
+# metadata, at partial and full, the bus is filtered and the names are not there.
+HOSTCMD_APP=org.wrappy.HostCmd
+HOSTCMD='gdbus call --session --dest org.freedesktop.Flatpak --object-path /org/freedesktop/Flatpak/Development --method org.freedesktop.Flatpak.Development.HostCommand "b\"/\"" "[b\"sh\", b\"-c\", b\"echo ran > $0\"]" "{}" "{}" 0'
+
+# host_command_ran LABEL CMD…: the HostCommand call under CMD (ending where sh's -c goes);
+# true when its command ran on the host (it writes $T_DIR/hostcmd.LABEL).
+host_command_ran() {
+  local label=$1 marker=$T_DIR/hostcmd.$1 i
+  shift
+  run "$@" "$HOSTCMD" "$marker"
+  note "$label: rc=$RC $(printf '%s' "$OUT $ERR" | tail -1)"
+  for i in $(seq 50); do
+    [ -e "$marker" ] && return 0
+    [ "$RC" = 0 ] || return 1
+    sleep 0.1
+  done
+  return 1
+}
+
+test_host_command_services_only_from_the_user() {
+  [ -e /usr/share/dbus-1/services/org.freedesktop.Flatpak.service ] ||
+    skip "flatpak-session-helper is not installed"
+  start_server
+  start_session_bus
+  cached_install hostcmd add_and_install "$HOSTCMD_APP"
+  host_command_ran granted wrappy run --talk-name=org.freedesktop.Flatpak --command=sh \
+    "$HOSTCMD_APP" -- -c || skip "HostCommand does not run commands here even when granted"
+  local lvl
+  for lvl in partial full; do
+    if host_command_ran "$lvl" wrappy run --isolation=$lvl --command=sh "$HOSTCMD_APP" -- -c; then
+      fail "the app's own metadata let it run a command on the host at $lvl"
+    fi
+  done
+  ok wrappy info "$HOSTCMD_APP"
+  assert_contains "$OUT" "org.freedesktop.Flatpak' not applied: its service runs commands on the host"
+  assert_contains "$OUT" "socket 'session-bus' not applied"
 }
 
 run_tests "$@"

@@ -147,6 +147,23 @@ test_filtered_buses (void)
                    "unix:path=/run/dbus/system_bus_socket");
   /* The host's bus is not there. */
   g_assert_false (wrappy_plan_shows_host_path (plan, "/run/user/1000/.dbus-proxy"));
+
+  /* An app with no /.flatpak-info of its own (an AppImage, a snap, a host program): its
+   * proxy still has one, with the name the portals are to know it by, so that they do not
+   * take it for a host app. */
+  g_clear_pointer (&spec->flatpak_info, g_free);
+  spec->portal_id = g_strdup ("app.wrappy.gui");
+  fake_facts (&f, FALSE);
+  g_strfreev (f.env);
+  f.env = g_strdupv ((char **)env);
+  g_clear_pointer (&plan, wrappy_plan_free);
+  plan = wrappy_plan_new (spec, &f, &error);
+  wrappy_host_facts_clear (&f);
+  g_assert_no_error (error);
+  g_assert_nonnull (plan->dbus_proxy);
+  g_assert_nonnull (
+      strstr (plan->dbus_proxy->flatpak_info, "[Application]\nname=app.wrappy.gui\n"));
+  g_assert_null (wrappy_plan_find_op (plan, "/.flatpak-info"));
 }
 
 static void

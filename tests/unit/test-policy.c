@@ -267,9 +267,13 @@ test_buses (void)
       g_assert_cmpuint (g_strv_length (e->session_bus_rules), >=, 2);
       rules = g_strjoinv (",", e->session_bus_rules);
       g_assert_true (g_str_has_prefix (rules, bus_cases[i].session_rules));
-      g_assert_true (g_str_has_suffix (
-          rules, "--call=org.freedesktop.portal.*=*,"
-                 "--broadcast=org.freedesktop.portal.*=@/org/freedesktop/portal/*"));
+      g_assert_nonnull (strstr (rules, "--call=org.freedesktop.portal.Desktop=*,"
+                                       "--broadcast=org.freedesktop.portal.Desktop=@/org/"
+                                       "freedesktop/portal/*"));
+      g_assert_nonnull (strstr (rules, "--call=org.freedesktop.portal.Documents=*"));
+      /* Flatpak's own spawn portal, and no wildcard that would take it in. */
+      g_assert_null (strstr (rules, "org.freedesktop.portal.Flatpak"));
+      g_assert_null (strstr (rules, "org.freedesktop.portal.*"));
       g_assert_null (strstr (rules, "org.example.Gone"));
     }
 }
@@ -634,6 +638,96 @@ test_agents_and_persist (void)
   g_assert_true (notes_have (tmpfs->notes, "persistent '.mozilla' not kept: --home=tmpfs"));
 }
 
+/* Names whose services run host commands (flatpak-session-helper, systemd, flatpak-portal,
+ * the portals' backends, dconf) and a whole bus count only when the user grants them,
+ * at every level above none; other names, and seeing those, as declared. */
+static void
+test_host_command_names (void)
+{
+  const WrappyIsolation levels[] = { WRAPPY_ISOLATION_PARTIAL, WRAPPY_ISOLATION_FULL };
+
+  for (guint i = 0; i < G_N_ELEMENTS (levels); i++)
+    {
+      g_autoptr (WrappyPermissions) declared = wrappy_permissions_new ();
+      g_autoptr (WrappyPermissions) overrides = wrappy_permissions_new ();
+      g_auto (GStrv) talk = list ("org.freedesktop.systemd1=talk");
+      g_auto (GStrv) socket = list ("session-bus");
+      WrappyCommandLine cl = { TRUE, levels[i] };
+      WrappyPolicyInput in = {
+        "org.example.App", WRAPPY_DECLARED_FLATPAK, NULL, declared, NULL, overrides, &cl, HOME, HOME
+      };
+      g_autoptr (WrappyEffective) e = NULL, by_cl = NULL, by_override = NULL, whole = NULL;
+      g_autofree char *rules = NULL, *cl_rules = NULL, *ov_rules = NULL;
+
+      declared->session_bus
+          = list ("org.freedesktop.Flatpak=talk,org.freedesktop.*=talk,"
+                  "org.freedesktop.impl.portal.desktop.gtk=talk,"
+                  "ca.desrt.dconf=own,org.example.Fine=talk,"
+                  "org.freedesktop.systemd1=see,org.freedesktop.portal.Flatpak=talk");
+      declared->sockets = list ("session-bus");
+      e = wrappy_policy_resolve (&in, NULL);
+      g_assert_cmpint (e->session_bus, ==, WRAPPY_BUS_FILTERED);
+      g_assert_false (g_strv_contains ((const char *const *)e->sockets, "session-bus"));
+      rules = joined (e->session_bus_rules);
+      g_assert_nonnull (strstr (rules, "--talk=org.example.Fine"));
+      g_assert_nonnull (strstr (rules, "--see=org.freedesktop.systemd1"));
+      g_assert_null (strstr (rules, "--talk=org.freedesktop.Flatpak"));
+      g_assert_null (strstr (rules, "--talk=org.freedesktop.*"));
+      g_assert_null (strstr (rules, "impl.portal"));
+      g_assert_null (strstr (rules, "dconf"));
+      g_assert_null (strstr (rules, "org.freedesktop.portal.Flatpak"));
+      g_assert_true (notes_have (e->notes, "runs commands on the host"));
+      g_assert_true (notes_have (e->notes, "does not get a whole bus"));
+
+      /* By name on the command line, or in the user's overrides, they count. */
+      cl.session_bus = talk;
+      by_cl = wrappy_policy_resolve (&in, NULL);
+      cl_rules = joined (by_cl->session_bus_rules);
+      g_assert_nonnull (strstr (cl_rules, "--talk=org.freedesktop.systemd1"));
+      g_assert_null (strstr (cl_rules, "--talk=org.freedesktop.Flatpak"));
+      cl.session_bus = NULL;
+      overrides->session_bus = list ("org.freedesktop.Flatpak=talk");
+      by_override = wrappy_policy_resolve (&in, NULL);
+      ov_rules = joined (by_override->session_bus_rules);
+      g_assert_nonnull (strstr (ov_rules, "--talk=org.freedesktop.Flatpak"));
+      /* The whole bus likewise. */
+      cl.sockets = socket;
+      whole = wrappy_policy_resolve (&in, NULL);
+      g_assert_cmpint (whole->session_bus, ==, WRAPPY_BUS_REAL);
+    }
+}
+
+/* The name the portals know an app by: a Flatpak app's own ID; for any other app one
+ * element under app.wrappy. that xdg-desktop-portal takes for a valid app ID, whatever
+ * characters the app's own name has, and that no two different names share. */
+static void
+test_portal_id (void)
+{
+  g_autofree char *flatpak = wrappy_bus_policy_portal_id ("org.example.App", TRUE);
+  g_autofree char *plain = wrappy_bus_policy_portal_id ("hello", FALSE);
+  g_autofree char *dotted = wrappy_bus_policy_portal_id ("org.example.App", FALSE);
+  g_autofree char *underscored = wrappy_bus_policy_portal_id ("org_example_App", FALSE);
+  g_autofree char *host = wrappy_bus_policy_portal_id ("host/python3", FALSE);
+  g_autofree char *odd = wrappy_bus_policy_portal_id ("a-b+c.d/../e", FALSE);
+  g_autofree char *none = wrappy_bus_policy_portal_id (NULL, FALSE);
+  char *const all[] = { plain, dotted, underscored, host, odd, none };
+
+  g_assert_cmpstr (flatpak, ==, "org.example.App");
+  g_assert_cmpstr (plain, ==, "app.wrappy.hello");
+  g_assert_cmpstr (underscored, ==, "app.wrappy.org_example_App");
+  g_assert_true (g_str_has_prefix (dotted, "app.wrappy.org_example_App_"));
+  g_assert_cmpstr (dotted, !=, underscored);
+  g_assert_true (g_str_has_prefix (host, "app.wrappy.host_python3_"));
+  for (guint i = 0; i < G_N_ELEMENTS (all); i++)
+    {
+      const char *last = all[i] + strlen ("app.wrappy.");
+      g_assert_true (g_str_has_prefix (all[i], "app.wrappy."));
+      g_assert_cmpuint (strlen (last), >, 0);
+      for (const char *c = last; *c; c++)
+        g_assert_true (g_ascii_isalnum (*c) || *c == '_');
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -651,5 +745,7 @@ main (int argc, char **argv)
   g_test_add_func ("/policy/snap-plugs", test_snap_plugs);
   g_test_add_func ("/policy/host-code", test_host_code);
   g_test_add_func ("/policy/agents-and-persist", test_agents_and_persist);
+  g_test_add_func ("/policy/portal-id", test_portal_id);
+  g_test_add_func ("/policy/host-command-names", test_host_command_names);
   return g_test_run ();
 }
