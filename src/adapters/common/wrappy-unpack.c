@@ -326,7 +326,8 @@ wrappy_unpack (WrappyUnpackFormat format, const char *image, guint64 offset, con
                                             child_stderr, &limits);
   if (child_error != NULL)
     {
-      wrappy_debug ("the unpack child said: %s", child_stderr);
+      g_autofree char *said = printable (child_stderr, STDERR_MAX);
+      wrappy_debug ("the unpack child said: %s", said);
       g_propagate_error (error, child_error);
       return FALSE;
     }
