@@ -88,6 +88,10 @@ test_child_is_confined_and_dies_with_its_parent() {
   grep -Eq '^Max core file size +0 +0 ' "/proc/$CHILD/limits" || fail "core dumps allowed"
   grep -q '^NoNewPrivs:[[:space:]]*1$' "/proc/$CHILD/status" || fail "no_new_privs is not set"
   grep -q '^Seccomp:[[:space:]]*2$' "/proc/$CHILD/status" || fail "no seccomp filter"
+  # A session of its own, so no controlling terminal (what the filter and Landlock deny
+  # is tried from inside in tests/unit/test-unpack.c, /unpack/confine).
+  [ "$(ps -o sid= -p "$CHILD" | tr -d ' ')" = "$CHILD" ] || fail "the child is not a session leader"
+  [ "$(ps -o tty= -p "$CHILD" | tr -d ' ')" = "?" ] || fail "the child has a terminal"
   # stdin is /dev/null, stdout too, stderr the pipe to the parent; then what it opened
   # itself (the image, directories of the target): no other fd of the parent's.
   [ "$(readlink "/proc/$CHILD/fd/0")" = /dev/null ] || fail "stdin: $(readlink "/proc/$CHILD/fd/0")"

@@ -1,13 +1,25 @@
 /* The parent's side of unpacking in a child (wrappy-unpack.c): the limits it sets and how
- * it turns the child's end (its status, its stderr, the wall clock) into one error. The
- * child itself runs in tests/integration/test-unpack.sh. */
+ * it turns the child's end (its status, its stderr, the wall clock) into one error; and
+ * the child's confinement, tried from a subprocess as a child a crafted image took over
+ * would. The child itself runs in tests/integration/test-unpack.sh. */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/landlock.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "wrappy-error.h"
+#include "wrappy-fs.h"
 #include "wrappy-unpack.h"
 
 #define IMAGE "/tmp/x.AppImage"
@@ -143,6 +155,107 @@ test_child_report (void)
   g_test_trap_assert_stderr ("wrappy-unpack-error\t*\t12\tx\nwrappy-unpack-error\t*\t7\ty\n");
 }
 
+/* What a child a crafted image took over would try, after wrappy_unpack_confine. Each
+ * failed expectation is a line on stdout. */
+static void
+probe (const char *what, gboolean ok)
+{
+  if (!ok)
+    g_print ("%s (%s)\n", what, g_strerror (errno));
+}
+
+static gboolean
+opens (const char *path, int flags)
+{
+  int fd = open (path, flags | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return FALSE;
+  close (fd);
+  return TRUE;
+}
+
+static gboolean
+denied (gboolean succeeded, int want_errno)
+{
+  return !succeeded && errno == want_errno;
+}
+
+static void
+test_confine (void)
+{
+  const char *base = g_getenv ("TEST_UNPACK_BASE");
+
+  if (g_test_subprocess ())
+    {
+      g_autofree char *image = g_build_filename (base, "image", NULL);
+      g_autofree char *dest = g_build_filename (base, "staging", "tree", NULL);
+      g_autofree char *inside = g_build_filename (dest, "file", NULL);
+      g_autofree char *moved = g_build_filename (base, "staging", "moved", NULL);
+      g_autofree char *secret = g_build_filename (base, "outside", "secret", NULL);
+      g_autofree char *planted = g_build_filename (base, "outside", "planted", NULL);
+      g_autoptr (GError) error = NULL;
+      gboolean landlock
+          = syscall (__NR_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION) >= 1;
+      char c = 'x';
+
+      g_assert_cmpint (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), ==, 0);
+      g_assert_true (wrappy_unpack_confine (image, dest, &error));
+      g_assert_no_error (error);
+
+      /* What unpacking needs. */
+      probe ("read the image", opens (image, O_RDONLY));
+      probe ("mkdir dest", mkdir (dest, 0700) == 0);
+      probe ("create below dest", opens (inside, O_WRONLY | O_CREAT | O_EXCL));
+      probe ("rename in staging", rename (dest, moved) == 0);
+      probe ("read a system file", opens ("/etc/passwd", O_RDONLY));
+      probe ("read /proc/self", opens ("/proc/self/status", O_RDONLY));
+      probe ("signal itself", kill (getpid (), 0) == 0);
+      /* What it must not do. */
+      probe ("socket", denied (socket (AF_UNIX, SOCK_STREAM, 0) >= 0, EPERM));
+      probe ("fork", denied (fork () >= 0, EPERM));
+      probe ("signal its parent", denied (kill (getppid (), 0) == 0, EPERM));
+      probe ("signal every process", denied (kill (-1, 0) == 0, EPERM));
+      probe ("tgkill another",
+             denied (syscall (SYS_tgkill, getppid (), getppid (), 0) == 0, EPERM));
+      probe ("TIOCSTI", denied (ioctl (0, TIOCSTI, &c) == 0, EPERM));
+      probe ("execve", denied (execl ("/bin/true", "true", NULL) == 0, EPERM));
+      if (landlock)
+        {
+          probe ("read outside", denied (opens (secret, O_RDONLY), EACCES));
+          probe ("write outside", denied (opens (secret, O_WRONLY), EACCES));
+          probe ("create outside", denied (opens (planted, O_WRONLY | O_CREAT), EACCES));
+          probe ("read another process", denied (opens ("/proc/1/environ", O_RDONLY), EACCES));
+          probe ("write a system file", denied (opens ("/etc/passwd", O_WRONLY), EACCES));
+          probe ("rename out of staging",
+                 denied (rename (moved, planted) == 0, EXDEV) || errno == EACCES);
+        }
+      else
+        g_printerr ("no Landlock here: files not checked\n");
+      return;
+    }
+
+  {
+    g_autofree char *dir = g_dir_make_tmp ("test-unpack-XXXXXX", NULL);
+    g_autofree char *staging = g_build_filename (dir, "staging", NULL);
+    g_autofree char *outside = g_build_filename (dir, "outside", NULL);
+    g_autofree char *image = g_build_filename (dir, "image", NULL);
+    g_autofree char *secret = g_build_filename (outside, "secret", NULL);
+    g_autofree char *planted = g_build_filename (outside, "planted", NULL);
+
+    g_assert_nonnull (dir);
+    g_assert_cmpint (mkdir (staging, 0700), ==, 0);
+    g_assert_cmpint (mkdir (outside, 0700), ==, 0);
+    g_assert_true (g_file_set_contents (image, "hsqs", -1, NULL));
+    g_assert_true (g_file_set_contents (secret, "key", -1, NULL));
+    g_setenv ("TEST_UNPACK_BASE", dir, TRUE);
+    g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+    g_test_trap_assert_passed ();
+    g_test_trap_assert_stdout ("");
+    g_assert_false (g_file_test (planted, G_FILE_TEST_EXISTS));
+    g_assert_true (wrappy_rm_rf_at (AT_FDCWD, dir, NULL));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -150,5 +263,6 @@ main (int argc, char **argv)
   g_test_add_func ("/unpack/limits", test_limits);
   g_test_add_func ("/unpack/status-errors", test_status_errors);
   g_test_add_func ("/unpack/child-report", test_child_report);
+  g_test_add_func ("/unpack/confine", test_confine);
   return g_test_run ();
 }

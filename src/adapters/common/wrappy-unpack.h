@@ -48,6 +48,12 @@ gboolean wrappy_unpack (WrappyUnpackFormat format, const char *image, guint64 of
 GError *wrappy_unpack_status_error (const char *image, int wait_status, gboolean timed_out,
                                     const char *child_stderr, const WrappyUnpackLimits *limits);
 
+/* The child's side, `wrappy-backend unpack-image`, before it reads the image: a seccomp
+ * filter (no sockets, programs, processes, ptrace, signals to others, terminal input)
+ * and, where the kernel has Landlock, reads of `image` and the system's files only and
+ * writes below dest_dir's parent only. Needs no_new_privs (the parent sets it). */
+gboolean wrappy_unpack_confine (const char *image, const char *dest_dir, GError **error);
+
 /* The child's side, `wrappy-backend unpack-image`: its error as the one line the parent
  * reads back (domain, code, message), then the exit status. */
 int wrappy_unpack_child_report (const GError *error);
