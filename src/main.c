@@ -101,12 +101,15 @@ const WrappyCommand wrappy_commands[] = {
   { "help", N_ ("[COMMAND]"), N_ ("Show the commands, or a command's options"), NULL, NULL,
     STORE (wrappy_builtin_help), WRAPPY_OPERAND_COMMAND },
   /* Hidden: the parts of `search` that need the network, run by it as child processes;
-   * what the shell completions ask at completion time; the table as JSON for the build
-   * (man page and completions). */
+   * what the shell completions ask at completion time; the unpacking child of install;
+   * the table as JSON for the build (man page and completions). */
   { "search-refresh", "SOURCE:ORIGIN…", NULL, NULL, STORE (wrappy_search_refresh_options),
     STORE (wrappy_builtin_search_refresh) },
   { "search-live", "SOURCE -- QUERY…", NULL, NULL, NULL, STORE (wrappy_builtin_search_live) },
   { "complete", "apps|remotes", NULL, NULL, NULL, STORE (wrappy_builtin_complete) },
+  /* Unpacks an untrusted image as wrappy_unpack's confined child (wrappy-unpack.h). */
+  { "unpack-image", "squashfs|iso IMAGE OFFSET DEST", NULL, NULL, NULL,
+    STORE (wrappy_builtin_unpack_image) },
   { "dump-commands", NULL, NULL, NULL, NULL, STORE (wrappy_builtin_dump_commands) },
   { NULL },
 };

@@ -64,6 +64,7 @@ WRAPPY_BUILTIN (remote_list);
 WRAPPY_BUILTIN (remote_remove);
 WRAPPY_BUILTIN (search);
 WRAPPY_BUILTIN (search_refresh);
+WRAPPY_BUILTIN (unpack_image);
 WRAPPY_BUILTIN (search_live);
 WRAPPY_BUILTIN (install);
 WRAPPY_BUILTIN (list);

@@ -22,6 +22,7 @@ typedef enum
   WRAPPY_ERROR_SANDBOX_SETUP,
   WRAPPY_ERROR_BUSY, /* another wrappy holds the lock */
   WRAPPY_ERROR_NO_SPACE,
+  WRAPPY_ERROR_NO_MEMORY, /* an allocation failed (an unpack child under its memory limit) */
 } WrappyErrorCode;
 
 GQuark wrappy_error_quark (void);

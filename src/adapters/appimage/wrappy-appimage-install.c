@@ -22,6 +22,7 @@
 #include "wrappy-id.h"
 #include "wrappy-output.h"
 #include "wrappy-squashfs.h"
+#include "wrappy-unpack.h"
 
 #define APPDIR           "/app"
 #define MAX_DESKTOP_SIZE (256 * 1024)
@@ -353,12 +354,10 @@ extract_payload (Install *in, const char *file, const WrappyAppImageInfo *info,
   if (!wrappy_dirs_ensure (in->tmp_abs, error))
     return FALSE;
   in->payload = g_build_filename (in->tmp_abs, "payload", NULL);
-  if (info->type == 2)
-    {
-      if (!wrappy_squashfs_extract (file, info->offset, in->payload, NULL, cancellable, error))
-        return FALSE;
-    }
-  else if (!wrappy_appimage_extract_iso (file, in->payload, cancellable, error))
+  /* In a confined child (wrappy-unpack.h): the image is untrusted and the libraries that
+   * parse it can be made to ask for gigabytes or to loop. */
+  if (!wrappy_unpack (info->type == 2 ? WRAPPY_UNPACK_SQUASHFS : WRAPPY_UNPACK_ISO, file,
+                      info->type == 2 ? info->offset : 0, in->payload, cancellable, error))
     return FALSE;
   in->payload_fd = open (in->payload, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (in->payload_fd < 0)

@@ -39,6 +39,20 @@ invalid (GError **error, const char *image, const char *what)
   return FALSE;
 }
 
+/* libarchive's own failure: ENOMEM (a crafted image asking for gigabytes, refused by the
+ * unpack child's memory limit, wrappy-unpack.c) is NO_MEMORY, the rest INVALID_DATA. */
+static gboolean
+archive_fail (GError **error, Iso *iso)
+{
+  const char *what = archive_error_string (iso->ar);
+
+  g_set_error (error, WRAPPY_ERROR,
+               archive_errno (iso->ar) == ENOMEM ? WRAPPY_ERROR_NO_MEMORY
+                                                 : WRAPPY_ERROR_INVALID_DATA,
+               _ ("%s: not a valid ISO 9660 image: %s"), iso->image, what ? what : "invalid data");
+  return FALSE;
+}
+
 /* Opens (creating when missing) the directory for every component but the last;
  * returns its fd and sets *last. Never follows a symlink. */
 static int
@@ -81,7 +95,7 @@ write_data (Iso *iso, int fd, const char *name, GError **error)
         return wrappy_throw_errno (error, "write", name);
     }
   if (r != ARCHIVE_EOF)
-    return invalid (error, iso->image, archive_error_string (iso->ar));
+    return archive_fail (error, iso);
   return TRUE;
 }
 
@@ -169,7 +183,7 @@ extract_all (Iso *iso, GCancellable *cancellable, GError **error)
         return FALSE;
     }
   if (r != ARCHIVE_EOF)
-    return invalid (error, iso->image, archive_error_string (iso->ar));
+    return archive_fail (error, iso);
   return TRUE;
 }
 
@@ -199,7 +213,7 @@ wrappy_appimage_extract_iso (const char *image, const char *dest_dir, GCancellab
   if (iso.root_fd < 0)
     wrappy_throw_errno (error, "openat", tmp);
   else if (archive_read_open_filename (iso.ar, image, 64 * 1024) != ARCHIVE_OK)
-    invalid (error, image, archive_error_string (iso.ar));
+    archive_fail (error, &iso);
   else if (extract_all (&iso, cancellable, error) && fchmod (iso.root_fd, 0755) == 0)
     {
       if (renameat2 (pfd, tmp, pfd, base, RENAME_NOREPLACE) != 0)

@@ -197,6 +197,14 @@ invalid (GError **error, const char *image, const char *what)
 static gboolean
 sqfs_fail (GError **error, const char *image, int err)
 {
+  /* Under the unpack child's memory limit (wrappy-unpack.c) a crafted inode's 4 GiB
+   * allocation fails here: the parent tells that apart from a corrupt image. */
+  if (err == SQFS_ERROR_ALLOC)
+    {
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_NO_MEMORY,
+                   _ ("%s: not a valid squashfs image: %s"), image, sqfs_strerror (err));
+      return FALSE;
+    }
   return invalid (error, image, sqfs_strerror (err));
 }
 

@@ -26,6 +26,7 @@
 #include "wrappy-permissions.h"
 #include "wrappy-snap.h"
 #include "wrappy-squashfs.h"
+#include "wrappy-unpack.h"
 
 typedef struct
 {
@@ -124,7 +125,7 @@ import_snap (WrappyStore *store, const char *path, const char *kind, const char 
     return wrappy_throw_errno (error, "mkdtemp", tmp), NULL;
   tree = g_build_filename (tmp, "tree", NULL);
   subject = g_strdup_printf ("snap %s revision %s", name, revision);
-  ok = wrappy_squashfs_extract (path, 0, tree, NULL, cancellable, error)
+  ok = wrappy_unpack (WRAPPY_UNPACK_SQUASHFS, path, 0, tree, cancellable, error)
        && wrappy_store_import_tree (store, ref, tree, subject, &commit, cancellable, error);
   wrappy_rm_rf_at (AT_FDCWD, tmp, NULL);
   if (!ok)
