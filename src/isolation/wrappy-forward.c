@@ -136,7 +136,9 @@ wrappy_forward_files (WrappyLaunchSpec *spec, const WrappyPlan *plan, uid_t uid,
       g_autofree char *by_app = g_build_filename (mount, "by-app", portal_id, NULL);
       g_autofree char *dest = g_strdup_printf ("/run/user/%u/doc", (guint)uid);
 
-      g_ptr_array_add (spec->binds, wrappy_bind_new (by_app, dest, FALSE));
+      /* Mounted already where the app reaches the portal (wrappy_plan_add_documents). */
+      if (plan->documents == NULL)
+        g_ptr_array_add (spec->binds, wrappy_bind_new (by_app, dest, FALSE));
       for (guint i = 0; i < slots->len; i++)
         {
           g_autofree char *name = g_path_get_basename (hidden->pdata[i]);

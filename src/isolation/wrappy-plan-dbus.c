@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
 #include "wrappy-i18n.h"
 #include "wrappy-plan-private.h"
@@ -17,6 +18,7 @@
  * A dir, not the sockets themselves: the sandbox is built while the proxy starts, and
  * its sockets appear in the dir only when it listens (pid 1 waits for that). */
 #define SANDBOX_PROXY_DIR "/run/wrappy-dbus-proxy"
+#define DOCUMENTS_SERVICE "org.freedesktop.portal.Documents"
 #define SYSTEM_BUS_PATH   "unix:path=" SYSTEM_BUS_SOCKET
 
 /* What the a11y registry needs of an app and no more (flatpak_run_add_a11y_dbus_args). */
@@ -178,4 +180,118 @@ wrappy_host_facts_a11y_address (char **env)
   if (end == NULL || end == start + 1)
     return NULL;
   return g_strndup (start + 1, end - start - 1);
+}
+
+/* ---- The app's documents ----------------------------------------------------------- */
+
+/* Whether something is mounted at path: its device is not its parent's. (Not statfs:
+ * xdg-document-portal answers it with EPERM.) */
+static gboolean
+is_mount (const char *path)
+{
+  g_autofree char *parent = path != NULL ? g_path_get_dirname (path) : NULL;
+  struct stat st, pst;
+
+  return path != NULL && stat (path, &st) == 0 && S_ISDIR (st.st_mode) && stat (parent, &pst) == 0
+         && st.st_dev != pst.st_dev;
+}
+
+/* Whether the session bus can start the document portal: its .service file in one of the
+ * session bus's standard service dirs (dbus-daemon(1), <standard_session_servicedirs/>). */
+static gboolean
+documents_activatable (char **env)
+{
+  const char *runtime_dir = g_environ_getenv (env, "XDG_RUNTIME_DIR");
+  const char *data_home = g_environ_getenv (env, "XDG_DATA_HOME");
+  const char *data_dirs = g_environ_getenv (env, "XDG_DATA_DIRS");
+  const char *home = g_environ_getenv (env, "HOME");
+  g_autoptr (GPtrArray) dirs = g_ptr_array_new_with_free_func (g_free);
+  g_auto (GStrv) system_dirs = NULL;
+
+  if (runtime_dir != NULL)
+    g_ptr_array_add (dirs, g_build_filename (runtime_dir, "dbus-1", NULL));
+  if (data_home != NULL && data_home[0] == '/')
+    g_ptr_array_add (dirs, g_build_filename (data_home, "dbus-1", NULL));
+  else if (home != NULL)
+    g_ptr_array_add (dirs, g_build_filename (home, ".local/share/dbus-1", NULL));
+  system_dirs = g_strsplit (
+      data_dirs != NULL && data_dirs[0] != '\0' ? data_dirs : "/usr/local/share:/usr/share", ":",
+      -1);
+  for (char **d = system_dirs; *d != NULL; d++)
+    if ((*d)[0] == '/')
+      g_ptr_array_add (dirs, g_build_filename (*d, "dbus-1", NULL));
+  g_ptr_array_add (dirs, g_strdup ("/usr/share/dbus-1"));
+  for (guint i = 0; i < dirs->len; i++)
+    {
+      g_autofree char *file
+          = g_build_filename (dirs->pdata[i], "services", DOCUMENTS_SERVICE ".service", NULL);
+      if (g_file_test (file, G_FILE_TEST_EXISTS))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The document portal's mount on the host. Flatpak asks the portal on every launch
+ * (GetMountPoint, which also starts it; flatpak-run.c, add_document_portal_args); a launch
+ * here first looks where xdg-document-portal mounts itself, $XDG_RUNTIME_DIR/doc (two
+ * stats), and asks, through gdbus (`wrappy` links GLib alone), only while that is no
+ * mount and the bus can start the portal: the first app of a session, whose file
+ * chooser would otherwise answer with paths its sandbox cannot see. NULL: no portal. */
+char *
+wrappy_host_facts_documents (char **env)
+{
+  const char *runtime_dir = g_environ_getenv (env, "XDG_RUNTIME_DIR");
+  const char *argv[] = { "gdbus",
+                         "call",
+                         "--session",
+                         "--dest",
+                         DOCUMENTS_SERVICE,
+                         "--object-path",
+                         "/org/freedesktop/portal/documents",
+                         "--method",
+                         DOCUMENTS_SERVICE ".GetMountPoint",
+                         "--timeout",
+                         "10",
+                         NULL };
+  g_autofree char *doc = NULL, *out = NULL, *answer = NULL;
+  int status;
+  char *start, *end;
+
+  if (runtime_dir == NULL || runtime_dir[0] != '/'
+      || g_environ_getenv (env, "DBUS_SESSION_BUS_ADDRESS") == NULL)
+    return NULL;
+  doc = g_build_filename (runtime_dir, "doc", NULL);
+  if (is_mount (doc))
+    return g_steal_pointer (&doc);
+  if (!documents_activatable (env)
+      || !g_spawn_sync (NULL, (char **)argv, env, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                        NULL, NULL, &out, NULL, &status, NULL)
+      || !g_spawn_check_wait_status (status, NULL))
+    return NULL;
+  /* (b'/run/user/1000/doc',) */
+  start = strstr (out, "b'");
+  end = start ? strchr (start + 2, '\'') : NULL;
+  if (end == NULL || end == start + 2)
+    return NULL;
+  answer = g_strndup (start + 2, end - start - 2);
+  return answer[0] == '/' && is_mount (answer) ? g_steal_pointer (&answer) : NULL;
+}
+
+/* As Flatpak: an app that reaches the document portal sees its own documents, the
+ * portal's by-app/ID dir, at /run/user/UID/doc, read-write (the portal checks each
+ * document's grant); never the portal's root, which holds every app's. ID is the name
+ * the portals know the app by (spec->portal_id). Files a file chooser, a drop or `run
+ * --file-forwarding` hand the app are there. Optional: a portal that does not answer
+ * for the ID leaves no dir. */
+void
+wrappy_plan_add_documents (WrappyPlan *plan, const WrappyLaunchSpec *spec, const WrappyHostFacts *f)
+{
+  const char *id = spec->portal_id != NULL ? spec->portal_id : spec->app_id;
+  g_autofree char *dest = g_strdup_printf ("/run/user/%u/doc", (guint)f->uid);
+
+  if (spec->isolation == WRAPPY_ISOLATION_NONE || f->documents == NULL || id == NULL
+      || (spec->session_bus != WRAPPY_BUS_FILTERED && spec->session_bus != WRAPPY_BUS_REAL))
+    return;
+  plan->documents = g_build_filename (f->documents, "by-app", id, NULL);
+  wrappy_plan_add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_OPTIONAL, plan->documents, dest, 0);
 }

@@ -45,6 +45,10 @@ void wrappy_plan_add_buses (WrappyPlan *plan, const WrappyLaunchSpec *spec,
                             const WrappyHostFacts *f, GPtrArray *notes);
 void wrappy_dbus_proxy_plan_free (WrappyDbusProxyPlan *p);
 char *wrappy_host_facts_a11y_address (char **env);
+/* The app's documents (wrappy-plan-dbus.c): the portal's mount, and its bind. */
+char *wrappy_host_facts_documents (char **env);
+void wrappy_plan_add_documents (WrappyPlan *plan, const WrappyLaunchSpec *spec,
+                                const WrappyHostFacts *f);
 
 /* wrappy-plan-protect.c: drops or makes read-only the binds inside spec->protect,
  * appends to masks what hides or protects each one where binds (or the home, in host or

@@ -175,6 +175,7 @@ wrappy_plan_add_sockets (WrappyPlan *plan, const WrappyLaunchSpec *spec, const W
   if (granted (spec, "system-bus") && f->system_bus_socket != NULL)
     bind_socket (plan, f->system_bus_socket, SYSTEM_BUS_SOCKET);
   wrappy_plan_add_buses (plan, spec, f, notes);
+  wrappy_plan_add_documents (plan, spec, f);
 
   /* The local services and agents (flatpak-run-sockets.c, flatpak-run-cups.c). Read-only
    * binds, as Flatpak's: the socket is for connecting, not for replacing. */
@@ -385,6 +386,8 @@ wrappy_host_facts_collect_sockets (WrappyHostFacts *f, const WrappyLaunchSpec *s
     return;
   if (spec->a11y_bus && spec->session_bus == WRAPPY_BUS_FILTERED)
     f->a11y_bus_address = wrappy_host_facts_a11y_address (f->env);
+  if (spec->session_bus == WRAPPY_BUS_FILTERED || spec->session_bus == WRAPPY_BUS_REAL)
+    f->documents = wrappy_host_facts_documents (f->env);
   f->x11_display_number = display_number (g_environ_getenv (f->env, "DISPLAY"));
   if (f->x11_display_number != NULL)
     {
@@ -436,4 +439,5 @@ wrappy_host_facts_clear_sockets (WrappyHostFacts *f)
   g_clear_pointer (&f->ssh_auth_socket, g_free);
   g_clear_pointer (&f->gpg_agent_socket, g_free);
   g_clear_pointer (&f->a11y_bus_address, g_free);
+  g_clear_pointer (&f->documents, g_free);
 }

@@ -209,6 +209,7 @@ wrappy_plan_free (WrappyPlan *plan)
   g_strfreev (plan->stubs);
   wrappy_limits_plan_clear (&plan->limits);
   wrappy_dbus_proxy_plan_free (plan->dbus_proxy);
+  g_free (plan->documents);
   g_free (plan);
 }
 

@@ -76,6 +76,7 @@ typedef struct
   /* The syscall filter the app runs under. */
   WrappySeccompLevel seccomp;
   WrappyDbusProxyPlan *dbus_proxy; /* NULL: no bus is filtered */
+  char *documents; /* the document portal's by-app dir bound at /run/user/UID/doc, else NULL */
 } WrappyPlan;
 
 /* What the plan needs to know about the host; wrappy_host_facts_collect() fills it in,
@@ -128,6 +129,8 @@ typedef struct
   char *ssh_auth_socket;  /* SSH_AUTH_SOCK */
   char *gpg_agent_socket; /* `gpgconf --list-dir agent-socket` */
   char *a11y_bus_address; /* org.a11y.Bus's answer, only when the spec wants the a11y bus */
+  char *documents;        /* the document portal's mount ($XDG_RUNTIME_DIR/doc), only when the
+                           * app reaches the session bus (wrappy-plan-dbus.c) */
   char *user_dirs[G_USER_N_DIRECTORIES]; /* XDG user dirs, only when a grant names one */
   char **home_entries;                   /* names in the home, only for a snap-home grant */
   WrappyLimitsFacts limits; /* cgroups, RAM, CPUs: probed only when limits are wanted */

@@ -530,4 +530,88 @@ test_host_command_services_only_from_the_user() {
   assert_contains "$OUT" "socket 'session-bus' not applied"
 }
 
+# The app's documents, as under Flatpak: what the document portal grants an app (what
+# xdg-desktop-portal does with a file chooser's answer or a drop: AddFull for the app,
+# then the path /run/user/UID/doc/ID/NAME) is at that path in its sandbox, read-write
+# where granted; another app's documents are not, even by their ID. `flatpak
+# document-export --app` makes the grant as the portal would.
+DOC_READ='uid=$(id -u); d=/run/user/$uid/doc
+cat "$d/$1/chosen.txt" 2>/dev/null || echo "chosen=unseen"
+echo changed >>"$d/$1/chosen.txt" 2>/dev/null || echo "chosen=read-only"
+cat "$d/$2/other.txt" 2>/dev/null || echo "other=unseen"
+echo "listed=[$(ls "$d" 2>/dev/null | tr "\n" " ")]"'
+
+# doc_export FILE APP [FLAGS…]: the document ID of FILE granted to APP.
+doc_export() {
+  local f=$1 app=$2 out
+  shift 2
+  out=$(flatpak document-export --app="$app" "$@" "$f") || fail "document-export $f failed"
+  basename "$(dirname "$out")"
+}
+
+test_documents_are_the_apps_own() {
+  command -v flatpak >/dev/null || skip "flatpak is not installed"
+  start_server
+  setup_buses
+  cached_install bus add_and_install "$APP"
+  mkdir -p "$T_DIR/hidden"
+  echo "chosen content" >"$T_DIR/hidden/chosen.txt"
+  echo "other content" >"$T_DIR/hidden/other.txt"
+  local chosen other lvl
+  chosen=$(doc_export "$T_DIR/hidden/chosen.txt" "$APP" --allow-read)
+  other=$(doc_export "$T_DIR/hidden/other.txt" org.example.Other --allow-read --allow-write)
+  for lvl in partial full; do
+    ok wrappy run --isolation=$lvl --command=sh "$APP" -- -c "$DOC_READ" sh "$chosen" "$other"
+    assert_contains "$OUT" "chosen content"
+    assert_contains "$OUT" "chosen=read-only"
+    assert_contains "$OUT" "other=unseen"
+    assert_not_contains "$OUT" "other content"
+    assert_contains "$OUT" "listed=[$chosen ]"
+  done
+  # At paranoid there is no bus, so no portal and no documents (SPEC.md).
+  ok wrappy run --isolation=paranoid --command=sh "$APP" -- -c "$DOC_READ" sh "$chosen" "$other"
+  assert_contains "$OUT" "chosen=unseen"
+  assert_contains "$OUT" "listed=[]"
+  # flatpak run, on the same grants.
+  if flatpak_bus_ready; then
+    ok flatpak run --command=sh "$APP" -c "$DOC_READ" sh "$chosen" "$other"
+    assert_contains "$OUT" "chosen content"
+    assert_contains "$OUT" "other=unseen"
+    assert_contains "$OUT" "listed=[$chosen ]"
+  else
+    note "flatpak run not compared: $FLATPAK_WHY"
+  fi
+}
+
+# The first app of a session: no document portal runs when it starts, so the launch
+# starts it (as flatpak run does with GetMountPoint); a grant made while the app runs,
+# as a file chooser's is, reaches it.
+test_documents_reach_an_app_started_before_the_portal() {
+  command -v flatpak >/dev/null || skip "flatpak is not installed"
+  start_server
+  setup_buses
+  cached_install bus add_and_install "$APP"
+  ! mountpoint -q "$XDG_RUNTIME_DIR/doc" 2>/dev/null || fail "a document portal runs already"
+  mkdir -p "$T_DIR/hidden"
+  echo "picked content" >"$T_DIR/hidden/picked.txt"
+  local out=$T_DIR/picked.out pid i
+  "$WRAPPY" run --command=sh "$APP" -- -c 'd=/run/user/$(id -u)/doc
+    i=0
+    while [ $i -lt 300 ]; do
+      for f in "$d"/*/picked.txt; do [ -r "$f" ] && { echo "got $(cat "$f")"; exit 0; }; done
+      sleep 0.1
+      i=$((i + 1))
+    done
+    echo "not in: $(ls -la "$d" 2>&1)"' >"$out" 2>&1 &
+  pid=$!
+  for i in $(seq 100); do
+    mountpoint -q "$XDG_RUNTIME_DIR/doc" 2>/dev/null && break
+    sleep 0.1
+  done
+  mountpoint -q "$XDG_RUNTIME_DIR/doc" || fail "the launch did not start the document portal"
+  doc_export "$T_DIR/hidden/picked.txt" "$APP" --allow-read >/dev/null
+  wait "$pid" || true
+  assert_contains "$(cat "$out")" "got picked content"
+}
+
 run_tests "$@"

@@ -279,12 +279,85 @@ test_xauth_truncated (void)
   g_assert_cmpuint (g_bytes_get_size (ok), >, 0);
 }
 
+/* The app's documents (wrappy_plan_add_documents): the portal's by-app dir for the name
+ * the portals know it by, at /run/user/UID/doc, where it reaches the session bus; never
+ * the portal's root (every app's documents), never at none, never without a bus. */
+static WrappyPlan *
+plan_with_documents (WrappyIsolation level, WrappyBusAccess session, const char *portal_id,
+                     const char *documents)
+{
+  g_autoptr (WrappyLaunchSpec) spec = wrappy_launch_spec_new ();
+  const char *argv[] = { "app", NULL };
+  static const char *const env[]
+      = { "XDG_RUNTIME_DIR=/run/user/1000", "DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1000/bus",
+          NULL };
+  g_autoptr (GError) error = NULL;
+  WrappyHostFacts f;
+  WrappyPlan *plan;
+
+  spec->app_id = g_strdup ("org.example.Gui");
+  wrappy_test_set_level (spec, level);
+  spec->base_path = g_strdup ("/layers/base");
+  spec->argv = g_strdupv ((char **)argv);
+  spec->state_dir = g_strdup ("/state/org.example.Gui");
+  spec->session_bus = session;
+  spec->portal_id = g_strdup (portal_id);
+  fake_facts (&f, FALSE);
+  g_strfreev (f.env);
+  f.env = g_strdupv ((char **)env);
+  f.documents = g_strdup (documents);
+  plan = wrappy_plan_new (spec, &f, &error);
+  wrappy_host_facts_clear (&f);
+  g_assert_no_error (error);
+  return plan;
+}
+
+static void
+test_documents (void)
+{
+  const WrappyIsolation levels[]
+      = { WRAPPY_ISOLATION_PARTIAL, WRAPPY_ISOLATION_FULL, WRAPPY_ISOLATION_PARANOID };
+
+  for (guint i = 0; i < G_N_ELEMENTS (levels); i++)
+    {
+      g_autoptr (WrappyPlan) filtered
+          = plan_with_documents (levels[i], WRAPPY_BUS_FILTERED, NULL, "/run/user/1000/doc");
+      g_autoptr (WrappyPlan) real = plan_with_documents (levels[i], WRAPPY_BUS_REAL,
+                                                         "app.wrappy.gui", "/run/user/1000/doc");
+      g_autoptr (WrappyPlan) no_bus
+          = plan_with_documents (levels[i], WRAPPY_BUS_NONE, NULL, "/run/user/1000/doc");
+      g_autoptr (WrappyPlan) no_portal
+          = plan_with_documents (levels[i], WRAPPY_BUS_FILTERED, NULL, NULL);
+      const WrappyOp *op = wrappy_plan_find_op (filtered, "/run/user/1000/doc");
+
+      g_assert_nonnull (op);
+      g_assert_cmpint (op->kind, ==, WRAPPY_OP_BIND);
+      g_assert_cmpstr (op->src, ==, "/run/user/1000/doc/by-app/org.example.Gui");
+      g_assert_false (op->flags & WRAPPY_OP_FLAG_RO);
+      g_assert_true (op->flags & WRAPPY_OP_FLAG_OPTIONAL);
+      g_assert_cmpstr (filtered->documents, ==, op->src);
+      g_assert_false (wrappy_plan_shows_host_path (filtered, "/run/user/1000/doc/by-app"));
+      op = wrappy_plan_find_op (real, "/run/user/1000/doc");
+      g_assert_nonnull (op);
+      g_assert_cmpstr (op->src, ==, "/run/user/1000/doc/by-app/app.wrappy.gui");
+      g_assert_null (wrappy_plan_find_op (no_bus, "/run/user/1000/doc"));
+      g_assert_null (no_bus->documents);
+      g_assert_null (wrappy_plan_find_op (no_portal, "/run/user/1000/doc"));
+    }
+  {
+    g_autoptr (WrappyPlan) none
+        = plan_with_documents (WRAPPY_ISOLATION_NONE, WRAPPY_BUS_REAL, NULL, "/run/user/1000/doc");
+    g_assert_null (none->documents);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/plan-sockets/x11-granted", test_x11_granted);
   g_test_add_func ("/plan-sockets/filtered-buses", test_filtered_buses);
+  g_test_add_func ("/plan-sockets/documents", test_documents);
   g_test_add_func ("/plan-sockets/not-granted", test_not_granted);
   g_test_add_func ("/plan-sockets/none-keeps-host", test_none_keeps_host);
   g_test_add_func ("/plan-sockets/session-bus-and-notes", test_session_bus_and_notes);
