@@ -11,7 +11,7 @@ RUN_DEPS=(flatpak ostree bubblewrap gnupg python3 desktop-file-utils dbus hyperf
   file locales xvfb xauth x11-utils snapd squashfs-tools-ng xorriso appstream-compose
   xfsprogs mmdebstrap libgtk-3-dev x11-apps man-db groff-base zsh fish fonts-dejavu-extra
   openssh-client gpg-agent xdg-dbus-proxy xdg-desktop-portal xdg-desktop-portal-gtk fuse3
-  libglib2.0-bin python3-gi)
+  libglib2.0-bin python3-gi xdotool)
 
 SUDO=()
 if [ "$(id -u)" != 0 ]; then

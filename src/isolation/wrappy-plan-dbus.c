@@ -294,4 +294,15 @@ wrappy_plan_add_documents (WrappyPlan *plan, const WrappyLaunchSpec *spec, const
     return;
   plan->documents = g_build_filename (f->documents, "by-app", id, NULL);
   wrappy_plan_add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_OPTIONAL, plan->documents, dest, 0);
+  /* xdg-desktop-portal answers a file chooser with a path under the portal's mount on the
+   * host: the same path where XDG_RUNTIME_DIR is /run/user/UID, as logind makes it. Where
+   * it is elsewhere under /tmp or /run (a session without logind, the tests), the app's
+   * documents are at that path too, or the answer would not open. (Flatpak shows them at
+   * /run/user/UID/doc only.) */
+  if (strcmp (f->documents, dest) != 0 && wrappy_plan_valid_sandbox_path (f->documents)
+      && (wrappy_plan_path_is_under (f->documents, "/tmp")
+          || wrappy_plan_path_is_under (f->documents, "/run"))
+      && !wrappy_plan_path_is_under (f->documents, "/run/user"))
+    wrappy_plan_add_op (plan, WRAPPY_OP_BIND, WRAPPY_OP_FLAG_OPTIONAL, plan->documents,
+                        f->documents, 0);
 }

@@ -614,4 +614,71 @@ test_documents_reach_an_app_started_before_the_portal() {
   assert_contains "$(cat "$out")" "got picked content"
 }
 
+# The whole file chooser, as a user goes through it: the app (a host program, so that it
+# has python3-gi; its documents are those of app.wrappy.host_python3_…) asks
+# FileChooser.OpenFile, xdg-desktop-portal-gtk shows the dialog under Xvfb, the "user"
+# types the path of a file the sandbox cannot see (xdotool, XTEST) and presses Return;
+# the portal adds the file to the document portal for the app and answers a URI, which
+# the app opens. Without the app's documents in its sandbox the answer did not open
+# (wrappy_plan_add_documents). Not compared with flatpak run: the fixture's Flatpak runtime has no
+# python3-gi.
+PICK='import os, sys
+from gi.repository import Gio, GLib
+bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
+loop, got = GLib.MainLoop(), {}
+token = "wrappy%d" % os.getpid()
+path = "/org/freedesktop/portal/desktop/request/%s/%s" % (bus.get_unique_name()[1:].replace(".", "_"), token)
+def on_response(conn, sender, obj, iface, sig, params):
+    got["code"], got["results"] = params.unpack()
+    loop.quit()
+bus.signal_subscribe("org.freedesktop.portal.Desktop", "org.freedesktop.portal.Request", "Response", path, None, 0, on_response)
+bus.call_sync("org.freedesktop.portal.Desktop", "/org/freedesktop/portal/desktop", "org.freedesktop.portal.FileChooser", "OpenFile",
+    GLib.Variant("(ssa{sv})", ("", "wrappy-pick", {"handle_token": GLib.Variant("s", token)})), None, 0, 30000, None)
+GLib.timeout_add_seconds(60, loop.quit)
+loop.run()
+print("code=%s" % got.get("code"))
+for uri in got.get("results", {}).get("uris", []):
+    p = Gio.File.new_for_uri(uri).get_path()
+    alt = "/run/user/%d/doc/%s" % (os.getuid(), p.split("/doc/", 1)[-1])
+    for label, f in (("picked", p), ("also", alt)):
+        try:
+            print("%s=[%s] %s" % (label, f, open(f).read().strip()))
+        except OSError as e:
+            print("%s=[%s] unreadable: %s" % (label, f, e))'
+
+test_file_chooser_answer_reaches_the_app() {
+  [ -x /usr/libexec/xdg-desktop-portal-gtk ] || skip "xdg-desktop-portal-gtk is not installed"
+  /usr/bin/python3 -c 'import gi' 2>/dev/null || skip "python3-gi is not installed"
+  command -v xdotool >/dev/null || skip "xdotool is not installed"
+  start_xvfb
+  export XDG_CURRENT_DESKTOP=GNOME
+  start_session_bus
+  mkdir -p "$T_DIR/hidden"
+  local lvl out pid picked
+  for lvl in partial full; do
+    picked=$T_DIR/hidden/picked-$lvl.txt
+    echo "chosen at $lvl" >"$picked"
+    out=$T_DIR/pick-$lvl.out
+    "$WRAPPY" run --isolation=$lvl --host /usr/bin/python3 -c "$PICK" >"$out" 2>&1 &
+    pid=$!
+    wait_window wrappy-pick || { kill "$pid"; fail "$lvl: the file chooser did not appear: $(cat "$out")"; }
+    xdotool search --name '^wrappy-pick$' windowfocus --sync >/dev/null 2>&1 || true
+    sleep 0.5
+    xdotool key ctrl+l
+    xdotool type --delay 10 "$picked"
+    sleep 0.3
+    xdotool key Return
+    wait "$pid" || true
+    OUT=$(cat "$out")
+    note "$lvl: $OUT"
+    # The answer names the portal's mount on the host: /run/user/UID/doc in a logind
+    # session, $XDG_RUNTIME_DIR/doc here; the sandbox shows the app's documents at both.
+    assert_contains "$OUT" "code=0"
+    assert_contains "$OUT" "picked=[$XDG_RUNTIME_DIR/doc/"
+    assert_contains "$OUT" "/picked-$lvl.txt] chosen at $lvl"
+    assert_contains "$OUT" "also=[/run/user/$(id -u)/doc/"
+    assert_not_contains "$OUT" "unreadable"
+  done
+}
+
 run_tests "$@"

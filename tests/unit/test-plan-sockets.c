@@ -347,7 +347,22 @@ test_documents (void)
   {
     g_autoptr (WrappyPlan) none
         = plan_with_documents (WRAPPY_ISOLATION_NONE, WRAPPY_BUS_REAL, NULL, "/run/user/1000/doc");
+    /* A runtime dir elsewhere (no logind; the tests): the portal's answers name its
+     * mount there, so the documents are there too; never at a path outside /tmp and
+     * /run. */
+    g_autoptr (WrappyPlan) tmp = plan_with_documents (WRAPPY_ISOLATION_FULL, WRAPPY_BUS_FILTERED,
+                                                      NULL, "/tmp/runtime-alice/doc");
+    g_autoptr (WrappyPlan) home = plan_with_documents (WRAPPY_ISOLATION_FULL, WRAPPY_BUS_FILTERED,
+                                                       NULL, "/home/alice/.run/doc");
+    const WrappyOp *op;
+
     g_assert_null (none->documents);
+    op = wrappy_plan_find_op (tmp, "/tmp/runtime-alice/doc");
+    g_assert_nonnull (op);
+    g_assert_cmpstr (op->src, ==, "/tmp/runtime-alice/doc/by-app/org.example.Gui");
+    g_assert_nonnull (wrappy_plan_find_op (tmp, "/run/user/1000/doc"));
+    g_assert_null (wrappy_plan_find_op (home, "/home/alice/.run/doc"));
+    g_assert_nonnull (wrappy_plan_find_op (home, "/run/user/1000/doc"));
   }
 }
 
