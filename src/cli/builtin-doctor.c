@@ -34,6 +34,7 @@
 #include "wrappy-limits.h"
 #include "wrappy-output.h"
 #include "wrappy-repair.h"
+#include "wrappy-unpack.h"
 
 typedef enum
 {
@@ -49,6 +50,7 @@ typedef enum
   CHECK_OPENAT2,
   CHECK_DBUS_PROXY,
   CHECK_FILE_FORWARDING,
+  CHECK_LANDLOCK,
   N_CHECKS
 } CheckId;
 
@@ -69,6 +71,7 @@ static const struct
   { "openat2", N_ ("openat2") },
   { "dbus_proxy", N_ ("filtered D-Bus (xdg-dbus-proxy)") },
   { "file_forwarding", N_ ("file forwarding") },
+  { "landlock", N_ ("Landlock (unpacking images)") },
 };
 
 typedef struct
@@ -352,6 +355,21 @@ check_file_forwarding (Check *c)
                                    "is bound at its own path"));
 }
 
+/* Whether the child that unpacks AppImages and snaps is confined to its files too
+ * (wrappy-unpack.h). */
+static void
+check_landlock (Check *c)
+{
+  int abi = wrappy_unpack_landlock_abi ();
+
+  c->ok = abi >= 1;
+  c->detail = c->ok ? g_strdup_printf (_ ("ABI %d: an image is unpacked reading only itself and "
+                                          "the system's files, writing only its staging dir"),
+                                       abi)
+                    : g_strdup (_ ("not in this kernel: the unpacking child has its limits and "
+                                   "seccomp filter, but could read your files"));
+}
+
 static void
 run_checks (Check *checks, WrappyLimitsFacts *f)
 {
@@ -368,6 +386,7 @@ run_checks (Check *checks, WrappyLimitsFacts *f)
   check_openat2 (&checks[CHECK_OPENAT2]);
   check_dbus_proxy (&checks[CHECK_DBUS_PROXY]);
   check_file_forwarding (&checks[CHECK_FILE_FORWARDING]);
+  check_landlock (&checks[CHECK_LANDLOCK]);
 }
 
 /* ---- levels ---- */

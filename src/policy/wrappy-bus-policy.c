@@ -107,20 +107,37 @@ wrappy_bus_policy_portal_id (const char *app_id, gboolean flatpak_app)
  * flatpak-session-helper's Development.HostCommand (`flatpak-spawn --host`), the
  * systemd user manager's StartTransientUnit, flatpak-portal's Spawn (a Flatpak sandbox,
  * with Flatpak's permissions), the portals' backends (which trust their caller to have
- * checked: an autostart entry or a launcher of any command), and dconf's writer (a
- * keybinding's command). A talk or own of one of them, or a pattern covering one, counts
- * only when the user grants it (command line or overrides), never from the app's own
- * metadata: it would reach wrappy's own dirs, which no grant reaches above none. */
+ * checked: an autostart entry or a launcher of any command), dconf's writer (a
+ * keybinding's command), the terminals' servers (GNOME Terminal's Terminal0.Exec,
+ * Konsole's Session.runCommand on org.kde.konsole-PID, Yakuake's runCommand, Xfce
+ * Terminal's Launch with -x), KLauncher's exec_blind, and KWin's Scripting.loadScript
+ * (a script whose callDBus reaches any of the others, from outside the proxy). Owning
+ * one is no better: a terminal client hands the server its command and environment. A
+ * talk or own of one of them, or a pattern covering one, counts only when the user
+ * grants it (command line or overrides), never from the app's own metadata: it would
+ * reach wrappy's own dirs, which no grant reaches above none. A NAME- entry is a prefix
+ * (one bus name per process). The list names the services known to run commands; it
+ * cannot name every one (docs/bus.md). */
 #define WHOLE_BUS_NOTE                                                                             \
   _ ("socket '%s' not applied: the app's own declaration does not get a whole bus, only the "      \
      "names it asks for, through the proxy; --socket=%s or an override grants it")
 
 static const char *const host_command_names[] = {
-  "org.freedesktop.Flatpak",       "org.freedesktop.systemd1", "org.freedesktop.portal.Flatpak",
-  "org.freedesktop.impl.portal.*", "ca.desrt.dconf",
+  "org.freedesktop.Flatpak",
+  "org.freedesktop.systemd1",
+  "org.freedesktop.portal.Flatpak",
+  "org.freedesktop.impl.portal.*",
+  "ca.desrt.dconf",
+  "org.gnome.Terminal",
+  "org.kde.konsole-",
+  "org.kde.yakuake",
+  "org.xfce.Terminal5",
+  "org.kde.klauncher5",
+  "org.kde.KWin",
 };
 
-/* Whether a and b (either a NAME or a NAME.* pattern) can match one name. */
+/* Whether a and b (either a NAME or a NAME.* pattern; b also a NAME- prefix) can match
+ * one name. */
 static gboolean
 names_meet (const char *a, const char *b)
 {
@@ -128,9 +145,11 @@ names_meet (const char *a, const char *b)
   gboolean wa = la > 2 && g_str_has_suffix (a, ".*");
   gboolean wb = lb > 2 && g_str_has_suffix (b, ".*");
 
-  if (wa && strncmp (a, b, la - 1) == 0) /* "x.*" covers "x.y" and "x.y.*" */
+  if (wa && strncmp (a, b, la - 1) == 0) /* "x.*" covers "x.y", "x.y.*" and "x.y-" */
     return TRUE;
   if (wb && strncmp (b, a, lb - 1) == 0)
+    return TRUE;
+  if (lb > 1 && b[lb - 1] == '-' && strncmp (a, b, lb) == 0) /* "x.y-" covers "x.y-1" */
     return TRUE;
   return strcmp (a, b) == 0;
 }

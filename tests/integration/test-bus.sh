@@ -530,6 +530,39 @@ test_host_command_services_only_from_the_user() {
   assert_contains "$OUT" "socket 'session-bus' not applied"
 }
 
+# The terminals' servers, KLauncher and KWin run what a caller asks on the host too
+# (GNOME Terminal's Exec, Konsole's and Yakuake's runCommand, Xfce Terminal's Launch,
+# KLauncher's exec_blind, KWin's scripts): stood in for by the test service's RunCommand
+# under each name. org.wrappy.HostCmd declares them all; at partial and full none is
+# reached; granted by name on the command line, that one is.
+TERMINALS="org.gnome.Terminal org.kde.konsole-4242 org.kde.yakuake org.xfce.Terminal5 org.kde.klauncher5 org.kde.KWin"
+TERMINAL_CALLS='for n in '"$TERMINALS"'; do
+  gdbus call --session --dest $n --object-path /org/wrappy/Test --method org.wrappy.Test.RunCommand "touch $0.$n" >/dev/null 2>&1
+done; true'
+
+test_terminals_and_launchers_only_from_the_user() {
+  start_server
+  start_session_bus
+  # shellcheck disable=SC2086
+  start_bus_service $TERMINALS
+  cached_install hostcmd add_and_install "$HOSTCMD_APP"
+  local lvl n marker=$T_DIR/term
+  for lvl in partial full; do
+    run wrappy run --isolation=$lvl --command=sh "$HOSTCMD_APP" -- -c "$TERMINAL_CALLS" "$marker.$lvl"
+    assert_eq 0 "$RC" "the calls at $lvl"
+    for n in $TERMINALS; do
+      [ ! -e "$marker.$lvl.$n" ] || fail "the app's own metadata reached $n at $lvl"
+    done
+  done
+  # The stand-in does run commands, when the user grants the name.
+  run wrappy run --talk-name=org.gnome.Terminal --command=sh "$HOSTCMD_APP" -- -c \
+    "$TERMINAL_CALLS" "$marker.granted"
+  [ -e "$marker.granted.org.gnome.Terminal" ] || fail "granted by name, org.gnome.Terminal was not reached"
+  [ ! -e "$marker.granted.org.kde.KWin" ] || fail "a grant of org.gnome.Terminal reached org.kde.KWin"
+  ok wrappy info "$HOSTCMD_APP"
+  assert_contains "$OUT" "org.kde.konsole-4242' not applied: its service runs commands on the host"
+}
+
 # The app's documents, as under Flatpak: what the document portal grants an app (what
 # xdg-desktop-portal does with a file chooser's answer or a drop: AddFull for the app,
 # then the path /run/user/UID/doc/ID/NAME) is at that path in its sandbox, read-write

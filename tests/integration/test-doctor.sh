@@ -4,13 +4,14 @@
 . "$(dirname "$0")/lib.sh"
 
 CHECKS="user_namespace mount_namespace pid_namespace net_namespace ipc_uts_cgroup_namespaces \
-overlayfs cgroup seccomp fuse openat2 dbus_proxy file_forwarding"
+overlayfs cgroup seccomp fuse openat2 dbus_proxy file_forwarding landlock"
 
 test_doctor_text_report() {
   ok wrappy doctor
   local label
   for label in "user namespaces" "mount namespace" "pid namespace" "network namespace" \
-    "overlayfs in a user namespace" "delegated cgroup v2" "seccomp" "FUSE" "openat2"; do
+    "overlayfs in a user namespace" "delegated cgroup v2" "seccomp" "FUSE" "openat2" \
+    "Landlock (unpacking images)"; do
     assert_contains "$OUT" "$label"
   done
   for label in none partial full paranoid; do
@@ -41,6 +42,14 @@ test_doctor_agrees_with_reality() {
   for c in none partial full paranoid; do
     assert_eq True "$(json "j['levels']['$c']['runs']")" "level $c runs"
   done
+  # Landlock as the kernel says (landlock_create_ruleset's version query).
+  local abi
+  abi=$("$PYTHON" -c 'import ctypes; print(ctypes.CDLL(None, use_errno=True).syscall(444, None, 0, 1))')
+  if [ "$abi" -ge 1 ] 2>/dev/null; then
+    assert_eq True "$(json "j['checks']['landlock']['ok']")" "landlock (ABI $abi)"
+  else
+    assert_eq False "$(json "j['checks']['landlock']['ok']")" "landlock (none)"
+  fi
   assert_eq 0 "$(json "len(j['levels']['none']['cannot']) + len(j['levels']['partial']['cannot'])")" \
     "none and partial have no limits to miss"
   # Without a delegated cgroup, full and paranoid say what their limits become.

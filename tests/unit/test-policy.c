@@ -663,7 +663,11 @@ test_host_command_names (void)
           = list ("org.freedesktop.Flatpak=talk,org.freedesktop.*=talk,"
                   "org.freedesktop.impl.portal.desktop.gtk=talk,"
                   "ca.desrt.dconf=own,org.example.Fine=talk,"
-                  "org.freedesktop.systemd1=see,org.freedesktop.portal.Flatpak=talk");
+                  "org.freedesktop.systemd1=see,org.freedesktop.portal.Flatpak=talk,"
+                  "org.gnome.Terminal=talk,org.kde.konsole-4242=talk,org.xfce.*=talk,"
+                  "org.kde.KWin=own,org.kde.klauncher5=talk,org.kde.yakuake=talk,"
+                  "org.kde.StatusNotifierWatcher=talk,org.gnome.TerminalFine=talk,"
+                  "org.kde.konsolefine=talk");
       declared->sockets = list ("session-bus");
       e = wrappy_policy_resolve (&in, NULL);
       g_assert_cmpint (e->session_bus, ==, WRAPPY_BUS_FILTERED);
@@ -676,6 +680,17 @@ test_host_command_names (void)
       g_assert_null (strstr (rules, "impl.portal"));
       g_assert_null (strstr (rules, "dconf"));
       g_assert_null (strstr (rules, "org.freedesktop.portal.Flatpak"));
+      /* The terminals, KLauncher and KWin; names that only look like them stay. */
+      g_assert_false (
+          g_strv_contains ((const char *const *)e->session_bus_rules, "--talk=org.gnome.Terminal"));
+      g_assert_null (strstr (rules, "konsole-"));
+      g_assert_null (strstr (rules, "org.xfce"));
+      g_assert_null (strstr (rules, "KWin"));
+      g_assert_null (strstr (rules, "klauncher"));
+      g_assert_null (strstr (rules, "yakuake"));
+      g_assert_nonnull (strstr (rules, "--talk=org.kde.StatusNotifierWatcher"));
+      g_assert_nonnull (strstr (rules, "--talk=org.gnome.TerminalFine"));
+      g_assert_nonnull (strstr (rules, "--talk=org.kde.konsolefine"));
       g_assert_true (notes_have (e->notes, "runs commands on the host"));
       g_assert_true (notes_have (e->notes, "does not get a whole bus"));
 

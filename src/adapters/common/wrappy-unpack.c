@@ -172,6 +172,13 @@ landlock_allow (int ruleset, const char *path, guint64 access, guint64 handled, 
  * files into the app it is unpacking, nor write anywhere else. Where the kernel has no
  * Landlock (not built, or not in its `lsm=` list) this is skipped: the seccomp filter
  * and the limits still hold. */
+int
+wrappy_unpack_landlock_abi (void)
+{
+  int abi = (int)syscall (__NR_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+  return abi > 0 ? abi : 0;
+}
+
 static gboolean
 confine_files (const char *image, const char *staging, GError **error)
 {

@@ -54,6 +54,9 @@ GError *wrappy_unpack_status_error (const char *image, int wait_status, gboolean
  * writes below dest_dir's parent only. Needs no_new_privs (the parent sets it). */
 gboolean wrappy_unpack_confine (const char *image, const char *dest_dir, GError **error);
 
+/* The kernel's Landlock ABI version, or 0 without Landlock (`wrappy doctor`). */
+int wrappy_unpack_landlock_abi (void);
+
 /* The child's side, `wrappy-backend unpack-image`: its error as the one line the parent
  * reads back (domain, code, message), then the exit status. */
 int wrappy_unpack_child_report (const GError *error);
