@@ -667,7 +667,7 @@ def on_response(conn, sender, obj, iface, sig, params):
 bus.signal_subscribe("org.freedesktop.portal.Desktop", "org.freedesktop.portal.Request", "Response", path, None, 0, on_response)
 bus.call_sync("org.freedesktop.portal.Desktop", "/org/freedesktop/portal/desktop", "org.freedesktop.portal.FileChooser", "OpenFile",
     GLib.Variant("(ssa{sv})", ("", "wrappy-pick", {"handle_token": GLib.Variant("s", token)})), None, 0, 30000, None)
-GLib.timeout_add_seconds(60, loop.quit)
+GLib.timeout_add_seconds(120, loop.quit)
 loop.run()
 print("code=%s" % got.get("code"))
 for uri in got.get("results", {}).get("uris", []):
@@ -678,6 +678,32 @@ for uri in got.get("results", {}).get("uris", []):
             print("%s=[%s] %s" % (label, f, open(f).read().strip()))
         except OSError as e:
             print("%s=[%s] unreadable: %s" % (label, f, e))'
+
+# pick FILE OUT: as a user would, in the visible "wrappy-pick" dialog: Ctrl+L, the path,
+# Return; again while the app (writing OUT) has no answer, as a loaded machine may drop
+# keys typed before the dialog takes them.
+pick() {
+  local path=$1 out=$2 attempt wid i
+  for attempt in 1 2 3 4 5 6; do
+    wid=$(xdotool search --onlyvisible --name '^wrappy-pick$' 2>/dev/null | head -n 1)
+    if [ -n "$wid" ]; then
+      xdotool windowfocus --sync "$wid" >/dev/null 2>&1 || true
+      sleep 0.5
+      xdotool key --clearmodifiers ctrl+l
+      sleep 0.3
+      xdotool key --clearmodifiers ctrl+a
+      xdotool type --delay 20 "$path"
+      sleep 0.5
+      xdotool key --clearmodifiers Return
+    fi
+    for i in $(seq 40); do
+      grep -q '^code=' "$out" 2>/dev/null && return 0
+      sleep 0.25
+    done
+    note "attempt $attempt: no answer yet"
+  done
+  return 1
+}
 
 test_file_chooser_answer_reaches_the_app() {
   [ -x /usr/libexec/xdg-desktop-portal-gtk ] || skip "xdg-desktop-portal-gtk is not installed"
@@ -695,12 +721,7 @@ test_file_chooser_answer_reaches_the_app() {
     "$WRAPPY" run --isolation=$lvl --host /usr/bin/python3 -c "$PICK" >"$out" 2>&1 &
     pid=$!
     wait_window wrappy-pick || { kill "$pid"; fail "$lvl: the file chooser did not appear: $(cat "$out")"; }
-    xdotool search --name '^wrappy-pick$' windowfocus --sync >/dev/null 2>&1 || true
-    sleep 0.5
-    xdotool key ctrl+l
-    xdotool type --delay 10 "$picked"
-    sleep 0.3
-    xdotool key Return
+    pick "$picked" "$out" || { kill "$pid"; fail "$lvl: no answer from the file chooser: $(cat "$out")"; }
     wait "$pid" || true
     OUT=$(cat "$out")
     note "$lvl: $OUT"
