@@ -5,7 +5,7 @@
 # line and leave nothing; the child runs with its limits, no new privileges and a seccomp
 # filter, and dies with its parent; genuine images of both types still install and run.
 # Fixtures: tests/fixtures/make-appimage.sh (bad/huge-inode, bad/iso-loop) and
-# make-snaps.sh (huge-inode.snap), crafted with tests/fixtures/craft-inode.py.
+# make-snaps.sh (huge-inode.snap, huge-yaml.snap), crafted with tests/fixtures/craft-inode.py.
 . "$(dirname "$0")/lib.sh"
 
 AI_FIX=${WRAPPY_FIXTURES}-appimage
@@ -64,6 +64,22 @@ test_snap_huge_inode() {
   assert_fails_with 1 "huge-inode.snap: cannot unpack the image: it needs more memory" \
     wrappy install "$SNAPS/huge-inode.snap"
   nothing_left
+}
+
+test_snap_yaml_is_read_in_the_child() {
+  # meta/snap.yaml is read before anything is unpacked, by the same child under the same
+  # limits: in-process, libsquashfs was granted the 4 GiB and failed later.
+  assert_fails_with 1 "huge-yaml.snap: cannot unpack the image: it needs more memory" \
+    wrappy install "$SNAPS/huge-yaml.snap"
+  nothing_left
+  [ -z "$(ls -A "$XDG_CACHE_HOME/wrappy/tmp" 2>/dev/null)" ] ||
+    fail "the child's read was left: $(ls -A "$XDG_CACHE_HOME/wrappy/tmp")"
+  # A genuine snap's snap.yaml, desktop file and icon (read from the unpacked layer).
+  start_snapstore
+  ok wrappy install --from-snap hello-snap
+  [ -n "$(find "$XDG_DATA_HOME/applications" -name 'io.snapcraft.hello-snap*.desktop')" ] ||
+    fail "no launcher for hello-snap"
+  [ -z "$(ls -A "$XDG_CACHE_HOME/wrappy/tmp" 2>/dev/null)" ] || fail "reads were left"
 }
 
 test_iso_loop_time_limit() {

@@ -96,73 +96,10 @@ wrappy_appimage_derive_id (const char *desktop_stem, const char *metainfo_stem, 
 
 /* ---- Reading the extracted payload (untrusted: beneath it, no absolute links) -------- */
 
-static gint
-compare_names (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(char *const *)a, *(char *const *)b);
-}
-
-static GPtrArray *
-list_dir_beneath (int root_fd, const char *rel)
-{
-  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
-  int fd = strcmp (rel, ".") == 0
-               ? fcntl (root_fd, F_DUPFD_CLOEXEC, 3)
-               : wrappy_openat_beneath (root_fd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0, FALSE,
-                                        NULL);
-  DIR *d = fd >= 0 ? fdopendir (fd) : NULL;
-  struct dirent *de;
-
-  if (d == NULL)
-    {
-      if (fd >= 0)
-        close (fd);
-      return names;
-    }
-  while ((de = readdir (d)) != NULL)
-    if (strcmp (de->d_name, ".") != 0 && strcmp (de->d_name, "..") != 0)
-      g_ptr_array_add (names, g_strdup (de->d_name));
-  closedir (d);
-  g_ptr_array_sort (names, compare_names);
-  return names;
-}
-
-static char *
-read_beneath (int root_fd, const char *rel, gsize max, gsize *len_out, GError **error)
-{
-  g_autofree char *buf = NULL;
-  struct stat st;
-  gsize done = 0;
-  int fd = wrappy_openat_beneath (root_fd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0, FALSE, error);
-
-  if (fd < 0)
-    return NULL;
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode) || (guint64)st.st_size > max)
-    {
-      close (fd);
-      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
-                   _ ("%s is not a regular file of at most %" PRIu64 " bytes"), rel, (guint64)max);
-      return NULL;
-    }
-  buf = g_malloc (st.st_size + 1);
-  while (done < (gsize)st.st_size)
-    {
-      ssize_t n = read (fd, buf + done, st.st_size - done);
-      if (n <= 0)
-        break;
-      done += n;
-    }
-  close (fd);
-  buf[done] = '\0';
-  if (len_out)
-    *len_out = done;
-  return g_steal_pointer (&buf);
-}
-
 static char *
 find_desktop_name (int root_fd)
 {
-  g_autoptr (GPtrArray) names = list_dir_beneath (root_fd, ".");
+  g_autoptr (GPtrArray) names = wrappy_adapter_list_dir_beneath (root_fd, ".");
   for (guint i = 0; i < names->len; i++)
     if (g_str_has_suffix (names->pdata[i], ".desktop"))
       return g_strdup (names->pdata[i]);
@@ -172,7 +109,7 @@ find_desktop_name (int root_fd)
 static char *
 find_metainfo_stem (int root_fd)
 {
-  g_autoptr (GPtrArray) names = list_dir_beneath (root_fd, "usr/share/metainfo");
+  g_autoptr (GPtrArray) names = wrappy_adapter_list_dir_beneath (root_fd, "usr/share/metainfo");
   const char *suffixes[] = { ".metainfo.xml", ".appdata.xml" };
 
   for (guint i = 0; i < names->len; i++)
@@ -302,8 +239,8 @@ stage_launcher (Install *in, const char *stage, const char *id, GKeyFile *deskto
     {
       const char *cand[] = { "%s.png", "%s.svg", ".DirIcon" };
       g_autofree char *rel = g_strdup_printf (cand[i], icon);
-      g_autofree char *idata
-          = read_beneath (in->payload_fd, rel, WRAPPY_ADAPTER_MAX_ICON_SIZE, &len, NULL);
+      g_autofree char *idata = wrappy_adapter_read_beneath (
+          in->payload_fd, rel, WRAPPY_ADAPTER_MAX_ICON_SIZE, &len, NULL);
       gboolean staged = FALSE;
 
       if (idata != NULL && !wrappy_adapter_stage_icon (stage, id, idata, len, &staged, error))
@@ -380,7 +317,7 @@ load_desktop (Install *in, const char *file, char **stem_out, GError **error)
                    _ ("%s: the AppImage has no .desktop file at the top of its payload"), file);
       return NULL;
     }
-  data = read_beneath (in->payload_fd, name, MAX_DESKTOP_SIZE, &len, &local_error);
+  data = wrappy_adapter_read_beneath (in->payload_fd, name, MAX_DESKTOP_SIZE, &len, &local_error);
   if (data == NULL
       || !g_key_file_load_from_data (kf, data, len, G_KEY_FILE_KEEP_TRANSLATIONS, &local_error)
       || !g_key_file_has_group (kf, G_KEY_FILE_DESKTOP_GROUP))

@@ -1,11 +1,16 @@
 /* The shared last steps of the AppImage and Snap adapters (wrappy-adapter.h). */
 #include "config.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "wrappy-adapter.h"
 #include "wrappy-dirs.h"
+#include "wrappy-error.h"
 #include "wrappy-export.h"
 #include "wrappy-fs.h"
 #include "wrappy-i18n.h"
@@ -74,4 +79,70 @@ wrappy_adapter_stage_icon (const char *stage, const char *id, const char *data, 
     return FALSE;
   *staged = TRUE;
   return TRUE;
+}
+
+/* ---- Reading an unpacked package (untrusted: beneath it, no absolute links) ---------- */
+
+static gint
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *)a, *(char *const *)b);
+}
+
+GPtrArray *
+wrappy_adapter_list_dir_beneath (int root_fd, const char *rel)
+{
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  int fd = strcmp (rel, ".") == 0
+               ? fcntl (root_fd, F_DUPFD_CLOEXEC, 3)
+               : wrappy_openat_beneath (root_fd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0, FALSE,
+                                        NULL);
+  DIR *d = fd >= 0 ? fdopendir (fd) : NULL;
+  struct dirent *de;
+
+  if (d == NULL)
+    {
+      if (fd >= 0)
+        close (fd);
+      return names;
+    }
+  while ((de = readdir (d)) != NULL)
+    if (strcmp (de->d_name, ".") != 0 && strcmp (de->d_name, "..") != 0)
+      g_ptr_array_add (names, g_strdup (de->d_name));
+  closedir (d);
+  g_ptr_array_sort (names, compare_names);
+  return names;
+}
+
+char *
+wrappy_adapter_read_beneath (int root_fd, const char *rel, gsize max, gsize *len_out,
+                             GError **error)
+{
+  g_autofree char *buf = NULL;
+  struct stat st;
+  gsize done = 0;
+  int fd = wrappy_openat_beneath (root_fd, rel, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0, FALSE, error);
+
+  if (fd < 0)
+    return NULL;
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode) || (guint64)st.st_size > max)
+    {
+      close (fd);
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
+                   _ ("%s is not a regular file of at most %" PRIu64 " bytes"), rel, (guint64)max);
+      return NULL;
+    }
+  buf = g_malloc (st.st_size + 1);
+  while (done < (gsize)st.st_size)
+    {
+      ssize_t n = read (fd, buf + done, st.st_size - done);
+      if (n <= 0)
+        break;
+      done += n;
+    }
+  close (fd);
+  buf[done] = '\0';
+  if (len_out)
+    *len_out = done;
+  return g_steal_pointer (&buf);
 }

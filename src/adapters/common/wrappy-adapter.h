@@ -29,4 +29,11 @@ gboolean wrappy_adapter_take_update (WrappyUpdate *u, WrappyManifest *updated, c
 gboolean wrappy_adapter_stage_icon (const char *stage, const char *id, const char *data, gsize len,
                                     gboolean *staged, GError **error);
 
+/* An unpacked package's files, read beneath its root (root_fd; symlinks followed only
+ * while they stay beneath it, wrappy_openat_beneath): the sorted names in rel (empty
+ * when it cannot be read), and a regular file of at most max bytes (NUL-terminated). */
+GPtrArray *wrappy_adapter_list_dir_beneath (int root_fd, const char *rel);
+char *wrappy_adapter_read_beneath (int root_fd, const char *rel, gsize max, gsize *len_out,
+                                   GError **error);
+
 G_END_DECLS

@@ -26,14 +26,15 @@ gboolean wrappy_squashfs_extract (const char *image_path, guint64 offset, const 
                                   const WrappySquashfsLimits *limits, GCancellable *cancellable,
                                   GError **error);
 
-/* Reads one regular file from the image without extracting the rest (e.g.
- * meta/snap.yaml, a .desktop file). Symlinks inside the image are followed only when
- * they stay inside it, at most 16 deep. At most max_size bytes, else INVALID_DATA. */
+/* Reads one regular file from the image without extracting the rest (a snap's
+ * meta/snap.yaml, in the unpacking child: wrappy_unpack_read_file). Symlinks inside the image are
+ * followed only when they stay inside it, at most 16 deep. At most max_size bytes, else
+ * INVALID_DATA. */
 GBytes *wrappy_squashfs_read_file (const char *image_path, guint64 offset, const char *path,
                                    gsize max_size, GError **error);
 
-/* Names of the entries of one directory of the image (sorted), for finding the
- * .desktop file and icon at an AppImage's top level. */
+/* Names of the entries of one directory of the image (sorted). Only the fuzz target
+ * calls it now: the adapters read an unpacked layer (wrappy_adapter_list_dir_beneath). */
 char **wrappy_squashfs_list_dir (const char *image_path, guint64 offset, const char *path,
                                  GError **error);
 

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <linux/landlock.h>
 #include <seccomp.h>
 #include <signal.h>
@@ -24,6 +25,7 @@
 
 #include "wrappy-dirs.h"
 #include "wrappy-error.h"
+#include "wrappy-fs.h"
 #include "wrappy-i18n.h"
 #include "wrappy-output.h"
 #include "wrappy-unpack.h"
@@ -440,9 +442,11 @@ on_cancel (GCancellable *cancellable, gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-gboolean
-wrappy_unpack (WrappyUnpackFormat format, const char *image, guint64 offset, const char *dest_dir,
-               GCancellable *cancellable, GError **error)
+/* Runs `wrappy-backend unpack-image -- KIND IMAGE OFFSET DEST [MEMBER MAX]` under the
+ * limits and waits for it (see wrappy_unpack). */
+static gboolean
+run_child (const char *kind, const char *image, guint64 offset, const char *dest_dir,
+           const char *member, gsize max, GCancellable *cancellable, GError **error)
 {
   g_autoptr (GSubprocessLauncher) launcher = NULL;
   g_autoptr (GSubprocess) proc = NULL;
@@ -451,7 +455,7 @@ wrappy_unpack (WrappyUnpackFormat format, const char *image, guint64 offset, con
   g_autoptr (GByteArray) text = g_byte_array_new ();
   g_autoptr (GCancellable) reading = g_cancellable_new ();
   g_autofree char *backend = wrappy_backend_path ();
-  g_autofree char *abs_image = NULL, *offset_str = NULL, *child_stderr = NULL;
+  g_autofree char *abs_image = NULL, *offset_str = NULL, *child_stderr = NULL, *max_str = NULL;
   WrappyUnpackLimits limits;
   GError *child_error;
   struct stat st;
@@ -471,9 +475,10 @@ wrappy_unpack (WrappyUnpackFormat format, const char *image, guint64 offset, con
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
                                         | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_subprocess_launcher_set_child_setup (launcher, child_setup, &limits, NULL);
-  proc = g_subprocess_launcher_spawn (launcher, error, backend, "unpack-image", "--",
-                                      format == WRAPPY_UNPACK_ISO ? "iso" : "squashfs", abs_image,
-                                      offset_str, dest_dir, NULL);
+  max_str = g_strdup_printf ("%" G_GSIZE_FORMAT, max);
+  proc = g_subprocess_launcher_spawn (launcher, error, backend, "unpack-image", "--", kind,
+                                      abs_image, offset_str, dest_dir, member,
+                                      member != NULL ? max_str : NULL, NULL);
   if (proc == NULL)
     {
       wrappy_prefix_error (error, _ ("%s: cannot unpack the image: "), image);
@@ -519,4 +524,41 @@ wrappy_unpack (WrappyUnpackFormat format, const char *image, guint64 offset, con
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+wrappy_unpack (WrappyUnpackFormat format, const char *image, guint64 offset, const char *dest_dir,
+               GCancellable *cancellable, GError **error)
+{
+  return run_child (format == WRAPPY_UNPACK_ISO ? "iso" : "squashfs", image, offset, dest_dir, NULL,
+                    0, cancellable, error);
+}
+
+GBytes *
+wrappy_unpack_read_file (const char *image, guint64 offset, const char *member, gsize max,
+                         GCancellable *cancellable, GError **error)
+{
+  g_autofree char *tmp_root = g_build_filename (wrappy_dirs_cache (), "tmp", NULL);
+  g_autofree char *tmp = g_build_filename (tmp_root, "read-XXXXXX", NULL);
+  g_autofree char *dest = NULL, *data = NULL;
+  gsize len = 0;
+  gboolean ok;
+
+  if (!wrappy_dirs_ensure (tmp_root, error))
+    return NULL;
+  if (g_mkdtemp_full (tmp, 0700) == NULL)
+    return wrappy_throw_errno (error, "mkdtemp", tmp), NULL;
+  dest = g_build_filename (tmp, "member", NULL);
+  ok = run_child ("squashfs-file", image, offset, dest, member, max, cancellable, error)
+       && g_file_get_contents (dest, &data, &len, error);
+  wrappy_rm_rf_at (AT_FDCWD, tmp, NULL);
+  if (!ok)
+    return NULL;
+  if (len > max)
+    {
+      g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA,
+                   _ ("%s: %s is larger than %" PRIu64 " bytes"), image, member, (guint64)max);
+      return NULL;
+    }
+  return g_bytes_new_take (g_steal_pointer (&data), len);
 }

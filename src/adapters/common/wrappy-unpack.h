@@ -42,6 +42,13 @@ void wrappy_unpack_limits_for (guint64 image_size, WrappyUnpackLimits *out);
 gboolean wrappy_unpack (WrappyUnpackFormat format, const char *image, guint64 offset,
                         const char *dest_dir, GCancellable *cancellable, GError **error);
 
+/* One regular file of the image at `offset` of `image` (a snap's meta/snap.yaml), read by
+ * the same confined child (wrappy_squashfs_read_file there: symlinks followed only inside
+ * the image), at most max bytes. The child writes it under $XDG_CACHE_HOME/wrappy/tmp,
+ * which is removed again. */
+GBytes *wrappy_unpack_read_file (const char *image, guint64 offset, const char *member, gsize max,
+                                 GCancellable *cancellable, GError **error);
+
 /* The error for a child that ended with `wait_status` (waitpid's), having written
  * `child_stderr`; timed_out when the parent killed it at the wall-clock bound. NULL
  * when it succeeded. Exposed for the unit tests. */

@@ -84,8 +84,9 @@ static WrappySnapYaml *
 read_snap_yaml (const char *path, GError **error)
 {
   g_autoptr (GError) local_error = NULL;
-  g_autoptr (GBytes) bytes = wrappy_squashfs_read_file (path, 0, "meta/snap.yaml",
-                                                        WRAPPY_SNAP_YAML_MAX_BYTES, &local_error);
+  /* In the confined child, as the unpacking (wrappy-unpack.h): the image is untrusted. */
+  g_autoptr (GBytes) bytes = wrappy_unpack_read_file (
+      path, 0, "meta/snap.yaml", WRAPPY_SNAP_YAML_MAX_BYTES, NULL, &local_error);
   WrappySnapYaml *y;
   gsize len;
   const char *data;
@@ -297,21 +298,21 @@ replace_all (const char *s, const char *from, const char *to)
 }
 
 /* The snap's icon, meta/gui/icon.png or icon.svg (what snapd shows), as the app's: the
- * exporter points the desktop files' Icon=${SNAP}/… paths at it. */
+ * exporter points the desktop files' Icon=${SNAP}/… paths at it. Read from the unpacked
+ * app layer (root_fd), beneath it. */
 static gboolean
-stage_icon (const char *snap_path, const char *id, const char *stage, GError **error)
+stage_icon (int root_fd, const char *id, const char *stage, GError **error)
 {
   static const char *const names[] = { "meta/gui/icon.png", "meta/gui/icon.svg" };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
-      g_autoptr (GBytes) bytes
-          = wrappy_squashfs_read_file (snap_path, 0, names[i], WRAPPY_ADAPTER_MAX_ICON_SIZE, NULL);
+      gsize len = 0;
+      g_autofree char *data = wrappy_adapter_read_beneath (
+          root_fd, names[i], WRAPPY_ADAPTER_MAX_ICON_SIZE, &len, NULL);
       gboolean staged = FALSE;
 
-      if (bytes != NULL
-          && !wrappy_adapter_stage_icon (stage, id, g_bytes_get_data (bytes, NULL),
-                                         g_bytes_get_size (bytes), &staged, error))
+      if (data != NULL && !wrappy_adapter_stage_icon (stage, id, data, len, &staged, error))
         return FALSE;
       if (staged)
         return TRUE;
@@ -319,33 +320,33 @@ stage_icon (const char *snap_path, const char *id, const char *stage, GError **e
   return TRUE;
 }
 
-/* The .desktop files in meta/gui, read from the image (symlinks stay inside it), with ${SNAP} as
- * /snap/NAME/current, staged as stage/share/applications/ID[-STEM].desktop for the exporter. */
+/* The .desktop files in meta/gui of the unpacked app layer (root_fd; symlinks stay beneath
+ * it), with ${SNAP} as /snap/NAME/current, staged as stage/share/applications/ID[-STEM].desktop
+ * for the exporter. */
 static gboolean
-stage_desktop_files (const char *snap_path, const char *id, const char *name, const char *stage,
+stage_desktop_files (int root_fd, const char *id, const char *name, const char *stage,
                      GError **error)
 {
-  g_auto (GStrv) entries = wrappy_squashfs_list_dir (snap_path, 0, "meta/gui", NULL);
+  g_autoptr (GPtrArray) entries = wrappy_adapter_list_dir_beneath (root_fd, "meta/gui");
   g_autofree char *apps_dir = g_build_filename (stage, "share", "applications", NULL);
   g_autofree char *snap_dir = g_strdup_printf ("/snap/%s/current", name);
 
-  if (entries == NULL)
+  if (entries->len == 0)
     return TRUE;
   if (!wrappy_dirs_ensure (apps_dir, error))
     return FALSE;
-  for (char **e = entries; *e; e++)
+  for (guint i = 0; i < entries->len; i++)
     {
+      const char *e = entries->pdata[i];
       g_autofree char *src = NULL, *stem = NULL, *dest = NULL, *text = NULL, *a = NULL;
-      g_autoptr (GBytes) bytes = NULL;
 
-      if (!g_str_has_suffix (*e, ".desktop") || strchr (*e, '/') != NULL)
+      if (!g_str_has_suffix (e, ".desktop") || strchr (e, '/') != NULL)
         continue;
-      src = g_build_filename ("meta/gui", *e, NULL);
-      bytes = wrappy_squashfs_read_file (snap_path, 0, src, WRAPPY_EXPORT_MAX_DESKTOP_SIZE, NULL);
-      if (bytes == NULL)
+      src = g_build_filename ("meta/gui", e, NULL);
+      text = wrappy_adapter_read_beneath (root_fd, src, WRAPPY_EXPORT_MAX_DESKTOP_SIZE, NULL, NULL);
+      if (text == NULL)
         continue;
-      stem = g_strndup (*e, strlen (*e) - strlen (".desktop"));
-      text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+      stem = g_strndup (e, strlen (e) - strlen (".desktop"));
       a = replace_all (text, "${SNAP}", snap_dir);
       g_free (text);
       text = replace_all (a, "$SNAP", snap_dir);
@@ -355,6 +356,23 @@ stage_desktop_files (const char *snap_path, const char *id, const char *name, co
         return FALSE;
     }
   return TRUE;
+}
+
+/* The exported files of the app layer l, once it is checked out (build_manifest). */
+static gboolean
+stage_exports (WrappyStore *store, SnapLayer *l, const char *id, const char *name,
+               const char *stage, GError **error)
+{
+  g_autofree char *root = g_build_filename (store->path, l->path, NULL);
+  int root_fd = open (root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  gboolean ok;
+
+  if (root_fd < 0)
+    return wrappy_throw_errno (error, "open", root);
+  ok = stage_desktop_files (root_fd, id, name, stage, error)
+       && stage_icon (root_fd, id, stage, error);
+  close (root_fd);
+  return ok;
 }
 
 static const char *
@@ -464,8 +482,7 @@ build_image (WrappyStore *store, const char *path, WrappySnapYaml *y, const char
     goto fail;
   g_ptr_array_add (layers, l);
   m = build_manifest (store, y, id, origin, branch, layers, cancellable, error);
-  if (m == NULL || !stage_desktop_files (path, id, y->name, stage, error)
-      || !stage_icon (path, id, stage, error))
+  if (m == NULL || !stage_exports (store, l, id, y->name, stage, error))
     goto fail;
   add_snap_groups (wrappy_manifest_adapter_keyfile (m), y, revision, default_app_of (y));
   /* Layers reach the disk before the manifest that points at them. */
