@@ -407,6 +407,26 @@ as_test_user() {
     "$@"
 }
 
+# nothing_left: no manifest, layer (staging dirs included), ref, download, unpacking
+# child's read or launcher remains: what a failed install must leave (test-snap.sh,
+# test-unpack.sh).
+nothing_left() {
+  local data=$XDG_DATA_HOME/wrappy
+  [ -z "$(ls -A "$data/apps" 2>/dev/null)" ] || fail "a manifest was left: $(ls "$data/apps")"
+  [ -z "$(find "$data/layers" -mindepth 1 -maxdepth 2 2>/dev/null | grep -v '/layers/snap$')" ] ||
+    fail "layers were left: $(find "$data/layers" -maxdepth 4)"
+  [ -z "$(find "$data/layers/snap" -mindepth 1 -maxdepth 1 2>/dev/null)" ] ||
+    fail "snap layers were left: $(find "$data/layers/snap" -maxdepth 3)"
+  if [ -d "$data/repo" ]; then
+    [ -z "$(ostree refs --repo="$data/repo")" ] || fail "refs were left: $(ostree refs --repo="$data/repo")"
+  fi
+  [ -z "$(ls -A "$XDG_CACHE_HOME/wrappy/downloads" 2>/dev/null)" ] ||
+    fail "downloads were left: $(ls -A "$XDG_CACHE_HOME/wrappy/downloads")"
+  [ -z "$(ls -A "$XDG_CACHE_HOME/wrappy/tmp" 2>/dev/null)" ] ||
+    fail "the unpacking child's reads were left: $(ls -A "$XDG_CACHE_HOME/wrappy/tmp")"
+  [ -z "$(ls -A "$XDG_DATA_HOME/applications" 2>/dev/null)" ] || fail "launchers were left"
+}
+
 # ---------------------------------------------------------------- the runner
 _cleanup_file() {
   [ -z "${_FILE_SERVER_PID:-}" ] || kill "$_FILE_SERVER_PID" 2>/dev/null || true

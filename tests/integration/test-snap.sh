@@ -12,22 +12,6 @@ ID=io.snapcraft.hello-snap
 # value KEY: KEY=VALUE from the hello app's output in $OUT.
 value() { printf '%s\n' "$OUT" | sed -n "s/^$1=//p" | head -n 1; }
 
-# nothing_left: no manifest, layer, ref, download or launcher remains.
-nothing_left() {
-  local data=$XDG_DATA_HOME/wrappy
-  [ -z "$(ls -A "$data/apps" 2>/dev/null)" ] || fail "a manifest was left: $(ls "$data/apps")"
-  [ -z "$(find "$data/layers" -mindepth 1 -maxdepth 2 2>/dev/null | grep -v '/layers/snap$')" ] ||
-    fail "layers were left: $(find "$data/layers" -maxdepth 4)"
-  [ -z "$(find "$data/layers/snap" -mindepth 1 -maxdepth 1 2>/dev/null)" ] ||
-    fail "snap layers were left: $(find "$data/layers/snap" -maxdepth 3)"
-  if [ -d "$data/repo" ]; then
-    [ -z "$(ostree refs --repo="$data/repo")" ] || fail "refs were left: $(ostree refs --repo="$data/repo")"
-  fi
-  [ -z "$(ls -A "$XDG_CACHE_HOME/wrappy/downloads" 2>/dev/null)" ] ||
-    fail "downloads were left: $(ls -A "$XDG_CACHE_HOME/wrappy/downloads")"
-  [ -z "$(ls -A "$XDG_DATA_HOME/applications" 2>/dev/null)" ] || fail "launchers were left"
-}
-
 test_snap_install_from_store_and_run() {
   start_snapstore
   ok wrappy install --from-snap hello-snap
