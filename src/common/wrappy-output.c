@@ -300,3 +300,15 @@ wrappy_format_size (guint64 bytes)
 {
   return g_format_size (bytes);
 }
+
+char *
+wrappy_printable (const char *s, gssize max)
+{
+  gsize len = strlen (s);
+  char *v = g_utf8_make_valid (s, max >= 0 ? (gssize)MIN (len, (gsize)max) : (gssize)len);
+
+  for (char *p = v; *p; p++)
+    if ((guchar)*p < 0x20 || *p == 0x7f)
+      *p = ' ';
+  return v;
+}

@@ -48,4 +48,8 @@ void wrappy_print_padded (const char *s, int width);
 /* "12.3 MB" */
 char *wrappy_format_size (guint64 bytes);
 
+/* s (its first max bytes; -1: all of it) made safe to show: valid UTF-8, every control
+ * character (a terminal escape, a newline) a space. For text from untrusted sources. */
+char *wrappy_printable (const char *s, gssize max);
+
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include "wrappy-dirs.h"
 #include "wrappy-error.h"
 #include "wrappy-i18n.h"
+#include "wrappy-output.h"
 
 /* The index: MAGIC, then per entry NFIELDS NUL-terminated strings: id, name, summary and
  * version as shown; then the lower-cased id, name, keywords, summary and description that
@@ -384,11 +385,7 @@ score_entry (const WrappyQuery *q, const char *id, const char *name, const char 
 static char *
 shown (const char *s)
 {
-  char *v = g_utf8_make_valid (s, -1);
-  for (char *p = v; *p; p++)
-    if ((guchar)*p < 0x20 || *p == 0x7f)
-      *p = ' ';
-  return v;
+  return wrappy_printable (s, -1);
 }
 
 void

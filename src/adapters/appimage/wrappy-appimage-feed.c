@@ -16,6 +16,7 @@
 #include "wrappy-error.h"
 #include "wrappy-http.h"
 #include "wrappy-i18n.h"
+#include "wrappy-output.h"
 #include "wrappy-id.h"
 
 #define MAX_FEED_SIZE    (64 * 1024 * 1024)
@@ -159,10 +160,7 @@ parse_json (GBytes *json, gsize max, const char *what, GError **error)
     {
       /* json-glib quotes the offending bytes: keep them off the terminal. */
       g_autofree char *msg
-          = g_utf8_make_valid (local_error ? local_error->message : _ ("empty"), -1);
-      for (char *p = msg; *p; p++)
-        if ((guchar)*p < 0x20 || *p == 0x7f)
-          *p = '?';
+          = wrappy_printable (local_error ? local_error->message : _ ("empty"), -1);
       g_set_error (error, WRAPPY_ERROR, WRAPPY_ERROR_INVALID_DATA, _ ("%s is not valid JSON: %s"),
                    what, msg);
       return NULL;

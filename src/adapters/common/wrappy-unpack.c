@@ -259,12 +259,7 @@ wrappy_unpack_child_report (const GError *error)
 static char *
 printable (const char *s, gsize max)
 {
-  g_autofree char *valid = g_utf8_make_valid (s, MIN (strlen (s), max));
-
-  for (char *p = valid; *p; p++)
-    if ((guchar)*p < 0x20 || *p == 0x7f)
-      *p = ' ';
-  return g_strstrip (g_steal_pointer (&valid));
+  return g_strstrip (wrappy_printable (s, (gssize)max));
 }
 
 /* The child's error line, if it wrote one: its domain is one of the three wrappy's
