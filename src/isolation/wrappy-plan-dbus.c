@@ -149,23 +149,15 @@ wrappy_plan_add_buses (WrappyPlan *plan, const WrappyLaunchSpec *spec, const Wra
   plan->dbus_proxy->flatpak_info = proxy_identity (spec);
 }
 
-/* The a11y bus's address, as org.a11y.Bus.GetAddress answers it (flatpak asks the same),
- * through gdbus: `wrappy` links GLib alone, not GIO. NULL when nothing answers. */
-char *
-wrappy_host_facts_a11y_address (char **env)
+/* The string a method without arguments answers on the session bus (the first quoted
+ * value of gdbus's output: ('…',) for a string, (b'…',) for a bytestring), through
+ * gdbus: `wrappy` links GLib alone, not GIO. NULL when nothing answers. */
+static char *
+gdbus_string (char **env, const char *dest, const char *path, const char *method,
+              const char *timeout)
 {
-  const char *argv[] = { "gdbus",
-                         "call",
-                         "--session",
-                         "--dest",
-                         "org.a11y.Bus",
-                         "--object-path",
-                         "/org/a11y/bus",
-                         "--method",
-                         "org.a11y.Bus.GetAddress",
-                         "--timeout",
-                         "5",
-                         NULL };
+  const char *argv[] = { "gdbus", "call",     "--session", "--dest",    dest,    "--object-path",
+                         path,    "--method", method,      "--timeout", timeout, NULL };
   g_autofree char *out = NULL;
   int status;
   char *start, *end;
@@ -174,12 +166,19 @@ wrappy_host_facts_a11y_address (char **env)
                      NULL, NULL, &out, NULL, &status, NULL)
       || !g_spawn_check_wait_status (status, NULL))
     return NULL;
-  /* ('unix:path=/run/user/1000/at-spi/bus_0,guid=…',) */
   start = strchr (out, '\'');
   end = start ? strchr (start + 1, '\'') : NULL;
   if (end == NULL || end == start + 1)
     return NULL;
   return g_strndup (start + 1, end - start - 1);
+}
+
+/* The a11y bus's address, as org.a11y.Bus.GetAddress answers it (flatpak asks the same):
+ * ('unix:path=/run/user/1000/at-spi/bus_0,guid=…',). */
+char *
+wrappy_host_facts_a11y_address (char **env)
+{
+  return gdbus_string (env, "org.a11y.Bus", "/org/a11y/bus", "org.a11y.Bus.GetAddress", "5");
 }
 
 /* ---- The app's documents ----------------------------------------------------------- */
@@ -241,21 +240,7 @@ char *
 wrappy_host_facts_documents (char **env)
 {
   const char *runtime_dir = g_environ_getenv (env, "XDG_RUNTIME_DIR");
-  const char *argv[] = { "gdbus",
-                         "call",
-                         "--session",
-                         "--dest",
-                         DOCUMENTS_SERVICE,
-                         "--object-path",
-                         "/org/freedesktop/portal/documents",
-                         "--method",
-                         DOCUMENTS_SERVICE ".GetMountPoint",
-                         "--timeout",
-                         "10",
-                         NULL };
-  g_autofree char *doc = NULL, *out = NULL, *answer = NULL;
-  int status;
-  char *start, *end;
+  g_autofree char *doc = NULL, *answer = NULL;
 
   if (runtime_dir == NULL || runtime_dir[0] != '/'
       || g_environ_getenv (env, "DBUS_SESSION_BUS_ADDRESS") == NULL)
@@ -263,18 +248,12 @@ wrappy_host_facts_documents (char **env)
   doc = g_build_filename (runtime_dir, "doc", NULL);
   if (is_mount (doc))
     return g_steal_pointer (&doc);
-  if (!documents_activatable (env)
-      || !g_spawn_sync (NULL, (char **)argv, env, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
-                        NULL, NULL, &out, NULL, &status, NULL)
-      || !g_spawn_check_wait_status (status, NULL))
+  if (!documents_activatable (env))
     return NULL;
   /* (b'/run/user/1000/doc',) */
-  start = strstr (out, "b'");
-  end = start ? strchr (start + 2, '\'') : NULL;
-  if (end == NULL || end == start + 2)
-    return NULL;
-  answer = g_strndup (start + 2, end - start - 2);
-  return answer[0] == '/' && is_mount (answer) ? g_steal_pointer (&answer) : NULL;
+  answer = gdbus_string (env, DOCUMENTS_SERVICE, "/org/freedesktop/portal/documents",
+                         DOCUMENTS_SERVICE ".GetMountPoint", "10");
+  return answer != NULL && answer[0] == '/' && is_mount (answer) ? g_steal_pointer (&answer) : NULL;
 }
 
 /* As Flatpak: an app that reaches the document portal sees its own documents, the
