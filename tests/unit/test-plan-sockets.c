@@ -68,21 +68,30 @@ fake_facts (WrappyHostFacts *f, gboolean with_display)
   f->session_bus_socket = g_strdup ("/run/user/1000/bus");
 }
 
-static WrappyPlan *
-plan_with_sockets (WrappyIsolation level, const char *const *sockets, gboolean with_display)
+/* org.example.Gui at level, on a base, with no grant yet. */
+static WrappyLaunchSpec *
+gui_spec (WrappyIsolation level)
 {
-  g_autoptr (WrappyLaunchSpec) spec = wrappy_launch_spec_new ();
+  WrappyLaunchSpec *spec = wrappy_launch_spec_new ();
   const char *argv[] = { "app", NULL };
-  g_autoptr (GError) error = NULL;
-  WrappyHostFacts f;
-  WrappyPlan *plan;
 
   spec->app_id = g_strdup ("org.example.Gui");
   wrappy_test_set_level (spec, level);
   spec->base_path = g_strdup ("/layers/base");
   spec->argv = g_strdupv ((char **)argv);
-  spec->sockets = g_strdupv ((char **)sockets);
   spec->state_dir = g_strdup ("/state/org.example.Gui");
+  return spec;
+}
+
+static WrappyPlan *
+plan_with_sockets (WrappyIsolation level, const char *const *sockets, gboolean with_display)
+{
+  g_autoptr (WrappyLaunchSpec) spec = gui_spec (level);
+  g_autoptr (GError) error = NULL;
+  WrappyHostFacts f;
+  WrappyPlan *plan;
+
+  spec->sockets = g_strdupv ((char **)sockets);
   fake_facts (&f, with_display);
   plan = wrappy_plan_new (spec, &f, &error);
   wrappy_host_facts_clear (&f);
@@ -286,8 +295,7 @@ static WrappyPlan *
 plan_with_documents (WrappyIsolation level, WrappyBusAccess session, const char *portal_id,
                      const char *documents)
 {
-  g_autoptr (WrappyLaunchSpec) spec = wrappy_launch_spec_new ();
-  const char *argv[] = { "app", NULL };
+  g_autoptr (WrappyLaunchSpec) spec = gui_spec (level);
   static const char *const env[]
       = { "XDG_RUNTIME_DIR=/run/user/1000", "DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1000/bus",
           NULL };
@@ -295,11 +303,6 @@ plan_with_documents (WrappyIsolation level, WrappyBusAccess session, const char 
   WrappyHostFacts f;
   WrappyPlan *plan;
 
-  spec->app_id = g_strdup ("org.example.Gui");
-  wrappy_test_set_level (spec, level);
-  spec->base_path = g_strdup ("/layers/base");
-  spec->argv = g_strdupv ((char **)argv);
-  spec->state_dir = g_strdup ("/state/org.example.Gui");
   spec->session_bus = session;
   spec->portal_id = g_strdup (portal_id);
   fake_facts (&f, FALSE);
