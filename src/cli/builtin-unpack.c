@@ -5,11 +5,8 @@
  * tagged line on stderr, which the parent turns back into the error. */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "wrappy-appimage-private.h"
 #include "wrappy-builtins.h"
@@ -18,7 +15,8 @@
 #include "wrappy-squashfs.h"
 #include "wrappy-unpack.h"
 
-/* squashfs-file: one member of the image, written to DEST (a new file). */
+/* squashfs-file: one member of the image, written to DEST (in a directory the parent
+ * made for it alone). */
 static gboolean
 read_member (const char *image, guint64 offset, const char *dest, const char *member, gsize max,
              GError **error)
@@ -26,25 +24,10 @@ read_member (const char *image, guint64 offset, const char *dest, const char *me
   g_autoptr (GBytes) bytes = wrappy_squashfs_read_file (image, offset, member, max, error);
   gsize len = 0;
   const char *data = bytes ? g_bytes_get_data (bytes, &len) : NULL;
-  int fd;
-  gboolean ok = TRUE;
 
-  if (bytes == NULL)
-    return FALSE;
-  fd = open (dest, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return wrappy_throw_errno (error, "open", dest);
-  for (gsize done = 0; ok && done < len;)
-    {
-      ssize_t n = write (fd, data + done, len - done);
-      if (n < 0 && errno == EINTR)
-        continue;
-      ok = n > 0;
-      done += ok ? (gsize)n : 0;
-    }
-  if (!ok || close (fd) != 0)
-    return wrappy_throw_errno (error, "write", dest);
-  return TRUE;
+  return bytes != NULL
+         && g_file_set_contents_full (dest, data, (gssize)len, G_FILE_SET_CONTENTS_NONE, 0600,
+                                      error);
 }
 
 WRAPPY_BUILTIN (unpack_image)
