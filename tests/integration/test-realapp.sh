@@ -212,6 +212,45 @@ test_realapp_host_facts_as_flatpak() {
   assert_eq "$OUT" "$(md5sum </etc/localtime)" "/etc/localtime inside, the host's zone"
 }
 
+# The app's documents on the realistic runtime, side by side with flatpak run: a file
+# granted to GtkHello through the document portal (as a file chooser's answer is) is
+# read inside, read-only as granted; one granted to another app is not there even by its
+# ID; the runtime's sh, cat and ls do it.
+DOC_READ='d=/run/user/$(id -u)/doc
+cat "$d/$1/chosen.txt" 2>/dev/null || echo "chosen=unseen"
+echo changed >>"$d/$1/chosen.txt" 2>/dev/null || echo "chosen=read-only"
+cat "$d/$2/other.txt" 2>/dev/null || echo "other=unseen"
+echo "listed=[$(ls "$d" 2>/dev/null | tr "\n" " ")]"'
+
+test_realapp_documents_as_flatpak() {
+  use_flatpak_gtk
+  start_session_bus
+  mkdir -p "$T_DIR/hidden"
+  echo "chosen content" >"$T_DIR/hidden/chosen.txt"
+  echo "other content" >"$T_DIR/hidden/other.txt"
+  local chosen other theirs lvl out
+  out=$(flatpak document-export --app=$APP --allow-read "$T_DIR/hidden/chosen.txt") ||
+    fail "document-export failed"
+  chosen=$(basename "$(dirname "$out")")
+  out=$(flatpak document-export --app=org.example.Other --allow-read --allow-write \
+    "$T_DIR/hidden/other.txt") || fail "document-export failed"
+  other=$(basename "$(dirname "$out")")
+  run flatpak run --command=sh $APP -c "$DOC_READ" sh "$chosen" "$other"
+  [ "$RC" = 0 ] || fail "flatpak run: $ERR"
+  theirs=$OUT
+  note "flatpak: $(echo $theirs)"
+  assert_contains "$theirs" "chosen content"
+  export XDG_DATA_HOME=$_FILE_DIR/data XDG_CONFIG_HOME=$_FILE_DIR/config
+  use_gtk
+  for lvl in partial full; do
+    run wrappy run --isolation=$lvl --command=sh $APP -- -c "$DOC_READ" sh "$chosen" "$other"
+    [ "$RC" = 0 ] || fail "wrappy run at $lvl: $ERR"
+    note "wrappy at $lvl: $(echo $OUT)"
+    assert_eq "$OUT" "$theirs" "the documents at $lvl, wrappy and flatpak"
+    assert_contains "$OUT" "other=unseen"
+  done
+}
+
 # Paranoid: the app's own machine ID (sd_id128_get_machine_app_specific), stable.
 test_realapp_machine_id_at_paranoid() {
   [ -f /etc/machine-id ] || skip "this host has no /etc/machine-id"

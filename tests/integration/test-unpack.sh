@@ -113,6 +113,19 @@ test_child_is_confined_and_dies_with_its_parent() {
   nothing_left
 }
 
+test_confinement_from_inside_as_this_user() {
+  # /unpack/confine (tests/unit/test-unpack.c) tries from a confined subprocess what a
+  # child a crafted image took over would: sockets, fork, exec, signals to others,
+  # TIOCSTI, and under Landlock reading and writing outside. The unit suite runs as the
+  # caller only; here it runs as the user this file runs as too.
+  local unit
+  unit=$(dirname "$(dirname "$WRAPPY")")/tests/unit/test-unpack
+  [ -x "$unit" ] || skip "no unit test binary at $unit"
+  run "$unit" -p /unpack/confine
+  assert_eq 0 "$RC" "/unpack/confine as $(id -un): $OUT $ERR"
+  assert_contains "$OUT" "ok 1 /unpack/confine"
+}
+
 test_child_entry_refuses_bad_arguments() {
   # The hidden entry point is not a way to write anywhere: DEST must be absolute (and,
   # in the extractors, must not exist), the format one of two.
